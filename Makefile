@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kradar top-level build.
+#
+#   make            module (kmod/kradar_probe.ko) and host tools (build/)
+#   make check      every test suite; ends with "N passed, N failed, N skipped"
+#   make demo       boot a guest, reproduce the taprio timer storm, show evidence
+#   make deps       install the Debian packages the above need (as root)
+#
+# KDIR: kernel build tree for the module. Default: the running kernel's
+# build dir when it exists, else the newest /lib/modules/*/build.
+
+KDIR ?= $(shell tools/kradar-kdir)
+BUILD ?= $(CURDIR)/build
+CC ?= cc
+export KDIR BUILD CC
+
+.PHONY: all module host check check-host demo deps clean $(SUBDIRS)
+
+# Host-side C, each directory with its own Makefile (targets: all, clean)
+# writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
+SUBDIRS := host/collect host/serial tools/config tools/lore selftests/guest
+
+all: module host
+
+module:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || { \
+		echo "kradar: no kernel build tree (KDIR='$(KDIR)'); run 'make deps' or pass KDIR=" >&2; exit 2; }
+	$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod modules
+
+host: $(SUBDIRS)
+
+$(SUBDIRS):
+	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
+
+deps:
+	tools/kradar-deps
+
+check: deps all
+	selftests/run-all
+
+check-host: host
+	selftests/run-all --host-only
+
+demo: deps all
+	tools/kradar-run --scenario taprio-storm --timeout 60 --out runs/demo
+
+clean:
+	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean 2>/dev/null
+	for d in $(SUBDIRS); do [ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
+	rm -rf $(BUILD)

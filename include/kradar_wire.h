@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * kradar wire format: the one definition shared by kradar_probe.ko (the
+ * producer, inside the guest) and the host tools (the consumers).
+ *
+ * The stream is a sequence of records. Every record starts with
+ * struct kradar_rec_hdr: a sync word, {type, flags, size}, a CRC-32 of the
+ * whole record, the guest's local_clock() time, a sequence number and the
+ * CPU the record describes. Sizes include the header and are multiples of
+ * 8; all fields are little-endian and naturally aligned; there are no
+ * bitfields and nothing is packed. A reader skips record types it does not
+ * know, using size.
+ *
+ * Resynchronisation: a reader that meets bytes that are not a valid record
+ * (bad sync, impossible size, CRC mismatch) advances one byte at a time
+ * until a sync word starts a record whose CRC verifies, and counts the
+ * bytes it skipped.
+ *
+ * Loss is visible three ways: gaps in the per-CPU (and global) sequence
+ * numbers, KRADAR_REC_LOST records in which the guest says what it dropped
+ * and why, and the reader's own count of skipped bytes.
+ *
+ * Compatibility: fields are only ever appended to a record; readers accept
+ * records longer than they know (the tail is ignored) and zero-fill records
+ * shorter than they know. KRADAR_WIRE_VERSION changes only if the meaning
+ * of an existing field changes.
+ *
+ * Documentation/wire-format.rst describes every record.
+ */
+#ifndef _KRADAR_WIRE_H
+#define _KRADAR_WIRE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#define KRADAR_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#include <stdint.h>
+#include <assert.h>
+typedef uint16_t kradar_le16;
+typedef uint32_t kradar_le32;
+typedef uint64_t kradar_le64;
+#define __le16 kradar_le16
+#define __le32 kradar_le32
+#define __le64 kradar_le64
+#define KRADAR_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+
+#define KRADAR_WIRE_VERSION	1
+/* "KRDR" in stream byte order: 4b 52 44 52 */
+#define KRADAR_SYNC		0x5244524bU
+/* "kradar\0\1" in stream byte order, in the hello record */
+#define KRADAR_MAGIC		0x010072616461726bULL
+#define KRADAR_REC_ALIGN	8
+#define KRADAR_REC_MAX		4096	/* bytes, largest record a writer emits */
+#define KRADAR_NAME_LEN		64	/* bytes, "function [module]" NUL padded */
+#define KRADAR_CPU_NONE		0xffff	/* record not about one CPU */
+#define KRADAR_HRTIMER_MAX_ENTRIES 16	/* entries in one hrtimer window */
+
+enum kradar_rec_type {
+	KRADAR_REC_HELLO		= 1,
+	KRADAR_REC_HEARTBEAT		= 2,
+	KRADAR_REC_HRTIMER_WINDOW	= 3,
+	KRADAR_REC_STORM_BEGIN		= 4,
+	KRADAR_REC_STORM_END		= 5,
+	KRADAR_REC_LOST			= 6,
+	KRADAR_REC_TYPE_MAX,
+};
+
+/* kradar_rec_hdr.flags */
+#define KRADAR_RECF_RESENT	0x0001	/* periodic repeat, not a new event */
+
+struct kradar_rec_hdr {
+	__le32 sync;		/* KRADAR_SYNC */
+	__le16 type;		/* enum kradar_rec_type */
+	__le16 flags;		/* KRADAR_RECF_* */
+	__le32 size;		/* bytes, header included, multiple of 8 */
+	__le32 crc;		/* CRC-32 (IEEE, as zlib) of the record, crc = 0 */
+	__le64 ts_ns;		/* guest local_clock() when made, ns */
+	__le32 seq;		/* per-CPU counter; global one for CPU_NONE */
+	__le16 cpu;		/* CPU described, or KRADAR_CPU_NONE */
+	__le16 reserved;	/* zero */
+};
+
+/*
+ * Sent first after the port opens and again every hello_every heartbeats,
+ * so a collector attaching mid-stream learns the session.
+ */
+struct kradar_rec_hello {
+	struct kradar_rec_hdr h;
+	__le64 magic;		/* KRADAR_MAGIC */
+	__le16 version;		/* KRADAR_WIRE_VERSION */
+	__le16 hdr_size;	/* sizeof(struct kradar_rec_hdr) */
+	__le16 nr_cpus;		/* nr_cpu_ids */
+	__le16 reserved;
+	__le64 session;		/* random, new at every module load */
+	__le32 window_ms;	/* reporting window, ms */
+	__le32 late_us;		/* an expiry this late counts as late, us */
+	__le64 storm_rate;	/* callbacks/s on one CPU that make a storm */
+	__le32 storm_windows;	/* windows over the rate before storm begin */
+	__le32 heartbeat_ms;	/* heartbeat period, ms */
+	char release[KRADAR_NAME_LEN];	/* guest uname -r */
+	char port[KRADAR_NAME_LEN];	/* virtio port name */
+};
+
+/* Timebase, sent once per window: ties guest clocks to host receive time. */
+struct kradar_rec_heartbeat {
+	struct kradar_rec_hdr h;
+	__le64 local_ns;	/* local_clock(), same clock as printk */
+	__le64 mono_ns;		/* CLOCK_MONOTONIC */
+	__le64 real_ns;		/* CLOCK_REALTIME */
+	__le64 boot_ns;		/* CLOCK_BOOTTIME */
+	__le64 window;		/* window number since load */
+	__le64 sampler_late_ns;	/* how late the sampler woke for this window */
+	__le64 events;		/* hrtimer callbacks seen since load, all CPUs */
+	__le64 records;		/* records made since load */
+	__le64 bytes_sent;	/* bytes accepted by the port since load */
+	__le64 records_dropped;	/* records dropped since load (any cause) */
+};
+
+struct kradar_hrtimer_entry {
+	__le64 function;	/* callback address in the guest */
+	__le64 count;		/* callbacks in the window */
+	__le64 late;		/* of which expired >= late_us late */
+	__le64 late_sum_ns;	/* sum of lateness over all callbacks, ns */
+	__le64 late_max_ns;	/* worst lateness in the window, ns */
+	char name[KRADAR_NAME_LEN];	/* "advance_sched [sch_taprio]" */
+};
+
+/* Per CPU and window: the busiest hrtimer callbacks, most frequent first. */
+struct kradar_rec_hrtimer_window {
+	struct kradar_rec_hdr h;
+	__le64 start_ns;	/* window start, local_clock() */
+	__le64 end_ns;		/* window end, local_clock() */
+	__le64 events;		/* all callbacks on this CPU in the window */
+	__le64 unlisted;	/* callbacks of functions not in entries[] */
+	__le32 nr_entries;	/* entries that follow */
+	__le32 reserved;
+	struct kradar_hrtimer_entry entries[];
+};
+
+/* A callback on one CPU crossed (BEGIN) or fell back below (END) the rate. */
+struct kradar_rec_storm {
+	struct kradar_rec_hdr h;
+	__le64 function;	/* callback address */
+	__le64 begin_ns;	/* start of the first window over the rate */
+	__le64 end_ns;		/* END: end of the last window over the rate */
+	__le64 rate_per_s;	/* BEGIN: rate in the window that crossed */
+	__le64 peak_rate_per_s;	/* highest window rate so far */
+	__le64 count;		/* callbacks from begin_ns to now */
+	__le64 late;		/* of which late */
+	__le64 late_sum_ns;	/* sum of lateness, ns */
+	__le64 late_max_ns;	/* worst lateness, ns */
+	__le64 threshold_per_s;	/* the storm rate in force */
+	char name[KRADAR_NAME_LEN];
+};
+
+enum kradar_lost_cause {
+	KRADAR_LOST_BUFFER_FULL	= 1,	/* port absent or slow: oldest dropped */
+	KRADAR_LOST_NESTED	= 2,	/* probe re-entered on a CPU: not counted */
+	KRADAR_LOST_TABLE_FULL	= 3,	/* callback table full: unattributed */
+	KRADAR_LOST_PORT_ERROR	= 4,	/* the port refused a write */
+	KRADAR_LOST_CAUSE_MAX,
+};
+
+/* What the guest dropped since the previous LOST record of this cause. */
+struct kradar_rec_lost {
+	struct kradar_rec_hdr h;
+	__le32 cause;		/* enum kradar_lost_cause */
+	__le32 reserved;
+	__le64 records;		/* whole records dropped */
+	__le64 bytes;		/* bytes of those records */
+	__le64 events;		/* events not counted or not attributed */
+};
+
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) % 8 == 0, "hello");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_heartbeat) % 8 == 0, "hb");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_hrtimer_entry) == 104, "entry");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hrtimer_window) == 72, "win");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hrtimer_window) +
+		     KRADAR_HRTIMER_MAX_ENTRIES *
+		     sizeof(struct kradar_hrtimer_entry) <= KRADAR_REC_MAX,
+		     "window fits");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_storm) % 8 == 0, "storm");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lost) == 64, "lost");
+
+#ifndef __KERNEL__
+#undef __le16
+#undef __le32
+#undef __le64
+#endif
+
+#endif /* _KRADAR_WIRE_H */
