@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kradar_probe.ko internals shared by its files.
+ *
+ * Three parts, each in its own file:
+ *   kradar_hrtimer.c  the hrtimer_expire_entry probe (hot path, per CPU,
+ *                     lock-free) and the sampler that turns its counters
+ *                     into window, storm begin and storm end records;
+ *   kradar_ring.c     the byte ring holding encoded records until the
+ *                     port takes them (sampler thread only, no locking);
+ *   kradar_port.c     the virtio console port: finding it, opening its
+ *                     hvc tty from the kernel, writing, closing;
+ *   kradar_main.c     parameters, the sampler thread, /proc/kradar,
+ *                     module init and exit.
+ */
+#ifndef _KRADAR_H
+#define _KRADAR_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <kradar_wire.h>
+
+#define KRADAR_SLOT_BITS	5
+#define KRADAR_SLOTS		(1U << KRADAR_SLOT_BITS)	/* per CPU */
+#define KRADAR_SLOT_PROBES	4	/* open-addressing probe length */
+#define KRADAR_WINDOW_TOP	8	/* entries in a window record */
+
+/*
+ * One hrtimer callback function on one CPU. Written only by the owning
+ * CPU's probe; the sampler reads the monotonic counters from another CPU
+ * and keeps its own snapshot to make deltas. late_max is the exception:
+ * the sampler takes it with xchg() to start a new window's maximum.
+ */
+struct kradar_slot {
+	void *fn;		/* set once, never changed */
+	u64 count;
+	u64 late;		/* expired >= late_us late */
+	u64 late_sum;		/* ns */
+	u64 late_max;		/* ns, since the sampler last took it */
+};
+
+struct kradar_cpu {
+	int nest;		/* recursion guard: soft hrtimers run with
+				 * interrupts on, so a hard one can nest */
+	u64 nested;		/* events lost to nesting */
+	u64 unattributed;	/* events whose function found no slot */
+	struct kradar_slot slot[KRADAR_SLOTS];
+};
+
+/* Parameters, validated in kradar_main.c */
+extern unsigned int kradar_window_ms;
+extern unsigned long kradar_storm_rate;
+extern unsigned int kradar_storm_windows;
+extern unsigned int kradar_late_us;
+
+/* kradar_hrtimer.c */
+int kradar_hrtimer_init(void);
+int kradar_hrtimer_hook(void);
+void kradar_hrtimer_unhook(void);
+void kradar_hrtimer_exit(void);
+void kradar_hrtimer_sample(u64 now_ns);
+bool kradar_hrtimer_cpu_storming(int cpu);
+u64 kradar_hrtimer_events(void);
+unsigned int kradar_hrtimer_storms_active(void);
+void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
+
+/* kradar_ring.c: records are built in place and committed */
+int kradar_ring_init(size_t bytes);
+void kradar_ring_exit(void);
+void *kradar_rec_begin(u16 type, size_t size, u16 cpu, u64 ts_ns);
+void kradar_rec_commit(void *rec);
+size_t kradar_ring_peek(const u8 **buf);
+void kradar_ring_consume(size_t n);
+size_t kradar_ring_used(void);
+void kradar_ring_stats(u64 *records, u64 *dropped_records,
+		       u64 *dropped_bytes);
+void kradar_ring_take_drops(u64 *records, u64 *bytes);
+
+/* kradar_port.c */
+enum kradar_port_state {
+	KRADAR_PORT_ABSENT,	/* no virtio port with that name (yet) */
+	KRADAR_PORT_BUSY,	/* port found, tty held by someone else */
+	KRADAR_PORT_OPEN,
+	KRADAR_PORT_ERROR,	/* last write failed; reopened later */
+};
+
+int kradar_port_init(const char *name, const char *tty_path);
+void kradar_port_exit(void);
+bool kradar_port_poll_open(void);
+ssize_t kradar_port_write(const u8 *buf, size_t len);
+enum kradar_port_state kradar_port_state(void);
+const char *kradar_port_state_name(enum kradar_port_state s);
+
+void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src);
+
+#endif /* _KRADAR_H */

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar hrtimer storm detector.
+ *
+ * Detects an hrtimer callback that fires far more often than any healthy
+ * timer does on one CPU - for example a callback that re-arms its timer
+ * into the past, so it expires again at once, thousands of times per
+ * millisecond - and reports which function, on which CPU, how often, and
+ * how late its expiries were. Nothing here knows any particular callback.
+ *
+ * How: a probe on the hrtimer_expire_entry tracepoint counts, per CPU and
+ * per callback function, the expiries, those later than late_us, the sum
+ * and the maximum of the lateness (*now minus the timer's expiry, in the
+ * timer's own clock). The sampler thread reads these monotonic counters
+ * once per window from another CPU, makes deltas against its snapshot,
+ * and emits one window record per CPU with the busiest callbacks, a storm
+ * begin record when a callback's rate reaches storm_rate for
+ * storm_windows windows, and a storm end record with its totals when the
+ * rate stays below half of storm_rate for as long.
+ *
+ * Cost: the probe runs in hard or soft interrupt context on every hrtimer
+ * expiry. It never sleeps, allocates, prints or takes a lock; it touches
+ * only this CPU's state (one hashed slot, a few adds), guards against
+ * nesting (soft hrtimers run with interrupts on) and counts what it cannot
+ * attribute instead of failing. Each CPU has KRADAR_SLOTS slots that are
+ * never freed; functions beyond that are counted as unattributed and
+ * reported in a LOST record with cause TABLE_FULL.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/hrtimer.h>
+#include <linux/kallsyms.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <trace/events/timer.h>
+#include "kradar.h"
+#include "compat/tracepoint.h"
+
+static struct kradar_cpu __percpu *kradar_pcpu;
+static struct tracepoint *kradar_tp_expire_entry;
+static u64 kradar_late_ns;
+
+/* Sampler-side view of one slot: snapshot, name, storm state. */
+struct kradar_track {
+	u64 count, late, late_sum;	/* counters at the last sample */
+	char name[KRADAR_NAME_LEN];
+	bool named;
+	bool storming;
+	unsigned int over;		/* consecutive windows >= storm_rate */
+	unsigned int under;		/* storming windows < storm_rate / 2 */
+	u64 begin_ns, last_over_end_ns;
+	u64 s_count, s_late, s_late_sum, s_late_max, s_peak;
+};
+
+struct kradar_cpu_track {
+	u64 nested, unattributed;	/* snapshots */
+	u64 last_ns;			/* end of the previous window */
+};
+
+static struct kradar_track *kradar_tracks;	/* nr_cpu_ids * SLOTS */
+static struct kradar_cpu_track *kradar_cpu_tracks;
+static unsigned int kradar_storms;
+
+static void notrace kradar_probe_expire_entry(void *data, struct hrtimer *t,
+					      ktime_t *now)
+{
+	struct kradar_cpu *c = this_cpu_ptr(kradar_pcpu);
+	struct kradar_slot *s;
+	void *fn = t->function;
+	unsigned int i, n;
+	s64 late;
+
+	if (unlikely(this_cpu_inc_return(kradar_pcpu->nest) != 1)) {
+		this_cpu_inc(kradar_pcpu->nested);
+		goto out;
+	}
+	i = hash_ptr(fn, KRADAR_SLOT_BITS);
+	s = &c->slot[i];
+	if (unlikely(s->fn != fn)) {
+		for (n = 0; n < KRADAR_SLOT_PROBES; n++) {
+			s = &c->slot[(i + n) & (KRADAR_SLOTS - 1)];
+			if (s->fn == fn)
+				break;
+			if (!s->fn) {
+				WRITE_ONCE(s->fn, fn);
+				break;
+			}
+		}
+		if (n == KRADAR_SLOT_PROBES) {
+			c->unattributed++;
+			goto out;
+		}
+	}
+	late = ktime_to_ns(ktime_sub(*now, hrtimer_get_expires(t)));
+	WRITE_ONCE(s->count, s->count + 1);
+	if (late > 0) {
+		if (late >= kradar_late_ns)
+			WRITE_ONCE(s->late, s->late + 1);
+		WRITE_ONCE(s->late_sum, s->late_sum + late);
+		if (late > s->late_max)
+			WRITE_ONCE(s->late_max, late);
+	}
+out:
+	this_cpu_dec(kradar_pcpu->nest);
+}
+
+int kradar_hrtimer_init(void)
+{
+	kradar_late_ns = (u64)kradar_late_us * NSEC_PER_USEC;
+	kradar_pcpu = alloc_percpu(struct kradar_cpu);
+	if (!kradar_pcpu)
+		return -ENOMEM;
+	kradar_tracks = vzalloc(array_size(nr_cpu_ids * KRADAR_SLOTS,
+					   sizeof(*kradar_tracks)));
+	kradar_cpu_tracks = vzalloc(array_size(nr_cpu_ids,
+					       sizeof(*kradar_cpu_tracks)));
+	if (!kradar_tracks || !kradar_cpu_tracks) {
+		kradar_hrtimer_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void kradar_hrtimer_exit(void)
+{
+	vfree(kradar_cpu_tracks);
+	kradar_cpu_tracks = NULL;
+	vfree(kradar_tracks);
+	kradar_tracks = NULL;
+	free_percpu(kradar_pcpu);
+	kradar_pcpu = NULL;
+}
+
+int kradar_hrtimer_hook(void)
+{
+	int cpu, err;
+
+	check_trace_callback_type_hrtimer_expire_entry(kradar_probe_expire_entry);
+	kradar_tp_expire_entry = kradar_tracepoint_find("hrtimer_expire_entry");
+	if (!kradar_tp_expire_entry) {
+		pr_err("tracepoint hrtimer_expire_entry not found: the kernel needs CONFIG_TRACEPOINTS (see configs/kradar.config)\n");
+		return -ENOENT;
+	}
+	for_each_possible_cpu(cpu)
+		kradar_cpu_tracks[cpu].last_ns = local_clock();
+	err = tracepoint_probe_register(kradar_tp_expire_entry,
+					kradar_probe_expire_entry, NULL);
+	if (err)
+		pr_err("cannot attach to hrtimer_expire_entry: %d\n", err);
+	return err;
+}
+
+void kradar_hrtimer_unhook(void)
+{
+	tracepoint_probe_unregister(kradar_tp_expire_entry,
+				    kradar_probe_expire_entry, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/* "advance_sched+0x0/0x1a0 [sch_taprio]" -> "advance_sched [sch_taprio]" */
+static void kradar_resolve(struct kradar_track *tr, void *fn)
+{
+	static char sym[KSYM_SYMBOL_LEN];	/* sampler thread only */
+	char *plus, *mod;
+
+	sprint_symbol(sym, (unsigned long)fn);
+	plus = strchr(sym, '+');
+	if (plus) {
+		mod = strstr(plus, " [");
+		if (mod)
+			memmove(plus, mod, strlen(mod) + 1);
+		else
+			*plus = '\0';
+	}
+	kradar_copy_name(tr->name, sym);
+	tr->named = true;
+}
+
+struct kradar_delta {
+	unsigned int slot;
+	u64 count, late, late_sum, late_max;
+};
+
+static u64 kradar_rate(u64 count, u64 dur_ns)
+{
+	return dur_ns ? mul_u64_u64_div_u64(count, NSEC_PER_SEC, dur_ns) : 0;
+}
+
+static void kradar_emit_storm(u16 type, int cpu, struct kradar_track *tr,
+			      void *fn, u64 rate, u64 ts)
+{
+	struct kradar_rec_storm *r;
+
+	r = kradar_rec_begin(type, sizeof(*r), cpu, ts);
+	if (!r)
+		return;
+	r->function = cpu_to_le64((unsigned long)fn);
+	r->begin_ns = cpu_to_le64(tr->begin_ns);
+	r->end_ns = cpu_to_le64(type == KRADAR_REC_STORM_END ?
+				tr->last_over_end_ns : 0);
+	r->rate_per_s = cpu_to_le64(rate);
+	r->peak_rate_per_s = cpu_to_le64(tr->s_peak);
+	r->count = cpu_to_le64(tr->s_count);
+	r->late = cpu_to_le64(tr->s_late);
+	r->late_sum_ns = cpu_to_le64(tr->s_late_sum);
+	r->late_max_ns = cpu_to_le64(tr->s_late_max);
+	r->threshold_per_s = cpu_to_le64(kradar_storm_rate);
+	memcpy(r->name, tr->name, KRADAR_NAME_LEN);
+	kradar_rec_commit(r);
+}
+
+/* Storm state machine for one slot after one window. */
+static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
+			      const struct kradar_delta *d, u64 start,
+			      u64 end, u64 rate)
+{
+	bool over = rate >= kradar_storm_rate;
+
+	if (!tr->storming && !over) {
+		tr->over = 0;
+		return;
+	}
+	if (!tr->storming && tr->over == 0) {
+		tr->begin_ns = start;
+		tr->s_count = tr->s_late = tr->s_late_sum = 0;
+		tr->s_late_max = tr->s_peak = 0;
+	}
+	tr->s_count += d->count;
+	tr->s_late += d->late;
+	tr->s_late_sum += d->late_sum;
+	tr->s_late_max = max(tr->s_late_max, d->late_max);
+	tr->s_peak = max(tr->s_peak, rate);
+	if (over)
+		tr->last_over_end_ns = end;
+
+	if (!tr->storming) {
+		if (++tr->over >= kradar_storm_windows) {
+			tr->storming = true;
+			tr->under = 0;
+			kradar_storms++;
+			kradar_emit_storm(KRADAR_REC_STORM_BEGIN, cpu, tr, fn,
+					  rate, end);
+		}
+		return;
+	}
+	if (rate * 2 >= kradar_storm_rate) {
+		tr->under = 0;
+		return;
+	}
+	if (++tr->under >= kradar_storm_windows) {
+		tr->storming = false;
+		tr->over = 0;
+		kradar_storms--;
+		kradar_emit_storm(KRADAR_REC_STORM_END, cpu, tr, fn, rate, end);
+	}
+}
+
+static void kradar_emit_lost(int cpu, u32 cause, u64 events, u64 ts)
+{
+	struct kradar_rec_lost *r;
+
+	r = kradar_rec_begin(KRADAR_REC_LOST, sizeof(*r), cpu, ts);
+	if (!r)
+		return;
+	r->cause = cpu_to_le32(cause);
+	r->events = cpu_to_le64(events);
+	kradar_rec_commit(r);
+}
+
+static void kradar_sample_cpu(int cpu, u64 now)
+{
+	struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
+	struct kradar_cpu_track *ct = &kradar_cpu_tracks[cpu];
+	struct kradar_track *tracks = &kradar_tracks[cpu * KRADAR_SLOTS];
+	struct kradar_delta top[KRADAR_WINDOW_TOP];
+	struct kradar_rec_hrtimer_window *w;
+	u64 start = ct->last_ns, dur = now - start, events = 0, listed = 0;
+	u64 nested, unattr;
+	unsigned int i, j, ntop = 0;
+
+	for (i = 0; i < KRADAR_SLOTS; i++) {
+		struct kradar_slot *s = &c->slot[i];
+		struct kradar_track *tr = &tracks[i];
+		void *fn = READ_ONCE(s->fn);
+		struct kradar_delta d;
+		u64 v;
+
+		if (!fn)
+			continue;
+		if (!tr->named)
+			kradar_resolve(tr, fn);
+		d.slot = i;
+		v = READ_ONCE(s->count);
+		d.count = v - tr->count;
+		tr->count = v;
+		v = READ_ONCE(s->late);
+		d.late = v - tr->late;
+		tr->late = v;
+		v = READ_ONCE(s->late_sum);
+		d.late_sum = v - tr->late_sum;
+		tr->late_sum = v;
+		d.late_max = d.count ? xchg(&s->late_max, 0) : 0;
+		events += d.count;
+
+		kradar_storm_step(cpu, tr, fn, &d, start, now,
+				  kradar_rate(d.count, dur));
+		if (!d.count)
+			continue;
+		/* insertion into the top list, most frequent first */
+		for (j = ntop; j > 0 && top[j - 1].count < d.count; j--)
+			if (j < KRADAR_WINDOW_TOP)
+				top[j] = top[j - 1];
+		if (j < KRADAR_WINDOW_TOP) {
+			top[j] = d;
+			ntop = min(ntop + 1, KRADAR_WINDOW_TOP);
+		}
+	}
+
+	nested = READ_ONCE(c->nested);
+	unattr = READ_ONCE(c->unattributed);
+	if (nested != ct->nested)
+		kradar_emit_lost(cpu, KRADAR_LOST_NESTED, nested - ct->nested,
+				 now);
+	if (unattr != ct->unattributed)
+		kradar_emit_lost(cpu, KRADAR_LOST_TABLE_FULL,
+				 unattr - ct->unattributed, now);
+	events += unattr - ct->unattributed;
+	ct->nested = nested;
+	ct->unattributed = unattr;
+	ct->last_ns = now;
+
+	w = kradar_rec_begin(KRADAR_REC_HRTIMER_WINDOW,
+			     struct_size(w, entries, ntop), cpu, now);
+	if (!w)
+		return;
+	w->start_ns = cpu_to_le64(start);
+	w->end_ns = cpu_to_le64(now);
+	w->nr_entries = cpu_to_le32(ntop);
+	for (j = 0; j < ntop; j++) {
+		struct kradar_hrtimer_entry *e = &w->entries[j];
+		struct kradar_track *tr = &tracks[top[j].slot];
+
+		e->function = cpu_to_le64((unsigned long)c->slot[top[j].slot].fn);
+		e->count = cpu_to_le64(top[j].count);
+		e->late = cpu_to_le64(top[j].late);
+		e->late_sum_ns = cpu_to_le64(top[j].late_sum);
+		e->late_max_ns = cpu_to_le64(top[j].late_max);
+		memcpy(e->name, tr->name, KRADAR_NAME_LEN);
+		listed += top[j].count;
+	}
+	w->events = cpu_to_le64(events);
+	w->unlisted = cpu_to_le64(events - listed);
+	kradar_rec_commit(w);
+}
+
+/* One window: a record per online CPU, storms, probe losses. */
+void kradar_hrtimer_sample(u64 now)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		kradar_sample_cpu(cpu, now);
+}
+
+bool kradar_hrtimer_cpu_storming(int cpu)
+{
+	struct kradar_track *tracks = &kradar_tracks[cpu * KRADAR_SLOTS];
+	unsigned int i;
+
+	for (i = 0; i < KRADAR_SLOTS; i++)
+		if (tracks[i].storming)
+			return true;
+	return false;
+}
+
+unsigned int kradar_hrtimer_storms_active(void)
+{
+	return READ_ONCE(kradar_storms);
+}
+
+/* Callbacks seen since load on all CPUs (approximate while running). */
+u64 kradar_hrtimer_events(void)
+{
+	u64 sum = 0;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
+
+		for (i = 0; i < KRADAR_SLOTS; i++)
+			sum += READ_ONCE(c->slot[i].count);
+		sum += READ_ONCE(c->unattributed);
+	}
+	return sum;
+}
+
+void kradar_hrtimer_lost(u64 *nested, u64 *unattributed)
+{
+	int cpu;
+
+	*nested = *unattributed = 0;
+	for_each_possible_cpu(cpu) {
+		struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
+
+		*nested += READ_ONCE(c->nested);
+		*unattributed += READ_ONCE(c->unattributed);
+	}
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar_probe: finds out why a guest kernel stalls, from inside the guest.
+ *
+ * `insmod kradar_probe.ko` is all a user does. The module attaches its
+ * detectors (kradar_hrtimer.c: hrtimer callback storms), and a sampler
+ * thread turns their per-CPU counters into records once per window,
+ * buffers them (kradar_ring.c) and writes them to a virtio console port
+ * (kradar_port.c) for kradar-collect on the host. /proc/kradar shows what
+ * it did: events, records, drops, bytes sent, port state.
+ *
+ * The sampler is an ordinary kthread. A CPU in an interrupt storm runs
+ * its threads and timers late or not at all, so when the CPU the sampler
+ * sits on is the one storming, the sampler moves itself to the other CPUs
+ * and reports how late each window was sampled (heartbeat
+ * sampler_late_ns). Probes never wait for the sampler: they only count.
+ *
+ * Nothing here sleeps or allocates in a probe; all allocation happens at
+ * init, all freeing after tracepoint_synchronize_unregister().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include "kradar.h"
+
+#define KRADAR_PORT_DEFAULT	"org.kradar.0"
+#define KRADAR_TTY_DEFAULT	"/dev/hvc0"
+#define KRADAR_WINDOW_MS	100	/* ms */
+#define KRADAR_WINDOW_MIN_MS	10	/* ms */
+#define KRADAR_WINDOW_MAX_MS	10000	/* ms */
+#define KRADAR_STORM_RATE	50000	/* callbacks/s on one CPU */
+#define KRADAR_STORM_RATE_MIN	1000	/* callbacks/s */
+#define KRADAR_STORM_WINDOWS	1	/* windows */
+#define KRADAR_LATE_US		100	/* us */
+#define KRADAR_BUFFER_KB	256	/* KiB */
+#define KRADAR_HELLO_EVERY	50	/* windows */
+#define KRADAR_PORT_RETRY_MS	1000	/* ms */
+
+static char *port = KRADAR_PORT_DEFAULT;
+module_param(port, charp, 0444);
+MODULE_PARM_DESC(port, "virtio console port name to stream to (default " KRADAR_PORT_DEFAULT ")");
+
+static char *tty = KRADAR_TTY_DEFAULT;
+module_param(tty, charp, 0444);
+MODULE_PARM_DESC(tty, "hvc tty of that port (default " KRADAR_TTY_DEFAULT ", the first virtio console)");
+
+unsigned int kradar_window_ms = KRADAR_WINDOW_MS;
+module_param_named(window_ms, kradar_window_ms, uint, 0444);
+MODULE_PARM_DESC(window_ms, "reporting window in ms, 10..10000 (default 100)");
+
+unsigned long kradar_storm_rate = KRADAR_STORM_RATE;
+module_param_named(storm_rate, kradar_storm_rate, ulong, 0444);
+MODULE_PARM_DESC(storm_rate, "callbacks/s of one hrtimer function on one CPU that make a storm, >= 1000 (default 50000)");
+
+unsigned int kradar_storm_windows = KRADAR_STORM_WINDOWS;
+module_param_named(storm_windows, kradar_storm_windows, uint, 0444);
+MODULE_PARM_DESC(storm_windows, "windows at or above storm_rate before a storm begins (and below half of it before it ends), 1..100 (default 1)");
+
+unsigned int kradar_late_us = KRADAR_LATE_US;
+module_param_named(late_us, kradar_late_us, uint, 0444);
+MODULE_PARM_DESC(late_us, "an expiry this many us after its time counts as late, 1..1000000 (default 100)");
+
+static unsigned int buffer_kb = KRADAR_BUFFER_KB;
+module_param(buffer_kb, uint, 0444);
+MODULE_PARM_DESC(buffer_kb, "KiB of records kept while the port is absent or slow, 16..65536 (default 256)");
+
+static unsigned int hello_every = KRADAR_HELLO_EVERY;
+module_param(hello_every, uint, 0444);
+MODULE_PARM_DESC(hello_every, "repeat the session header every N windows, 1..100000 (default 50)");
+
+static struct task_struct *kradar_thread;
+static struct proc_dir_entry *kradar_proc;
+static u64 kradar_session;
+static u64 kradar_window_nr;
+static u64 kradar_bytes_sent;
+static u64 kradar_sampler_late_max;
+static u64 kradar_sampler_moves;
+
+void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src)
+{
+	memset(dst, 0, KRADAR_NAME_LEN);
+	strscpy(dst, src, KRADAR_NAME_LEN);
+}
+
+static void kradar_emit_hello(u64 now, bool resent)
+{
+	struct kradar_rec_hello *r;
+
+	r = kradar_rec_begin(KRADAR_REC_HELLO, sizeof(*r), KRADAR_CPU_NONE, now);
+	if (!r)
+		return;
+	if (resent)
+		r->h.flags = cpu_to_le16(KRADAR_RECF_RESENT);
+	r->magic = cpu_to_le64(KRADAR_MAGIC);
+	r->version = cpu_to_le16(KRADAR_WIRE_VERSION);
+	r->hdr_size = cpu_to_le16(sizeof(struct kradar_rec_hdr));
+	r->nr_cpus = cpu_to_le16(nr_cpu_ids);
+	r->session = cpu_to_le64(kradar_session);
+	r->window_ms = cpu_to_le32(kradar_window_ms);
+	r->late_us = cpu_to_le32(kradar_late_us);
+	r->storm_rate = cpu_to_le64(kradar_storm_rate);
+	r->storm_windows = cpu_to_le32(kradar_storm_windows);
+	r->heartbeat_ms = cpu_to_le32(kradar_window_ms);
+	kradar_copy_name(r->release, utsname()->release);
+	kradar_copy_name(r->port, port);
+	kradar_rec_commit(r);
+}
+
+static void kradar_emit_heartbeat(u64 now, u64 late)
+{
+	struct kradar_rec_heartbeat *r;
+	u64 records, drec, dbytes;
+
+	kradar_ring_stats(&records, &drec, &dbytes);
+	r = kradar_rec_begin(KRADAR_REC_HEARTBEAT, sizeof(*r), KRADAR_CPU_NONE,
+			     now);
+	if (!r)
+		return;
+	r->local_ns = cpu_to_le64(now);
+	r->mono_ns = cpu_to_le64(ktime_get_ns());
+	r->real_ns = cpu_to_le64(ktime_get_real_ns());
+	r->boot_ns = cpu_to_le64(ktime_get_boottime_ns());
+	r->window = cpu_to_le64(kradar_window_nr);
+	r->sampler_late_ns = cpu_to_le64(late);
+	r->events = cpu_to_le64(kradar_hrtimer_events());
+	r->records = cpu_to_le64(records);
+	r->bytes_sent = cpu_to_le64(kradar_bytes_sent);
+	r->records_dropped = cpu_to_le64(drec);
+	kradar_rec_commit(r);
+}
+
+/* Report records the buffer dropped since the last report. */
+static void kradar_emit_buffer_loss(u64 now)
+{
+	struct kradar_rec_lost *r;
+	u64 recs, bytes;
+
+	kradar_ring_take_drops(&recs, &bytes);
+	if (!recs)
+		return;
+	r = kradar_rec_begin(KRADAR_REC_LOST, sizeof(*r), KRADAR_CPU_NONE, now);
+	if (!r)
+		return;
+	r->cause = cpu_to_le32(KRADAR_LOST_BUFFER_FULL);
+	r->records = cpu_to_le64(recs);
+	r->bytes = cpu_to_le64(bytes);
+	kradar_rec_commit(r);
+}
+
+static void kradar_flush(void)
+{
+	const u8 *buf;
+	size_t len;
+	ssize_t n;
+
+	while ((len = kradar_ring_peek(&buf)) > 0) {
+		n = kradar_port_write(buf, len);
+		if (n <= 0)
+			break;
+		kradar_ring_consume(n);
+		kradar_bytes_sent += n;
+	}
+}
+
+/* Leave a CPU that storms: our timers would fire there seconds late. */
+static void kradar_sampler_avoid_storms(void)
+{
+	cpumask_var_t mask;
+	int cpu, self = raw_smp_processor_id();
+
+	if (!kradar_hrtimer_cpu_storming(self))
+		return;
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return;
+	for_each_online_cpu(cpu)
+		if (!kradar_hrtimer_cpu_storming(cpu))
+			cpumask_set_cpu(cpu, mask);
+	if (!cpumask_empty(mask) && !set_cpus_allowed_ptr(current, mask))
+		kradar_sampler_moves++;
+	free_cpumask_var(mask);
+}
+
+static int kradar_sampler(void *unused)
+{
+	u64 period = (u64)kradar_window_ms * NSEC_PER_MSEC;
+	u64 next = local_clock() + period, last_port_try = 0;
+	bool open = false;
+
+	while (!kthread_should_stop()) {
+		u64 now = local_clock(), late;
+		ktime_t wait;
+
+		if (now < next) {
+			wait = ns_to_ktime(next - now);
+			set_current_state(TASK_INTERRUPTIBLE);
+			if (!kthread_should_stop())
+				schedule_hrtimeout_range(&wait, NSEC_PER_MSEC,
+							 HRTIMER_MODE_REL);
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		late = now - next;
+		kradar_sampler_late_max = max(kradar_sampler_late_max, late);
+		/* a late sampler closes one long window, it never bursts */
+		next = max(next + period, now + period / 2);
+		kradar_window_nr++;
+
+		if (!open && now - last_port_try >=
+		    (u64)KRADAR_PORT_RETRY_MS * NSEC_PER_MSEC) {
+			last_port_try = now;
+			open = kradar_port_poll_open();
+			if (open)
+				kradar_emit_hello(now, false);
+		}
+		if (open && kradar_window_nr % hello_every == 0)
+			kradar_emit_hello(now, true);
+		kradar_hrtimer_sample(now);
+		kradar_emit_buffer_loss(now);
+		kradar_emit_heartbeat(now, late);
+		if (open) {
+			kradar_flush();
+			open = kradar_port_state() == KRADAR_PORT_OPEN;
+		}
+		kradar_sampler_avoid_storms();
+	}
+	/* rmmod: the last partial window still reaches the host */
+	if (open) {
+		u64 now = local_clock();
+
+		kradar_hrtimer_sample(now);
+		kradar_emit_buffer_loss(now);
+		kradar_emit_heartbeat(now, 0);
+		kradar_flush();
+	}
+	return 0;
+}
+
+static int kradar_status_show(struct seq_file *m, void *v)
+{
+	u64 records, drec, dbytes, nested, unattr;
+
+	kradar_ring_stats(&records, &drec, &dbytes);
+	kradar_hrtimer_lost(&nested, &unattr);
+	seq_printf(m, "port:              %s (%s via %s)\n",
+		   kradar_port_state_name(kradar_port_state()), port, tty);
+	seq_printf(m, "session:           %016llx\n", kradar_session);
+	seq_printf(m, "window_ms:         %u\n", kradar_window_ms);
+	seq_printf(m, "windows:           %llu\n", kradar_window_nr);
+	seq_printf(m, "hrtimer_events:    %llu\n", kradar_hrtimer_events());
+	seq_printf(m, "storms_active:     %u\n", kradar_hrtimer_storms_active());
+	seq_printf(m, "events_nested:     %llu\n", nested);
+	seq_printf(m, "events_unattributed: %llu\n", unattr);
+	seq_printf(m, "records:           %llu\n", records);
+	seq_printf(m, "records_dropped:   %llu\n", drec);
+	seq_printf(m, "bytes_dropped:     %llu\n", dbytes);
+	seq_printf(m, "bytes_sent:        %llu\n", kradar_bytes_sent);
+	seq_printf(m, "bytes_buffered:    %zu\n", kradar_ring_used());
+	seq_printf(m, "sampler_late_max_ns: %llu\n", kradar_sampler_late_max);
+	seq_printf(m, "sampler_moves:     %llu\n", kradar_sampler_moves);
+	return 0;
+}
+
+static int kradar_check_params(void)
+{
+	if (!port || !*port || strlen(port) >= KRADAR_NAME_LEN) {
+		pr_err("port must be a name of 1..%d characters\n",
+		       KRADAR_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	if (!tty || tty[0] != '/') {
+		pr_err("tty must be an absolute path such as /dev/hvc0\n");
+		return -EINVAL;
+	}
+	if (kradar_window_ms < KRADAR_WINDOW_MIN_MS ||
+	    kradar_window_ms > KRADAR_WINDOW_MAX_MS) {
+		pr_err("window_ms=%u out of range %d..%d ms\n", kradar_window_ms,
+		       KRADAR_WINDOW_MIN_MS, KRADAR_WINDOW_MAX_MS);
+		return -EINVAL;
+	}
+	if (kradar_storm_rate < KRADAR_STORM_RATE_MIN) {
+		pr_err("storm_rate=%lu below the minimum of %d callbacks/s\n",
+		       kradar_storm_rate, KRADAR_STORM_RATE_MIN);
+		return -EINVAL;
+	}
+	if (kradar_storm_windows < 1 || kradar_storm_windows > 100) {
+		pr_err("storm_windows=%u out of range 1..100\n",
+		       kradar_storm_windows);
+		return -EINVAL;
+	}
+	if (kradar_late_us < 1 || kradar_late_us > USEC_PER_SEC) {
+		pr_err("late_us=%u out of range 1..1000000 us\n", kradar_late_us);
+		return -EINVAL;
+	}
+	if (buffer_kb < 16 || buffer_kb > 65536) {
+		pr_err("buffer_kb=%u out of range 16..65536 KiB\n", buffer_kb);
+		return -EINVAL;
+	}
+	if (hello_every < 1 || hello_every > 100000) {
+		pr_err("hello_every=%u out of range 1..100000\n", hello_every);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init kradar_init(void)
+{
+	int err;
+
+	err = kradar_check_params();
+	if (err)
+		return err;
+	kradar_session = get_random_u64();
+
+	err = kradar_ring_init((size_t)buffer_kb * 1024);
+	if (err)
+		return err;
+	err = kradar_hrtimer_init();
+	if (err)
+		goto err_ring;
+	kradar_port_init(port, tty);
+	kradar_proc = proc_create_single("kradar", 0444, NULL,
+					 kradar_status_show);
+	if (!kradar_proc) {
+		err = -ENOMEM;
+		goto err_hrtimer;
+	}
+	err = kradar_hrtimer_hook();
+	if (err)
+		goto err_proc;
+	kradar_thread = kthread_run(kradar_sampler, NULL, "kradar");
+	if (IS_ERR(kradar_thread)) {
+		err = PTR_ERR(kradar_thread);
+		goto err_unhook;
+	}
+	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
+		kradar_window_ms, kradar_storm_rate, kradar_late_us, port);
+	return 0;
+
+err_unhook:
+	kradar_hrtimer_unhook();
+err_proc:
+	proc_remove(kradar_proc);
+err_hrtimer:
+	kradar_port_exit();
+	kradar_hrtimer_exit();
+err_ring:
+	kradar_ring_exit();
+	return err;
+}
+
+static void __exit kradar_exit(void)
+{
+	kthread_stop(kradar_thread);
+	kradar_hrtimer_unhook();
+	proc_remove(kradar_proc);
+	kradar_port_exit();
+	kradar_hrtimer_exit();
+	kradar_ring_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(kradar_init);
+module_exit(kradar_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kradar: hrtimer storm evidence streamed over virtio-serial");
+MODULE_AUTHOR("kradar developers");
