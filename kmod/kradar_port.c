@@ -39,7 +39,7 @@ static const char *kradar_port_name;
 static const char *kradar_tty_path;
 static struct tty_struct *kradar_tty;
 static enum kradar_port_state kradar_state = KRADAR_PORT_ABSENT;
-static enum kradar_port_state kradar_reported = KRADAR_PORT_OPEN;
+static int kradar_reported = -1;	/* state last told to the log */
 static int kradar_last_err;
 
 const char *kradar_port_state_name(enum kradar_port_state s)
@@ -116,7 +116,7 @@ static void kradar_set_state(enum kradar_port_state s, int err)
 {
 	kradar_state = s;
 	kradar_last_err = err;
-	if (s == kradar_reported)
+	if ((int)s == kradar_reported)
 		return;
 	kradar_reported = s;
 	switch (s) {
