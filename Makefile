@@ -19,7 +19,7 @@ export KDIR BUILD CC
 
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
-SUBDIRS := host/collect host/serial tools/config tools/lore selftests/guest
+SUBDIRS := host/collect host/serial tools/config tools/lore selftests/guest selftests/e2e
 
 all: module host
 

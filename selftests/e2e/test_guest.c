@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest tests: boot real QEMU guests with tools/kradar-run, each running
+ * one scenario, and assert on what a user sees: the collector's
+ * events.jsonl and exit status, and the guest's serial console.
+ *
+ *   taprio-storm   storm reported for "advance_sched [sch_taprio]" on the
+ *                  CPU that installed the qdisc, rate >= 100k/s, >= 90 %
+ *                  late; collector exits 1.
+ *   taprio-normal  advance_sched seen in the windows, no storm, exit 0.
+ *   hrtimer-storm  a runaway hrtimer that is not taprio is reported just
+ *                  the same, with a storm end when it stops.
+ *   idle           no storm, heartbeats arrive, nothing lost.
+ *
+ * Output is TAP. Needs root-free QEMU and the Debian cloud kernel: when
+ * they are missing every test is skipped with the reason.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int test_nr;
+static int failures;
+
+static void tap(bool ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#include <stdarg.h>
+static void tap(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - %s\n", ok ? "" : "not ", ++test_nr, name);
+	if (!ok) {
+		failures++;
+		printf("#   ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+static void skip(const char *name, const char *why)
+{
+	printf("ok %d - %s # SKIP %s\n", ++test_nr, name, why);
+}
+
+/* One parsed event line: only the fields the tests look at. */
+struct event {
+	char type[32];
+	char function[96];
+	long long cpu;
+	double rate, late_pct;
+	long long t_ns, host_ns;
+};
+
+/* Find "key": in a JSON object line; copy a string or number value. */
+static bool json_field(const char *line, const char *key, char *out,
+		       size_t outlen)
+{
+	char pat[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	if (*p == '"') {
+		p++;
+		while (*p && *p != '"' && n + 1 < outlen)
+			out[n++] = *p++;
+	} else {
+		while (*p && *p != ',' && *p != '}' && n + 1 < outlen)
+			out[n++] = *p++;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static double json_num(const char *line, const char *key, double dflt)
+{
+	char buf[64];
+
+	if (!json_field(line, key, buf, sizeof(buf)))
+		return dflt;
+	return strtod(buf, NULL);
+}
+
+static void parse_event(const char *line, struct event *e)
+{
+	memset(e, 0, sizeof(*e));
+	json_field(line, "type", e->type, sizeof(e->type));
+	json_field(line, "function", e->function, sizeof(e->function));
+	e->cpu = (long long)json_num(line, "cpu", -1);
+	e->rate = json_num(line, "rate_per_s", -1);
+	e->late_pct = json_num(line, "late_pct", -1);
+	e->t_ns = (long long)json_num(line, "t_ns", -1);
+	e->host_ns = (long long)json_num(line, "host_ns", -1);
+}
+
+struct run {
+	char dir[PATH_MAX];
+	int status;		/* kradar-run exit status */
+	int storms;		/* hrtimer_storm events */
+	int storm_ends;
+	int heartbeats;
+	int windows;
+	int losses;		/* lost + stream_loss events */
+	struct event first_storm;
+	double fn_window_rate_max;	/* of the function asked for */
+	long long hb_offset_min;	/* min(host_ns - t_ns) over heartbeats */
+	bool have_offset;
+};
+
+static int run_scenario(const char *top, const char *scenario,
+			const char *extra_env, const char *fn, struct run *r)
+{
+	char cmd[PATH_MAX * 5 + 256], path[PATH_MAX + 32], line[8192];
+	FILE *f;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf '%s' && %s ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --scenario %s --timeout 240 --out '%s' >'%s.log' 2>&1",
+		 r->dir, extra_env, top, scenario, r->dir, r->dir);
+	rc = system(cmd);
+	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct event e;
+
+		parse_event(line, &e);
+		if (!strcmp(e.type, "hrtimer_storm")) {
+			if (!r->storms++)
+				r->first_storm = e;
+		} else if (!strcmp(e.type, "hrtimer_storm_end")) {
+			r->storm_ends++;
+		} else if (!strcmp(e.type, "heartbeat")) {
+			long long off = e.host_ns - e.t_ns;
+
+			r->heartbeats++;
+			if (e.host_ns > 0 && (!r->have_offset ||
+					      off < r->hb_offset_min)) {
+				r->hb_offset_min = off;
+				r->have_offset = true;
+			}
+		} else if (!strcmp(e.type, "hrtimer_window")) {
+			const char *p = line;
+			char pat[128];
+
+			r->windows++;
+			snprintf(pat, sizeof(pat), "\"function\":\"%s\"", fn);
+			while (fn && (p = strstr(p, pat))) {
+				double rate = json_num(p, "rate_per_s", 0);
+
+				if (rate > r->fn_window_rate_max)
+					r->fn_window_rate_max = rate;
+				p += strlen(pat);
+			}
+		} else if (!strcmp(e.type, "lost") ||
+			   !strcmp(e.type, "stream_loss")) {
+			r->losses++;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* CPU printed by the guest program: "... cpu=N" on the serial console. */
+static int serial_cpu(const struct run *r, const char *marker)
+{
+	char path[PATH_MAX + 32], line[4096];
+	int cpu = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, marker);
+
+		if (p && (p = strstr(p, "cpu=")))
+			cpu = atoi(p + 4);
+	}
+	fclose(f);
+	return cpu;
+}
+
+static void print_latency(const struct run *r)
+{
+	if (r->storms && r->have_offset && r->first_storm.host_ns > 0)
+		printf("# storm began at guest %.6f s; first storm record on the host %.1f ms later (heartbeat clock mapping)\n",
+		       r->first_storm.t_ns / 1e9,
+		       (r->first_storm.host_ns - r->first_storm.t_ns -
+			r->hb_offset_min) / 1e6);
+}
+
+static void test_taprio_storm(const char *top)
+{
+	const char *fn = "advance_sched [sch_taprio]";
+	struct run r;
+	int cpu;
+
+	if (run_scenario(top, "taprio-storm", "", fn, &r)) {
+		tap(false, "taprio-storm: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	cpu = serial_cpu(&r, "kradar-taprio: taprio installed");
+	tap(r.storms > 0, "taprio-storm: a storm is reported",
+	    "expected >= 1 hrtimer_storm event, got %d (run dir %s)",
+	    r.storms, r.dir);
+	if (!r.storms)
+		return;
+	tap(!strcmp(r.first_storm.function, fn),
+	    "taprio-storm: storm names advance_sched [sch_taprio]",
+	    "expected function '%s', got '%s'", fn, r.first_storm.function);
+	tap(cpu >= 0 && r.first_storm.cpu == cpu,
+	    "taprio-storm: storm is on the CPU that installed the qdisc",
+	    "expected cpu %d (serial.log), got %lld", cpu, r.first_storm.cpu);
+	tap(r.first_storm.rate >= 100000, "taprio-storm: rate >= 100000/s",
+	    "expected rate_per_s >= 100000, got %.0f", r.first_storm.rate);
+	tap(r.first_storm.late_pct >= 90, "taprio-storm: >= 90 % expired late",
+	    "expected late_pct >= 90, got %.1f", r.first_storm.late_pct);
+	tap(r.status == 1, "taprio-storm: collector exits 1 (finding)",
+	    "expected exit 1, got %d", r.status);
+	printf("# storm rate %.0f/s, %.1f %% late, cpu %lld\n",
+	       r.first_storm.rate, r.first_storm.late_pct, r.first_storm.cpu);
+	print_latency(&r);
+}
+
+static void test_taprio_normal(const char *top)
+{
+	const char *fn = "advance_sched [sch_taprio]";
+	struct run r;
+
+	if (run_scenario(top, "taprio-normal", "", fn, &r)) {
+		tap(false, "taprio-normal: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(r.fn_window_rate_max > 0,
+	    "taprio-normal: the probe sees advance_sched running",
+	    "expected advance_sched in hrtimer_window events, max rate %.0f",
+	    r.fn_window_rate_max);
+	tap(r.storms == 0, "taprio-normal: no storm reported",
+	    "expected 0 hrtimer_storm events, got %d (first: %s cpu %lld %.0f/s)",
+	    r.storms, r.first_storm.function, r.first_storm.cpu,
+	    r.first_storm.rate);
+	tap(r.status == 0, "taprio-normal: collector exits 0",
+	    "expected exit 0, got %d", r.status);
+	printf("# advance_sched peak window rate %.0f/s\n", r.fn_window_rate_max);
+}
+
+static void test_hrtimer_storm(const char *top)
+{
+	const char *fn = "kradar_test_storm_fn [kradar_test_hrstorm]";
+	struct run r;
+
+	if (run_scenario(top, "hrtimer-storm", "", fn, &r)) {
+		tap(false, "hrtimer-storm: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(r.storms > 0 && !strcmp(r.first_storm.function, fn),
+	    "hrtimer-storm: a non-taprio runaway timer is reported",
+	    "expected a storm of '%s', got %d storms (first '%s')", fn,
+	    r.storms, r.first_storm.function);
+	tap(r.storms > 0 && r.first_storm.cpu == 1,
+	    "hrtimer-storm: on the CPU the timer ran on",
+	    "expected cpu 1, got %lld", r.first_storm.cpu);
+	tap(r.storm_ends > 0, "hrtimer-storm: storm end reported when it stops",
+	    "expected >= 1 hrtimer_storm_end, got %d", r.storm_ends);
+	printf("# storm rate %.0f/s, %.1f %% late\n", r.first_storm.rate,
+	       r.first_storm.late_pct);
+	print_latency(&r);
+}
+
+static void test_idle(const char *top)
+{
+	struct run r;
+
+	if (run_scenario(top, "idle", "", NULL, &r)) {
+		tap(false, "idle: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(r.storms == 0, "idle: no storm reported",
+	    "expected 0 storms, got %d", r.storms);
+	tap(r.heartbeats >= 10, "idle: heartbeats arrive",
+	    "expected >= 10 heartbeats, got %d", r.heartbeats);
+	tap(r.losses == 0, "idle: nothing lost",
+	    "expected 0 loss events, got %d", r.losses);
+	tap(r.status == 0, "idle: collector exits 0", "expected 0, got %d",
+	    r.status);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *names[] = {
+		"taprio-storm", "taprio-normal", "hrtimer-storm", "idle",
+	};
+	char top[PATH_MAX], prog[PATH_MAX + 64];
+	const char *why = NULL, *build = getenv("BUILD");
+	struct stat st;
+	unsigned int i;
+
+	/* the repository root: argv[1], else two levels above build/tests */
+	if (!realpath(argc > 1 ? argv[1] : KRADAR_TOP, top)) {
+		perror("realpath");
+		return 2;
+	}
+	snprintf(prog, sizeof(prog), "%s/guest/kradar-taprio",
+		 build ? build : "build");
+	if (!build)
+		snprintf(prog, sizeof(prog), "%s/build/guest/kradar-taprio", top);
+	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1"))
+		why = "qemu-system-x86_64 not installed (make deps)";
+	else if (system("ls /boot/vmlinuz-*-cloud-amd64 >/dev/null 2>&1"))
+		why = "no Debian cloud kernel in /boot (make deps)";
+	else if (stat(prog, &st))
+		why = "guest programs not built (make)";
+	if (why) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			skip(names[i], why);
+		return 0;
+	}
+	test_taprio_storm(top);
+	test_taprio_normal(top);
+	test_hrtimer_storm(top);
+	test_idle(top);
+	return failures ? 1 : 0;
+}
