@@ -100,6 +100,8 @@ struct kradar_rec_hello {
 	__le32 heartbeat_ms;	/* heartbeat period, ms */
 	char release[KRADAR_NAME_LEN];	/* guest uname -r */
 	char port[KRADAR_NAME_LEN];	/* virtio port name */
+	__le32 storm_end_ms;	/* time below half the rate before storm end */
+	__le32 reserved2;
 };
 
 /* Timebase, sent once per window: ties guest clocks to host receive time. */

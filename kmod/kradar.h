@@ -51,6 +51,7 @@ struct kradar_cpu {
 extern unsigned int kradar_window_ms;
 extern unsigned long kradar_storm_rate;
 extern unsigned int kradar_storm_windows;
+extern unsigned int kradar_storm_end_ms;
 extern unsigned int kradar_late_us;
 
 /* kradar_hrtimer.c */

@@ -16,7 +16,10 @@
  * and emits one window record per CPU with the busiest callbacks, a storm
  * begin record when a callback's rate reaches storm_rate for
  * storm_windows windows, and a storm end record with its totals when the
- * rate stays below half of storm_rate for as long.
+ * rate stays below half of storm_rate for storm_end_ms. The end needs that
+ * long quiet stretch because a storming CPU pauses: after a slow
+ * hrtimer_interrupt() the kernel defers the next timer interrupt by up to
+ * 100 ms ("hrtimer: interrupt took N ns"), and such a pause is not the end.
  *
  * Cost: the probe runs in hard or soft interrupt context on every hrtimer
  * expiry. It never sleeps, allocates, prints or takes a lock; it touches
@@ -52,7 +55,7 @@ struct kradar_track {
 	bool named;
 	bool storming;
 	unsigned int over;		/* consecutive windows >= storm_rate */
-	unsigned int under;		/* storming windows < storm_rate / 2 */
+	u64 under_ns;			/* storming, time below storm_rate / 2 */
 	u64 begin_ns, last_over_end_ns;
 	u64 s_count, s_late, s_late_sum, s_late_max, s_peak;
 };
@@ -241,7 +244,7 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 	if (!tr->storming) {
 		if (++tr->over >= kradar_storm_windows) {
 			tr->storming = true;
-			tr->under = 0;
+			tr->under_ns = 0;
 			kradar_storms++;
 			kradar_emit_storm(KRADAR_REC_STORM_BEGIN, cpu, tr, fn,
 					  rate, end);
@@ -249,10 +252,11 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 		return;
 	}
 	if (rate * 2 >= kradar_storm_rate) {
-		tr->under = 0;
+		tr->under_ns = 0;
 		return;
 	}
-	if (++tr->under >= kradar_storm_windows) {
+	tr->under_ns += end - start;
+	if (tr->under_ns >= (u64)kradar_storm_end_ms * NSEC_PER_MSEC) {
 		tr->storming = false;
 		tr->over = 0;
 		kradar_storms--;

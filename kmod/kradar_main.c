@@ -43,6 +43,7 @@
 #define KRADAR_STORM_RATE	50000	/* callbacks/s on one CPU */
 #define KRADAR_STORM_RATE_MIN	1000	/* callbacks/s */
 #define KRADAR_STORM_WINDOWS	1	/* windows */
+#define KRADAR_STORM_END_MS	500	/* ms */
 #define KRADAR_LATE_US		100	/* us */
 #define KRADAR_BUFFER_KB	256	/* KiB */
 #define KRADAR_HELLO_EVERY	50	/* windows */
@@ -66,7 +67,11 @@ MODULE_PARM_DESC(storm_rate, "callbacks/s of one hrtimer function on one CPU tha
 
 unsigned int kradar_storm_windows = KRADAR_STORM_WINDOWS;
 module_param_named(storm_windows, kradar_storm_windows, uint, 0444);
-MODULE_PARM_DESC(storm_windows, "windows at or above storm_rate before a storm begins (and below half of it before it ends), 1..100 (default 1)");
+MODULE_PARM_DESC(storm_windows, "windows at or above storm_rate before a storm begins, 1..100 (default 1)");
+
+unsigned int kradar_storm_end_ms = KRADAR_STORM_END_MS;
+module_param_named(storm_end_ms, kradar_storm_end_ms, uint, 0444);
+MODULE_PARM_DESC(storm_end_ms, "ms below half of storm_rate before a storm ends, 0..60000 (default 500)");
 
 unsigned int kradar_late_us = KRADAR_LATE_US;
 module_param_named(late_us, kradar_late_us, uint, 0444);
@@ -115,6 +120,7 @@ static void kradar_emit_hello(u64 now, bool resent)
 	r->heartbeat_ms = cpu_to_le32(kradar_window_ms);
 	kradar_copy_name(r->release, utsname()->release);
 	kradar_copy_name(r->port, port);
+	r->storm_end_ms = cpu_to_le32(kradar_storm_end_ms);
 	kradar_rec_commit(r);
 }
 
@@ -297,6 +303,11 @@ static int kradar_check_params(void)
 	if (kradar_storm_windows < 1 || kradar_storm_windows > 100) {
 		pr_err("storm_windows=%u out of range 1..100\n",
 		       kradar_storm_windows);
+		return -EINVAL;
+	}
+	if (kradar_storm_end_ms > 60000) {
+		pr_err("storm_end_ms=%u out of range 0..60000 ms\n",
+		       kradar_storm_end_ms);
 		return -EINVAL;
 	}
 	if (kradar_late_us < 1 || kradar_late_us > USEC_PER_SEC) {
