@@ -16,12 +16,13 @@
 #ifndef _KRADAR_H
 #define _KRADAR_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <kradar_wire.h>
 
 #define KRADAR_SLOT_BITS	5
-#define KRADAR_SLOTS		(1U << KRADAR_SLOT_BITS)	/* per CPU */
+#define KRADAR_SLOTS		BIT(KRADAR_SLOT_BITS)	/* per CPU */
 #define KRADAR_SLOT_PROBES	4	/* open-addressing probe length */
 #define KRADAR_WINDOW_TOP	8	/* entries in a window record */
 
@@ -40,8 +41,8 @@ struct kradar_slot {
 };
 
 struct kradar_cpu {
-	int nest;		/* recursion guard: soft hrtimers run with
-				 * interrupts on, so a hard one can nest */
+	/* recursion guard: soft hrtimers run with interrupts on */
+	int nest;
 	u64 nested;		/* events lost to nesting */
 	u64 unattributed;	/* events whose function found no slot */
 	struct kradar_slot slot[KRADAR_SLOTS];

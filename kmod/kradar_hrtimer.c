@@ -230,8 +230,11 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 	}
 	if (!tr->storming && tr->over == 0) {
 		tr->begin_ns = start;
-		tr->s_count = tr->s_late = tr->s_late_sum = 0;
-		tr->s_late_max = tr->s_peak = 0;
+		tr->s_count = 0;
+		tr->s_late = 0;
+		tr->s_late_sum = 0;
+		tr->s_late_max = 0;
+		tr->s_peak = 0;
 	}
 	tr->s_count += d->count;
 	tr->s_late += d->late;

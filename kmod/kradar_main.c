@@ -55,7 +55,7 @@ MODULE_PARM_DESC(port, "virtio console port name to stream to (default " KRADAR_
 
 static char *tty = KRADAR_TTY_DEFAULT;
 module_param(tty, charp, 0444);
-MODULE_PARM_DESC(tty, "hvc tty of that port (default " KRADAR_TTY_DEFAULT ", the first virtio console)");
+MODULE_PARM_DESC(tty, "hvc tty of that port (default " KRADAR_TTY_DEFAULT ")");
 
 unsigned int kradar_window_ms = KRADAR_WINDOW_MS;
 module_param_named(window_ms, kradar_window_ms, uint, 0444);

@@ -152,8 +152,11 @@ void kradar_ring_consume(size_t n)
 	kradar_head += min(n, kradar_tail - kradar_head);
 	while (kradar_frontier < kradar_head)
 		kradar_frontier += kradar_rec_size_at(kradar_frontier);
-	if (kradar_head == kradar_tail)
-		kradar_head = kradar_tail = kradar_frontier = 0;
+	if (kradar_head == kradar_tail) {
+		kradar_head = 0;
+		kradar_tail = 0;
+		kradar_frontier = 0;
+	}
 }
 
 size_t kradar_ring_used(void)
