@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar-collect: receive the kradar_probe.ko stream from QEMU's
+ * virtio-serial chardev socket (or decode a saved stream), keep every byte
+ * in DIR/stream.bin, write one JSON line per record and per loss to
+ * DIR/events.jsonl and a human summary to DIR/summary.txt.
+ *
+ * The socket is QEMU's (-chardev socket,server=on,wait=off): the collector
+ * is the client, waits for the socket to appear and reconnects whenever
+ * QEMU closes it, decoding across reconnects as one stream so that
+ * `--input DIR/stream.bin` reproduces the same record events offline.
+ *
+ * Exit: 0 clean and nothing found, 1 storm seen or data lost (or nothing
+ * received), 2 usage or environment error. Documentation/collector.rst.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kradar_decode.h"
+#include "report.h"
+
+#pragma GCC poison u8 u16 u32 u64
+
+#define RETRY_MS	200	/* between connect attempts */
+#define STATUS_MS	500	/* live status refresh */
+#define CHUNK		65536
+
+static const char *prog = "kradar-collect";
+static volatile sig_atomic_t stop_sig;
+
+struct opts {
+	const char *vport;
+	const char *input;
+	const char *out;
+	double duration;	/* s, 0 = until signalled */
+	bool quiet;
+};
+
+struct collector {
+	struct opts o;
+	struct kc kc;
+	struct kradar_decoder *dec;
+	FILE *events;
+	FILE *stream;		/* NULL when decoding a file */
+	char events_path[PATH_MAX];
+	char summary_path[PATH_MAX];
+	char stream_path[PATH_MAX];
+	bool status;		/* live status line on stderr */
+	bool status_shown;
+	const char *state;	/* connection state for the status line */
+	uint64_t last_status_ms;
+	uint64_t last_status_records;
+	double rate;
+	uint64_t last_hb_ms;	/* monotonic ms of the last heartbeat */
+	uint64_t hb_seen;
+	int write_err;		/* errno of the first stream.bin write error */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: %s --vport SOCK --out DIR [--duration SEC] [--quiet]\n"
+"       %s --input FILE|- --out DIR [--quiet]\n"
+"\n"
+"  --vport SOCK     QEMU chardev unix socket of the kradar virtio port\n"
+"                   (-chardev socket,id=kr,path=SOCK,server=on,wait=off\n"
+"                    -device virtconsole,chardev=kr,name=org.kradar.0);\n"
+"                   waits for it and reconnects when QEMU restarts\n"
+"  --input FILE     decode a saved stream (e.g. DIR/stream.bin), - = stdin\n"
+"  --out DIR        write stream.bin, events.jsonl, summary.txt there\n"
+"  --duration SEC   stop after SEC seconds (default: SIGINT/SIGTERM)\n"
+"  --quiet          no status line, no progress messages\n"
+"\n"
+"exit status: 0 clean, 1 storm found or data lost, 2 usage/environment error\n",
+		prog, prog);
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t mono_ms(void)
+{
+	return now_ns(CLOCK_MONOTONIC) / 1000000;
+}
+
+static void clear_status(struct collector *c)
+{
+	if (c->status_shown) {
+		fputs("\r\033[K", stderr);
+		c->status_shown = false;
+	}
+}
+
+static void __attribute__((format(printf, 2, 3)))
+info(struct collector *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->o.quiet)
+		return;
+	clear_status(c);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+err_msg(struct collector *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c)
+		clear_status(c);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void status_line(struct collector *c, bool force)
+{
+	const struct kradar_decoder_stats *st;
+	uint64_t now = mono_ms(), lost;
+	char hb[32];
+
+	if (!c->status)
+		return;
+	if (!force && now - c->last_status_ms < STATUS_MS)
+		return;
+	st = kradar_decoder__stats(c->dec);
+	if (now > c->last_status_ms && c->last_status_ms)
+		c->rate = (st->records - c->last_status_records) * 1000.0 /
+			  (now - c->last_status_ms);
+	c->last_status_ms = now;
+	c->last_status_records = st->records;
+	lost = st->seq_lost;
+	for (unsigned int i = 0; i <= KRADAR_LOST_CAUSE_MAX; i++)
+		lost += c->kc.lost[i].records;
+	if (c->hb_seen)
+		snprintf(hb, sizeof(hb), "%.1fs", (now - c->last_hb_ms) / 1e3);
+	else
+		snprintf(hb, sizeof(hb), "never");
+	fprintf(stderr, "\r\033[K%s: %s | %.0f rec/s | %" PRIu64 " records | %"
+		PRIu64 " storms | lost %" PRIu64 " rec, %" PRIu64
+		" B skipped | heartbeat %s ago", prog, c->state, c->rate,
+		st->records, (uint64_t)c->kc.nr_storms + c->kc.storms_dropped,
+		lost, st->skipped_bytes, hb);
+	c->status_shown = true;
+}
+
+/* Feed received bytes: stream.bin first, then the decoder */
+static int consume(struct collector *c, const void *buf, size_t len,
+		   bool live)
+{
+	const struct kradar_decoder_stats *st = kradar_decoder__stats(c->dec);
+	uint64_t hb = st->by_type[KRADAR_REC_HEARTBEAT];
+	int err;
+
+	if (c->stream && fwrite(buf, 1, len, c->stream) != len &&
+	    !c->write_err)
+		c->write_err = errno ? errno : EIO;
+	if (live)
+		c->kc.host_ns = now_ns(CLOCK_REALTIME);
+	err = kradar_decoder__push(c->dec, buf, len);
+	if (st->by_type[KRADAR_REC_HEARTBEAT] != hb) {
+		c->last_hb_ms = mono_ms();
+		c->hb_seen++;
+	}
+	return err;
+}
+
+static void on_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+/*
+ * Wait up to ms for fd (or just time, fd < 0) with SIGINT/SIGTERM
+ * unblocked only inside ppoll, so a signal can never be missed.
+ * Returns poll's result, 0 on timeout or signal.
+ */
+static int wait_fd(int fd, int ms, const sigset_t *unblocked)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (ms % 1000) * 1000000L };
+	int n;
+
+	n = ppoll(&pfd, fd >= 0 ? 1 : 0, &ts, unblocked);
+	if (n < 0 && errno == EINTR)
+		return 0;
+	return n;
+}
+
+static int remaining_ms(uint64_t deadline_ms, int cap)
+{
+	uint64_t now = mono_ms();
+
+	if (!deadline_ms)
+		return cap;
+	if (now >= deadline_ms)
+		return 0;
+	return deadline_ms - now < (uint64_t)cap ? (int)(deadline_ms - now) : cap;
+}
+
+static bool should_stop(uint64_t deadline_ms)
+{
+	return stop_sig || (deadline_ms && mono_ms() >= deadline_ms);
+}
+
+static int run_vport(struct collector *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint64_t deadline_ms = 0;
+	bool said_waiting = false;
+	sigset_t block, unblocked;
+	struct sigaction act = { .sa_handler = on_signal };
+	unsigned char *buf;
+	int ret = 0;
+
+	if (strlen(c->o.vport) >= sizeof(sa.sun_path)) {
+		err_msg(c, "socket path too long (max %zu bytes): %s",
+			sizeof(sa.sun_path) - 1, c->o.vport);
+		return 2;
+	}
+	strcpy(sa.sun_path, c->o.vport);
+	buf = malloc(CHUNK);
+	if (!buf) {
+		err_msg(c, "out of memory");
+		return 2;
+	}
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
+	sigdelset(&unblocked, SIGINT);
+	sigdelset(&unblocked, SIGTERM);
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (c->o.duration > 0)
+		deadline_ms = mono_ms() + (uint64_t)(c->o.duration * 1000);
+
+	while (!should_stop(deadline_ms)) {
+		uint64_t conn_bytes = 0;
+		const char *reason = "closed by QEMU";
+		int fd;
+
+		c->state = said_waiting ? "waiting" : "connecting";
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			err_msg(c, "cannot create a unix socket: %s", strerror(errno));
+			ret = 2;
+			break;
+		}
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e != ENOENT && e != ECONNREFUSED && e != EAGAIN &&
+			    e != EINTR) {
+				err_msg(c, "cannot connect to %s: %s (is it QEMU's chardev socket?)",
+					c->o.vport, strerror(e));
+				ret = 2;
+				break;
+			}
+			if (!said_waiting) {
+				info(c, "waiting for %s (%s); retrying until QEMU listens",
+				     c->o.vport, strerror(e));
+				said_waiting = true;
+			}
+			c->state = "waiting";
+			status_line(c, false);
+			wait_fd(-1, remaining_ms(deadline_ms, RETRY_MS), &unblocked);
+			continue;
+		}
+		said_waiting = false;
+		c->state = "connected";
+		info(c, "connected to %s", c->o.vport);
+		kc_connect_event(&c->kc, c->o.vport);
+
+		while (!should_stop(deadline_ms)) {
+			ssize_t n;
+			int r;
+
+			status_line(c, false);
+			r = wait_fd(fd, remaining_ms(deadline_ms, STATUS_MS),
+				    &unblocked);
+			if (r < 0) {
+				reason = strerror(errno);
+				break;
+			}
+			if (r == 0)
+				continue;
+			n = read(fd, buf, CHUNK);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				reason = n < 0 ? strerror(errno) : "closed by QEMU";
+				break;
+			}
+			conn_bytes += n;
+			r = consume(c, buf, n, true);
+			if (r < 0) {
+				err_msg(c, "cannot record events in %s: %s",
+					c->events_path, strerror(-r));
+				ret = 2;
+				break;
+			}
+		}
+		close(fd);
+		if (ret)
+			break;
+		if (should_stop(deadline_ms))
+			reason = stop_sig ? "collector stopped by signal" :
+					    "collector duration reached";
+		else
+			info(c, "disconnected from %s (%s) after %" PRIu64
+			     " bytes; reconnecting", c->o.vport, reason, conn_bytes);
+		kc_disconnect_event(&c->kc, c->o.vport, conn_bytes, reason);
+	}
+	free(buf);
+	return ret;
+}
+
+static int run_input(struct collector *c)
+{
+	bool is_stdin = strcmp(c->o.input, "-") == 0;
+	unsigned char *buf;
+	FILE *in;
+	int ret = 0;
+
+	in = is_stdin ? stdin : fopen(c->o.input, "rb");
+	if (!in) {
+		err_msg(c, "cannot read %s: %s", c->o.input, strerror(errno));
+		return 2;
+	}
+	buf = malloc(CHUNK);
+	if (!buf) {
+		err_msg(c, "out of memory");
+		ret = 2;
+		goto out;
+	}
+	for (;;) {
+		size_t n = fread(buf, 1, CHUNK, in);
+		int r;
+
+		if (n) {
+			r = consume(c, buf, n, false);
+			if (r < 0) {
+				err_msg(c, "cannot record events in %s: %s",
+					c->events_path, strerror(-r));
+				ret = 2;
+				break;
+			}
+		}
+		if (n < CHUNK) {
+			if (ferror(in)) {
+				err_msg(c, "error reading %s: %s", c->o.input,
+					strerror(errno));
+				ret = 2;
+			}
+			break;
+		}
+		status_line(c, false);
+	}
+out:
+	free(buf);
+	if (!is_stdin)
+		fclose(in);
+	return ret;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "vport", required_argument, NULL, 'v' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "v:i:o:d:qh", longopts, NULL)) != -1) {
+		char *end;
+
+		switch (ch) {
+		case 'v':
+			o->vport = optarg;
+			break;
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->duration > 0) ||
+			    o->duration > 1e7) {
+				err_msg(NULL, "--duration wants seconds > 0, got '%s'",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) == EOF ? 2 : -1;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		err_msg(NULL, "unexpected argument '%s'", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (!o->out) {
+		err_msg(NULL, "--out DIR is required");
+		usage(stderr);
+		return 2;
+	}
+	if (!!o->vport == !!o->input) {
+		err_msg(NULL, "give exactly one of --vport SOCK and --input FILE");
+		usage(stderr);
+		return 2;
+	}
+	if (o->input && o->duration > 0) {
+		err_msg(NULL, "--duration applies to --vport only");
+		return 2;
+	}
+	return 0;
+}
+
+static int make_path(char *dst, const char *dir, const char *name)
+{
+	int n = snprintf(dst, PATH_MAX, "%s/%s", dir, name);
+
+	if (n < 0 || n >= PATH_MAX) {
+		err_msg(NULL, "output path too long: %s/%s", dir, name);
+		return 2;
+	}
+	return 0;
+}
+
+static int open_outputs(struct collector *c)
+{
+	struct stat sb;
+
+	if (mkdir(c->o.out, 0755) < 0 && errno != EEXIST) {
+		err_msg(NULL, "cannot create %s: %s", c->o.out, strerror(errno));
+		return 2;
+	}
+	if (stat(c->o.out, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		err_msg(NULL, "%s is not a directory", c->o.out);
+		return 2;
+	}
+	if (make_path(c->events_path, c->o.out, "events.jsonl") ||
+	    make_path(c->summary_path, c->o.out, "summary.txt") ||
+	    make_path(c->stream_path, c->o.out, "stream.bin"))
+		return 2;
+	c->events = fopen(c->events_path, "w");
+	if (!c->events) {
+		err_msg(NULL, "cannot create %s: %s", c->events_path,
+			strerror(errno));
+		return 2;
+	}
+	/* A file being decoded is already saved; stdin and sockets are not */
+	if (c->o.vport || strcmp(c->o.input, "-") == 0) {
+		c->stream = fopen(c->stream_path, "wb");
+		if (!c->stream) {
+			err_msg(NULL, "cannot create %s: %s", c->stream_path,
+				strerror(errno));
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int close_file(FILE *f, const char *path, int prior_err)
+{
+	int e = prior_err;
+
+	if (!f)
+		return 0;
+	if (fflush(f) == EOF && !e)
+		e = errno;
+	if (ferror(f) && !e)
+		e = EIO;
+	if (fclose(f) == EOF && !e)
+		e = errno;
+	if (e) {
+		err_msg(NULL, "cannot write %s: %s", path, strerror(e));
+		return 2;
+	}
+	return 0;
+}
+
+static int finish(struct collector *c, int ret)
+{
+	struct kc_summary sum;
+	FILE *f;
+	int r;
+
+	r = kradar_decoder__finish(c->dec);
+	if (r < 0 && !ret) {
+		err_msg(c, "cannot record events in %s: %s", c->events_path,
+			strerror(-r));
+		ret = 2;
+	}
+	kc_summarize(&c->kc, &sum);
+	kc_write_summary_json(&c->kc, &sum);
+	status_line(c, true);
+	clear_status(c);
+
+	if (close_file(c->events, c->events_path,
+		       c->kc.jw.err ? -c->kc.jw.err : 0))
+		ret = 2;
+	c->events = NULL;
+	if (close_file(c->stream, c->stream_path, c->write_err))
+		ret = 2;
+	c->stream = NULL;
+
+	f = fopen(c->summary_path, "w");
+	if (!f) {
+		err_msg(NULL, "cannot create %s: %s", c->summary_path,
+			strerror(errno));
+		return 2;
+	}
+	kc_write_summary_text(&c->kc, &sum, f);
+	if (close_file(f, c->summary_path, 0))
+		ret = 2;
+	if (ret)
+		return ret;
+
+	if (!c->o.quiet) {
+		fprintf(stderr, "%s: %s\n", prog, sum.verdict);
+		fprintf(stderr, "%s: evidence: %s %s%s%s\n", prog,
+			c->summary_path, c->events_path,
+			c->o.vport || !strcmp(c->o.input, "-") ? " " : "",
+			c->o.vport || !strcmp(c->o.input, "-") ?
+			c->stream_path : "");
+	}
+	return sum.exit_code;
+}
+
+int main(int argc, char **argv)
+{
+	struct collector c = { .state = "starting" };
+	struct kradar_decoder_ops ops = {
+		.record = kc_on_record,
+		.loss = kc_on_loss,
+	};
+	int ret;
+
+	ret = parse_opts(argc, argv, &c.o);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	ret = open_outputs(&c);
+	if (ret)
+		goto out;
+	if (kc_init(&c.kc, c.events, c.o.vport ? c.o.vport : c.o.input,
+		    c.o.vport != NULL) < 0) {
+		err_msg(NULL, "out of memory");
+		ret = 2;
+		goto out;
+	}
+	ops.ctx = &c.kc;
+	c.dec = kradar_decoder__new(&ops);
+	if (!c.dec) {
+		err_msg(NULL, "cannot create the decoder: %s", strerror(errno));
+		ret = 2;
+		goto out;
+	}
+	c.kc.dec = c.dec;
+	c.status = isatty(STDERR_FILENO) && !c.o.quiet;
+
+	ret = c.o.vport ? run_vport(&c) : run_input(&c);
+	ret = finish(&c, ret);
+out:
+	if (c.events)
+		fclose(c.events);
+	if (c.stream)
+		fclose(c.stream);
+	kradar_decoder__free(c.dec);
+	kc_fini(&c.kc);
+	return ret;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal JSON writer for kradar host tools: one object per line
+ * (JSON Lines). Strings are escaped for control characters, and bytes
+ * that are not valid UTF-8 become U+FFFD, so untrusted guest strings can
+ * never break a line or the syntax. Write errors are remembered in ->err
+ * (negative errno) and reported by the caller after fflush/fclose.
+ */
+#ifndef _KRADAR_JSON_H
+#define _KRADAR_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JW_MAX_DEPTH 8
+
+struct jw {
+	FILE *f;
+	int depth;
+	bool first[JW_MAX_DEPTH];
+	int err;
+};
+
+void jw_init(struct jw *j, FILE *f);
+/* Top-level object; jw_end() closes it and writes the newline */
+void jw_begin(struct jw *j);
+void jw_end(struct jw *j);
+void jw_obj(struct jw *j, const char *key);	/* key NULL inside arrays */
+void jw_obj_end(struct jw *j);
+void jw_arr(struct jw *j, const char *key);
+void jw_arr_end(struct jw *j);
+void jw_u64(struct jw *j, const char *key, uint64_t v);
+void jw_i64(struct jw *j, const char *key, int64_t v);
+/* Fixed decimals; NaN and infinities become null */
+void jw_double(struct jw *j, const char *key, double v, int decimals);
+void jw_str(struct jw *j, const char *key, const char *s);
+void jw_strn(struct jw *j, const char *key, const char *s, size_t len);
+void jw_hex(struct jw *j, const char *key, uint64_t v);	/* "0x..." */
+void jw_bool(struct jw *j, const char *key, bool v);
+void jw_null(struct jw *j, const char *key);
+
+/* Write s as a JSON string literal (quotes included) */
+void json_write_string(FILE *f, const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at s (<= len), 0 if invalid */
+size_t utf8_seq_len(const unsigned char *s, size_t len);
+
+#endif /* _KRADAR_JSON_H */

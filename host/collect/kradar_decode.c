@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * kradar stream decoder.
+ *
+ * The guest runs a kernel being fuzzed, so nothing in the stream is
+ * trusted. A record is used only after its sync word, its size (>= header,
+ * <= KRADAR_REC_MAX, multiple of 8) and its CRC-32 have been checked; it
+ * is then copied into zeroed host-order structs with
+ * memcpy(dst, src, MIN(size, sizeof(dst))), so shorter records read as
+ * zero-filled and longer ones have their tail ignored. Counts that index
+ * anything (nr_entries, cpu) are bounded before use and flagged as
+ * malformed when out of range.
+ *
+ * Resynchronisation: when the bytes at the current position are not a
+ * valid record the decoder advances one byte and scans for the next sync
+ * word whose record verifies. Each run of skipped bytes is reported once,
+ * with the stream offset of its first byte, when the next valid record is
+ * found or the input ends. A candidate record is waited for (at most
+ * KRADAR_REC_MAX bytes) before it can be judged, so a corrupt size field
+ * delays delivery by up to that many bytes but loses nothing more.
+ *
+ * At end of input a partial record (a sync prefix, or a sync word with a
+ * plausible header, not followed by any record that verifies) is reported
+ * as truncated.
+ *
+ * Sequence numbers are tracked per cpu field value (KRADAR_CPU_NONE is its
+ * own sequence): a forward jump is a gap (records lost), a backward jump
+ * without a new HELLO.session is a restart. A HELLO with a new session
+ * resets all tracking.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "kradar_decode.h"
+
+#pragma GCC poison u8 u16 u32 u64
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define HDR_SIZE sizeof(struct kradar_rec_hdr)
+#define WIN_SIZE sizeof(struct kradar_rec_hrtimer_window)
+#define ENTRY_SIZE sizeof(struct kradar_hrtimer_entry)
+#define NR_SEQ_SLOTS 65536	/* every possible cpu field value */
+#define CRC_OFFSET offsetof(struct kradar_rec_hdr, crc)
+#define SIZE_OFFSET offsetof(struct kradar_rec_hdr, size)
+
+struct seq_slot {
+	uint32_t next;
+	uint32_t valid;
+};
+
+struct kradar_decoder {
+	struct kradar_decoder_ops ops;
+	unsigned char *buf;
+	size_t cap;
+	size_t start;		/* first unconsumed byte */
+	size_t end;		/* one past the last byte */
+	uint64_t base;		/* stream offset of buf[0] */
+	bool finished;
+
+	bool in_skip;		/* inside a run of skipped bytes */
+	uint64_t skip_off;
+	uint64_t skip_bytes;
+	unsigned int skip_reason;
+
+	struct seq_slot *seq;	/* indexed by cpu field, grown on demand */
+	size_t nr_seq;
+
+	bool have_session;
+	uint64_t session;
+	unsigned int nr_cpus;
+
+	struct kradar_decoder_stats st;
+	struct kradar_record rec;
+};
+
+static const unsigned char sync_bytes[4] = { 0x4b, 0x52, 0x44, 0x52 };
+
+_Static_assert(KRADAR_SYNC == 0x5244524bU, "sync bytes match KRADAR_SYNC");
+
+const char *kradar_rec_type_name(unsigned int type)
+{
+	static const char *const names[KRADAR_REC_TYPE_MAX] = {
+		[KRADAR_REC_HELLO] = "hello",
+		[KRADAR_REC_HEARTBEAT] = "heartbeat",
+		[KRADAR_REC_HRTIMER_WINDOW] = "hrtimer_window",
+		[KRADAR_REC_STORM_BEGIN] = "storm_begin",
+		[KRADAR_REC_STORM_END] = "storm_end",
+		[KRADAR_REC_LOST] = "lost",
+	};
+
+	if (type < KRADAR_REC_TYPE_MAX && names[type])
+		return names[type];
+	return "unknown";
+}
+
+const char *kradar_lost_cause_name(unsigned int cause)
+{
+	switch (cause) {
+	case KRADAR_LOST_BUFFER_FULL:	return "buffer_full";
+	case KRADAR_LOST_NESTED:	return "nested";
+	case KRADAR_LOST_TABLE_FULL:	return "table_full";
+	case KRADAR_LOST_PORT_ERROR:	return "port_error";
+	}
+	return "unknown";
+}
+
+const char *kradar_loss_kind_name(enum kradar_loss_kind kind)
+{
+	switch (kind) {
+	case KRADAR_LOSS_SKIPPED:	return "skipped_bytes";
+	case KRADAR_LOSS_SEQ_GAP:	return "seq_gap";
+	case KRADAR_LOSS_TRUNCATED:	return "truncated";
+	case KRADAR_LOSS_MALFORMED:	return "malformed";
+	case KRADAR_LOSS_SEQ_BACK:	return "seq_restart";
+	}
+	return "unknown";
+}
+
+const char *kradar_skip_reason_name(unsigned int reason)
+{
+	switch (reason) {
+	case KRADAR_SKIP_SYNC:	return "no sync word";
+	case KRADAR_SKIP_SIZE:	return "impossible size";
+	case KRADAR_SKIP_CRC:	return "CRC mismatch";
+	case KRADAR_SKIP_SHORT:	return "incomplete record";
+	}
+	return "unknown";
+}
+
+const char *kradar_malformed_str(unsigned int malf, char *buf, size_t len)
+{
+	static const struct { unsigned int bit; const char *name; } bits[] = {
+		{ KRADAR_MALF_CPU, "cpu" },
+		{ KRADAR_MALF_ENTRIES, "nr_entries" },
+		{ KRADAR_MALF_NAME, "name" },
+		{ KRADAR_MALF_HELLO, "hello" },
+		{ KRADAR_MALF_WINDOW, "window" },
+		{ KRADAR_MALF_COUNT, "count" },
+	};
+	size_t used = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		int n;
+
+		if (!(malf & bits[i].bit))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			     bits[i].name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += n;
+	}
+	return buf;
+}
+
+struct kradar_decoder *kradar_decoder__new(const struct kradar_decoder_ops *ops)
+{
+	struct kradar_decoder *dec;
+	int err;
+
+	if (!ops || !ops->record) {
+		errno = EINVAL;
+		return NULL;
+	}
+	dec = calloc(1, sizeof(*dec));
+	if (!dec)
+		return NULL;
+	dec->ops = *ops;
+	dec->cap = 2 * KRADAR_REC_MAX;
+	dec->buf = malloc(dec->cap);
+	if (!dec->buf) {
+		err = -ENOMEM;
+		goto err_out;
+	}
+	return dec;
+
+err_out:
+	kradar_decoder__free(dec);
+	errno = -err;
+	return NULL;
+}
+
+void kradar_decoder__free(struct kradar_decoder *dec)
+{
+	if (!dec)
+		return;
+	free(dec->buf);
+	free(dec->seq);
+	free(dec);
+}
+
+const struct kradar_decoder_stats *
+kradar_decoder__stats(const struct kradar_decoder *dec)
+{
+	return &dec->st;
+}
+
+uint64_t kradar_decoder__session(const struct kradar_decoder *dec)
+{
+	return dec->have_session ? dec->session : 0;
+}
+
+unsigned int kradar_decoder__nr_cpus(const struct kradar_decoder *dec)
+{
+	return dec->nr_cpus;
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static bool is_sync(const unsigned char *p)
+{
+	return memcmp(p, sync_bytes, sizeof(sync_bytes)) == 0;
+}
+
+static bool size_ok(uint32_t size)
+{
+	return size >= HDR_SIZE && size <= KRADAR_REC_MAX &&
+	       size % KRADAR_REC_ALIGN == 0;
+}
+
+/* CRC-32 of the record with its crc field read as zero */
+static bool crc_ok(const unsigned char *p, uint32_t size)
+{
+	static const unsigned char zero[4];
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	crc = crc32(crc, p, CRC_OFFSET);
+	crc = crc32(crc, zero, sizeof(zero));
+	crc = crc32(crc, p + CRC_OFFSET + 4, size - CRC_OFFSET - 4);
+	return (uint32_t)crc == get_le32(p + CRC_OFFSET);
+}
+
+/* A complete, verified record starts at p (avail bytes available)? */
+static bool record_at(const unsigned char *p, size_t avail)
+{
+	uint32_t size;
+
+	if (avail < HDR_SIZE || !is_sync(p))
+		return false;
+	size = get_le32(p + SIZE_OFFSET);
+	return size_ok(size) && size <= avail && crc_ok(p, size);
+}
+
+/* Offset of the first verified record after p[0], or 0 if none */
+static size_t next_record(const unsigned char *p, size_t avail)
+{
+	for (size_t q = 1; q + HDR_SIZE <= avail; q++)
+		if (p[q] == sync_bytes[0] && record_at(p + q, avail - q))
+			return q;
+	return 0;
+}
+
+/*
+ * Bytes before the next sync word (or before a sync prefix at the very
+ * end, which may complete with the next chunk).
+ */
+static size_t scan_to_sync(const unsigned char *p, size_t avail)
+{
+	size_t q = 1;
+
+	while (q < avail) {
+		const unsigned char *k = memchr(p + q, sync_bytes[0], avail - q);
+		size_t left;
+
+		if (!k)
+			return avail;
+		q = k - p;
+		left = avail - q;
+		if (memcmp(p + q, sync_bytes, MIN(left, sizeof(sync_bytes))) == 0)
+			return q;
+		q++;
+	}
+	return avail;
+}
+
+static int report(struct kradar_decoder *dec, const struct kradar_loss *loss)
+{
+	return dec->ops.loss ? dec->ops.loss(dec->ops.ctx, loss) : 0;
+}
+
+static void consume(struct kradar_decoder *dec, size_t n)
+{
+	dec->start += n;
+}
+
+static uint64_t cur_offset(const struct kradar_decoder *dec)
+{
+	return dec->base + dec->start;
+}
+
+static void skip(struct kradar_decoder *dec, size_t n, unsigned int reason)
+{
+	if (!dec->in_skip) {
+		dec->in_skip = true;
+		dec->skip_off = cur_offset(dec);
+		dec->skip_bytes = 0;
+		dec->skip_reason = reason;
+	}
+	dec->skip_bytes += n;
+	dec->st.skipped_bytes += n;
+	consume(dec, n);
+}
+
+static int close_skip(struct kradar_decoder *dec)
+{
+	struct kradar_loss loss = {
+		.kind = KRADAR_LOSS_SKIPPED,
+		.offset = dec->skip_off,
+		.bytes = dec->skip_bytes,
+		.reason = dec->skip_reason,
+	};
+
+	if (!dec->in_skip)
+		return 0;
+	dec->in_skip = false;
+	dec->st.resyncs++;
+	return report(dec, &loss);
+}
+
+static void hdr_to_host(struct kradar_rec_hdr *h)
+{
+	h->sync = le32toh(h->sync);
+	h->type = le16toh(h->type);
+	h->flags = le16toh(h->flags);
+	h->size = le32toh(h->size);
+	h->crc = le32toh(h->crc);
+	h->ts_ns = le64toh(h->ts_ns);
+	h->seq = le32toh(h->seq);
+	h->cpu = le16toh(h->cpu);
+	h->reserved = le16toh(h->reserved);
+}
+
+/* Terminate a fixed-size name; report whether the sender did */
+static bool fix_name(char *name, size_t len)
+{
+	bool ok = memchr(name, '\0', len) != NULL;
+
+	name[len - 1] = '\0';
+	return ok;
+}
+
+#define DECODE(dst, p, size) do {					\
+	memset(&(dst), 0, sizeof(dst));					\
+	memcpy(&(dst), (p), MIN((size_t)(size), sizeof(dst)));		\
+} while (0)
+
+static unsigned int decode_hello(struct kradar_rec_hello *r,
+				 const unsigned char *p, uint32_t size)
+{
+	unsigned int malf = 0;
+
+	DECODE(*r, p, size);
+	r->magic = le64toh(r->magic);
+	r->version = le16toh(r->version);
+	r->hdr_size = le16toh(r->hdr_size);
+	r->nr_cpus = le16toh(r->nr_cpus);
+	r->reserved = le16toh(r->reserved);
+	r->session = le64toh(r->session);
+	r->window_ms = le32toh(r->window_ms);
+	r->late_us = le32toh(r->late_us);
+	r->storm_rate = le64toh(r->storm_rate);
+	r->storm_windows = le32toh(r->storm_windows);
+	r->heartbeat_ms = le32toh(r->heartbeat_ms);
+	if (!fix_name(r->release, sizeof(r->release)) ||
+	    !fix_name(r->port, sizeof(r->port)))
+		malf |= KRADAR_MALF_NAME;
+	if (r->magic != KRADAR_MAGIC || r->hdr_size != HDR_SIZE ||
+	    r->nr_cpus == 0)
+		malf |= KRADAR_MALF_HELLO;
+	return malf;
+}
+
+static unsigned int decode_heartbeat(struct kradar_rec_heartbeat *r,
+				     const unsigned char *p, uint32_t size)
+{
+	DECODE(*r, p, size);
+	r->local_ns = le64toh(r->local_ns);
+	r->mono_ns = le64toh(r->mono_ns);
+	r->real_ns = le64toh(r->real_ns);
+	r->boot_ns = le64toh(r->boot_ns);
+	r->window = le64toh(r->window);
+	r->sampler_late_ns = le64toh(r->sampler_late_ns);
+	r->events = le64toh(r->events);
+	r->records = le64toh(r->records);
+	r->bytes_sent = le64toh(r->bytes_sent);
+	r->records_dropped = le64toh(r->records_dropped);
+	return 0;
+}
+
+static unsigned int decode_window(struct kradar_window *w,
+				  const unsigned char *p, uint32_t size)
+{
+	struct kradar_rec_hrtimer_window fixed;
+	unsigned int malf = 0;
+	uint64_t sum = 0;
+	uint32_t room;
+
+	DECODE(fixed, p, size);
+	memset(w, 0, sizeof(*w));
+	w->start_ns = le64toh(fixed.start_ns);
+	w->end_ns = le64toh(fixed.end_ns);
+	w->events = le64toh(fixed.events);
+	w->unlisted = le64toh(fixed.unlisted);
+	w->nr_entries = le32toh(fixed.nr_entries);
+
+	room = size > WIN_SIZE ? (size - WIN_SIZE) / ENTRY_SIZE : 0;
+	w->nr_valid = MIN(w->nr_entries, room);
+	if (w->nr_valid > KRADAR_HRTIMER_MAX_ENTRIES)
+		w->nr_valid = KRADAR_HRTIMER_MAX_ENTRIES;
+	if (w->nr_entries != w->nr_valid)
+		malf |= KRADAR_MALF_ENTRIES;
+	if (w->end_ns <= w->start_ns)
+		malf |= KRADAR_MALF_WINDOW;
+
+	for (uint32_t i = 0; i < w->nr_valid; i++) {
+		struct kradar_hrtimer_entry *e = &w->entries[i];
+
+		memcpy(e, p + WIN_SIZE + (size_t)i * ENTRY_SIZE, sizeof(*e));
+		e->function = le64toh(e->function);
+		e->count = le64toh(e->count);
+		e->late = le64toh(e->late);
+		e->late_sum_ns = le64toh(e->late_sum_ns);
+		e->late_max_ns = le64toh(e->late_max_ns);
+		if (!fix_name(e->name, sizeof(e->name)))
+			malf |= KRADAR_MALF_NAME;
+		if (e->late > e->count)
+			malf |= KRADAR_MALF_COUNT;
+		if (__builtin_add_overflow(sum, e->count, &sum))
+			sum = UINT64_MAX;
+	}
+	if (__builtin_add_overflow(sum, w->unlisted, &sum))
+		sum = UINT64_MAX;
+	if (sum > w->events)
+		malf |= KRADAR_MALF_COUNT;
+	return malf;
+}
+
+static unsigned int decode_storm(struct kradar_rec_storm *r,
+				 const unsigned char *p, uint32_t size)
+{
+	unsigned int malf = 0;
+
+	DECODE(*r, p, size);
+	r->function = le64toh(r->function);
+	r->begin_ns = le64toh(r->begin_ns);
+	r->end_ns = le64toh(r->end_ns);
+	r->rate_per_s = le64toh(r->rate_per_s);
+	r->peak_rate_per_s = le64toh(r->peak_rate_per_s);
+	r->count = le64toh(r->count);
+	r->late = le64toh(r->late);
+	r->late_sum_ns = le64toh(r->late_sum_ns);
+	r->late_max_ns = le64toh(r->late_max_ns);
+	r->threshold_per_s = le64toh(r->threshold_per_s);
+	if (!fix_name(r->name, sizeof(r->name)))
+		malf |= KRADAR_MALF_NAME;
+	if (r->late > r->count)
+		malf |= KRADAR_MALF_COUNT;
+	return malf;
+}
+
+static unsigned int decode_lost(struct kradar_rec_lost *r,
+				const unsigned char *p, uint32_t size)
+{
+	DECODE(*r, p, size);
+	r->cause = le32toh(r->cause);
+	r->reserved = le32toh(r->reserved);
+	r->records = le64toh(r->records);
+	r->bytes = le64toh(r->bytes);
+	r->events = le64toh(r->events);
+	return 0;
+}
+
+static int seq_slot_get(struct kradar_decoder *dec, unsigned int cpu,
+			struct seq_slot **slot)
+{
+	if (cpu >= dec->nr_seq) {
+		size_t n = dec->nr_seq ? dec->nr_seq : 64;
+		struct seq_slot *s;
+
+		while (n <= cpu)
+			n *= 2;
+		if (n > NR_SEQ_SLOTS)
+			n = NR_SEQ_SLOTS;
+		s = realloc(dec->seq, n * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		memset(s + dec->nr_seq, 0, (n - dec->nr_seq) * sizeof(*s));
+		dec->seq = s;
+		dec->nr_seq = n;
+	}
+	*slot = &dec->seq[cpu];
+	return 0;
+}
+
+static int track_seq(struct kradar_decoder *dec, const struct kradar_record *rec)
+{
+	struct kradar_loss loss = {
+		.offset = rec->offset,
+		.cpu = rec->h.cpu,
+		.seq = rec->h.seq,
+	};
+	struct seq_slot *slot;
+	uint32_t dist;
+	int err;
+
+	err = seq_slot_get(dec, rec->h.cpu, &slot);
+	if (err)
+		return err;
+	if (!slot->valid) {
+		slot->valid = 1;
+		slot->next = rec->h.seq + 1;
+		return 0;
+	}
+	loss.expected_seq = slot->next;
+	dist = rec->h.seq - slot->next;	/* modulo 2^32 */
+	slot->next = rec->h.seq + 1;
+	if (dist == 0)
+		return 0;
+	if (dist < 0x80000000U) {
+		loss.kind = KRADAR_LOSS_SEQ_GAP;
+		loss.records = dist;
+		dec->st.seq_gaps++;
+		dec->st.seq_lost += dist;
+	} else {
+		loss.kind = KRADAR_LOSS_SEQ_BACK;
+		dec->st.seq_back++;
+	}
+	return report(dec, &loss);
+}
+
+static void hello_session(struct kradar_decoder *dec,
+			  const struct kradar_rec_hello *hello, uint16_t flags)
+{
+	bool reset;
+
+	if (dec->have_session)
+		reset = hello->session != dec->session;
+	else
+		reset = !(flags & KRADAR_RECF_RESENT);
+	if (reset && dec->seq)
+		memset(dec->seq, 0, dec->nr_seq * sizeof(*dec->seq));
+	if (!dec->have_session || hello->session != dec->session)
+		dec->st.sessions++;
+	dec->have_session = true;
+	dec->session = hello->session;
+	dec->nr_cpus = hello->nr_cpus;
+}
+
+static bool needs_cpu(unsigned int type)
+{
+	return type == KRADAR_REC_HRTIMER_WINDOW ||
+	       type == KRADAR_REC_STORM_BEGIN || type == KRADAR_REC_STORM_END;
+}
+
+static int deliver(struct kradar_decoder *dec, const unsigned char *p,
+		   uint32_t size)
+{
+	struct kradar_record *rec = &dec->rec;
+	unsigned int malf = 0;
+	int err;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->offset = cur_offset(dec);
+	memcpy(&rec->h, p, HDR_SIZE);
+	hdr_to_host(&rec->h);
+	rec->known = rec->h.type > 0 && rec->h.type < KRADAR_REC_TYPE_MAX;
+
+	switch (rec->h.type) {
+	case KRADAR_REC_HELLO:
+		malf = decode_hello(&rec->u.hello, p, size);
+		break;
+	case KRADAR_REC_HEARTBEAT:
+		malf = decode_heartbeat(&rec->u.heartbeat, p, size);
+		break;
+	case KRADAR_REC_HRTIMER_WINDOW:
+		malf = decode_window(&rec->window, p, size);
+		break;
+	case KRADAR_REC_STORM_BEGIN:
+	case KRADAR_REC_STORM_END:
+		malf = decode_storm(&rec->u.storm, p, size);
+		break;
+	case KRADAR_REC_LOST:
+		malf = decode_lost(&rec->u.lost, p, size);
+		break;
+	}
+
+	if (rec->h.type == KRADAR_REC_HELLO && !(malf & KRADAR_MALF_HELLO))
+		hello_session(dec, &rec->u.hello, rec->h.flags);
+
+	if (rec->h.cpu == KRADAR_CPU_NONE) {
+		if (needs_cpu(rec->h.type))
+			malf |= KRADAR_MALF_CPU;
+	} else if (dec->nr_cpus && rec->h.cpu >= dec->nr_cpus) {
+		malf |= KRADAR_MALF_CPU;
+	}
+	rec->malformed = malf;
+
+	dec->st.records++;
+	if (rec->known)
+		dec->st.by_type[rec->h.type]++;
+	else
+		dec->st.unknown++;
+
+	/* A record about a CPU that does not exist has no sequence to join */
+	if (!(malf & KRADAR_MALF_CPU)) {
+		err = track_seq(dec, rec);
+		if (err)
+			return err;
+	}
+	if (malf) {
+		struct kradar_loss loss = {
+			.kind = KRADAR_LOSS_MALFORMED,
+			.offset = rec->offset,
+			.bytes = size,
+			.records = 1,
+			.cpu = rec->h.cpu,
+			.type = rec->h.type,
+			.reason = malf,
+		};
+
+		dec->st.malformed++;
+		err = report(dec, &loss);
+		if (err)
+			return err;
+	}
+	return dec->ops.record(dec->ops.ctx, rec);
+}
+
+static int truncated(struct kradar_decoder *dec, size_t n)
+{
+	struct kradar_loss loss = {
+		.kind = KRADAR_LOSS_TRUNCATED,
+		.offset = cur_offset(dec),
+		.bytes = n,
+	};
+	int err;
+
+	err = close_skip(dec);
+	if (err)
+		return err;
+	dec->st.truncated_bytes += n;
+	consume(dec, n);
+	return report(dec, &loss);
+}
+
+/*
+ * A sync word starts an incomplete record at end of input: if a verified
+ * record follows inside it, it was garbage; otherwise it is truncated.
+ */
+static int incomplete_at_eof(struct kradar_decoder *dec,
+			     const unsigned char *p, size_t avail)
+{
+	size_t q = next_record(p, avail);
+
+	if (q) {
+		skip(dec, q, KRADAR_SKIP_SHORT);
+		return 0;
+	}
+	return truncated(dec, avail);
+}
+
+static int process(struct kradar_decoder *dec, bool eof)
+{
+	int err;
+
+	for (;;) {
+		const unsigned char *p = dec->buf + dec->start;
+		size_t avail = dec->end - dec->start;
+		uint32_t size;
+
+		if (!avail)
+			return 0;
+		if (avail < sizeof(sync_bytes)) {
+			if (!eof)
+				return 0;
+			if (memcmp(p, sync_bytes, avail) == 0)
+				return truncated(dec, avail);
+			skip(dec, avail, KRADAR_SKIP_SYNC);
+			continue;
+		}
+		if (!is_sync(p)) {
+			skip(dec, scan_to_sync(p, avail), KRADAR_SKIP_SYNC);
+			continue;
+		}
+		if (avail < HDR_SIZE) {
+			if (!eof)
+				return 0;
+			err = incomplete_at_eof(dec, p, avail);
+			if (err)
+				return err;
+			continue;
+		}
+		size = get_le32(p + SIZE_OFFSET);
+		if (!size_ok(size)) {
+			skip(dec, 1, KRADAR_SKIP_SIZE);
+			continue;
+		}
+		if (avail < size) {
+			if (!eof)
+				return 0;
+			err = incomplete_at_eof(dec, p, avail);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!crc_ok(p, size)) {
+			skip(dec, 1, KRADAR_SKIP_CRC);
+			continue;
+		}
+		err = close_skip(dec);
+		if (err)
+			return err;
+		err = deliver(dec, p, size);
+		consume(dec, size);
+		if (err)
+			return err;
+	}
+}
+
+static int make_room(struct kradar_decoder *dec, size_t len)
+{
+	size_t pending = dec->end - dec->start;
+	size_t need;
+	unsigned char *b;
+
+	if (dec->start) {
+		memmove(dec->buf, dec->buf + dec->start, pending);
+		dec->base += dec->start;
+		dec->start = 0;
+		dec->end = pending;
+	}
+	if (__builtin_add_overflow(pending, len, &need))
+		return -EOVERFLOW;
+	if (need <= dec->cap)
+		return 0;
+	if (need < 2 * dec->cap)
+		need = 2 * dec->cap;
+	b = realloc(dec->buf, need);
+	if (!b)
+		return -ENOMEM;
+	dec->buf = b;
+	dec->cap = need;
+	return 0;
+}
+
+int kradar_decoder__push(struct kradar_decoder *dec, const void *buf,
+			 size_t len)
+{
+	int err;
+
+	if (dec->finished)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (dec->cap - dec->end < len) {
+		err = make_room(dec, len);
+		if (err)
+			return err;
+	}
+	memcpy(dec->buf + dec->end, buf, len);
+	dec->end += len;
+	dec->st.bytes += len;
+	err = process(dec, false);
+	/* Keep the buffer small: move what is pending to the front early */
+	if (dec->start == dec->end) {
+		dec->base += dec->start;
+		dec->start = dec->end = 0;
+	}
+	return err;
+}
+
+int kradar_decoder__finish(struct kradar_decoder *dec)
+{
+	int err;
+
+	if (dec->finished)
+		return -EINVAL;
+	dec->finished = true;
+	err = process(dec, true);
+	if (err)
+		return err;
+	return close_skip(dec);
+}

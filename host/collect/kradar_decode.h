@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * kradar stream decoder: turns the byte stream of kradar_probe.ko
+ * (include/kradar_wire.h) into validated, host-order records.
+ *
+ * Push API: kradar_decoder__push() takes byte chunks split anywhere (one
+ * byte at a time works); ops->record is called once per record whose sync,
+ * size and CRC verify, ops->loss once per thing the decoder had to throw
+ * away or could not see (skipped bytes, sequence gaps, truncation,
+ * malformed fields). kradar_decoder__finish() ends the stream.
+ *
+ * The decoder never prints and never exits: functions return 0 or a
+ * negative errno, kradar_decoder__new() returns NULL and sets errno.
+ * Memory use is bounded: the pending bytes (< KRADAR_REC_MAX plus the last
+ * chunk) and one sequence slot per CPU number seen (at most 65536).
+ */
+#ifndef _KRADAR_DECODE_H
+#define _KRADAR_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "kradar_wire.h"
+
+/* kradar_record.malformed: fields out of range, handled but not trusted */
+#define KRADAR_MALF_CPU		0x0001	/* cpu >= HELLO.nr_cpus, or CPU_NONE
+					   where a CPU is required */
+#define KRADAR_MALF_ENTRIES	0x0002	/* nr_entries > max or > record size */
+#define KRADAR_MALF_NAME	0x0004	/* a name is not NUL-terminated */
+#define KRADAR_MALF_HELLO	0x0008	/* bad magic, hdr_size or nr_cpus */
+#define KRADAR_MALF_WINDOW	0x0010	/* end_ns <= start_ns */
+#define KRADAR_MALF_COUNT	0x0020	/* late > count, or listed > events */
+
+/* Host-order window: bounded by nr_entries AND the record size. */
+struct kradar_window {
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint64_t events;
+	uint64_t unlisted;
+	uint32_t nr_entries;	/* as sent (untrusted) */
+	uint32_t nr_valid;	/* entries[] actually decoded */
+	struct kradar_hrtimer_entry entries[KRADAR_HRTIMER_MAX_ENTRIES];
+};
+
+/*
+ * One verified record. The wire structs are reused as host-order
+ * containers: every field has been converted with leXXtoh(), names are
+ * NUL-terminated, fields beyond the received size are zero.
+ */
+struct kradar_record {
+	uint64_t offset;	/* stream offset of the sync word */
+	struct kradar_rec_hdr h;	/* host order */
+	unsigned int malformed;	/* KRADAR_MALF_* */
+	bool known;		/* type < KRADAR_REC_TYPE_MAX */
+	union {
+		struct kradar_rec_hello hello;
+		struct kradar_rec_heartbeat heartbeat;
+		struct kradar_rec_storm storm;	/* BEGIN and END */
+		struct kradar_rec_lost lost;
+	} u;
+	struct kradar_window window;	/* HRTIMER_WINDOW only */
+};
+
+enum kradar_loss_kind {
+	KRADAR_LOSS_SKIPPED = 1,	/* bytes skipped to resynchronise */
+	KRADAR_LOSS_SEQ_GAP,		/* records missing in a sequence */
+	KRADAR_LOSS_TRUNCATED,		/* partial record at end of input */
+	KRADAR_LOSS_MALFORMED,		/* verified record, fields out of range */
+	KRADAR_LOSS_SEQ_BACK,		/* sequence went backwards, same session */
+};
+
+/* Why bytes were skipped: the first check that failed at the run's start */
+enum kradar_skip_reason {
+	KRADAR_SKIP_SYNC = 1,	/* no sync word */
+	KRADAR_SKIP_SIZE,	/* size < 32, > KRADAR_REC_MAX or not % 8 */
+	KRADAR_SKIP_CRC,	/* CRC mismatch */
+	KRADAR_SKIP_SHORT,	/* incomplete record followed by a valid one
+				   at end of input */
+};
+
+struct kradar_loss {
+	enum kradar_loss_kind kind;
+	uint64_t offset;	/* stream offset where it happened */
+	uint64_t bytes;		/* SKIPPED, TRUNCATED, MALFORMED: record bytes */
+	uint64_t records;	/* SEQ_GAP: missing records; MALFORMED: 1 */
+	uint32_t expected_seq;	/* SEQ_GAP, SEQ_BACK */
+	uint32_t seq;		/* SEQ_GAP, SEQ_BACK: the seq received */
+	uint16_t cpu;		/* SEQ_*, MALFORMED */
+	uint16_t type;		/* MALFORMED: record type */
+	unsigned int reason;	/* SKIPPED: kradar_skip_reason; MALFORMED:
+				   KRADAR_MALF_* */
+};
+
+struct kradar_decoder_stats {
+	uint64_t bytes;			/* pushed */
+	uint64_t records;		/* delivered, all types */
+	uint64_t by_type[KRADAR_REC_TYPE_MAX];
+	uint64_t unknown;		/* verified records of unknown type */
+	uint64_t skipped_bytes;
+	uint64_t resyncs;		/* runs of skipped bytes */
+	uint64_t seq_gaps;		/* gap events */
+	uint64_t seq_lost;		/* records missing per sequence numbers */
+	uint64_t seq_back;		/* sequence restarts without new session */
+	uint64_t truncated_bytes;
+	uint64_t malformed;		/* records with KRADAR_MALF_* set */
+	uint64_t sessions;		/* distinct sessions seen */
+};
+
+struct kradar_decoder_ops {
+	/* Return 0 to go on, negative errno to stop push() with that error. */
+	int (*record)(void *ctx, const struct kradar_record *rec);
+	int (*loss)(void *ctx, const struct kradar_loss *loss);
+	void *ctx;
+};
+
+struct kradar_decoder;
+
+struct kradar_decoder *kradar_decoder__new(const struct kradar_decoder_ops *ops);
+void kradar_decoder__free(struct kradar_decoder *dec);
+int kradar_decoder__push(struct kradar_decoder *dec, const void *buf,
+			 size_t len);
+/* End of input: reports a trailing partial record; push() is refused after */
+int kradar_decoder__finish(struct kradar_decoder *dec);
+const struct kradar_decoder_stats *
+kradar_decoder__stats(const struct kradar_decoder *dec);
+/* Session from the last HELLO (0 before any), its nr_cpus (0 = unknown) */
+uint64_t kradar_decoder__session(const struct kradar_decoder *dec);
+unsigned int kradar_decoder__nr_cpus(const struct kradar_decoder *dec);
+
+const char *kradar_rec_type_name(unsigned int type);
+const char *kradar_lost_cause_name(unsigned int cause);
+const char *kradar_loss_kind_name(enum kradar_loss_kind kind);
+const char *kradar_skip_reason_name(unsigned int reason);
+/* Writes "cpu,entries" style comma list of KRADAR_MALF_* names into buf */
+const char *kradar_malformed_str(unsigned int malf, char *buf, size_t len);
+
+#endif /* _KRADAR_DECODE_H */

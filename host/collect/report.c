@@ -1,0 +1,934 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar-collect evidence: events.jsonl lines, the aggregates behind the
+ * summary, and the summary itself (text and JSON from one struct).
+ *
+ * Every decoded record becomes one events.jsonl line as it arrives, so a
+ * collector killed hard still leaves the evidence up to that point.
+ * Aggregates are bounded (KC_MAX_*); what does not fit is counted and the
+ * summary says so.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#pragma GCC poison u8 u16 u32 u64
+
+#define NSEC_PER_SEC UINT64_C(1000000000)
+
+char *kc_fmt_ts(uint64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "[%5" PRIu64 ".%06" PRIu64 "]", ns / NSEC_PER_SEC,
+		 (ns % NSEC_PER_SEC) / 1000);
+	return buf;
+}
+
+char *kc_fmt_ns(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns < NSEC_PER_SEC)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	return buf;
+}
+
+/* Percentage, never above 100 even when a hostile record says late > count */
+static double pct(uint64_t part, uint64_t whole)
+{
+	if (part > whole)
+		part = whole;
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+#define TXT_LEN (4 * KRADAR_NAME_LEN + 1)
+
+/*
+ * Guest strings for a terminal or a mail: printable ASCII and valid UTF-8
+ * (minus C1 controls) as they are, everything else as \xNN, so a name
+ * can never carry escape sequences or break a line.
+ */
+static const char *txt(const char *s, char *buf)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0, i = 0;
+
+	while (i < len && o + 5 < TXT_LEN) {
+		size_t n = p[i] >= 0x20 && p[i] < 0x7f ? 1 :
+			   p[i] >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
+
+		/* U+0080..U+009F are encoded c2 80..c2 9f */
+		if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+			n = 0;
+		if (n && p[i] != '\\') {
+			memcpy(buf + o, p + i, n);
+			o += n;
+			i += n;
+		} else {
+			o += snprintf(buf + o, TXT_LEN - o, "\\x%02x", p[i]);
+			i++;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
+{
+	memset(kc, 0, sizeof(*kc));
+	jw_init(&kc->jw, events);
+	kc->events = events;
+	kc->source = source;
+	kc->have_host_ns = live;
+	kc->storms = calloc(KC_MAX_STORMS, sizeof(*kc->storms));
+	kc->cbs = calloc(KC_MAX_CBS, sizeof(*kc->cbs));
+	if (!kc->storms || !kc->cbs) {
+		kc_fini(kc);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void kc_fini(struct kc *kc)
+{
+	free(kc->storms);
+	free(kc->cbs);
+	kc->storms = NULL;
+	kc->cbs = NULL;
+}
+
+/* Common head of every event: type, host_ns */
+static void ev_begin(struct kc *kc, const char *type)
+{
+	jw_begin(&kc->jw);
+	jw_str(&kc->jw, "type", type);
+	if (kc->have_host_ns) {
+		jw_u64(&kc->jw, "host_ns", kc->host_ns);
+		if (!kc->first_host_ns)
+			kc->first_host_ns = kc->host_ns;
+		kc->last_host_ns = kc->host_ns;
+	} else {
+		jw_null(&kc->jw, "host_ns");
+	}
+}
+
+static void ev_end(struct kc *kc)
+{
+	jw_end(&kc->jw);
+	kc->events_written++;
+}
+
+/* Record header fields shared by all record events */
+static void ev_rec(struct kc *kc, const struct kradar_record *rec,
+		   bool with_t_ns)
+{
+	char malf[64];
+
+	if (with_t_ns)
+		jw_u64(&kc->jw, "t_ns", rec->h.ts_ns);
+	if (rec->h.cpu != KRADAR_CPU_NONE)
+		jw_u64(&kc->jw, "cpu", rec->h.cpu);
+	jw_u64(&kc->jw, "seq", rec->h.seq);
+	jw_u64(&kc->jw, "offset", rec->offset);
+	if (rec->malformed)
+		jw_str(&kc->jw, "malformed",
+		       kradar_malformed_str(rec->malformed, malf, sizeof(malf)));
+}
+
+static struct kc_session *cur_session(struct kc *kc)
+{
+	if (!kc->nr_sessions) {
+		kc->nr_sessions = 1;
+		memset(&kc->sessions[0], 0, sizeof(kc->sessions[0]));
+	}
+	return &kc->sessions[kc->nr_sessions - 1];
+}
+
+static void note_hello(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_hello *hello = &rec->u.hello;
+	struct kc_session *s = cur_session(kc);
+	bool adopt;
+
+	if (s->have_hello)
+		adopt = s->session == hello->session;
+	else
+		adopt = (rec->h.flags & KRADAR_RECF_RESENT) || !s->have_ts;
+	if (!adopt) {
+		if (kc->nr_sessions == KC_MAX_SESSIONS) {
+			/* keep the latest in the last slot */
+			kc->sessions_dropped++;
+		} else {
+			kc->nr_sessions++;
+		}
+		s = &kc->sessions[kc->nr_sessions - 1];
+		memset(s, 0, sizeof(*s));
+	}
+	s->have_hello = true;
+	s->session = hello->session;
+	s->hello = *hello;
+}
+
+static void note_ts(struct kc *kc, uint64_t ts)
+{
+	struct kc_session *s = cur_session(kc);
+
+	if (!s->have_ts) {
+		s->have_ts = true;
+		s->first_ns = s->last_ns = ts;
+		return;
+	}
+	if (ts < s->first_ns)
+		s->first_ns = ts;
+	if (ts > s->last_ns)
+		s->last_ns = ts;
+}
+
+static void ev_hello(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_hello *r = &rec->u.hello;
+	struct jw *j = &kc->jw;
+
+	ev_begin(kc, "hello");
+	ev_rec(kc, rec, true);
+	jw_bool(j, "resent", rec->h.flags & KRADAR_RECF_RESENT);
+	jw_hex(j, "session", r->session);
+	jw_u64(j, "version", r->version);
+	jw_str(j, "release", r->release);
+	jw_str(j, "port", r->port);
+	jw_u64(j, "nr_cpus", r->nr_cpus);
+	jw_u64(j, "window_ms", r->window_ms);
+	jw_u64(j, "heartbeat_ms", r->heartbeat_ms);
+	jw_obj(j, "thresholds");
+	jw_u64(j, "storm_rate_per_s", r->storm_rate);
+	jw_u64(j, "storm_windows", r->storm_windows);
+	jw_u64(j, "late_us", r->late_us);
+	jw_obj_end(j);
+	ev_end(kc);
+}
+
+static void ev_heartbeat(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_heartbeat *r = &rec->u.heartbeat;
+	struct jw *j = &kc->jw;
+
+	ev_begin(kc, "heartbeat");
+	ev_rec(kc, rec, true);
+	jw_u64(j, "window", r->window);
+	jw_u64(j, "local_ns", r->local_ns);
+	jw_u64(j, "mono_ns", r->mono_ns);
+	jw_u64(j, "real_ns", r->real_ns);
+	jw_u64(j, "boot_ns", r->boot_ns);
+	jw_u64(j, "sampler_late_ns", r->sampler_late_ns);
+	jw_u64(j, "events", r->events);
+	jw_u64(j, "records", r->records);
+	jw_u64(j, "bytes_sent", r->bytes_sent);
+	jw_u64(j, "records_dropped", r->records_dropped);
+	ev_end(kc);
+
+	kc->have_heartbeat = true;
+	kc->last_hb = *r;
+	if (r->sampler_late_ns > kc->sampler_late_max_ns)
+		kc->sampler_late_max_ns = r->sampler_late_ns;
+}
+
+static struct kc_cb *find_cb(struct kc *kc, uint16_t cpu,
+			     const struct kradar_hrtimer_entry *e)
+{
+	for (unsigned int i = 0; i < kc->nr_cbs; i++)
+		if (kc->cbs[i].cpu == cpu && kc->cbs[i].function == e->function)
+			return &kc->cbs[i];
+	if (kc->nr_cbs == KC_MAX_CBS) {
+		kc->cbs_dropped++;
+		return NULL;
+	}
+	struct kc_cb *cb = &kc->cbs[kc->nr_cbs++];
+
+	memset(cb, 0, sizeof(*cb));
+	cb->cpu = cpu;
+	cb->function = e->function;
+	memcpy(cb->name, e->name, sizeof(cb->name));
+	return cb;
+}
+
+static void ev_window(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_window *w = &rec->window;
+	uint64_t len = w->end_ns > w->start_ns ? w->end_ns - w->start_ns : 0;
+	struct jw *j = &kc->jw;
+
+	ev_begin(kc, "hrtimer_window");
+	ev_rec(kc, rec, true);
+	jw_u64(j, "start_ns", w->start_ns);
+	jw_u64(j, "end_ns", w->end_ns);
+	jw_u64(j, "events", w->events);
+	jw_u64(j, "unlisted", w->unlisted);
+	jw_arr(j, "entries");
+	for (uint32_t i = 0; i < w->nr_valid; i++) {
+		const struct kradar_hrtimer_entry *e = &w->entries[i];
+		double rate = len ? (double)e->count * 1e9 / (double)len : 0;
+		struct kc_cb *cb;
+
+		jw_obj(j, NULL);
+		jw_str(j, "function", e->name);
+		jw_hex(j, "addr", e->function);
+		jw_u64(j, "count", e->count);
+		jw_double(j, "rate_per_s", rate, 1);
+		jw_u64(j, "late", e->late);
+		jw_double(j, "late_pct", pct(e->late, e->count), 1);
+		jw_u64(j, "late_mean_ns", e->count ? e->late_sum_ns / e->count : 0);
+		jw_u64(j, "late_max_ns", e->late_max_ns);
+		jw_obj_end(j);
+
+		cb = find_cb(kc, rec->h.cpu, e);
+		if (!cb)
+			continue;
+		cb->windows++;
+		cb->count += e->count;
+		cb->late += e->late;
+		if (rate > cb->peak_rate_per_s)
+			cb->peak_rate_per_s = rate;
+		if (e->late_max_ns > cb->late_max_ns)
+			cb->late_max_ns = e->late_max_ns;
+	}
+	jw_arr_end(j);
+	ev_end(kc);
+}
+
+static struct kc_storm *find_storm(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_storm *r = &rec->u.storm;
+
+	for (unsigned int i = kc->nr_storms; i-- > 0;) {
+		struct kc_storm *s = &kc->storms[i];
+
+		if (s->cpu == rec->h.cpu && s->function == r->function &&
+		    s->begin_ns == r->begin_ns)
+			return s;
+	}
+	return NULL;
+}
+
+static struct kc_storm *new_storm(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_storm *r = &rec->u.storm;
+	struct kc_storm *s;
+
+	if (kc->nr_storms == KC_MAX_STORMS) {
+		kc->storms_dropped++;
+		return NULL;
+	}
+	s = &kc->storms[kc->nr_storms++];
+	memset(s, 0, sizeof(*s));
+	s->cpu = rec->h.cpu;
+	s->function = r->function;
+	s->begin_ns = r->begin_ns;
+	s->rate_per_s = r->rate_per_s;
+	memcpy(s->name, r->name, sizeof(s->name));
+	return s;
+}
+
+static void storm_update(struct kc_storm *s, const struct kradar_rec_storm *r)
+{
+	if (r->peak_rate_per_s > s->peak_rate_per_s)
+		s->peak_rate_per_s = r->peak_rate_per_s;
+	if (r->rate_per_s > s->peak_rate_per_s)
+		s->peak_rate_per_s = r->rate_per_s;
+	if (r->count >= s->count) {
+		s->count = r->count;
+		s->late = r->late;
+	}
+	if (r->late_max_ns > s->late_max_ns)
+		s->late_max_ns = r->late_max_ns;
+	s->threshold_per_s = r->threshold_per_s;
+}
+
+static void ev_storm(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_storm *r = &rec->u.storm;
+	bool end = rec->h.type == KRADAR_REC_STORM_END;
+	struct jw *j = &kc->jw;
+	struct kc_storm *s;
+
+	ev_begin(kc, end ? "hrtimer_storm_end" : "hrtimer_storm");
+	jw_u64(j, "cpu", rec->h.cpu);
+	jw_str(j, "function", r->name);
+	jw_hex(j, "addr", r->function);
+	if (!end) {
+		jw_u64(j, "t_ns", r->begin_ns);
+		jw_u64(j, "rate_per_s", r->rate_per_s);
+		jw_double(j, "late_pct", pct(r->late, r->count), 1);
+		jw_u64(j, "late_max_ns", r->late_max_ns);
+		jw_u64(j, "threshold_per_s", r->threshold_per_s);
+	} else {
+		jw_u64(j, "t_ns", r->end_ns);
+		jw_u64(j, "begin_ns", r->begin_ns);
+		jw_u64(j, "end_ns", r->end_ns);
+		jw_u64(j, "duration_ns",
+		       r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0);
+		jw_double(j, "late_pct", pct(r->late, r->count), 1);
+		jw_u64(j, "late_max_ns", r->late_max_ns);
+		jw_u64(j, "threshold_per_s", r->threshold_per_s);
+	}
+	jw_u64(j, "peak_rate_per_s", r->peak_rate_per_s);
+	jw_u64(j, "count", r->count);
+	jw_u64(j, "late", r->late);
+	jw_u64(j, "late_mean_ns", r->count ? r->late_sum_ns / r->count : 0);
+	jw_u64(j, "rec_ns", rec->h.ts_ns);
+	/* cpu already written; header fields without t_ns/cpu */
+	jw_u64(j, "seq", rec->h.seq);
+	jw_u64(j, "offset", rec->offset);
+	if (rec->malformed) {
+		char malf[64];
+
+		jw_str(j, "malformed",
+		       kradar_malformed_str(rec->malformed, malf, sizeof(malf)));
+	}
+	ev_end(kc);
+
+	s = find_storm(kc, rec);
+	if (!s)
+		s = new_storm(kc, rec);
+	if (!s)
+		return;
+	storm_update(s, r);
+	if (end) {
+		s->ended = true;
+		s->end_ns = r->end_ns;
+	}
+}
+
+static void ev_lost(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_lost *r = &rec->u.lost;
+	unsigned int idx = r->cause < KRADAR_LOST_CAUSE_MAX ? r->cause : 0;
+	struct kc_lost *l = &kc->lost[idx];
+	struct jw *j = &kc->jw;
+
+	ev_begin(kc, "lost");
+	ev_rec(kc, rec, true);
+	jw_str(j, "cause", kradar_lost_cause_name(r->cause));
+	jw_u64(j, "cause_id", r->cause);
+	jw_u64(j, "records", r->records);
+	jw_u64(j, "bytes", r->bytes);
+	jw_u64(j, "events", r->events);
+	ev_end(kc);
+
+	l->reports++;
+	l->records += r->records;
+	l->bytes += r->bytes;
+	l->events += r->events;
+}
+
+static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
+{
+	ev_begin(kc, "unknown_record");
+	ev_rec(kc, rec, true);
+	jw_u64(&kc->jw, "record_type", rec->h.type);
+	jw_u64(&kc->jw, "size", rec->h.size);
+	jw_u64(&kc->jw, "flags", rec->h.flags);
+	ev_end(kc);
+}
+
+int kc_on_record(void *ctx, const struct kradar_record *rec)
+{
+	struct kc *kc = ctx;
+
+	kc->record_bytes += rec->h.size;
+	/* Described by the stream_loss "malformed" line; nothing to trust */
+	if (rec->malformed & KRADAR_MALF_CPU) {
+		kc->skipped_cpu++;
+		return kc->jw.err;
+	}
+	if (rec->h.type == KRADAR_REC_HELLO &&
+	    !(rec->malformed & KRADAR_MALF_HELLO))
+		note_hello(kc, rec);
+	note_ts(kc, rec->h.ts_ns);
+
+	switch (rec->h.type) {
+	case KRADAR_REC_HELLO:
+		ev_hello(kc, rec);
+		break;
+	case KRADAR_REC_HEARTBEAT:
+		ev_heartbeat(kc, rec);
+		break;
+	case KRADAR_REC_HRTIMER_WINDOW:
+		ev_window(kc, rec);
+		break;
+	case KRADAR_REC_STORM_BEGIN:
+	case KRADAR_REC_STORM_END:
+		ev_storm(kc, rec);
+		break;
+	case KRADAR_REC_LOST:
+		ev_lost(kc, rec);
+		break;
+	default:
+		ev_unknown(kc, rec);
+		break;
+	}
+	return kc->jw.err;
+}
+
+int kc_on_loss(void *ctx, const struct kradar_loss *loss)
+{
+	struct kc *kc = ctx;
+	struct jw *j = &kc->jw;
+	char malf[64];
+
+	ev_begin(kc, "stream_loss");
+	jw_str(j, "kind", kradar_loss_kind_name(loss->kind));
+	jw_u64(j, "offset", loss->offset);
+	switch (loss->kind) {
+	case KRADAR_LOSS_SKIPPED:
+		jw_u64(j, "bytes", loss->bytes);
+		jw_str(j, "reason", kradar_skip_reason_name(loss->reason));
+		break;
+	case KRADAR_LOSS_TRUNCATED:
+		jw_u64(j, "bytes", loss->bytes);
+		break;
+	case KRADAR_LOSS_SEQ_GAP:
+	case KRADAR_LOSS_SEQ_BACK:
+		if (loss->cpu == KRADAR_CPU_NONE)
+			jw_str(j, "source", "global");
+		else
+			jw_u64(j, "cpu", loss->cpu);
+		jw_u64(j, "expected_seq", loss->expected_seq);
+		jw_u64(j, "seq", loss->seq);
+		if (loss->kind == KRADAR_LOSS_SEQ_GAP)
+			jw_u64(j, "records", loss->records);
+		break;
+	case KRADAR_LOSS_MALFORMED:
+		jw_str(j, "record_type", kradar_rec_type_name(loss->type));
+		jw_u64(j, "record_type_id", loss->type);
+		jw_u64(j, "cpu", loss->cpu);
+		jw_u64(j, "bytes", loss->bytes);
+		jw_u64(j, "records", loss->records);
+		jw_str(j, "fields",
+		       kradar_malformed_str(loss->reason, malf, sizeof(malf)));
+		break;
+	}
+	ev_end(kc);
+	return kc->jw.err;
+}
+
+void kc_connect_event(struct kc *kc, const char *path)
+{
+	kc->connects++;
+	ev_begin(kc, "connect");
+	jw_str(&kc->jw, "path", path);
+	jw_u64(&kc->jw, "offset", kradar_decoder__stats(kc->dec)->bytes);
+	ev_end(kc);
+}
+
+void kc_disconnect_event(struct kc *kc, const char *path, uint64_t bytes,
+			 const char *reason)
+{
+	kc->disconnects++;
+	ev_begin(kc, "disconnect");
+	jw_str(&kc->jw, "path", path);
+	jw_u64(&kc->jw, "bytes", bytes);
+	jw_str(&kc->jw, "reason", reason);
+	jw_u64(&kc->jw, "offset", kradar_decoder__stats(kc->dec)->bytes);
+	ev_end(kc);
+}
+
+static const struct kc_storm *worst_storm(const struct kc *kc)
+{
+	const struct kc_storm *w = NULL;
+
+	for (unsigned int i = 0; i < kc->nr_storms; i++)
+		if (!w || kc->storms[i].peak_rate_per_s > w->peak_rate_per_s)
+			w = &kc->storms[i];
+	return w;
+}
+
+/* Guest time a storm lasted: to its end, or to the last record seen */
+static uint64_t storm_duration(const struct kc *kc, const struct kc_storm *s,
+			       bool *ongoing)
+{
+	uint64_t end = s->end_ns;
+
+	*ongoing = !s->ended;
+	if (!s->ended) {
+		end = 0;
+		for (unsigned int i = 0; i < kc->nr_sessions; i++)
+			if (kc->sessions[i].have_ts &&
+			    kc->sessions[i].first_ns <= s->begin_ns &&
+			    kc->sessions[i].last_ns > end)
+				end = kc->sessions[i].last_ns;
+	}
+	return end > s->begin_ns ? end - s->begin_ns : 0;
+}
+
+void kc_summarize(const struct kc *kc, struct kc_summary *sum)
+{
+	const struct kradar_decoder_stats *st = kradar_decoder__stats(kc->dec);
+	char loss[256], a[32], b[32], name[TXT_LEN];
+	const struct kc_storm *w;
+	size_t n;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->st = st;
+	for (unsigned int i = 0; i < kc->nr_sessions; i++) {
+		const struct kc_session *s = &kc->sessions[i];
+
+		if (s->have_ts)
+			sum->covered_ns += s->last_ns - s->first_ns;
+		if (s->have_hello)
+			sum->session = s;
+	}
+	sum->storms = kc->nr_storms + kc->storms_dropped;
+	for (unsigned int i = 0; i <= KRADAR_LOST_CAUSE_MAX; i++) {
+		sum->guest_lost_records += kc->lost[i].records;
+		sum->guest_lost_events += kc->lost[i].events;
+	}
+	sum->stream_lost = st->seq_lost + st->skipped_bytes +
+			   st->truncated_bytes + st->malformed;
+
+	n = 0;
+	loss[0] = '\0';
+#define LOSS(cond, ...) do {						\
+	if ((cond) && n < sizeof(loss))					\
+		n += snprintf(loss + n, sizeof(loss) - n, __VA_ARGS__);	\
+} while (0)
+	LOSS(sum->guest_lost_records, "%s%" PRIu64 " records dropped by the guest",
+	     n ? ", " : "", sum->guest_lost_records);
+	LOSS(sum->guest_lost_events, "%s%" PRIu64 " events uncounted by the guest",
+	     n ? ", " : "", sum->guest_lost_events);
+	LOSS(kc->have_heartbeat && kc->last_hb.records_dropped &&
+	     !sum->guest_lost_records,
+	     "%s%" PRIu64 " records dropped per heartbeat", n ? ", " : "",
+	     (uint64_t)kc->last_hb.records_dropped);
+	LOSS(st->seq_lost, "%s%" PRIu64 " records missing (sequence gaps)",
+	     n ? ", " : "", st->seq_lost);
+	LOSS(st->skipped_bytes, "%s%" PRIu64 " bytes skipped",
+	     n ? ", " : "", st->skipped_bytes);
+	LOSS(st->truncated_bytes, "%s%" PRIu64 " bytes truncated",
+	     n ? ", " : "", st->truncated_bytes);
+	LOSS(st->malformed, "%s%" PRIu64 " malformed records",
+	     n ? ", " : "", st->malformed);
+#undef LOSS
+	bool lossy = n > 0;
+
+	w = worst_storm(kc);
+	if (!st->records) {
+		snprintf(sum->verdict, sizeof(sum->verdict),
+			 "no kradar records decoded from %" PRIu64
+			 " bytes: nothing to judge%s%s", st->bytes,
+			 lossy ? "; " : "", loss);
+		sum->exit_code = 1;
+	} else if (w) {
+		bool ongoing;
+		uint64_t d = storm_duration(kc, w, &ongoing);
+
+		snprintf(sum->verdict, sizeof(sum->verdict),
+			 "hrtimer storm: %s on CPU %u at %s, peak %" PRIu64
+			 "/s, %.1f%% late, worst %s, %s %.3f s%s; %s",
+			 txt(w->name, name), w->cpu,
+			 kc_fmt_ts(w->begin_ns, a, sizeof(a)),
+			 w->peak_rate_per_s, pct(w->late, w->count),
+			 kc_fmt_ns(w->late_max_ns, b, sizeof(b)),
+			 ongoing ? "still going after" : "lasted", d / 1e9,
+			 sum->storms > 1 ? " (and more, see table)" : "",
+			 lossy ? loss : "stream complete");
+		sum->exit_code = 1;
+	} else {
+		snprintf(sum->verdict, sizeof(sum->verdict),
+			 "no hrtimer storm in %.3f s of guest time; %s",
+			 sum->covered_ns / 1e9,
+			 lossy ? loss : "stream complete");
+		sum->exit_code = lossy ? 1 : 0;
+	}
+}
+
+static int cmp_cb(const void *pa, const void *pb)
+{
+	const struct kc_cb *a = pa, *b = pb;
+
+	if (a->cpu != b->cpu)
+		return a->cpu < b->cpu ? -1 : 1;
+	if (a->peak_rate_per_s != b->peak_rate_per_s)
+		return a->peak_rate_per_s > b->peak_rate_per_s ? -1 : 1;
+	return a->function < b->function ? -1 : a->function > b->function;
+}
+
+/* Callbacks sorted per CPU, busiest first; caller frees */
+static struct kc_cb *sorted_cbs(const struct kc *kc)
+{
+	struct kc_cb *v = malloc((kc->nr_cbs ? kc->nr_cbs : 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	memcpy(v, kc->cbs, kc->nr_cbs * sizeof(*v));
+	qsort(v, kc->nr_cbs, sizeof(*v), cmp_cb);
+	return v;
+}
+
+/* Index i is among the first KC_TOP_PER_CPU of its CPU in sorted v */
+static bool cb_is_top(const struct kc_cb *v, unsigned int i)
+{
+	unsigned int rank = 0;
+
+	while (rank < i && v[i - rank - 1].cpu == v[i].cpu)
+		rank++;
+	return rank < KC_TOP_PER_CPU;
+}
+
+static const char *type_label[KRADAR_REC_TYPE_MAX] = {
+	[KRADAR_REC_HELLO] = "hello",
+	[KRADAR_REC_HEARTBEAT] = "heartbeat",
+	[KRADAR_REC_HRTIMER_WINDOW] = "hrtimer_window",
+	[KRADAR_REC_STORM_BEGIN] = "storm_begin",
+	[KRADAR_REC_STORM_END] = "storm_end",
+	[KRADAR_REC_LOST] = "lost",
+};
+
+void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
+			   FILE *f)
+{
+	const struct kradar_decoder_stats *st = sum->st;
+	char a[32], b[32], c[32], name[TXT_LEN];
+	struct kc_cb *v;
+
+	fprintf(f, "kradar-collect summary\n");
+	fprintf(f, "source:      %s\n", kc->source);
+	if (sum->session) {
+		const struct kradar_rec_hello *h = &sum->session->hello;
+
+		fprintf(f, "session:     0x%016" PRIx64 ", guest kernel %s, %u CPUs\n",
+			(uint64_t)h->session,
+			h->release[0] ? txt(h->release, name) : "(unknown)",
+			h->nr_cpus);
+		fprintf(f, "window:      %u ms, heartbeat %u ms\n", h->window_ms,
+			h->heartbeat_ms);
+		fprintf(f, "thresholds:  storm >= %" PRIu64
+			" callbacks/s on one CPU for %u windows, late >= %u us\n",
+			(uint64_t)h->storm_rate, h->storm_windows, h->late_us);
+	} else {
+		fprintf(f, "session:     unknown (no valid HELLO record received)\n");
+	}
+	fprintf(f, "sessions:    %u%s\n", kc->nr_sessions,
+		kc->sessions_dropped ? " (more not listed)" : "");
+	for (unsigned int i = 0; i < kc->nr_sessions; i++) {
+		const struct kc_session *s = &kc->sessions[i];
+
+		if (!s->have_ts)
+			continue;
+		fprintf(f, "guest time:  %s .. %s (%.3f s)%s\n",
+			kc_fmt_ts(s->first_ns, a, sizeof(a)),
+			kc_fmt_ts(s->last_ns, b, sizeof(b)),
+			(s->last_ns - s->first_ns) / 1e9,
+			s->have_hello ? "" : " before the first HELLO");
+	}
+	fprintf(f, "covered:     %.3f s of guest time\n", sum->covered_ns / 1e9);
+	if (kc->have_host_ns)
+		fprintf(f, "host time:   %.3f s, %" PRIu64 " connects, %" PRIu64
+			" disconnects\n",
+			(kc->last_host_ns - kc->first_host_ns) / 1e9,
+			kc->connects, kc->disconnects);
+
+	fprintf(f, "\nrecords decoded: %" PRIu64 "\n", st->records);
+	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
+		fprintf(f, "  %-16s %10" PRIu64 "\n", type_label[t],
+			st->by_type[t]);
+	fprintf(f, "  %-16s %10" PRIu64 "  (unknown types, skipped, not loss)\n",
+		"unknown", st->unknown);
+
+	fprintf(f, "\nhrtimer storms: %" PRIu64 "\n", sum->storms);
+	if (kc->nr_storms) {
+		fprintf(f, "  %4s  %-32s %-15s %12s %10s %7s %12s\n", "CPU",
+			"function", "begin", "duration", "peak/s", "late%",
+			"worst late");
+		for (unsigned int i = 0; i < kc->nr_storms; i++) {
+			const struct kc_storm *s = &kc->storms[i];
+			bool ongoing;
+			uint64_t d = storm_duration(kc, s, &ongoing);
+
+			snprintf(c, sizeof(c), "%s%.3f s", ongoing ? ">=" : "",
+				 d / 1e9);
+			fprintf(f, "  %4u  %-32s %-15s %12s %10" PRIu64
+				" %6.1f%% %12s\n", s->cpu, txt(s->name, name),
+				kc_fmt_ts(s->begin_ns, a, sizeof(a)), c,
+				s->peak_rate_per_s, pct(s->late, s->count),
+				kc_fmt_ns(s->late_max_ns, b, sizeof(b)));
+		}
+		if (kc->storms_dropped)
+			fprintf(f, "  (%" PRIu64 " more storms not listed)\n",
+				kc->storms_dropped);
+	} else {
+		fprintf(f, "  no storm\n");
+	}
+
+	fprintf(f, "\ntop hrtimer callbacks per CPU, by peak window rate:\n");
+	v = sorted_cbs(kc);
+	if (!kc->nr_cbs)
+		fprintf(f, "  none seen\n");
+	for (unsigned int i = 0; v && i < kc->nr_cbs; i++) {
+		const struct kc_cb *cb = &v[i];
+
+		if (!cb_is_top(v, i))
+			continue;
+		if (!i || v[i - 1].cpu != cb->cpu)
+			fprintf(f, "  CPU %u:\n", cb->cpu);
+		fprintf(f, "    %-32s peak %10.0f/s  %10" PRIu64
+			" callbacks  %5.1f%% late  worst %s\n", txt(cb->name, name),
+			cb->peak_rate_per_s, cb->count, pct(cb->late, cb->count),
+			kc_fmt_ns(cb->late_max_ns, a, sizeof(a)));
+	}
+	if (kc->cbs_dropped)
+		fprintf(f, "  (%" PRIu64 " entries of further callbacks not tracked)\n",
+			kc->cbs_dropped);
+	free(v);
+
+	fprintf(f, "\nloss accounting:\n");
+	fprintf(f, "  guest-reported drops (LOST records):\n");
+	for (unsigned int i = 1; i <= KRADAR_LOST_CAUSE_MAX; i++) {
+		unsigned int idx = i == KRADAR_LOST_CAUSE_MAX ? 0 : i;
+		const struct kc_lost *l = &kc->lost[idx];
+
+		if (idx == 0 && !l->reports)
+			continue;
+		fprintf(f, "    %-12s %10" PRIu64 " records %12" PRIu64
+			" bytes %12" PRIu64 " events (%" PRIu64 " reports)\n",
+			idx ? kradar_lost_cause_name(idx) : "unknown",
+			l->records, l->bytes, l->events, l->reports);
+	}
+	if (kc->have_heartbeat)
+		fprintf(f, "  guest records dropped since load (last heartbeat): %"
+			PRIu64 "\n", (uint64_t)kc->last_hb.records_dropped);
+	fprintf(f, "  sequence gaps:             %10" PRIu64
+		" records missing in %" PRIu64 " gaps\n", st->seq_lost,
+		st->seq_gaps);
+	fprintf(f, "  sequence restarts:         %10" PRIu64
+		" (seq went back without a new session)\n", st->seq_back);
+	fprintf(f, "  bytes skipped by resync:   %10" PRIu64 " in %" PRIu64
+		" runs\n", st->skipped_bytes, st->resyncs);
+	fprintf(f, "  truncated bytes at end:    %10" PRIu64 "\n",
+		st->truncated_bytes);
+	fprintf(f, "  malformed records:         %10" PRIu64 " (%" PRIu64
+		" ignored: cpu out of range)\n", st->malformed, kc->skipped_cpu);
+	fprintf(f, "  stream bytes:              %10" PRIu64 " = %" PRIu64
+		" in records + %" PRIu64 " skipped + %" PRIu64 " truncated%s\n",
+		st->bytes, kc->record_bytes, st->skipped_bytes,
+		st->truncated_bytes,
+		st->bytes == kc->record_bytes + st->skipped_bytes +
+		st->truncated_bytes ? "" : " (MISMATCH: decoder bug)");
+	if (kc->have_heartbeat)
+		fprintf(f, "  worst sampler lateness:    %10s\n",
+			kc_fmt_ns(kc->sampler_late_max_ns, a, sizeof(a)));
+
+	fprintf(f, "\nverdict: %s\n", sum->verdict);
+}
+
+void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
+{
+	const struct kradar_decoder_stats *st = sum->st;
+	struct jw *j = &kc->jw;
+	struct kc_cb *v;
+
+	ev_begin(kc, "summary");
+	if (sum->session) {
+		const struct kradar_rec_hello *h = &sum->session->hello;
+
+		jw_obj(j, "session");
+		jw_hex(j, "session", h->session);
+		jw_str(j, "release", h->release);
+		jw_u64(j, "nr_cpus", h->nr_cpus);
+		jw_u64(j, "window_ms", h->window_ms);
+		jw_u64(j, "heartbeat_ms", h->heartbeat_ms);
+		jw_obj(j, "thresholds");
+		jw_u64(j, "storm_rate_per_s", h->storm_rate);
+		jw_u64(j, "storm_windows", h->storm_windows);
+		jw_u64(j, "late_us", h->late_us);
+		jw_obj_end(j);
+		jw_obj_end(j);
+	} else {
+		jw_null(j, "session");
+	}
+	jw_u64(j, "sessions", kc->nr_sessions);
+	jw_u64(j, "guest_ns_covered", sum->covered_ns);
+	jw_obj(j, "records");
+	jw_u64(j, "total", st->records);
+	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
+		jw_u64(j, type_label[t], st->by_type[t]);
+	jw_u64(j, "unknown", st->unknown);
+	jw_obj_end(j);
+
+	jw_u64(j, "storms_total", sum->storms);
+	jw_arr(j, "storms");
+	for (unsigned int i = 0; i < kc->nr_storms; i++) {
+		const struct kc_storm *s = &kc->storms[i];
+		bool ongoing;
+		uint64_t d = storm_duration(kc, s, &ongoing);
+
+		jw_obj(j, NULL);
+		jw_u64(j, "cpu", s->cpu);
+		jw_str(j, "function", s->name);
+		jw_hex(j, "addr", s->function);
+		jw_u64(j, "begin_ns", s->begin_ns);
+		jw_u64(j, "duration_ns", d);
+		jw_bool(j, "ongoing", ongoing);
+		jw_u64(j, "peak_rate_per_s", s->peak_rate_per_s);
+		jw_double(j, "late_pct", pct(s->late, s->count), 1);
+		jw_u64(j, "late_max_ns", s->late_max_ns);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+
+	jw_arr(j, "top_callbacks");
+	v = sorted_cbs(kc);
+	for (unsigned int i = 0; v && i < kc->nr_cbs; i++) {
+		const struct kc_cb *cb = &v[i];
+
+		if (!cb_is_top(v, i))
+			continue;
+		jw_obj(j, NULL);
+		jw_u64(j, "cpu", cb->cpu);
+		jw_str(j, "function", cb->name);
+		jw_hex(j, "addr", cb->function);
+		jw_double(j, "peak_rate_per_s", cb->peak_rate_per_s, 1);
+		jw_u64(j, "count", cb->count);
+		jw_double(j, "late_pct", pct(cb->late, cb->count), 1);
+		jw_u64(j, "late_max_ns", cb->late_max_ns);
+		jw_obj_end(j);
+	}
+	free(v);
+	jw_arr_end(j);
+
+	jw_obj(j, "loss");
+	jw_obj(j, "guest");
+	for (unsigned int i = 0; i < KRADAR_LOST_CAUSE_MAX; i++) {
+		const struct kc_lost *l = &kc->lost[i];
+
+		if (i == 0 && !l->reports)
+			continue;
+		jw_obj(j, i ? kradar_lost_cause_name(i) : "unknown");
+		jw_u64(j, "records", l->records);
+		jw_u64(j, "bytes", l->bytes);
+		jw_u64(j, "events", l->events);
+		jw_u64(j, "reports", l->reports);
+		jw_obj_end(j);
+	}
+	jw_obj_end(j);
+	if (kc->have_heartbeat)
+		jw_u64(j, "heartbeat_records_dropped", kc->last_hb.records_dropped);
+	jw_u64(j, "seq_gaps", st->seq_gaps);
+	jw_u64(j, "seq_lost_records", st->seq_lost);
+	jw_u64(j, "seq_restarts", st->seq_back);
+	jw_u64(j, "skipped_bytes", st->skipped_bytes);
+	jw_u64(j, "resyncs", st->resyncs);
+	jw_u64(j, "truncated_bytes", st->truncated_bytes);
+	jw_u64(j, "malformed_records", st->malformed);
+	jw_u64(j, "stream_bytes", st->bytes);
+	jw_u64(j, "record_bytes", kc->record_bytes);
+	jw_obj_end(j);
+	jw_str(j, "verdict", sum->verdict);
+	jw_u64(j, "exit_code", sum->exit_code);
+	ev_end(kc);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kradar-collect's evidence: turns decoded records and decoder losses into
+ * events.jsonl lines and the aggregates behind summary.txt. The summary is
+ * computed once (struct kc_summary) and printed twice, as text and as the
+ * final "summary" JSON line, so the two cannot disagree.
+ */
+#ifndef _KRADAR_REPORT_H
+#define _KRADAR_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "kradar_decode.h"
+
+#define KC_MAX_STORMS	4096	/* storms kept for the table */
+#define KC_MAX_CBS	4096	/* (cpu, callback) pairs kept for top lists */
+#define KC_MAX_SESSIONS	64
+#define KC_TOP_PER_CPU	5
+
+struct kc_storm {
+	uint16_t cpu;
+	bool ended;
+	uint64_t function;
+	char name[KRADAR_NAME_LEN];
+	uint64_t begin_ns;
+	uint64_t end_ns;
+	uint64_t rate_per_s;
+	uint64_t peak_rate_per_s;
+	uint64_t count;
+	uint64_t late;
+	uint64_t late_max_ns;
+	uint64_t threshold_per_s;
+};
+
+struct kc_cb {
+	uint16_t cpu;
+	uint64_t function;
+	char name[KRADAR_NAME_LEN];
+	double peak_rate_per_s;
+	uint64_t windows;
+	uint64_t count;
+	uint64_t late;
+	uint64_t late_max_ns;
+};
+
+struct kc_session {
+	uint64_t session;
+	bool have_hello;
+	struct kradar_rec_hello hello;
+	bool have_ts;
+	uint64_t first_ns;	/* guest local_clock() */
+	uint64_t last_ns;
+};
+
+struct kc_lost {
+	uint64_t reports;
+	uint64_t records;
+	uint64_t bytes;
+	uint64_t events;
+};
+
+struct kc {
+	struct jw jw;
+	FILE *events;
+	bool have_host_ns;	/* live: host_ns is set for every event */
+	uint64_t host_ns;	/* CLOCK_REALTIME of the chunk being decoded */
+	const char *source;	/* socket path or input file, for the summary */
+	struct kradar_decoder *dec;
+
+	struct kc_session sessions[KC_MAX_SESSIONS];
+	unsigned int nr_sessions;
+	uint64_t sessions_dropped;	/* beyond KC_MAX_SESSIONS */
+
+	struct kc_storm *storms;
+	unsigned int nr_storms;
+	uint64_t storms_dropped;
+
+	struct kc_cb *cbs;
+	unsigned int nr_cbs;
+	uint64_t cbs_dropped;
+
+	struct kc_lost lost[KRADAR_LOST_CAUSE_MAX + 1];	/* [0]: unknown */
+	uint64_t record_bytes;	/* bytes in verified records */
+	uint64_t skipped_cpu;	/* records ignored: cpu out of range */
+
+	bool have_heartbeat;
+	struct kradar_rec_heartbeat last_hb;
+	uint64_t sampler_late_max_ns;
+
+	uint64_t connects;
+	uint64_t disconnects;
+	uint64_t first_host_ns;
+	uint64_t last_host_ns;
+	uint64_t events_written;
+};
+
+struct kc_summary {
+	const struct kradar_decoder_stats *st;
+	const struct kc_session *session;	/* latest, NULL if none */
+	uint64_t covered_ns;			/* guest time, all sessions */
+	uint64_t storms;
+	uint64_t guest_lost_records;
+	uint64_t guest_lost_events;
+	uint64_t stream_lost;	/* seq gaps + skipped + truncated + malformed */
+	int exit_code;		/* 0 clean, 1 finding or loss */
+	char verdict[512];
+};
+
+int kc_init(struct kc *kc, FILE *events, const char *source, bool live);
+void kc_fini(struct kc *kc);
+int kc_on_record(void *ctx, const struct kradar_record *rec);
+int kc_on_loss(void *ctx, const struct kradar_loss *loss);
+void kc_connect_event(struct kc *kc, const char *path);
+void kc_disconnect_event(struct kc *kc, const char *path, uint64_t bytes,
+			 const char *reason);
+void kc_summarize(const struct kc *kc, struct kc_summary *sum);
+/* summary.txt and the final "summary" events.jsonl line */
+void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
+			   FILE *f);
+void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum);
+
+/* "[   57.617360]" (printk style) */
+char *kc_fmt_ts(uint64_t ns, char *buf, size_t len);
+/* "12.3 us", "4.567 ms", ... */
+char *kc_fmt_ns(uint64_t ns, char *buf, size_t len);
+
+#endif /* _KRADAR_REPORT_H */

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-side kradar stream encoder and the canned streams used by the unit
+ * tests, the collector tests and selftests/corpus/stream/.
+ */
+#include <endian.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "kradar_enc.h"
+
+#pragma GCC poison u8 u16 u32 u64
+
+#define HDR sizeof(struct kradar_rec_hdr)
+
+int kenc_init(struct kenc *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->seq = calloc(65536, sizeof(*e->seq));
+	e->cap = 65536;
+	e->buf = malloc(e->cap);
+	if (!e->seq || !e->buf) {
+		kenc_free(e);
+		return -1;
+	}
+	return 0;
+}
+
+void kenc_free(struct kenc *e)
+{
+	free(e->buf);
+	free(e->seq);
+	e->buf = NULL;
+	e->seq = NULL;
+}
+
+static unsigned char *kenc_grow(struct kenc *e, size_t len)
+{
+	if (e->len + len > e->cap) {
+		size_t cap = e->cap;
+
+		while (e->len + len > cap)
+			cap *= 2;
+		e->buf = realloc(e->buf, cap);
+		if (!e->buf)
+			abort();	/* test code: out of memory is fatal */
+		e->cap = cap;
+	}
+	e->len += len;
+	return e->buf + e->len - len;
+}
+
+void kenc_bytes(struct kenc *e, const void *p, size_t len)
+{
+	memcpy(kenc_grow(e, len), p, len);
+}
+
+void kenc_fix_crc(struct kenc *e, size_t off)
+{
+	struct kradar_rec_hdr *h = (struct kradar_rec_hdr *)(e->buf + off);
+	uint32_t size = le32toh(h->size);
+
+	h->crc = 0;
+	h->crc = htole32((uint32_t)crc32(0, e->buf + off, size));
+}
+
+size_t kenc_rec_seq(struct kenc *e, uint16_t type, uint16_t flags,
+		    uint16_t cpu, uint32_t seq, const void *body,
+		    size_t body_len, uint32_t wire_size)
+{
+	size_t size = wire_size ? wire_size : (HDR + body_len + 7) / 8 * 8;
+	size_t off = e->len;
+	unsigned char *p = kenc_grow(e, size);
+	struct kradar_rec_hdr h = {
+		.sync = htole32(KRADAR_SYNC),
+		.type = htole16(type),
+		.flags = htole16(flags),
+		.size = htole32((uint32_t)size),
+		.ts_ns = htole64(e->ts),
+		.seq = htole32(seq),
+		.cpu = htole16(cpu),
+	};
+
+	memset(p, 0, size);
+	memcpy(p, &h, size < HDR ? size : HDR);
+	if (size > HDR)
+		memcpy(p + HDR, body, body_len < size - HDR ? body_len : size - HDR);
+	if (size >= HDR) {
+		/* sizes the decoder must reject still get a "right" CRC */
+		((struct kradar_rec_hdr *)p)->crc =
+			htole32((uint32_t)crc32(0, p, size));
+	}
+	if (e->nr < KENC_MAX_RECS) {
+		e->off[e->nr] = off;
+		e->size[e->nr] = size;
+		e->cpu[e->nr] = cpu;
+		e->type[e->nr] = type;
+		e->nr++;
+	}
+	return off;
+}
+
+size_t kenc_rec(struct kenc *e, uint16_t type, uint16_t flags, uint16_t cpu,
+		const void *body, size_t body_len, uint32_t wire_size)
+{
+	return kenc_rec_seq(e, type, flags, cpu, e->seq[cpu]++, body, body_len,
+			    wire_size);
+}
+
+#define BODY(r) ((const unsigned char *)&(r) + HDR), (sizeof(r) - HDR)
+
+static void set_name(char *dst, const char *src)
+{
+	memset(dst, 0, KRADAR_NAME_LEN);
+	/* exactly KRADAR_NAME_LEN characters leave it unterminated */
+	if (src)
+		memcpy(dst, src, strnlen(src, KRADAR_NAME_LEN));
+}
+
+size_t kenc_hello(struct kenc *e, uint64_t session, uint16_t nr_cpus,
+		  uint16_t flags, const char *release)
+{
+	struct kradar_rec_hello r;
+
+	memset(&r, 0, sizeof(r));
+	r.magic = htole64(KRADAR_MAGIC);
+	r.version = htole16(KRADAR_WIRE_VERSION);
+	r.hdr_size = htole16(HDR);
+	r.nr_cpus = htole16(nr_cpus);
+	r.session = htole64(session);
+	r.window_ms = htole32(100);
+	r.late_us = htole32(100);
+	r.storm_rate = htole64(50000);
+	r.storm_windows = htole32(3);
+	r.heartbeat_ms = htole32(100);
+	set_name(r.release, release);
+	set_name(r.port, "org.kradar.0");
+	return kenc_rec(e, KRADAR_REC_HELLO, flags, KRADAR_CPU_NONE, BODY(r), 0);
+}
+
+size_t kenc_heartbeat(struct kenc *e, uint64_t window, uint64_t dropped)
+{
+	struct kradar_rec_heartbeat r;
+
+	memset(&r, 0, sizeof(r));
+	r.local_ns = htole64(e->ts);
+	r.mono_ns = htole64(e->ts + 1000);
+	r.real_ns = htole64(1795000000000000000ULL + e->ts);
+	r.boot_ns = htole64(e->ts + 2000);
+	r.window = htole64(window);
+	r.sampler_late_ns = htole64(1500 + window);
+	r.events = htole64(window * 1000);
+	r.records = htole64(window * 3);
+	r.bytes_sent = htole64(window * 600);
+	r.records_dropped = htole64(dropped);
+	return kenc_rec(e, KRADAR_REC_HEARTBEAT, 0, KRADAR_CPU_NONE, BODY(r), 0);
+}
+
+size_t kenc_window(struct kenc *e, uint16_t cpu, uint64_t start_ns,
+		   uint64_t end_ns, uint64_t unlisted,
+		   const struct kenc_entry *ent, unsigned int n)
+{
+	size_t len = sizeof(struct kradar_rec_hrtimer_window) - HDR +
+		     n * sizeof(struct kradar_hrtimer_entry);
+	unsigned char *body = calloc(1, len);
+	struct kradar_rec_hrtimer_window w;
+	uint64_t events = unlisted;
+	size_t off;
+
+	if (!body)
+		abort();
+	memset(&w, 0, sizeof(w));
+	for (unsigned int i = 0; i < n; i++) {
+		struct kradar_hrtimer_entry x;
+
+		memset(&x, 0, sizeof(x));
+		x.function = htole64(ent[i].function);
+		x.count = htole64(ent[i].count);
+		x.late = htole64(ent[i].late);
+		x.late_sum_ns = htole64(ent[i].late_sum_ns);
+		x.late_max_ns = htole64(ent[i].late_max_ns);
+		set_name(x.name, ent[i].name);
+		memcpy(body + sizeof(w) - HDR + i * sizeof(x), &x, sizeof(x));
+		events += ent[i].count;
+	}
+	w.start_ns = htole64(start_ns);
+	w.end_ns = htole64(end_ns);
+	w.events = htole64(events);
+	w.unlisted = htole64(unlisted);
+	w.nr_entries = htole32(n);
+	memcpy(body, (unsigned char *)&w + HDR, sizeof(w) - HDR);
+	off = kenc_rec(e, KRADAR_REC_HRTIMER_WINDOW, 0, cpu, body, len, 0);
+	free(body);
+	return off;
+}
+
+size_t kenc_storm(struct kenc *e, uint16_t type, uint16_t cpu,
+		  const struct kenc_storm *s)
+{
+	struct kradar_rec_storm r;
+
+	memset(&r, 0, sizeof(r));
+	r.function = htole64(s->function);
+	r.begin_ns = htole64(s->begin_ns);
+	r.end_ns = htole64(s->end_ns);
+	r.rate_per_s = htole64(s->rate_per_s);
+	r.peak_rate_per_s = htole64(s->peak_rate_per_s);
+	r.count = htole64(s->count);
+	r.late = htole64(s->late);
+	r.late_sum_ns = htole64(s->late_sum_ns);
+	r.late_max_ns = htole64(s->late_max_ns);
+	r.threshold_per_s = htole64(s->threshold_per_s);
+	set_name(r.name, s->name);
+	return kenc_rec(e, type, 0, cpu, BODY(r), 0);
+}
+
+size_t kenc_lost(struct kenc *e, uint16_t cpu, uint32_t cause,
+		 uint64_t records, uint64_t bytes, uint64_t events)
+{
+	struct kradar_rec_lost r;
+
+	memset(&r, 0, sizeof(r));
+	r.cause = htole32(cause);
+	r.records = htole64(records);
+	r.bytes = htole64(bytes);
+	r.events = htole64(events);
+	return kenc_rec(e, KRADAR_REC_LOST, 0, cpu, BODY(r), 0);
+}
+
+#define WINDOW_NS	100000000ULL
+#define T0		(KENC_STORM_BEGIN_NS - 3 * WINDOW_NS)
+#define NR_WINDOWS	20
+
+static const struct kenc_entry tick = {
+	.function = 0xffffffff81234560ULL, .count = 100, .late = 1,
+	.late_sum_ns = 100 * 2000, .late_max_ns = 150000,
+	.name = "tick_nohz_handler",
+};
+
+static const struct kenc_entry wd = {
+	.function = 0xffffffff81345670ULL, .count = 10, .late = 0,
+	.late_sum_ns = 10 * 800, .late_max_ns = 5000,
+	.name = "watchdog_timer_fn",
+};
+
+/*
+ * Two CPUs, 20 windows of 100 ms from [57.317360]. On CPU 1
+ * advance_sched [sch_taprio] runs at 250000/s, 98 % late, from window 3
+ * (begin 57.617360123) to window 13 (STORM_BEGIN after 3 windows, END
+ * after it stops). The guest reports 3 records dropped (buffer_full) and
+ * two CPU 0 records are missing from the sequence (a gap of 2).
+ */
+static int gen_common(struct kenc *e, int storm)
+{
+	uint64_t session = storm ? 0x5eed5eed00000001ULL : 0x5eed5eed00000002ULL;
+
+	e->ts = T0 - 1000;
+	kenc_hello(e, session, 2, 0, "6.12.0-kradar");
+	for (unsigned int w = 0; w < NR_WINDOWS; w++) {
+		uint64_t start = T0 + w * WINDOW_NS, end = start + WINDOW_NS;
+		bool hot = storm && w >= 3 && w < 13;
+		struct kenc_entry cpu1[2] = { tick, wd };
+
+		e->ts = end + 20000;
+		if (hot) {
+			cpu1[0] = (struct kenc_entry){
+				.function = KENC_STORM_FUNC,
+				.count = KENC_STORM_RATE / 10,
+				.late = KENC_STORM_RATE / 10 * 98 / 100,
+				.late_sum_ns = (uint64_t)KENC_STORM_RATE / 10 * 400000,
+				.late_max_ns = 2500000 + w,
+				.name = KENC_STORM_NAME,
+			};
+			cpu1[1] = tick;
+		}
+		kenc_heartbeat(e, w, storm && w >= 10 ? KENC_STORM_LOST : 0);
+		if (w == 10 && storm) {
+			e->seq[0] += KENC_STORM_GAP;
+			kenc_lost(e, KRADAR_CPU_NONE, KRADAR_LOST_BUFFER_FULL,
+				  KENC_STORM_LOST, KENC_STORM_LOST * 176, 0);
+		}
+		if (w == 10)
+			kenc_hello(e, session, 2, KRADAR_RECF_RESENT,
+				   "6.12.0-kradar");
+		kenc_window(e, 0, start, end, 3, &tick, 1);
+		kenc_window(e, 1, start, end, 2, cpu1, 2);
+		if (hot && w == 5) {
+			struct kenc_storm s = {
+				.function = KENC_STORM_FUNC,
+				.name = KENC_STORM_NAME,
+				.begin_ns = KENC_STORM_BEGIN_NS,
+				.rate_per_s = KENC_STORM_RATE,
+				.peak_rate_per_s = KENC_STORM_RATE,
+				.count = KENC_STORM_COUNT,
+				.late = KENC_STORM_LATE,
+				.late_sum_ns = (uint64_t)KENC_STORM_COUNT * 400000,
+				.late_max_ns = 2500005,
+				.threshold_per_s = 50000,
+			};
+			kenc_storm(e, KRADAR_REC_STORM_BEGIN, KENC_STORM_CPU, &s);
+		}
+		if (storm && w == 13) {
+			struct kenc_storm s = {
+				.function = KENC_STORM_FUNC,
+				.name = KENC_STORM_NAME,
+				.begin_ns = KENC_STORM_BEGIN_NS,
+				.end_ns = KENC_STORM_BEGIN_NS + 10 * WINDOW_NS,
+				.peak_rate_per_s = KENC_STORM_RATE,
+				.count = 10 * KENC_STORM_RATE / 10,
+				.late = 10 * KENC_STORM_RATE / 10 * 98 / 100,
+				.late_sum_ns = (uint64_t)KENC_STORM_RATE * 400000,
+				.late_max_ns = 2500012,
+				.threshold_per_s = 50000,
+			};
+			kenc_storm(e, KRADAR_REC_STORM_END, KENC_STORM_CPU, &s);
+		}
+	}
+	return 0;
+}
+
+int kenc_gen_storm(struct kenc *e)
+{
+	return gen_common(e, 1);
+}
+
+int kenc_gen_clean(struct kenc *e)
+{
+	return gen_common(e, 0);
+}
+
+/*
+ * Everything a broken or hostile guest could send that still passes the
+ * CRC: names with control characters, quotes, invalid UTF-8 and no NUL,
+ * nr_entries far beyond the record, CPUs that do not exist, unknown types;
+ * plus garbage between records and a truncated record at the end.
+ */
+int kenc_gen_hostile(struct kenc *e)
+{
+	static const char evil[] = "\x01\x1b[31mred\"\\\n\t\xff\xfe\xc3\x28 \xe2\x82\xac ok";
+	char unterminated[KRADAR_NAME_LEN + 1];
+	struct kenc_entry ent[2] = { tick, tick };
+	struct kradar_rec_hrtimer_window w;
+	static const unsigned char garbage[] = "KRDR\xff\xff\xff\xffjunk KR";
+	struct kenc_storm s = {
+		.function = 1, .name = evil, .begin_ns = 5, .rate_per_s = 1,
+		.count = 1, .late = 7,	/* late > count */
+	};
+	size_t off;
+
+	memset(unterminated, 'A', KRADAR_NAME_LEN);
+	unterminated[KRADAR_NAME_LEN] = '\0';
+	e->ts = 1000000000;
+	kenc_hello(e, 0xbad, 2, 0, unterminated);
+	ent[0].name = evil;
+	ent[1].name = unterminated;
+	kenc_window(e, 0, 1000, 2000, 0, ent, 2);
+	/* nr_entries claims 1000000 in a record holding 2 */
+	off = kenc_window(e, 1, 1000, 2000, 0, ent, 2);
+	memcpy(&w, e->buf + off, sizeof(w));
+	w.nr_entries = htole32(1000000);
+	memcpy(e->buf + off, &w, sizeof(w));
+	kenc_fix_crc(e, off);
+	kenc_window(e, KRADAR_CPU_NONE, 1000, 2000, 0, ent, 1);
+	kenc_window(e, 7, 1000, 2000, 0, ent, 1);
+	kenc_bytes(e, garbage, sizeof(garbage) - 1);
+	kenc_storm(e, KRADAR_REC_STORM_BEGIN, 0, &s);
+	kenc_rec(e, 42, 0, 0, "unknown type body", 17, 0);
+	kenc_lost(e, 1, 99, 1, 8, 0);	/* unknown cause */
+	kenc_heartbeat(e, 1, 0);
+	/* cut the last record short */
+	e->len -= 40;
+	return 0;
+}
