@@ -305,9 +305,13 @@ static void kradar_sample_cpu(int cpu, u64 now)
 		v = READ_ONCE(s->count);
 		d.count = v - tr->count;
 		tr->count = v;
-		v = READ_ONCE(s->late);
-		d.late = v - tr->late;
-		tr->late = v;
+		/*
+		 * count and late are read at slightly different times, so
+		 * late can run ahead of count by the expiries in between;
+		 * never report more late than expired, carry the rest over.
+		 */
+		d.late = min(READ_ONCE(s->late) - tr->late, d.count);
+		tr->late += d.late;
 		v = READ_ONCE(s->late_sum);
 		d.late_sum = v - tr->late_sum;
 		tr->late_sum = v;
