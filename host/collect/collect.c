@@ -178,12 +178,15 @@ static int consume(struct collector *c, const void *buf, size_t len,
 	uint64_t hb = st->by_type[KRADAR_REC_HEARTBEAT];
 	int err;
 
-	if (c->stream && fwrite(buf, 1, len, c->stream) != len &&
-	    !c->write_err)
+	/* Flushed per chunk: a collector killed hard keeps its evidence */
+	if (c->stream && (fwrite(buf, 1, len, c->stream) != len ||
+			  fflush(c->stream) == EOF) && !c->write_err)
 		c->write_err = errno ? errno : EIO;
 	if (live)
 		c->kc.host_ns = now_ns(CLOCK_REALTIME);
 	err = kradar_decoder__push(c->dec, buf, len);
+	if (!err && fflush(c->events) == EOF)
+		err = -(errno ? errno : EIO);
 	if (st->by_type[KRADAR_REC_HEARTBEAT] != hb) {
 		c->last_hb_ms = mono_ms();
 		c->hb_seen++;

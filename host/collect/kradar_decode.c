@@ -689,7 +689,8 @@ static int process(struct kradar_decoder *dec, bool eof)
 				return 0;
 			if (memcmp(p, sync_bytes, avail) == 0)
 				return truncated(dec, avail);
-			skip(dec, avail, KRADAR_SKIP_SYNC);
+			/* one byte: a shorter sync prefix may follow */
+			skip(dec, 1, KRADAR_SKIP_SYNC);
 			continue;
 		}
 		if (!is_sync(p)) {
