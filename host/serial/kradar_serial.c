@@ -1,0 +1,976 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar_serial: streaming kernel console log parser (see kradar_serial.h).
+ *
+ * Design. Bytes are split into lines in one pass. Each line is cleaned
+ * (NUL bytes, ANSI escape sequences and \r dropped; cut at
+ * KRADAR_SERIAL_MAX_LINE), its printk prefix read the way syzkaller reads it
+ * (optional "** N printk messages dropped **", "... login: ", "<N>", then
+ * "[ sec.usec]" and an optional "[ Tpid]"/"[ Ccpu]" caller id: the
+ * "context"), and a literal prefilter decides whether it can be anything
+ * interesting. Interesting lines are matched against the event rules and
+ * syzkaller's oops headers.
+ *
+ * An oops line opens a report collector, the streaming form of syzkaller's
+ * findReport(): the collector takes the following lines of the same
+ * context (other CPUs' lines too once "Sending NMI from CPU" starts an
+ * all-CPU backtrace), drops questionable " ? " frames, stops its title
+ * text at the next report when the log has no caller ids, and skips the
+ * panic_on_warn tail. Several collectors run at once (each oops line
+ * starts one, as syzkaller's ParseAll() does), at most
+ * KS_MAX_OPEN_COLLECTORS; each is closed when it hits its size limit, when
+ * its title text is final, or at the end of input, and then gets its
+ * title from serial_titles.c.
+ *
+ * Cost: O(bytes) with a small constant for ordinary lines (prefix parse +
+ * one JIT-compiled prefilter); memory is bounded by the limits in
+ * kradar_serial.h (a few MB at most), whatever the input.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "serial_internal.h"
+
+#define KS_MAX_OPEN_COLLECTORS	16	/* reports being collected at once */
+#define KS_LINES_AFTER_FINAL	256	/* lines kept after the title text is final */
+#define KS_STALL_DETAIL_LINES	50	/* "t=N jiffies" looked for this far */
+
+enum ctx_kind { CTX_NONE, CTX_CONSOLE, CTX_CALLER };
+
+struct ctx {
+	enum ctx_kind kind;
+	char caller[16];	/* the bracket, e.g. "[  T123]" */
+};
+
+struct line {
+	char *raw;		/* cleaned line, NUL-terminated */
+	size_t raw_len;
+	const char *text;	/* prefix stripped */
+	size_t text_len;
+	bool questionable;
+	struct ctx ctx;
+	struct kradar_serial_pos pos;
+	int oops;		/* first matching oops, or -1 */
+};
+
+struct collector {
+	bool open;
+	size_t slot;		/* index in p->reports */
+	int oops;
+	struct ctx ctx;
+	char *buf;
+	size_t len, cap, report_end;
+	bool second;		/* syzkaller's secondReportPos != 0 */
+	bool cpu_traceback, skip_text;
+	int text_lines, min_lines;
+	uint64_t lines_after_final;
+	uint64_t nr_lines;
+	uint64_t last_line;
+	uint64_t seq;		/* opening order, to close the oldest */
+};
+
+struct kradar_serial {
+	char *lbuf;		/* current line being assembled */
+	size_t llen;
+	bool lcut;
+	uint64_t line_offset;	/* stream offset of the current line */
+	struct kradar_serial_stats st;
+	struct kradar_serial_event *events;
+	size_t nr_events, cap_events;
+	struct kradar_serial_report *reports;
+	size_t nr_reports, cap_reports;
+	struct collector col[KS_MAX_OPEN_COLLECTORS];
+	uint64_t col_seq;
+	size_t mem;		/* bytes currently held */
+	bool finished;
+};
+
+static void mem_add(struct kradar_serial *p, long delta)
+{
+	p->mem = (size_t)((long)p->mem + delta);
+	if (p->mem > p->st.mem_peak)
+		p->st.mem_peak = p->mem;
+}
+
+/* ------------------------------------------------------------------ */
+/* Line cleanup and prefix parsing. */
+
+/* Drop NUL bytes and ANSI escape sequences in place; strip \r at both
+ * ends. Returns the new length. */
+static size_t clean_line(struct kradar_serial *p, char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0) {
+			p->st.nul_bytes++;
+			i++;
+			continue;
+		}
+		if (c == 0x1b) {
+			p->st.escapes++;
+			i++;
+			if (i < len && s[i] == '[') {
+				/* CSI: parameters and intermediates, one final byte */
+				i++;
+				while (i < len && (unsigned char)s[i] >= 0x20 &&
+				       (unsigned char)s[i] <= 0x3f)
+					i++;
+				while (i < len && (unsigned char)s[i] >= 0x20 &&
+				       (unsigned char)s[i] <= 0x2f)
+					i++;
+				if (i < len && (unsigned char)s[i] >= 0x40 &&
+				    (unsigned char)s[i] <= 0x7e)
+					i++;
+			} else if (i < len && s[i] == ']') {
+				/* OSC: up to BEL or ESC \ */
+				while (i < len && s[i] != 0x07 && s[i] != 0x1b)
+					i++;
+				if (i < len && s[i] == 0x07)
+					i++;
+				else if (i + 1 < len && s[i + 1] == '\\')
+					i += 2;
+			} else if (i < len) {
+				i++;	/* two-byte escape */
+			}
+			continue;
+		}
+		s[n++] = (char)c;
+		i++;
+	}
+	while (n && s[n - 1] == '\r')
+		n--;
+	i = 0;
+	while (i < n && s[i] == '\r')
+		i++;
+	if (i) {
+		memmove(s, s + i, n - i);
+		n -= i;
+	}
+	s[n] = 0;
+	return n;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Match "(?:<N>)?\[ *N\.N\](\[ *(?:C|T)N\])? " at s[at]. On success return
+ * the index just past the trailing space, fill the time and caller.
+ */
+static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
+		  char *caller, size_t callersz)
+{
+	size_t i = at, c0;
+	uint64_t sec = 0, frac = 0;
+	int fd = 0;
+
+	if (i < len && s[i] == '<') {
+		size_t j = i + 1;
+
+		while (j < len && is_digit(s[j]))
+			j++;
+		if (j > i + 1 && j < len && s[j] == '>')
+			i = j + 1;
+	}
+	if (i >= len || s[i] != '[')
+		return -1;
+	i++;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i >= len || !is_digit(s[i]))
+		return -1;
+	while (i < len && is_digit(s[i])) {
+		if (sec < UINT64_MAX / 10 - 10)
+			sec = sec * 10 + (uint64_t)(s[i] - '0');
+		i++;
+	}
+	if (i >= len || s[i] != '.')
+		return -1;
+	i++;
+	if (i >= len || !is_digit(s[i]))
+		return -1;
+	while (i < len && is_digit(s[i])) {
+		if (fd < 9) {
+			frac = frac * 10 + (uint64_t)(s[i] - '0');
+			fd++;
+		}
+		i++;
+	}
+	if (i >= len || s[i] != ']')
+		return -1;
+	i++;
+	while (fd < 9) {
+		frac *= 10;
+		fd++;
+	}
+	caller[0] = 0;
+	c0 = i;
+	if (i < len && s[i] == '[') {
+		size_t j = i + 1;
+
+		while (j < len && s[j] == ' ')
+			j++;
+		if (j < len && (s[j] == 'C' || s[j] == 'T') && j + 1 < len &&
+		    is_digit(s[j + 1])) {
+			j++;
+			while (j < len && is_digit(s[j]))
+				j++;
+			if (j < len && s[j] == ']') {
+				size_t n = j + 1 - c0;
+
+				if (n < callersz) {
+					memcpy(caller, s + c0, n);
+					caller[n] = 0;
+				} else {
+					/* absurdly padded: keep it distinct but cut */
+					memcpy(caller, s + c0, callersz - 1);
+					caller[callersz - 1] = 0;
+				}
+				i = j + 1;
+			}
+		}
+	}
+	if (i >= len || s[i] != ' ') {
+		if (caller[0]) {
+			/* the optional group must be backtracked: without the
+			 * caller, the char after "]" must be a space */
+			caller[0] = 0;
+			i = c0;
+			if (i >= len || s[i] != ' ')
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	*ns = sec * 1000000000ull + frac;
+	return (long)(i + 1);
+}
+
+/* syzkaller's consoleOutputRe with its optional prefixes. */
+static void parse_prefix(struct line *l)
+{
+	static const char dropped_end[] = " printk messages dropped ** ";
+	const char *s = l->raw;
+	size_t len = l->raw_len, starts[2] = { 0, 0 };
+	int nstarts = 0, si;
+	uint64_t ns = 0;
+	char caller[16];
+
+	l->ctx.kind = CTX_NONE;
+	l->ctx.caller[0] = 0;
+	l->pos.has_time = false;
+	l->pos.caller[0] = 0;
+	if (len > 3 && !memcmp(s, "** ", 3) && is_digit(s[3])) {
+		size_t j = 3;
+
+		while (j < len && is_digit(s[j]))
+			j++;
+		if (len - j >= sizeof(dropped_end) - 1 &&
+		    !memcmp(s + j, dropped_end, sizeof(dropped_end) - 1))
+			starts[nstarts++] = j + sizeof(dropped_end) - 1;
+	}
+	starts[nstarts++] = 0;
+	for (si = 0; si < nstarts; si++) {
+		size_t base = starts[si];
+		long end = -1;
+		const char *lg = NULL, *q = s + base;
+
+		/* "(?:.* login: )?" is greedy: last occurrence first */
+		while ((q = memmem(q, len - (size_t)(q - s), " login: ", 8))) {
+			lg = q;
+			q++;
+		}
+		while (lg) {
+			end = ts_at(s, len, (size_t)(lg - s) + 8, &ns, caller, sizeof(caller));
+			if (end >= 0)
+				break;
+			/* try an earlier occurrence */
+			{
+				const char *prev = NULL, *r = s + base;
+
+				while ((r = memmem(r, (size_t)(lg - r), " login: ", 8)) && r < lg) {
+					prev = r;
+					r++;
+				}
+				lg = prev;
+			}
+		}
+		if (end < 0)
+			end = ts_at(s, len, base, &ns, caller, sizeof(caller));
+		if (end >= 0) {
+			l->pos.has_time = true;
+			l->pos.time_ns = ns;
+			if (caller[0]) {
+				const char *c = caller + 1;
+				size_t n;
+
+				l->ctx.kind = CTX_CALLER;
+				str_copy(l->ctx.caller, sizeof(l->ctx.caller), caller);
+				while (*c == ' ')
+					c++;
+				n = strcspn(c, "]");
+				if (n >= sizeof(l->pos.caller))
+					n = sizeof(l->pos.caller) - 1;
+				memcpy(l->pos.caller, c, n);
+				l->pos.caller[n] = 0;
+			} else {
+				l->ctx.kind = CTX_CONSOLE;
+			}
+			return;
+		}
+	}
+}
+
+/* syzkaller's stripLinePrefix (questionable frames are not used). */
+static void strip_prefix(struct line *l)
+{
+	const char *s = l->raw, *p;
+	size_t len = l->raw_len;
+
+	l->text = s;
+	l->text_len = len;
+	l->questionable = false;
+	if (l->ctx.kind == CTX_NONE)
+		return;
+	p = memmem(s, len, "] ", 2);
+	if (!p)
+		return;
+	l->text = p + 2;
+	l->text_len = len - (size_t)(l->text - s);
+	if (memmem(l->text, l->text_len, "<EOI>", 5))
+		return;
+	p = memmem(l->text, l->text_len, " ? ", 3);
+	if (p) {
+		l->text_len -= (size_t)(p + 2 - l->text);
+		l->text = p + 2;
+		l->questionable = true;
+		return;
+	}
+	if (l->text_len >= 13 &&
+	    !memcmp(l->text + l->text_len - 13, " (unreliable)", 13)) {
+		l->text_len -= 13;
+		l->questionable = true;
+	}
+}
+
+static bool ctx_eq(const struct ctx *a, const struct ctx *b)
+{
+	return a->kind == b->kind && !strcmp(a->caller, b->caller);
+}
+
+static bool ctx_is_cpu(const struct ctx *c)
+{
+	const char *s = c->caller + 1;
+
+	if (c->kind != CTX_CALLER)
+		return false;
+	while (*s == ' ')
+		s++;
+	return *s == 'C';
+}
+
+/* ------------------------------------------------------------------ */
+/* Events */
+
+static const char *const event_names[KRADAR_EV__COUNT] = {
+	[KRADAR_EV_RCU_STALL] = "rcu_stall",
+	[KRADAR_EV_RCU_STARVED] = "rcu_kthread_starved",
+	[KRADAR_EV_HRTIMER_SLOW] = "hrtimer_interrupt_slow",
+	[KRADAR_EV_SOFT_LOCKUP] = "soft_lockup",
+	[KRADAR_EV_HARD_LOCKUP] = "hard_lockup",
+	[KRADAR_EV_HUNG_TASK] = "hung_task",
+	[KRADAR_EV_HUNG_MUTEX_OWNER] = "hung_task_lock_owner",
+	[KRADAR_EV_RT_THROTTLING] = "rt_throttling",
+	[KRADAR_EV_PANIC] = "panic",
+	[KRADAR_EV_WARNING] = "warning",
+	[KRADAR_EV_KASAN] = "sanitizer",
+	[KRADAR_EV_BUG] = "bug",
+	[KRADAR_EV_OOPS] = "oops",
+};
+
+const char *kradar_serial__event_name(enum kradar_serial_event_kind kind)
+{
+	if ((unsigned int)kind >= KRADAR_EV__COUNT)
+		return "unknown";
+	return event_names[kind];
+}
+
+bool kradar_serial__event_is_finding(enum kradar_serial_event_kind kind)
+{
+	switch (kind) {
+	case KRADAR_EV_RCU_STALL:
+	case KRADAR_EV_SOFT_LOCKUP:
+	case KRADAR_EV_HARD_LOCKUP:
+	case KRADAR_EV_HUNG_TASK:
+	case KRADAR_EV_PANIC:
+	case KRADAR_EV_KASAN:
+	case KRADAR_EV_BUG:
+	case KRADAR_EV_OOPS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *kradar_serial__class_name(enum kradar_serial_class cls)
+{
+	static const char *const names[] = {
+		[KRADAR_CLASS_UNKNOWN] = "unknown", [KRADAR_CLASS_HANG] = "hang",
+		[KRADAR_CLASS_WARNING] = "warning", [KRADAR_CLASS_KASAN] = "kasan",
+		[KRADAR_CLASS_KMSAN] = "kmsan", [KRADAR_CLASS_KCSAN] = "kcsan",
+		[KRADAR_CLASS_KFENCE] = "kfence", [KRADAR_CLASS_UBSAN] = "ubsan",
+		[KRADAR_CLASS_BUG] = "bug", [KRADAR_CLASS_LOCKDEP] = "lockdep",
+		[KRADAR_CLASS_LEAK] = "leak", [KRADAR_CLASS_DOS] = "dos",
+		[KRADAR_CLASS_OTHER] = "other",
+	};
+
+	if ((unsigned int)cls >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[cls];
+}
+
+/* Parse a decimal at s; returns -1 if none. Saturates instead of overflowing. */
+static int64_t parse_num(const char *s, const char **end)
+{
+	int64_t v = 0;
+
+	if (!is_digit(*s)) {
+		if (end)
+			*end = s;
+		return -1;
+	}
+	while (is_digit(*s)) {
+		if (v < INT64_MAX / 10 - 10)
+			v = v * 10 + (*s - '0');
+		s++;
+	}
+	if (end)
+		*end = s;
+	return v;
+}
+
+/* "comm:pid" ending at end (exclusive); the pid follows the last ':'. */
+static void parse_comm_pid(const char *s, const char *end, char *comm,
+			   size_t commsz, int *pid)
+{
+	const char *colon = NULL, *q;
+	size_t n;
+
+	for (q = s; q < end; q++)
+		if (*q == ':')
+			colon = q;
+	if (!colon) {
+		*pid = -1;
+		colon = end;
+	} else {
+		int64_t v = parse_num(colon + 1, NULL);
+
+		*pid = v > INT32_MAX ? -1 : (int)v;
+	}
+	n = (size_t)(colon - s);
+	if (n >= commsz)
+		n = commsz - 1;
+	memcpy(comm, s, n);
+	comm[n] = 0;
+}
+
+static struct kradar_serial_event *new_event(struct kradar_serial *p,
+					     enum kradar_serial_event_kind kind,
+					     const struct line *l)
+{
+	struct kradar_serial_event *e;
+
+	p->st.event_count[kind]++;
+	if (p->nr_events >= KRADAR_SERIAL_MAX_EVENTS) {
+		p->st.events_dropped++;
+		return NULL;
+	}
+	if (p->nr_events == p->cap_events) {
+		size_t ncap = p->cap_events ? p->cap_events * 2 : 64;
+		void *n;
+
+		if (ncap > KRADAR_SERIAL_MAX_EVENTS)
+			ncap = KRADAR_SERIAL_MAX_EVENTS;
+		n = realloc(p->events, ncap * sizeof(*p->events));
+		if (!n) {
+			p->st.events_dropped++;
+			return NULL;
+		}
+		mem_add(p, (long)((ncap - p->cap_events) * sizeof(*p->events)));
+		p->events = n;
+		p->cap_events = ncap;
+	}
+	e = &p->events[p->nr_events++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->pos = l->pos;
+	e->cpu = e->pid = e->owner_pid = -1;
+	e->jiffies = e->ns = e->seconds = -1;
+	snprintf(e->text, sizeof(e->text), "%.*s",
+		 (int)(l->text_len < sizeof(e->text) ? l->text_len : sizeof(e->text) - 1),
+		 l->text);
+	return e;
+}
+
+static void detect_events(struct kradar_serial *p, const struct line *l,
+			  bool candidate)
+{
+	const char *t = l->text, *q, *r;
+	struct kradar_serial_event *e;
+
+	if (!candidate)
+		goto detail;
+
+	/* The text is NUL-terminated: it ends where the cleaned raw line ends. */
+	if ((q = strstr(t, "INFO: rcu_")) &&
+	    (r = strstr(q, "detected")) && strstr(r, " stall")) {
+		e = new_event(p, KRADAR_EV_RCU_STALL, l);
+		if (e) {
+			size_t n = strcspn(q + 6, " ");
+
+			snprintf(e->flavor, sizeof(e->flavor), "%.*s",
+				 (int)(n < sizeof(e->flavor) ? n : sizeof(e->flavor) - 1),
+				 q + 6);
+			if ((r = strstr(q, "t=")))
+				e->jiffies = parse_num(r + 2, NULL);
+		}
+		return;
+	}
+	if ((q = strstr(t, " kthread starved for "))) {
+		e = new_event(p, KRADAR_EV_RCU_STARVED, l);
+		if (e) {
+			const char *b = q;
+
+			while (b > t && b[-1] != ' ')
+				b--;
+			snprintf(e->flavor, sizeof(e->flavor), "%.*s",
+				 (int)((size_t)(q - b) < sizeof(e->flavor) ?
+				       (size_t)(q - b) : sizeof(e->flavor) - 1), b);
+			e->jiffies = parse_num(q + strlen(" kthread starved for "), NULL);
+			if ((r = strstr(q, "->cpu=")))
+				e->cpu = (int)parse_num(r + 6, NULL);
+		}
+		return;
+	}
+	if ((q = strstr(t, "hrtimer: interrupt took "))) {
+		e = new_event(p, KRADAR_EV_HRTIMER_SLOW, l);
+		if (e)
+			e->ns = parse_num(q + strlen("hrtimer: interrupt took "), NULL);
+		return;
+	}
+	if ((q = strstr(t, "soft lockup - CPU#"))) {
+		e = new_event(p, KRADAR_EV_SOFT_LOCKUP, l);
+		if (e) {
+			const char *end;
+
+			e->cpu = (int)parse_num(q + strlen("soft lockup - CPU#"), &end);
+			if ((r = strstr(end, "stuck for ")))
+				e->seconds = parse_num(r + 10, NULL);
+			if ((r = strchr(end, '[')) && (q = strrchr(r, ']')))
+				parse_comm_pid(r + 1, q, e->comm, sizeof(e->comm), &e->pid);
+		}
+		return;
+	}
+	if ((q = strstr(t, "hard LOCKUP on cpu "))) {
+		e = new_event(p, KRADAR_EV_HARD_LOCKUP, l);
+		if (e)
+			e->cpu = (int)parse_num(q + strlen("hard LOCKUP on cpu "), NULL);
+		return;
+	}
+	if ((q = strstr(t, "INFO: task ")) && (r = strstr(q, " blocked for more than "))) {
+		e = new_event(p, KRADAR_EV_HUNG_TASK, l);
+		if (e) {
+			parse_comm_pid(q + 11, r, e->comm, sizeof(e->comm), &e->pid);
+			e->seconds = parse_num(r + strlen(" blocked for more than "), NULL);
+		}
+		return;
+	}
+	if ((q = strstr(t, "task ")) && (r = strstr(q, " is blocked on a ")) &&
+	    strstr(r, " owned by task ")) {
+		e = new_event(p, KRADAR_EV_HUNG_MUTEX_OWNER, l);
+		if (e) {
+			const char *o = strstr(r, " owned by task ") + 15;
+			const char *oe = o + strlen(o);
+
+			parse_comm_pid(q + 5, r, e->comm, sizeof(e->comm), &e->pid);
+			while (oe > o && (oe[-1] == '.' || oe[-1] == ' '))
+				oe--;
+			parse_comm_pid(o, oe, e->owner_comm, sizeof(e->owner_comm),
+				       &e->owner_pid);
+		}
+		return;
+	}
+	if (strstr(t, "RT throttling activated")) {
+		new_event(p, KRADAR_EV_RT_THROTTLING, l);
+		return;
+	}
+	if (strstr(t, "Kernel panic - not syncing")) {
+		new_event(p, KRADAR_EV_PANIC, l);
+		return;
+	}
+	if (l->oops < 0) {
+detail:
+		/* RCU stall detail line: "(detected by 0, t=10502 jiffies, ...)" */
+		if (!p->nr_events)
+			return;
+		e = &p->events[p->nr_events - 1];
+		if (e->kind != KRADAR_EV_RCU_STALL || e->jiffies >= 0 ||
+		    l->pos.line - e->pos.line > KS_STALL_DETAIL_LINES)
+			return;
+		if ((q = strstr(t, "t=")) && strstr(q, " jiffies"))
+			e->jiffies = parse_num(q + 2, NULL);
+		return;
+	}
+	if ((q = strstr(t, "WARNING:")) && !strstr(t, "BUG:")) {
+		e = new_event(p, KRADAR_EV_WARNING, l);
+		if (e) {
+			if ((r = strstr(q, "CPU: ")))
+				e->cpu = (int)parse_num(r + 5, NULL);
+			else if ((r = strstr(q, "CPU#")))
+				e->cpu = (int)parse_num(r + 4, NULL);
+			if ((r = strstr(q, "PID: ")))
+				e->pid = (int)parse_num(r + 5, NULL);
+		}
+		return;
+	}
+	if (strstr(t, "BUG: KASAN:") || strstr(t, "BUG: KMSAN:") ||
+	    strstr(t, "BUG: KCSAN:") || strstr(t, "BUG: KFENCE:") ||
+	    strstr(t, "UBSAN:")) {
+		new_event(p, KRADAR_EV_KASAN, l);
+		return;
+	}
+	if (strstr(t, "BUG:") || strstr(t, "kernel BUG") || strstr(t, "Kernel BUG")) {
+		new_event(p, KRADAR_EV_BUG, l);
+		return;
+	}
+	if (strstr(t, "general protection fault") || strstr(t, "Oops:") ||
+	    strstr(t, "Unable to handle kernel") || strstr(t, "divide error") ||
+	    strstr(t, "divide_error") || strstr(t, "invalid opcode:") ||
+	    strstr(t, "stack segment:") || strstr(t, "PANIC: double fault") ||
+	    strstr(t, "Internal error:"))
+		new_event(p, KRADAR_EV_OOPS, l);
+}
+
+/* ------------------------------------------------------------------ */
+/* Report collectors */
+
+static int col_append(struct kradar_serial *p, struct collector *c,
+		      const char *s, size_t n)
+{
+	size_t need = c->len + n + 2;
+
+	if (need > KRADAR_SERIAL_REPORT_MAX)
+		return -E2BIG;
+	if (need > c->cap) {
+		size_t ncap = c->cap ? c->cap : 4096;
+		char *nb;
+
+		while (ncap < need)
+			ncap *= 2;
+		if (ncap > KRADAR_SERIAL_REPORT_MAX)
+			ncap = KRADAR_SERIAL_REPORT_MAX;
+		nb = realloc(c->buf, ncap);
+		if (!nb)
+			return -ENOMEM;
+		mem_add(p, (long)(ncap - c->cap));
+		c->buf = nb;
+		c->cap = ncap;
+	}
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+	c->buf[c->len++] = '\n';
+	c->buf[c->len] = 0;
+	return 0;
+}
+
+static void col_close(struct kradar_serial *p, struct collector *c, bool truncated)
+{
+	struct kradar_serial_report *rep = &p->reports[c->slot];
+
+	if (!c->open)
+		return;
+	rep->truncated = truncated;
+	rep->end_line = c->last_line;
+	if (c->buf && c->report_end <= c->len) {
+		ks_describe(c->oops, c->buf, c->report_end, c->buf, c->len, rep);
+		ks_collect_frames(c->buf, c->report_end, rep);
+	}
+	free(c->buf);
+	mem_add(p, -(long)c->cap);
+	memset(c, 0, sizeof(*c));
+}
+
+/* One line for an open collector: syzkaller's findReport() loop body. */
+static void col_feed(struct kradar_serial *p, struct collector *c,
+		     const struct line *l, bool opening)
+{
+	bool skip_line;
+
+	c->nr_lines++;
+	if (!opening && !c->second) {
+		if (ks_info_with_stack(l->raw, l->raw_len))
+			c->second = true;
+		else if (l->oops >= 0 && !ks_report_start_ignored(l->raw, l->raw_len))
+			c->second = true;
+	}
+	if (c->second && c->ctx.kind != CTX_CALLER &&
+	    ++c->lines_after_final > KS_LINES_AFTER_FINAL) {
+		col_close(p, c, false);
+		return;
+	}
+	if (!opening && (l->questionable ||
+			 (!ctx_eq(&l->ctx, &c->ctx) &&
+			  (!c->cpu_traceback || !ctx_is_cpu(&l->ctx)))))
+		return;
+	c->text_lines++;
+	skip_line = c->skip_text;
+	if (memmem(l->raw, l->raw_len, "Disabling lock debugging due to kernel taint", 44)) {
+		skip_line = true;
+	} else if (memmem(l->raw, l->raw_len, "Sending NMI from CPU", 20)) {
+		c->cpu_traceback = true;
+	} else if ((memmem(l->raw, l->raw_len, "Kernel panic - not syncing", 26) ||
+		    memmem(l->raw, l->raw_len,
+			   "WARNING: possible circular locking dependency detected", 54)) &&
+		   c->text_lines > c->min_lines) {
+		c->skip_text = true;
+		skip_line = true;
+	}
+	if (!opening && skip_line)
+		return;
+	if (c->nr_lines > KRADAR_SERIAL_REPORT_MAX_LINES ||
+	    col_append(p, c, l->text, l->text_len)) {
+		col_close(p, c, true);
+		return;
+	}
+	c->last_line = l->pos.line;
+	if (!c->second || c->ctx.kind == CTX_CALLER)
+		c->report_end = c->len;
+}
+
+static void col_open(struct kradar_serial *p, const struct line *l)
+{
+	struct collector *c = NULL, *oldest = NULL;
+	struct kradar_serial_report *rep;
+	size_t i;
+
+	p->st.reports_total++;
+	if (p->nr_reports >= KRADAR_SERIAL_MAX_REPORTS) {
+		p->st.reports_dropped++;
+		return;
+	}
+	for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++) {
+		if (!p->col[i].open) {
+			c = &p->col[i];
+			break;
+		}
+		/* never evict the first report: it is the one that matters */
+		if (p->col[i].slot != 0 && (!oldest || p->col[i].seq < oldest->seq))
+			oldest = &p->col[i];
+	}
+	if (!c) {
+		if (!oldest)
+			return;
+		col_close(p, oldest, true);
+		c = oldest;
+	}
+	if (p->nr_reports == p->cap_reports) {
+		size_t ncap = p->cap_reports ? p->cap_reports * 2 : 4;
+		void *n;
+
+		if (ncap > KRADAR_SERIAL_MAX_REPORTS)
+			ncap = KRADAR_SERIAL_MAX_REPORTS;
+		n = realloc(p->reports, ncap * sizeof(*p->reports));
+		if (!n) {
+			p->st.reports_dropped++;
+			return;
+		}
+		mem_add(p, (long)((ncap - p->cap_reports) * sizeof(*p->reports)));
+		p->reports = n;
+		p->cap_reports = ncap;
+	}
+	rep = &p->reports[p->nr_reports];
+	memset(rep, 0, sizeof(*rep));
+	rep->start = l->pos;
+	rep->type = "UNKNOWN";
+	snprintf(rep->first_line, sizeof(rep->first_line), "%.*s",
+		 (int)(l->text_len < sizeof(rep->first_line) ?
+		       l->text_len : sizeof(rep->first_line) - 1), l->text);
+	memset(c, 0, sizeof(*c));
+	c->open = true;
+	c->slot = p->nr_reports++;
+	c->oops = l->oops;
+	c->ctx = l->ctx;
+	c->seq = p->col_seq++;
+	c->min_lines = memmem(l->raw, l->raw_len, "BUG: KMSAN:", 11) ? 16 : 22;
+	col_feed(p, c, l, true);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut)
+{
+	struct line l;
+	bool cand;
+	size_t i;
+
+	p->st.lines++;
+	if (cut)
+		p->st.lines_cut++;
+	memset(&l, 0, sizeof(l));
+	l.pos.offset = p->line_offset;
+	l.pos.line = p->st.lines;
+	l.raw_len = clean_line(p, s, len);
+	l.raw = s;
+	parse_prefix(&l);
+	l.pos.caller[sizeof(l.pos.caller) - 1] = 0;
+	if (l.pos.has_time)
+		p->st.lines_with_time++;
+	strip_prefix(&l);
+	l.oops = -1;
+	cand = ks_line_candidate(l.raw, l.raw_len);
+	if (cand)
+		l.oops = ks_match_oops(l.raw, l.raw_len);
+	detect_events(p, &l, cand);
+	for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++)
+		if (p->col[i].open)
+			col_feed(p, &p->col[i], &l, false);
+	if (l.oops >= 0)
+		col_open(p, &l);
+}
+
+struct kradar_serial *kradar_serial__new(void)
+{
+	struct kradar_serial *p;
+	int err = ks_titles_init();
+
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		goto err_out;
+	p->lbuf = malloc(KRADAR_SERIAL_MAX_LINE + 1);
+	if (!p->lbuf)
+		goto err_out;
+	mem_add(p, (long)(sizeof(*p) + KRADAR_SERIAL_MAX_LINE + 1));
+	return p;
+err_out:
+	kradar_serial__free(p);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void kradar_serial__free(struct kradar_serial *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++)
+		free(p->col[i].buf);
+	free(p->events);
+	free(p->reports);
+	free(p->lbuf);
+	free(p);
+}
+
+int kradar_serial__feed(struct kradar_serial *p, const void *buf, size_t len)
+{
+	const char *s = buf, *start = buf;
+	uint64_t base;
+
+	if (!p || (!buf && len))
+		return -EINVAL;
+	if (p->finished)
+		return -EALREADY;
+	base = p->st.bytes;
+	p->st.bytes += len;
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len;
+		size_t room = KRADAR_SERIAL_MAX_LINE - p->llen;
+
+		if (n > room) {
+			p->lcut = true;
+			memcpy(p->lbuf + p->llen, s, room);
+			p->llen += room;
+		} else {
+			memcpy(p->lbuf + p->llen, s, n);
+			p->llen += n;
+		}
+		if (!nl)
+			break;
+		p->lbuf[p->llen] = 0;
+		process_line(p, p->lbuf, p->llen, p->lcut);
+		p->line_offset = base + (uint64_t)(nl + 1 - start);
+		s = nl + 1;
+		len -= n + 1;
+		p->llen = 0;
+		p->lcut = false;
+	}
+	return 0;
+}
+
+int kradar_serial__finish(struct kradar_serial *p)
+{
+	size_t i;
+
+	if (!p)
+		return -EINVAL;
+	if (p->finished)
+		return 0;
+	if (p->llen || p->lcut) {
+		p->lbuf[p->llen] = 0;
+		process_line(p, p->lbuf, p->llen, p->lcut);
+		p->llen = 0;
+	}
+	/* close in opening order so results do not depend on slots */
+	for (;;) {
+		struct collector *first = NULL;
+
+		for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++)
+			if (p->col[i].open && (!first || p->col[i].seq < first->seq))
+				first = &p->col[i];
+		if (!first)
+			break;
+		col_close(p, first, false);
+	}
+	p->finished = true;
+	return 0;
+}
+
+size_t kradar_serial__nr_events(const struct kradar_serial *p)
+{
+	return p ? p->nr_events : 0;
+}
+
+const struct kradar_serial_event *
+kradar_serial__event(const struct kradar_serial *p, size_t i)
+{
+	return p && i < p->nr_events ? &p->events[i] : NULL;
+}
+
+size_t kradar_serial__nr_reports(const struct kradar_serial *p)
+{
+	return p && p->finished ? p->nr_reports : 0;
+}
+
+const struct kradar_serial_report *
+kradar_serial__report(const struct kradar_serial *p, size_t i)
+{
+	return p && p->finished && i < p->nr_reports ? &p->reports[i] : NULL;
+}
+
+const struct kradar_serial_stats *kradar_serial__stats(const struct kradar_serial *p)
+{
+	return p ? &p->st : NULL;
+}

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the console parser on small built-in fixtures: the same
+ * reports with and without printk timestamps and caller ids, interleaved
+ * with other tasks' lines, with ANSI noise, \r, NUL bytes and invalid
+ * UTF-8, cut mid-line, with an absurdly long line, fed byte by byte; event
+ * fields; negative cases (clean log, suppressed lines); and a 200 MB
+ * synthetic log parsed in bounded memory (throughput is printed, not
+ * asserted).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "kradar_serial.h"
+#include "tap.h"
+
+#define BENCH_BYTES	(200ull << 20)	/* synthetic log size */
+#define BENCH_REPORTS	10		/* reports planted in it */
+#define BENCH_MEM_BOUND	(16u << 20)	/* parser memory bound asserted */
+
+/* An RCU stall as printed by a 6.x x86 kernel (payload only, no prefix). */
+static const char *const rcu_stall[] = {
+	"rcu: INFO: rcu_preempt self-detected stall on CPU",
+	"rcu: \t1-....: (10500 ticks this GP) idle=a5c/1/0x4000000000000000 softirq=9000/9000 fqs=5000",
+	"\t(t=10502 jiffies g=12345 q=678 ncpus=2)",
+	"CPU: 1 PID: 4242 Comm: syz-executor.0 Not tainted 6.1.0 #1",
+	"Hardware name: QEMU Standard PC (i440FX + PIIX, 1996)",
+	"Call Trace:",
+	" <IRQ>",
+	" rcu_sched_clock_irq+0x9a/0x200",
+	" update_process_times+0x5e/0x90",
+	" tick_sched_timer+0x6a/0x80",
+	" __hrtimer_run_queues+0x1c1/0x3e0",
+	" hrtimer_interrupt+0x110/0x2a0",
+	" __sysvec_apic_timer_interrupt+0x61/0x130",
+	" sysvec_apic_timer_interrupt+0x6b/0x80",
+	" </IRQ>",
+	" <TASK>",
+	" asm_sysvec_apic_timer_interrupt+0x1a/0x20",
+	"RIP: 0010:taprio_dequeue_soft+0x12/0x340",
+	"Code: 48 89 e5 41 57 41 56 <0f> 0b 5d c3",
+	"RSP: 0018:ffffc90000003e00 EFLAGS: 00000246",
+	" taprio_dequeue+0x4a/0x90",
+	" __qdisc_run+0x8a/0x6f0",
+	" __dev_queue_xmit+0x8d1/0xe30",
+	" packet_sendmsg+0x1a2f/0x2300",
+	" __sys_sendto+0x1a5/0x210",
+	" __x64_sys_sendto+0x24/0x30",
+	" do_syscall_64+0x35/0x80",
+	" entry_SYSCALL_64_after_hwframe+0x63/0xcd",
+	" </TASK>",
+	"rcu: rcu_preempt kthread starved for 10502 jiffies! g12345 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=1",
+	NULL,
+};
+#define RCU_TITLE "INFO: rcu detected stall in sys_sendto"
+
+static const char *const hung_task[] = {
+	"INFO: task kworker/0:1:23 blocked for more than 143 seconds.",
+	"      Not tainted 6.1.0 #1",
+	"\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+	"task:kworker/0:1     state:D stack:0     pid:23    ppid:2      flags:0x00004000",
+	"Workqueue: events vhost_worker",
+	"Call Trace:",
+	" <TASK>",
+	" __schedule+0x3a1/0xbd0",
+	" schedule+0x5d/0xd0",
+	" schedule_preempt_disabled+0x14/0x20",
+	" __mutex_lock.constprop.0+0x3a7/0x780",
+	" vhost_dev_flush+0x4a/0x90 [vhost]",
+	" vhost_worker_killed+0x5c/0x130 [vhost]",
+	" process_one_work+0x1e2/0x3b0",
+	" worker_thread+0x50/0x3a0",
+	" kthread+0xe5/0x120",
+	" ret_from_fork+0x1f/0x30",
+	" </TASK>",
+	"INFO: task kworker/0:1:23 is blocked on a mutex likely owned by task vhost-4242:4243.",
+	NULL,
+};
+#define HUNG_TITLE "INFO: task hung in vhost_dev_flush"
+
+static const char *const soft_lockup[] = {
+	"watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [syz-executor.1:5000]",
+	"Modules linked in:",
+	"CPU: 0 PID: 5000 Comm: syz-executor.1 Not tainted 6.1.0 #1",
+	"RIP: 0010:taprio_dequeue_soft+0x30/0x340",
+	"RSP: 0018:ffffc90000003e00 EFLAGS: 00000246",
+	"Call Trace:",
+	" <TASK>",
+	" taprio_dequeue+0x4a/0x90",
+	" __qdisc_run+0x8a/0x6f0",
+	" __dev_queue_xmit+0x8d1/0xe30",
+	" packet_sendmsg+0x1a2f/0x2300",
+	" __sys_sendto+0x1a5/0x210",
+	" __x64_sys_sendto+0x24/0x30",
+	" do_syscall_64+0x35/0x80",
+	" entry_SYSCALL_64_after_hwframe+0x63/0xcd",
+	" </TASK>",
+	"hrtimer: interrupt took 8423561 ns",
+	"sched: RT throttling activated",
+	"NMI watchdog: Watchdog detected hard LOCKUP on cpu 1",
+	"Kernel panic - not syncing: softlockup: hung tasks",
+	NULL,
+};
+#define SOFT_TITLE "BUG: soft lockup in sys_sendto"
+
+static const char *const clean_boot[] = {
+	"Linux version 6.1.0 (gcc) #1 SMP PREEMPT_DYNAMIC",
+	"Command line: console=ttyS0 root=/dev/vda",
+	"WARNING: /etc/ssh/moduli does not exist, using fixed modulus",
+	"INFO: lockdep is turned off.",
+	"rcu: Hierarchical RCU implementation.",
+	"Run /sbin/init as init process",
+	"syzkaller login: root",
+	NULL,
+};
+
+enum prefix { P_NONE, P_TIME, P_CALLER };
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s) {
+			perror("realloc");
+			exit(2);
+		}
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Render payload lines with a prefix; t0 in microseconds. */
+static void render(struct buf *b, const char *const *lines, enum prefix pf,
+		   const char *caller, unsigned long long t0, const char *eol)
+{
+	size_t i;
+
+	for (i = 0; lines[i]; i++) {
+		char pre[64];
+		unsigned long long t = t0 + i;
+
+		if (pf == P_TIME)
+			snprintf(pre, sizeof(pre), "[%5llu.%06llu] ", t / 1000000, t % 1000000);
+		else if (pf == P_CALLER)
+			snprintf(pre, sizeof(pre), "[%5llu.%06llu][%7s] ", t / 1000000,
+				 t % 1000000, caller);
+		else
+			pre[0] = 0;
+		buf_str(b, pre);
+		buf_str(b, lines[i]);
+		buf_str(b, eol);
+	}
+}
+
+static struct kradar_serial *parse(const char *s, size_t len, size_t chunk)
+{
+	struct kradar_serial *p = kradar_serial__new();
+	size_t off;
+
+	if (!p) {
+		perror("kradar_serial__new");
+		exit(2);
+	}
+	if (!chunk)
+		chunk = len ? len : 1;
+	for (off = 0; off < len; off += chunk)
+		kradar_serial__feed(p, s + off, len - off < chunk ? len - off : chunk);
+	kradar_serial__finish(p);
+	return p;
+}
+
+static const char *title0(struct kradar_serial *p)
+{
+	const struct kradar_serial_report *r = kradar_serial__report(p, 0);
+
+	return r ? r->title : "(no report)";
+}
+
+static const struct kradar_serial_event *find_event(struct kradar_serial *p,
+						    enum kradar_serial_event_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < kradar_serial__nr_events(p); i++)
+		if (kradar_serial__event(p, i)->kind == k)
+			return kradar_serial__event(p, i);
+	return NULL;
+}
+
+static void test_prefix_variants(void)
+{
+	static const struct { enum prefix pf; const char *name; } v[] = {
+		{ P_NONE, "no printk timestamps" },
+		{ P_TIME, "printk timestamps" },
+		{ P_CALLER, "timestamps and caller ids" },
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct buf b = { 0 };
+		struct kradar_serial *p;
+		const struct kradar_serial_event *e;
+		char name[128];
+
+		render(&b, rcu_stall, v[i].pf, "C1", 57617360, "\n");
+		p = parse(b.s, b.len, 0);
+		snprintf(name, sizeof(name), "rcu stall title, %s", v[i].name);
+		ASSERT_STREQ(title0(p), RCU_TITLE, name);
+		e = find_event(p, KRADAR_EV_RCU_STALL);
+		snprintf(name, sizeof(name), "rcu stall event with t= jiffies, %s", v[i].name);
+		ASSERT_TRUE(e && e->jiffies == 10502 && !strcmp(e->flavor, "rcu_preempt"), name);
+		if (v[i].pf != P_NONE) {
+			snprintf(name, sizeof(name), "printk time of the stall line, %s", v[i].name);
+			ASSERT_EQ_INT(e ? e->pos.time_ns : 0, 57617360000ull, name);
+		} else {
+			ASSERT_TRUE(e && !e->pos.has_time, "no time claimed without timestamps");
+		}
+		if (v[i].pf == P_CALLER)
+			ASSERT_STREQ(e ? e->pos.caller : "", "C1", "caller id parsed");
+		e = find_event(p, KRADAR_EV_RCU_STARVED);
+		snprintf(name, sizeof(name), "starved kthread jiffies and cpu, %s", v[i].name);
+		ASSERT_TRUE(e && e->jiffies == 10502 && e->cpu == 1 &&
+			    !strcmp(e->flavor, "rcu_preempt"), name);
+		kradar_serial__free(p);
+		free(b.s);
+	}
+}
+
+static void test_report_details(void)
+{
+	struct buf b = { 0 };
+	struct kradar_serial *p;
+	const struct kradar_serial_report *r;
+
+	render(&b, rcu_stall, P_CALLER, "C1", 1000000, "\n");
+	p = parse(b.s, b.len, 0);
+	r = kradar_serial__report(p, 0);
+	ASSERT_EQ_INT(kradar_serial__nr_reports(p), 1, "one report in the rcu stall log");
+	ASSERT_STREQ(r ? r->type : "", "HANG", "rcu stall is of type HANG");
+	ASSERT_STREQ(r ? r->guilty_frame : "", "sys_sendto", "frame used for the title");
+	ASSERT_TRUE(r && r->nr_alt >= 1 && !strcmp(r->alt[0], "stall in sys_sendto"),
+		    "alternative title as syzkaller gives it");
+	ASSERT_TRUE(r && r->nr_frames > 10 && !strcmp(r->frames[0].func, "rcu_sched_clock_irq") &&
+		    r->frames[0].off == 0x9a && r->frames[0].size == 0x200,
+		    "call-trace frames with offset and size");
+	ASSERT_EQ_INT(r ? r->start.line : 0, 1, "report starts at the stall line");
+	ASSERT_TRUE(r && !r->corrupted, "complete report is not corrupted");
+	kradar_serial__free(p);
+	free(b.s);
+
+	b = (struct buf){ 0 };
+	render(&b, hung_task, P_CALLER, "T31", 2000000, "\n");
+	p = parse(b.s, b.len, 0);
+	ASSERT_STREQ(title0(p), HUNG_TITLE, "hung task title skips scheduler and lock frames");
+	{
+		const struct kradar_serial_event *e = find_event(p, KRADAR_EV_HUNG_TASK);
+		const struct kradar_serial_event *m = find_event(p, KRADAR_EV_HUNG_MUTEX_OWNER);
+
+		ASSERT_TRUE(e && !strcmp(e->comm, "kworker/0:1") && e->pid == 23 &&
+			    e->seconds == 143, "hung task comm with ':' , pid, seconds");
+		ASSERT_TRUE(m && m->pid == 23 && m->owner_pid == 4243 &&
+			    !strcmp(m->owner_comm, "vhost-4242"),
+			    "mutex owner line (6.15+) parsed");
+	}
+	r = kradar_serial__report(p, 0);
+	ASSERT_TRUE(r && r->nr_frames >= 5 && !strcmp(r->frames[4].module, "vhost"),
+		    "module name of a frame");
+	kradar_serial__free(p);
+	free(b.s);
+
+	b = (struct buf){ 0 };
+	render(&b, soft_lockup, P_TIME, NULL, 3000000, "\n");
+	p = parse(b.s, b.len, 0);
+	ASSERT_STREQ(title0(p), SOFT_TITLE, "soft lockup title");
+	{
+		const struct kradar_serial_event *e = find_event(p, KRADAR_EV_SOFT_LOCKUP);
+
+		ASSERT_TRUE(e && e->cpu == 0 && e->seconds == 22 && e->pid == 5000 &&
+			    !strcmp(e->comm, "syz-executor.1"), "soft lockup fields");
+		e = find_event(p, KRADAR_EV_HRTIMER_SLOW);
+		ASSERT_TRUE(e && e->ns == 8423561, "hrtimer interrupt took N ns");
+		ASSERT_TRUE(find_event(p, KRADAR_EV_RT_THROTTLING) != NULL, "RT throttling line");
+		e = find_event(p, KRADAR_EV_HARD_LOCKUP);
+		ASSERT_TRUE(e && e->cpu == 1, "hard LOCKUP cpu");
+		ASSERT_TRUE(find_event(p, KRADAR_EV_PANIC) != NULL, "panic line");
+	}
+	kradar_serial__free(p);
+	free(b.s);
+}
+
+/* Lines of another task between every line of the report. */
+static void test_interleaved(void)
+{
+	struct buf b = { 0 };
+	struct kradar_serial *p;
+	size_t i;
+
+	for (i = 0; hung_task[i]; i++) {
+		char l[512];
+
+		snprintf(l, sizeof(l), "[  100.%06zu][   T31] %s\n", i, hung_task[i]);
+		buf_str(&b, l);
+		snprintf(l, sizeof(l), "[  100.%06zu][ T4242]  unrelated_frame+0x1/0x10\n", i);
+		buf_str(&b, l);
+		snprintf(l, sizeof(l), "[  100.%06zu][    C0] audit: type=1400 noise\n", i);
+		buf_str(&b, l);
+	}
+	p = parse(b.s, b.len, 0);
+	ASSERT_STREQ(title0(p), HUNG_TITLE, "interleaved tasks: frames of other callers ignored");
+	kradar_serial__free(p);
+	free(b.s);
+}
+
+static void test_noise(void)
+{
+	struct buf b = { 0 };
+	struct kradar_serial *p;
+	size_t i;
+
+	/* ANSI colours, CRLF, NUL bytes and invalid UTF-8 on every line */
+	for (i = 0; rcu_stall[i]; i++) {
+		char l[512];
+
+		snprintf(l, sizeof(l), "\x1b[0;32m[   57.%06zu][    C1] \x1b[0m%s\x1b]0;title\x07\r\n",
+			 i, rcu_stall[i]);
+		buf_str(&b, l);
+		buf_add(&b, "\xff\xfe\0\0garbage \xc3\x28\n", 15);
+	}
+	p = parse(b.s, b.len, 0);
+	ASSERT_STREQ(title0(p), RCU_TITLE, "ANSI escapes, CRLF, NUL and invalid UTF-8");
+	ASSERT_TRUE(kradar_serial__stats(p)->nul_bytes == 2 * i &&
+		    kradar_serial__stats(p)->escapes == 3 * i, "noise counted");
+	ASSERT_EQ_INT(kradar_serial__stats(p)->lines_with_time, i,
+		      "timestamps found behind escape sequences");
+	kradar_serial__free(p);
+	free(b.s);
+}
+
+static void test_chunking_and_tail(void)
+{
+	struct buf b = { 0 };
+	struct kradar_serial *p;
+	size_t cut;
+
+	render(&b, hung_task, P_CALLER, "T31", 5000000, "\n");
+	p = parse(b.s, b.len, 1);
+	ASSERT_STREQ(title0(p), HUNG_TITLE, "fed one byte at a time");
+	kradar_serial__free(p);
+
+	/* cut in the middle of the line after "vhost_dev_flush" */
+	cut = (size_t)(strstr(b.s, "vhost_worker_killed") - b.s) + 5;
+	p = parse(b.s, cut, 7);
+	ASSERT_STREQ(title0(p), HUNG_TITLE, "truncated tail: report still titled");
+	ASSERT_EQ_INT(kradar_serial__stats(p)->lines, 13, "truncated last line still counted");
+	kradar_serial__free(p);
+
+	/* cut before the call trace: syzkaller marks it corrupted */
+	cut = (size_t)(strstr(b.s, "Call Trace") - b.s);
+	p = parse(b.s, cut, 0);
+	ASSERT_TRUE(kradar_serial__report(p, 0) && kradar_serial__report(p, 0)->corrupted,
+		    "report without its call trace is corrupted");
+	kradar_serial__free(p);
+	free(b.s);
+}
+
+static void test_long_line(void)
+{
+	struct buf b = { 0 };
+	struct kradar_serial *p;
+	size_t i;
+	char *big = malloc(1 << 20);
+
+	if (!big)
+		exit(2);
+	memset(big, 'A', 1 << 20);
+	buf_str(&b, "[    1.000000] ");
+	buf_add(&b, big, 1 << 20);
+	buf_str(&b, "\n");
+	for (i = 0; i < 3; i++) {	/* long lines with no newline between chunks */
+		buf_add(&b, big, 1 << 20);
+		buf_str(&b, " BUG: hidden far in a long line\n");
+	}
+	render(&b, soft_lockup, P_TIME, NULL, 6000000, "\n");
+	p = parse(b.s, b.len, 65536);
+	ASSERT_EQ_INT(kradar_serial__stats(p)->lines_cut, 4, "lines over the limit are cut");
+	ASSERT_STREQ(title0(p), SOFT_TITLE, "crash after absurdly long lines found");
+	ASSERT_TRUE(kradar_serial__stats(p)->mem_peak < BENCH_MEM_BOUND,
+		    "long lines do not grow memory");
+	kradar_serial__free(p);
+	free(big);
+	free(b.s);
+}
+
+static void test_negative(void)
+{
+	struct buf b = { 0 };
+	struct kradar_serial *p;
+	size_t i;
+	bool finding = false;
+
+	render(&b, clean_boot, P_TIME, NULL, 1000, "\n");
+	p = parse(b.s, b.len, 0);
+	ASSERT_EQ_INT(kradar_serial__nr_reports(p), 0, "clean boot log: no report");
+	for (i = 0; i < kradar_serial__nr_events(p); i++)
+		finding |= kradar_serial__event_is_finding(kradar_serial__event(p, i)->kind);
+	ASSERT_TRUE(!finding, "clean boot log: no finding event");
+	kradar_serial__free(p);
+	free(b.s);
+
+	p = parse("", 0, 0);
+	ASSERT_EQ_INT(kradar_serial__nr_reports(p), 0, "empty input");
+	kradar_serial__free(p);
+	kradar_serial__free(NULL);
+
+	p = kradar_serial__new();
+	ASSERT_TRUE(p && kradar_serial__feed(p, NULL, 5) < 0, "feed(NULL, 5) rejected");
+	kradar_serial__finish(p);
+	ASSERT_TRUE(kradar_serial__feed(p, "x\n", 2) < 0, "feed after finish rejected");
+	kradar_serial__free(p);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static void test_bench(void)
+{
+	struct buf blk = { 0 }, rep = { 0 };
+	struct kradar_serial *p;
+	unsigned long long fed = 0, next_report, lines = 0;
+	unsigned planted = 0;
+	long rss0 = max_rss_kb();
+	double t0, dt;
+	size_t i;
+
+	/* 64 KiB of ordinary console traffic from two tasks and a CPU */
+	for (i = 0; blk.len < 65536; i++) {
+		char l[256];
+
+		snprintf(l, sizeof(l),
+			 "[%5zu.%06zu][%7s] %s\n", 100 + i / 1000, i % 1000000,
+			 i % 3 == 0 ? "T4242" : i % 3 == 1 ? "C1" : "T7",
+			 i % 5 == 0 ? "syz-executor.0: executing program 3:" :
+			 i % 5 == 1 ? "audit: type=1400 audit(1700000000.123:42): avc: denied { read }" :
+			 i % 5 == 2 ? "rcu: note: this line mentions rcu but is harmless" :
+			 i % 5 == 3 ? "netdevsim netdevsim0 netdevsim3 (unregistering): unset [1, 0] type 2" :
+				      "EXT4-fs (loop0): mounted filesystem without journal.");
+		buf_str(&blk, l);
+		lines++;
+	}
+	lines = 0;
+	for (i = 0; i < blk.len; i++)
+		lines += blk.s[i] == '\n';
+	render(&rep, hung_task, P_CALLER, "T31", 9000000, "\n");
+
+	p = kradar_serial__new();
+	if (!p)
+		exit(2);
+	next_report = BENCH_BYTES / BENCH_REPORTS / 2;
+	t0 = now_s();
+	while (fed < BENCH_BYTES) {
+		kradar_serial__feed(p, blk.s, blk.len);
+		fed += blk.len;
+		if (fed >= next_report && planted < BENCH_REPORTS) {
+			kradar_serial__feed(p, rep.s, rep.len);
+			fed += rep.len;
+			planted++;
+			next_report += BENCH_BYTES / BENCH_REPORTS;
+		}
+	}
+	kradar_serial__finish(p);
+	dt = now_s() - t0;
+	printf("# 200 MB synthetic log: %.1f MB in %.2f s = %.1f MB/s, parser peak %zu KiB, "
+	       "max RSS %ld -> %ld KiB\n", (double)fed / 1e6, dt, (double)fed / 1e6 / dt,
+	       kradar_serial__stats(p)->mem_peak / 1024, rss0, max_rss_kb());
+	ASSERT_EQ_INT(kradar_serial__stats(p)->bytes, fed, "200 MB: every byte consumed");
+	ASSERT_EQ_INT(kradar_serial__stats(p)->reports_total, 2 * BENCH_REPORTS,
+		      "200 MB: each planted hung task found (report + owner line)");
+	ASSERT_STREQ(title0(p), HUNG_TITLE, "200 MB: first report titled");
+	ASSERT_TRUE(kradar_serial__stats(p)->mem_peak < BENCH_MEM_BOUND,
+		    "200 MB: parser memory stays under 16 MiB");
+	ASSERT_TRUE(max_rss_kb() - rss0 < (long)(BENCH_MEM_BOUND / 1024) + 8192,
+		    "200 MB: process RSS growth bounded");
+	kradar_serial__free(p);
+	free(blk.s);
+	free(rep.s);
+}
+
+int main(void)
+{
+	test_prefix_variants();
+	test_report_details();
+	test_interleaved();
+	test_noise();
+	test_chunking_and_tail();
+	test_long_line();
+	test_negative();
+	test_bench();
+	return tap_done();
+}
