@@ -75,6 +75,7 @@ struct lore_msg {
 	unsigned int patch;	/* enum lore_patch */
 	bool is_bot;		/* From syzbot */
 	bool is_reply;		/* has In-Reply-To or References */
+	bool mail_hdr;		/* has some header only mail has */
 	long parent;		/* index into msgs, -1 for a root */
 	long ancestor_of_missing; /* REATTACHED: the ancestor chosen */
 	int depth;
@@ -93,6 +94,11 @@ struct lore_mbox {
 
 /* Reading. path "-" is stdin. */
 struct lore_mbox *lore_mbox__read(const char *path, char *err, size_t errlen);
+/* Plain or gzip (by magic) mbox in memory; name is used in messages. */
+struct lore_mbox *lore_mbox__from_buf(const void *buf, size_t len,
+				      const char *name, char *err,
+				      size_t errlen);
+/* Plain mbox (or one message) in memory. */
 struct lore_mbox *lore_mbox__parse(const void *buf, size_t len,
 				   char *err, size_t errlen);
 void lore_mbox__free(struct lore_mbox *mb);
@@ -116,6 +122,9 @@ char *lore_fold_body(const char *body);
 unsigned int lore_body_patch(const char *body, char **syz);
 /* Message-ID without <> and spaces, newly allocated. */
 char *lore_mid_clean(const char *mid);
+
+/* "Mon, 3 Nov 2025 08:12:31 -0800" in the sender's zone. */
+void lore_msg_date(const struct lore_msg *m, char *buf, size_t len);
 
 /* Reply formatting. */
 bool lore_line_exempt(const char *line);

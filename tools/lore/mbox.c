@@ -166,12 +166,53 @@ static int read_all(int fd, char **out, size_t *outlen)
 	return 0;
 }
 
+struct lore_mbox *lore_mbox__from_buf(const void *raw, size_t rawlen,
+				      const char *name, char *err,
+				      size_t errlen)
+{
+	const unsigned char *r = raw;
+	struct lore_mbox *mb;
+	char *plain = NULL;
+	size_t plainlen = 0;
+	int ret;
+
+	if (rawlen < 2 || r[0] != 0x1f || r[1] != 0x8b) {
+		mb = lore_mbox__parse(raw, rawlen, err, errlen);
+		ret = errno;
+	} else {
+		ret = lore_gunzip(raw, rawlen, LORE_MAX_INPUT, &plain,
+				  &plainlen);
+		if (ret) {
+			set_err(err, errlen, "%s: gzip data %s", name,
+				ret == -EFBIG ? "inflates past the 512 MiB limit" :
+				ret == -EPIPE ? "is truncated (download it again)" :
+				ret == -ENOMEM ? "needs more memory than available" :
+				"is corrupt (download it again)");
+			errno = -ret;
+			return NULL;
+		}
+		mb = lore_mbox__parse(plain, plainlen, err, errlen);
+		ret = errno;
+		free(plain);
+		if (mb)
+			mb->gzipped = true;
+	}
+	if (!mb && err && errlen) {
+		/* prefix the input's name to the parser's message */
+		char tmp[512];
+
+		snprintf(tmp, sizeof(tmp), "%s", err);
+		set_err(err, errlen, "%s: %s", name, tmp);
+	}
+	errno = ret;
+	return mb;
+}
+
 struct lore_mbox *lore_mbox__read(const char *path, char *err, size_t errlen)
 {
 	struct lore_mbox *mb;
-	char *raw = NULL, *plain = NULL;
-	size_t rawlen = 0, plainlen = 0;
-	bool gz = false;
+	char *raw = NULL;
+	size_t rawlen = 0;
 	int fd, ret;
 
 	if (!strcmp(path, "-")) {
@@ -196,40 +237,11 @@ struct lore_mbox *lore_mbox__read(const char *path, char *err, size_t errlen)
 		errno = -ret;
 		return NULL;
 	}
-	if (rawlen >= 2 && (unsigned char)raw[0] == 0x1f &&
-	    (unsigned char)raw[1] == 0x8b) {
-		gz = true;
-		ret = lore_gunzip(raw, rawlen, LORE_MAX_INPUT, &plain,
-				  &plainlen);
-		free(raw);
-		if (ret) {
-			set_err(err, errlen, "%s: gzip data %s", path,
-				ret == -EFBIG ? "inflates past the 512 MiB limit" :
-				ret == -EPIPE ? "is truncated (download again)" :
-				ret == -ENOMEM ? "needs more memory than available" :
-				"is corrupt (download again)");
-			errno = -ret;
-			return NULL;
-		}
-	} else {
-		plain = raw;
-		plainlen = rawlen;
-	}
-	mb = lore_mbox__parse(plain, plainlen, err, errlen);
+	mb = lore_mbox__from_buf(raw, rawlen, strcmp(path, "-") ? path :
+				 "standard input", err, errlen);
 	ret = errno;
-	free(plain);
-	if (mb) {
-		mb->gzipped = gz;
-	} else {
-		/* prefix the path to the parser's message */
-		char tmp[512];
-
-		if (err && errlen) {
-			snprintf(tmp, sizeof(tmp), "%s", err);
-			set_err(err, errlen, "%s: %s", path, tmp);
-		}
-		errno = ret;
-	}
+	free(raw);
+	errno = ret;
 	return mb;
 }
 
@@ -552,6 +564,17 @@ static int parse_one(struct lore_msg *m, const char *raw, size_t len,
 	}
 	obj = GMIME_OBJECT(msg);
 
+	{
+		static const char *const mailish[] = {
+			"From", "Date", "Message-ID", "Subject", "To",
+			"In-Reply-To", "References",
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(mailish) / sizeof(mailish[0]); k++)
+			if (g_mime_object_get_header(obj, mailish[k]))
+				m->mail_hdr = true;
+	}
 	m->subject = xstrdup0(g_mime_message_get_subject(msg));
 	h = g_mime_message_get_message_id(msg);
 	m->mid = h && *h ? lore_mid_clean(h) : NULL;
@@ -628,9 +651,19 @@ static int parse_one(struct lore_msg *m, const char *raw, size_t len,
 		m->patch = ws.attached;
 		if (!(m->flags & LORE_F_NO_TEXT))
 			m->patch |= lore_body_patch(m->body, &m->syz_test);
-		if (strstr(m->subject, "[PATCH") ||
-		    strstr(m->subject, "[patch") ||
-		    strstr(m->subject, "[RFC PATCH"))
+		/* syzbot's own mail only quotes the command as help */
+		if (m->is_bot) {
+			m->patch &= ~LORE_P_SYZ_TEST;
+			free(m->syz_test);
+			m->syz_test = NULL;
+		}
+		/* "[PATCH", "[RFC PATCH", "[PATCH v2 net 1/3]"; a "Re:" to one
+		 * is a review, not a patch */
+		if (g_ascii_strncasecmp(m->subject, "re:", 3) &&
+		    (strstr(m->subject, "[PATCH") ||
+		     strstr(m->subject, "PATCH ") ||
+		     strstr(m->subject, "[patch")) &&
+		    strchr(m->subject, '['))
 			m->patch |= LORE_P_SUBJECT;
 	}
 	g_object_unref(msg);
@@ -1052,11 +1085,9 @@ struct lore_mbox *lore_mbox__parse(const void *data, size_t len,
 		set_err(err, errlen, "not an mbox: no parsable message");
 		ret = -EINVAL;
 	}
-	/* a lone "message" with none of From, Date, Message-ID is not mail */
-	if (!ret && mb->nr == 1 && !*mb->msgs[0].from.addr &&
-	    (mb->msgs[0].flags & LORE_F_SYNTH_MID) &&
-	    (mb->msgs[0].flags & LORE_F_NO_DATE)) {
-		set_err(err, errlen, "not an mbox: no From, Date or Message-ID header found");
+	/* a lone "message" without any mail header is not mail */
+	if (!ret && mb->nr == 1 && !mb->msgs[0].mail_hdr) {
+		set_err(err, errlen, "not an mbox: no From, Date, Message-ID, Subject or To header found");
 		ret = -EINVAL;
 	}
 	if (!ret)

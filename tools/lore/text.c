@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lore.h"
 
@@ -182,9 +183,18 @@ char *lore_fold_body(const char *body)
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
 
 		if (in_sig) {
-			nsig++;
+			/* trailing blank lines are not signature */
+			if (blank_line(p, n)) {
+				pending_blank++;
+			} else {
+				nsig += pending_blank + 1;
+				pending_blank = 0;
+			}
 		} else if (is_sig_sep(p, n)) {
 			fold_flush(&b, &nq, "quoted");
+			if (pending_blank)
+				sb_str(&b, "\n");
+			pending_blank = 0;
 			in_sig = true;
 			nsig = 1;
 		} else if (is_quoted(p)) {
@@ -409,4 +419,30 @@ int lore_wrap(const char *text, size_t width, char **out)
 	}
 	*out = sb_done(&b);
 	return *out ? 0 : -ENOMEM;
+}
+
+void lore_msg_date(const struct lore_msg *m, char *buf, size_t len)
+{
+	static const char *const wd[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const mon[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t t;
+	struct tm tm;
+	int off = m->tz_min < 0 ? -m->tz_min : m->tz_min;
+
+	if (m->flags & LORE_F_NO_DATE) {
+		snprintf(buf, len, "%s", "(no date)");
+		return;
+	}
+	t = (time_t)(m->date + (int64_t)m->tz_min * 60);
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, len, "%s", "(no date)");
+		return;
+	}
+	snprintf(buf, len, "%s, %d %s %d %02d:%02d:%02d %c%02d%02d",
+		 wd[tm.tm_wday % 7], tm.tm_mday, mon[tm.tm_mon % 12],
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 m->tz_min < 0 ? '-' : '+', off / 60 % 100, off % 60);
 }
