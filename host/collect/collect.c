@@ -282,8 +282,12 @@ static int run_vport(struct collector *c)
 		}
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 			int e = errno;
+			struct stat sb;
 
 			close(fd);
+			/* connect() says ECONNREFUSED for a regular file too */
+			if (!stat(c->o.vport, &sb) && !S_ISSOCK(sb.st_mode))
+				e = ENOTSOCK;
 			if (e != ENOENT && e != ECONNREFUSED && e != EAGAIN &&
 			    e != EINTR) {
 				err_msg(c, "cannot connect to %s: %s (is it QEMU's chardev socket?)",

@@ -17,10 +17,17 @@ void jw_init(struct jw *j, FILE *f)
 	j->f = f;
 }
 
+/* Remember the first write error with its errno (stdio keeps only a flag) */
+static void jw_check(struct jw *j, int rc)
+{
+	if (!j->err && (rc < 0 || ferror(j->f)))
+		j->err = -(errno ? errno : EIO);
+}
+
 static void jw_put(struct jw *j, const char *s)
 {
-	if (fputs(s, j->f) == EOF && !j->err)
-		j->err = -(errno ? errno : EIO);
+	errno = 0;
+	jw_check(j, fputs(s, j->f));
 }
 
 size_t utf8_seq_len(const unsigned char *s, size_t len)
@@ -99,7 +106,9 @@ static void jw_key(struct jw *j, const char *key)
 		j->first[j->depth - 1] = false;
 	}
 	if (key) {
+		errno = 0;
 		json_write_string(j->f, key, strlen(key));
+		jw_check(j, 0);
 		jw_put(j, ":");
 	}
 }
@@ -130,8 +139,6 @@ void jw_end(struct jw *j)
 {
 	jw_close(j, "}");
 	jw_put(j, "\n");
-	if (ferror(j->f) && !j->err)
-		j->err = -EIO;
 }
 
 void jw_obj(struct jw *j, const char *key)
@@ -157,13 +164,15 @@ void jw_arr_end(struct jw *j)
 void jw_u64(struct jw *j, const char *key, uint64_t v)
 {
 	jw_key(j, key);
-	fprintf(j->f, "%llu", (unsigned long long)v);
+	errno = 0;
+	jw_check(j, fprintf(j->f, "%llu", (unsigned long long)v));
 }
 
 void jw_i64(struct jw *j, const char *key, int64_t v)
 {
 	jw_key(j, key);
-	fprintf(j->f, "%lld", (long long)v);
+	errno = 0;
+	jw_check(j, fprintf(j->f, "%lld", (long long)v));
 }
 
 void jw_double(struct jw *j, const char *key, double v, int decimals)
@@ -171,14 +180,18 @@ void jw_double(struct jw *j, const char *key, double v, int decimals)
 	jw_key(j, key);
 	if (!isfinite(v))
 		jw_put(j, "null");
-	else
-		fprintf(j->f, "%.*f", decimals, v);
+	else {
+		errno = 0;
+		jw_check(j, fprintf(j->f, "%.*f", decimals, v));
+	}
 }
 
 void jw_strn(struct jw *j, const char *key, const char *s, size_t len)
 {
 	jw_key(j, key);
+	errno = 0;
 	json_write_string(j->f, s, len);
+	jw_check(j, 0);
 }
 
 void jw_str(struct jw *j, const char *key, const char *s)
@@ -189,7 +202,8 @@ void jw_str(struct jw *j, const char *key, const char *s)
 void jw_hex(struct jw *j, const char *key, uint64_t v)
 {
 	jw_key(j, key);
-	fprintf(j->f, "\"0x%llx\"", (unsigned long long)v);
+	errno = 0;
+	jw_check(j, fprintf(j->f, "\"0x%llx\"", (unsigned long long)v));
 }
 
 void jw_bool(struct jw *j, const char *key, bool v)
