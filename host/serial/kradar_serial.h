@@ -24,7 +24,8 @@
  *
  * Errors follow libbpf: constructors return NULL and set errno, other
  * calls return 0 or a negative errno; kradar_serial__free(NULL) is a no-op.
- * Not thread-safe: use one parser per thread.
+ * Not thread-safe: patterns and match data are shared by all parsers;
+ * use the library from one thread.
  */
 #ifndef KRADAR_SERIAL_H
 #define KRADAR_SERIAL_H
@@ -106,6 +107,8 @@ struct kradar_serial_frame {
 	uint64_t off;		/* offset in function, 0 when not printed */
 	uint64_t size;		/* function size, 0 when not printed */
 	char module[48];	/* "[mod]" suffix, or "" */
+	bool key;		/* not plumbing: not on syzkaller's skip lists nor
+				 * interrupt/timer/RCU/syscall-entry machinery */
 };
 
 struct kradar_serial_report {

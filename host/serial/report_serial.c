@@ -74,7 +74,7 @@ static void print_pos(const struct kradar_serial_pos *pos)
 
 static void print_report(const struct kradar_serial_report *r, bool first)
 {
-	int i;
+	int i, nkey, shown;
 
 	out_open_object(NULL);
 	out_string("title", first ? "title: %s\n" : "also:  %s\n", r->title);
@@ -96,23 +96,27 @@ static void print_report(const struct kradar_serial_report *r, bool first)
 		out_string(NULL, first ? "       alt: %s\n" : NULL, r->alt[i]);
 	out_close_array();
 	out_open_array("frames");
-	if (r->nr_frames)
-		out_text("       frames:");
-	for (i = 0; i < r->nr_frames; i++) {
+	for (i = 0, nkey = 0; i < r->nr_frames; i++)
+		nkey += r->frames[i].key;
+	if (nkey)
+		out_text("       key frames:");
+	for (i = 0, shown = 0; i < r->nr_frames; i++) {
 		const struct kradar_serial_frame *f = &r->frames[i];
-		bool show = i < TEXT_FRAMES;
+		bool show = f->key && shown < TEXT_FRAMES;
 
+		shown += show;
 		out_open_object(NULL);
 		out_string("func", show ? " %s" : NULL, f->func);
 		out_uint("off", NULL, f->off);
 		out_uint("size", NULL, f->size);
+		out_bool("key", NULL, f->key);
 		if (f->module[0])
 			out_string("module", show ? " [%s]" : NULL, f->module);
 		out_close_object();
 	}
-	if (r->nr_frames > TEXT_FRAMES)
-		out_text(" ... (%d)", r->nr_frames);
-	if (r->nr_frames)
+	if (nkey > TEXT_FRAMES)
+		out_text(" ... (%d key frames of %d)", nkey, r->nr_frames);
+	if (nkey)
 		out_text("\n");
 	out_close_array();
 	out_close_object();

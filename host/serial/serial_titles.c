@@ -1779,6 +1779,24 @@ void ks_describe(int oops, const char *head, size_t head_len,
 static const char frame_line_re[] =
 	"(?:\\[\\<(?:(?:0x)?[0-9a-f]+)\\>\\])?[ \\t]+\\(?(?:[0-9]+:)?([a-zA-Z0-9_.]+)\\+0x([0-9a-f]+)/0x([0-9a-f]+)( ?\\[([a-zA-Z0-9_.]+)( .*)?\\])?\\)?";
 
+/* Interrupt, timer, RCU, scheduler and entry machinery: frames a reader
+ * skips when looking for where the kernel was stuck (kradar's list, added
+ * to syzkaller's skipPatterns). */
+static const char plumbing_re[] =
+	"^asm_|sysvec_|apic_timer_interrupt|^rcu_|_rcu_|rcu_core|hrtimer_interrupt|"
+	"__hrtimer_run_queues|tick_sched|tick_nohz|update_process_times|irq_exit|"
+	"handle_softirqs|__do_softirq|do_softirq|__irq_|^irq_|^entry_|do_syscall_|"
+	"^ret_from_fork|^kthread$|smpboot_thread_fn|worker_thread|^__?schedule|"
+	"^preempt_schedule|^_?raw_spin|^__sysvec|^exc_|^asm_exc_|nmi_|^default_idle";
+static const char key_plumbing[] = "plumbing";
+
+static bool frame_is_plumbing(const char *func)
+{
+	pcre2_code *code = re_get_joined(key_plumbing, skip_patterns, plumbing_re);
+
+	return code_match(code, func, strlen(func));
+}
+
 void ks_collect_frames(const char *text, size_t len,
 		       struct kradar_serial_report *rep)
 {
@@ -1804,5 +1822,6 @@ void ks_collect_frames(const char *text, size_t len,
 		copy_span(num, sizeof(num), ln, ov[6], ov[7]);
 		f->size = strtoull(num, NULL, 16);
 		copy_span(f->module, sizeof(f->module), ln, ov[10], ov[11]);
+		f->key = !frame_is_plumbing(f->func);
 	}
 }

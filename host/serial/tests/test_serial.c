@@ -434,6 +434,48 @@ static void test_negative(void)
 	kradar_serial__free(p);
 }
 
+/* Deterministic mutations of the fixtures; invariants must hold. */
+static void test_fuzz(void)
+{
+	struct buf base = { 0 };
+	unsigned long long x = 0x9e3779b97f4a7c15ull;
+	unsigned iter, bad = 0, reports = 0;
+
+	render(&base, rcu_stall, P_CALLER, "C1", 1, "\n");
+	render(&base, hung_task, P_TIME, NULL, 2, "\n");
+	render(&base, soft_lockup, P_NONE, NULL, 3, "\n");
+	for (iter = 0; iter < 400; iter++) {
+		char *m = malloc(base.len + 64);
+		size_t len = base.len, k, r;
+		struct kradar_serial *p;
+
+		if (!m)
+			exit(2);
+		memcpy(m, base.s, base.len);
+		for (k = 0; k < 1 + iter % 32; k++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			m[x % len] = (char)(x >> 32);
+		}
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		if (iter % 3 == 0)
+			len -= x % (len / 2);
+		p = parse(m, len, 1 + x % 4096);
+		for (r = 0; r < kradar_serial__nr_reports(p); r++) {
+			const struct kradar_serial_report *rep = kradar_serial__report(p, r);
+
+			reports++;
+			if (!rep->title[0] || strlen(rep->title) >= KRADAR_SERIAL_TITLE_LEN ||
+			    !rep->type || rep->nr_frames > KRADAR_SERIAL_MAX_FRAMES ||
+			    rep->end_line < rep->start.line)
+				bad++;
+		}
+		kradar_serial__free(p);
+		free(m);
+	}
+	ASSERT_TRUE(bad == 0 && reports > 0, "mutated logs: every report has a sane title and range");
+	free(base.s);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -522,6 +564,7 @@ int main(void)
 	test_chunking_and_tail();
 	test_long_line();
 	test_negative();
+	test_fuzz();
 	test_bench();
 	return tap_done();
 }
