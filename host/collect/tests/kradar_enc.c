@@ -4,6 +4,7 @@
  * tests, the collector tests and selftests/corpus/stream/.
  */
 #include <endian.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +58,23 @@ void kenc_bytes(struct kenc *e, const void *p, size_t len)
 	memcpy(kenc_grow(e, len), p, len);
 }
 
+/* Records may sit at any offset after garbage: no aligned struct access */
+static void put_crc(unsigned char *rec, uint32_t size)
+{
+	size_t at = offsetof(struct kradar_rec_hdr, crc);
+	uint32_t crc = 0;
+
+	memcpy(rec + at, &crc, sizeof(crc));
+	crc = htole32((uint32_t)crc32(0, rec, size));
+	memcpy(rec + at, &crc, sizeof(crc));
+}
+
 void kenc_fix_crc(struct kenc *e, size_t off)
 {
-	struct kradar_rec_hdr *h = (struct kradar_rec_hdr *)(e->buf + off);
-	uint32_t size = le32toh(h->size);
+	uint32_t size;
 
-	h->crc = 0;
-	h->crc = htole32((uint32_t)crc32(0, e->buf + off, size));
+	memcpy(&size, e->buf + off + offsetof(struct kradar_rec_hdr, size), 4);
+	put_crc(e->buf + off, le32toh(size));
 }
 
 size_t kenc_rec_seq(struct kenc *e, uint16_t type, uint16_t flags,
@@ -87,11 +98,9 @@ size_t kenc_rec_seq(struct kenc *e, uint16_t type, uint16_t flags,
 	memcpy(p, &h, size < HDR ? size : HDR);
 	if (size > HDR)
 		memcpy(p + HDR, body, body_len < size - HDR ? body_len : size - HDR);
-	if (size >= HDR) {
-		/* sizes the decoder must reject still get a "right" CRC */
-		((struct kradar_rec_hdr *)p)->crc =
-			htole32((uint32_t)crc32(0, p, size));
-	}
+	/* sizes the decoder must reject still get a "right" CRC */
+	if (size >= HDR)
+		put_crc(p, size);
 	if (e->nr < KENC_MAX_RECS) {
 		e->off[e->nr] = off;
 		e->size[e->nr] = size;
