@@ -364,9 +364,10 @@ static void print_report(struct out *o, const struct lore_mbox *mb,
 		out_null(o, "selected_mid", NULL);
 	out_int(o, "messages_in_input", " (%lld messages in input)\n",
 		(long long)mb->nr);
-	out_int(o, "messages", "Counts:   %lld messages, ", (long long)n);
-	out_int(o, "replies", "%lld replies, ", (long long)replies);
-	out_int(o, "trees", "%lld tree", (long long)roots);
+	out_int(o, "message_count", "Counts:   %lld messages, ",
+		(long long)n);
+	out_int(o, "reply_count", "%lld replies, ", (long long)replies);
+	out_int(o, "tree_count", "%lld tree", (long long)roots);
 	out_text(o, "%s\n", roots == 1 ? "" : "s (some messages have no known parent)");
 	out_text(o, "Latest:   ");
 	if (latest >= 0) {

@@ -151,7 +151,7 @@ static int run(char **out, char **err, const char *fmt, ...)
 	return WEXITSTATUS(st);
 }
 
-/* ---- a small JSON validator (RFC 8259 grammar, no semantics) ------- */
+/* ---- a small JSON validator (RFC 8259 grammar, unique keys) --------- */
 
 static const char *js_ws(const char *p)
 {
@@ -195,15 +195,31 @@ static const char *js_value(const char *p, int depth)
 	if (*p == '{' || *p == '[') {
 		char close = *p == '{' ? '}' : ']';
 		bool obj = *p == '{';
+		const char *keys[128];
+		size_t klen[128], nk = 0, k;
 
 		p = js_ws(p + 1);
 		if (*p == close)
 			return p + 1;
 		for (;;) {
 			if (obj) {
-				p = js_string(js_ws(p));
+				const char *ks = js_ws(p);
+
+				p = js_string(ks);
 				if (!p)
 					return NULL;
+				/* a key twice in one object: invalid for us */
+				for (k = 0; k < nk; k++)
+					if (klen[k] == (size_t)(p - ks) &&
+					    !memcmp(keys[k], ks, klen[k])) {
+						printf("# duplicate JSON key %.*s\n",
+						       (int)klen[k], ks);
+						return NULL;
+					}
+				if (nk < 128) {
+					keys[nk] = ks;
+					klen[nk++] = p - ks;
+				}
 				p = js_ws(p);
 				if (*p++ != ':')
 					return NULL;
@@ -555,6 +571,76 @@ static void test_negative_parse(void)
 	}
 }
 
+
+/*
+ * Mutated fixtures through the buffer entry point (deterministic LCG):
+ * every result is either a refusal with a message or an mbox whose tree
+ * is sound (parents in range, no loops, the walk visits each message).
+ */
+static void test_mutations(void)
+{
+	static const char *const names[] = {
+		"syzbot-thread.mbox", "encodings.mbox", "broken-chain.mbox",
+	};
+	unsigned long long seed = 42;
+	int bad = 0, refused = 0, parsed = 0;
+	size_t f;
+
+	for (f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
+		char *p = path_of(names[f]), *orig = slurp(p);
+		size_t len = orig ? strlen(orig) : 0;
+		int iter;
+
+		for (iter = 0; orig && iter < 150; iter++) {
+			char *buf = g_memdup2(orig, len + 1), err[512] = "";
+			size_t blen = len, k, nmut;
+			struct lore_mbox *mb;
+
+			nmut = 1 + iter % 40;
+			for (k = 0; k < nmut && blen; k++) {
+				size_t at;
+				static const char pick[] = "<>\n\r:=?@ \t-\0\xff[F";
+
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				at = (seed >> 33) % blen;
+				if (iter % 7 == 0)
+					blen = at;	/* truncation */
+				else
+					buf[at] = pick[(seed >> 20) % (sizeof(pick) - 1)];
+			}
+			mb = lore_mbox__parse(buf, blen, err, sizeof(err));
+			if (!mb) {
+				refused++;
+				if (!*err)
+					bad++;
+			} else {
+				size_t *order = NULL, i;
+				long n = lore_mbox__walk(mb, (size_t)-1, &order);
+
+				parsed++;
+				if (n != (long)mb->nr)
+					bad++;
+				for (i = 0; i < mb->nr; i++) {
+					const struct lore_msg *m = &mb->msgs[i];
+
+					if (m->parent >= (long)mb->nr ||
+					    m->parent == (long)i || !m->mid ||
+					    !m->body || !g_utf8_validate(m->body, -1, NULL))
+						bad++;
+				}
+				free(order);
+				lore_mbox__free(mb);
+			}
+			g_free(buf);
+		}
+		g_free(orig);
+		g_free(p);
+	}
+	printf("# mutations: %d parsed, %d refused\n", parsed, refused);
+	ASSERT_EQ(bad, 0, "mutated inputs: refused with a message or sound tree");
+	ASSERT_TRUE(parsed > 0, "mutated inputs: some still parse");
+}
+
 /* ---- binary tests --------------------------------------------------- */
 
 static char *make_gz(const char *src)
@@ -607,7 +693,8 @@ static void test_summary_cli(void)
 	rc = run(&out2, &err, "summary --json '%s' --show-bodies 1", thread);
 	ASSERT_EQ(rc, 0, "summary --json: exit 0");
 	ASSERT_TRUE(json_valid(out2), "summary --json: valid JSON");
-	ASSERT_HAS(out2, "\"replies\": 5", "summary --json: replies");
+	ASSERT_HAS(out2, "\"reply_count\": 5", "summary --json: replies");
+	ASSERT_HAS(out2, "\"message_count\": 6", "summary --json: messages");
 	ASSERT_HAS(out2, "\"syz_command\": \"#syz test: git://git.kernel.org/pub/scm/linux/kernel/git/netdev/net.git main\"",
 		   "summary --json: syz command");
 	ASSERT_HAS(out2, "\"address\": \"" SYZ_ADDR "\",\n      \"messages\": 2",
@@ -987,6 +1074,7 @@ int main(void)
 	test_broken_chain();
 	test_text();
 	test_negative_parse();
+	test_mutations();
 	if (access(bin, X_OK)) {
 		printf("not ok %d - kradar-lore binary missing at %s (run make)\n",
 		       ++nr_test, bin);
