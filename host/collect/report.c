@@ -588,8 +588,8 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 		sum->guest_lost_records += kc->lost[i].records;
 		sum->guest_lost_events += kc->lost[i].events;
 	}
-	sum->stream_lost = st->seq_lost + st->skipped_bytes +
-			   st->truncated_bytes + st->malformed;
+	sum->transit_lost = st->seq_lost > sum->guest_lost_records ?
+			    st->seq_lost - sum->guest_lost_records : 0;
 
 	n = 0;
 	loss[0] = '\0';
@@ -605,8 +605,9 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	     !sum->guest_lost_records,
 	     "%s%" PRIu64 " records dropped per heartbeat", n ? ", " : "",
 	     (uint64_t)kc->last_hb.records_dropped);
-	LOSS(st->seq_lost, "%s%" PRIu64 " records missing (sequence gaps)",
-	     n ? ", " : "", st->seq_lost);
+	LOSS(sum->transit_lost, "%s%" PRIu64
+	     " records lost between guest and host (sequence gaps)",
+	     n ? ", " : "", sum->transit_lost);
 	LOSS(st->skipped_bytes, "%s%" PRIu64 " bytes skipped",
 	     n ? ", " : "", st->skipped_bytes);
 	LOSS(st->truncated_bytes, "%s%" PRIu64 " bytes truncated",
@@ -805,6 +806,10 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 	fprintf(f, "  sequence gaps:             %10" PRIu64
 		" records missing in %" PRIu64 " gaps\n", st->seq_lost,
 		st->seq_gaps);
+	fprintf(f, "    of which dropped by the guest:%7" PRIu64 "\n",
+		st->seq_lost - sum->transit_lost);
+	fprintf(f, "    lost between guest and host:  %7" PRIu64 "\n",
+		sum->transit_lost);
 	fprintf(f, "  sequence restarts:         %10" PRIu64
 		" (seq went back without a new session)\n", st->seq_back);
 	fprintf(f, "  bytes skipped by resync:   %10" PRIu64 " in %" PRIu64
@@ -920,6 +925,7 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_u64(j, "heartbeat_records_dropped", kc->last_hb.records_dropped);
 	jw_u64(j, "seq_gaps", st->seq_gaps);
 	jw_u64(j, "seq_lost_records", st->seq_lost);
+	jw_u64(j, "transit_lost_records", sum->transit_lost);
 	jw_u64(j, "seq_restarts", st->seq_back);
 	jw_u64(j, "skipped_bytes", st->skipped_bytes);
 	jw_u64(j, "resyncs", st->resyncs);

@@ -104,7 +104,12 @@ struct kc_summary {
 	uint64_t storms;
 	uint64_t guest_lost_records;
 	uint64_t guest_lost_events;
-	uint64_t stream_lost;	/* seq gaps + skipped + truncated + malformed */
+	/*
+	 * Records the guest dropped from its ring still had sequence numbers,
+	 * so they are also sequence gaps: what the gaps show beyond the LOST
+	 * records was lost between the guest and the collector.
+	 */
+	uint64_t transit_lost;
 	int exit_code;		/* 0 clean, 1 finding or loss */
 	char verdict[512];
 };

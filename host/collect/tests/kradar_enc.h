@@ -83,8 +83,9 @@ size_t kenc_lost(struct kenc *e, uint16_t cpu, uint32_t cause,
 #define KENC_STORM_RATE		250000
 #define KENC_STORM_COUNT	100000
 #define KENC_STORM_LATE		98000	/* 98.0 % */
-#define KENC_STORM_LOST		3	/* records, buffer_full */
-#define KENC_STORM_GAP		2	/* records missing on CPU 0 */
+#define KENC_STORM_LOST		3	/* records dropped in the guest ring */
+#define KENC_STORM_GAP		2	/* of them on CPU 0 (the third on CPU 1) */
+#define KENC_STORM_TRANSIT	1	/* heartbeat lost between guest and host */
 int kenc_gen_storm(struct kenc *e);
 int kenc_gen_clean(struct kenc *e);
 int kenc_gen_hostile(struct kenc *e);

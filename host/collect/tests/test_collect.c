@@ -398,15 +398,20 @@ static void test_input_storm(void)
 		 "storm table row");
 	CHECK_EQ(COUNT_LINES(sum, "buffer_full", " 3 records", " 528 bytes"), 1,
 		 "buffer_full loss line");
-	CHECK_EQ(COUNT_LINES(sum, "sequence gaps:", " 2 records missing in 1 gaps"),
+	CHECK_EQ(COUNT_LINES(sum, "sequence gaps:", " 4 records missing in 3 gaps"),
 		 1, "sequence gap line");
+	CHECK_EQ(COUNT_LINES(sum, "of which dropped by the guest:", " 3"), 1,
+		 "gaps explained by the guest");
+	CHECK_EQ(COUNT_LINES(sum, "lost between guest and host:", " 1"), 1,
+		 "gaps lost in transit");
 	CHECK_EQ(COUNT_LINES(sum, "bytes skipped by resync:", " 0 in 0 runs"), 1,
 		 "skipped line");
 	CHECK_EQ(COUNT_LINES(sum, "stream bytes:", "0 skipped + 0 truncated"), 1,
 		 "byte accounting line");
 	CHECK_EQ(COUNT_LINES(sum, "verdict: hrtimer storm: " KENC_STORM_NAME
 			     " on CPU 1", "3 records dropped by the guest",
-			     "2 records missing"), 1, "verdict line");
+			     "1 records lost between guest and host"), 1,
+		 "verdict line");
 	CHECK_HAS(path_of("storm.err"), "evidence:");
 	CHECK(file_size(path_of("storm/stream.bin")) < 0,
 	      "stream.bin written for a file input");
@@ -728,7 +733,7 @@ static void test_vport(void)
 	offline = record_events(path_of("vport-offline/events.jsonl"), &off_n);
 	CHECK(live && offline && !strcmp(live, offline),
 	      "record events differ: %d live lines, %d offline", live_n, off_n);
-	CHECK_EQ(live_n, e.nr + 1, "record event lines (records + 1 seq gap)");
+	CHECK_EQ(live_n, e.nr + 3, "record event lines (records + 3 seq gaps)");
 	free(live);
 	free(offline);
 	kenc_free(&e);
