@@ -103,7 +103,7 @@ struct kradar_serial_event {
 };
 
 struct kradar_serial_frame {
-	char func[96];
+	char func[160];		/* Rust v0 symbols demangled */
 	uint64_t off;		/* offset in function, 0 when not printed */
 	uint64_t size;		/* function size, 0 when not printed */
 	char module[48];	/* "[mod]" suffix, or "" */
@@ -119,7 +119,7 @@ struct kradar_serial_report {
 	enum kradar_serial_class cls;
 	bool corrupted;
 	char corrupted_reason[64];
-	char guilty_frame[96];		/* frame used for the title, or "" */
+	char guilty_frame[160];		/* frame used for the title, or "" */
 	struct kradar_serial_pos start;	/* the line that opened the report */
 	uint64_t end_line;		/* last line collected into the report */
 	char first_line[KRADAR_SERIAL_TEXT_LEN]; /* the opening line, stripped */

@@ -55,4 +55,7 @@ void ks_describe(int oops, const char *head, size_t head_len,
 void ks_collect_frames(const char *text, size_t len,
 		       struct kradar_serial_report *rep);
 
+/* Rust v0 demangling ("_R..."); false and out untouched if not one. */
+bool ks_rust_demangle(const char *sym, char *out, size_t outsz);
+
 #endif /* KRADAR_SERIAL_INTERNAL_H */

@@ -31,7 +31,7 @@
 #define KS_MAX_RESULTS	4	/* key frames extracted per format */
 #define KS_MAX_RAW	512	/* raw frames collected per stack part */
 #define KS_MATCH_LIMIT	5000000	/* PCRE2 backtracking budget per match */
-#define KS_NAME_LEN	96
+#define KS_NAME_LEN	192	/* bytes of a frame name (Rust symbols are long) */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -241,6 +241,11 @@ static bool code_match(pcre2_code *code, const char *s, size_t len)
 	if (!code)
 		return false;
 	return pcre2_match(code, (PCRE2_SPTR)s, len, 0, 0, re_md, re_mctx) > 0;
+}
+
+static bool is_dig(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 static bool mem_has(const char *s, size_t len, const char *needle)
@@ -1032,6 +1037,346 @@ bool ks_questionable_frame(const char *line, size_t len)
 	return mem_has(line, len, " ? ");
 }
 
+
+/* ------------------------------------------------------------------ */
+/*
+ * Rust v0 symbol demangling ("_R..."), the subset syzkaller's demangle.Filter
+ * with NoParams yields for kernel frames: paths, impls (<T>, <T as Trait>),
+ * closures and shims, backrefs, common types; generic arguments are parsed
+ * and omitted. Anything else leaves the symbol as it is.
+ */
+struct rdm {
+	const char *s;
+	size_t len, pos;
+	char *out;
+	size_t on, osz;
+	int quiet;		/* > 0: parse without printing */
+	int depth;
+	bool err;
+};
+
+#define RDM_MAX_DEPTH 64
+
+static void rdm_put(struct rdm *d, const char *s, size_t n)
+{
+	if (d->quiet || d->err)
+		return;
+	if (d->on + n + 1 > d->osz) {
+		d->err = true;
+		return;
+	}
+	memcpy(d->out + d->on, s, n);
+	d->on += n;
+	d->out[d->on] = 0;
+}
+
+static void rdm_puts(struct rdm *d, const char *s)
+{
+	rdm_put(d, s, strlen(s));
+}
+
+static char rdm_peek(struct rdm *d)
+{
+	return d->pos < d->len ? d->s[d->pos] : 0;
+}
+
+static bool rdm_eat(struct rdm *d, char c)
+{
+	if (rdm_peek(d) == c) {
+		d->pos++;
+		return true;
+	}
+	return false;
+}
+
+static uint64_t rdm_base62(struct rdm *d)
+{
+	uint64_t v = 0;
+
+	if (rdm_eat(d, '_'))
+		return 0;
+	for (;;) {
+		char c = rdm_peek(d);
+		int x;
+
+		if (c >= '0' && c <= '9')
+			x = c - '0';
+		else if (c >= 'a' && c <= 'z')
+			x = 10 + c - 'a';
+		else if (c >= 'A' && c <= 'Z')
+			x = 36 + c - 'A';
+		else if (c == '_') {
+			d->pos++;
+			return v + 1;
+		} else {
+			d->err = true;
+			return 0;
+		}
+		d->pos++;
+		if (v > (UINT64_MAX - 62) / 62) {
+			d->err = true;
+			return 0;
+		}
+		v = v * 62 + (uint64_t)x;
+	}
+}
+
+static uint64_t rdm_disambiguator(struct rdm *d)
+{
+	return rdm_eat(d, 's') ? rdm_base62(d) + 1 : 0;
+}
+
+/* identifier: [u] decimal [_] bytes */
+static void rdm_ident(struct rdm *d, const char **id, size_t *idlen, bool *puny)
+{
+	uint64_t n = 0;
+
+	*puny = rdm_eat(d, 'u');
+	if (!is_dig(rdm_peek(d))) {
+		d->err = true;
+		return;
+	}
+	if (rdm_peek(d) == '0') {
+		d->pos++;
+	} else {
+		while (is_dig(rdm_peek(d)) && n < 100000)
+			n = n * 10 + (uint64_t)(d->s[d->pos++] - '0');
+	}
+	rdm_eat(d, '_');
+	if (n > d->len - d->pos) {
+		d->err = true;
+		return;
+	}
+	*id = d->s + d->pos;
+	*idlen = (size_t)n;
+	d->pos += (size_t)n;
+}
+
+static void rdm_path(struct rdm *d);
+static void rdm_type(struct rdm *d);
+
+static bool rdm_enter(struct rdm *d)
+{
+	if (d->err || ++d->depth > RDM_MAX_DEPTH) {
+		d->err = true;
+		return false;
+	}
+	return true;
+}
+
+/* Run fn at a backref target, then come back. */
+static void rdm_backref(struct rdm *d, void (*fn)(struct rdm *))
+{
+	uint64_t target = rdm_base62(d);
+	size_t save = d->pos;
+
+	if (d->err || target + 2 >= d->pos) {	/* must point backwards */
+		d->err = true;
+		return;
+	}
+	d->pos = (size_t)target + 2;
+	fn(d);
+	d->pos = save;
+}
+
+static void rdm_generic_arg(struct rdm *d)
+{
+	if (rdm_eat(d, 'L')) {
+		rdm_base62(d);
+	} else if (rdm_eat(d, 'K')) {
+		/* const: type + data, or placeholder / backref */
+		if (rdm_eat(d, 'p'))
+			return;
+		if (rdm_eat(d, 'B')) {
+			rdm_base62(d);
+			return;
+		}
+		rdm_type(d);
+		rdm_eat(d, 'n');
+		while (rdm_peek(d) && rdm_peek(d) != '_')
+			d->pos++;
+		if (!rdm_eat(d, '_'))
+			d->err = true;
+	} else {
+		rdm_type(d);
+	}
+}
+
+static void rdm_type(struct rdm *d)
+{
+	static const char *const basic[26] = {
+		['a' - 'a'] = "i8", ['b' - 'a'] = "bool", ['c' - 'a'] = "char",
+		['d' - 'a'] = "f64", ['e' - 'a'] = "str", ['f' - 'a'] = "f32",
+		['h' - 'a'] = "u8", ['i' - 'a'] = "isize", ['j' - 'a'] = "usize",
+		['l' - 'a'] = "i32", ['m' - 'a'] = "u32", ['n' - 'a'] = "i128",
+		['o' - 'a'] = "u128", ['s' - 'a'] = "i16", ['t' - 'a'] = "u16",
+		['u' - 'a'] = "()", ['v' - 'a'] = "...", ['x' - 'a'] = "i64",
+		['y' - 'a'] = "u64", ['z' - 'a'] = "!", ['p' - 'a'] = "_",
+	};
+	char c = rdm_peek(d);
+
+	if (!rdm_enter(d))
+		return;
+	if (c >= 'a' && c <= 'z' && basic[c - 'a']) {
+		d->pos++;
+		rdm_puts(d, basic[c - 'a']);
+	} else if (c == 'R' || c == 'Q') {
+		d->pos++;
+		if (rdm_eat(d, 'L'))
+			rdm_base62(d);
+		rdm_puts(d, c == 'R' ? "&" : "&mut ");
+		rdm_type(d);
+	} else if (c == 'P' || c == 'O') {
+		d->pos++;
+		rdm_puts(d, c == 'P' ? "*const " : "*mut ");
+		rdm_type(d);
+	} else if (c == 'A' || c == 'S') {
+		d->pos++;
+		rdm_puts(d, "[");
+		rdm_type(d);
+		if (c == 'A') {
+			rdm_puts(d, "; _");
+			d->quiet++;
+			rdm_generic_arg(d);	/* a const, as "K" without the K */
+			d->quiet--;
+		}
+		rdm_puts(d, "]");
+	} else if (c == 'T') {
+		int n = 0;
+
+		d->pos++;
+		rdm_puts(d, "(");
+		while (!d->err && !rdm_eat(d, 'E')) {
+			if (n++)
+				rdm_puts(d, ", ");
+			rdm_type(d);
+			if (!rdm_peek(d))
+				d->err = true;
+		}
+		if (n == 1)
+			rdm_puts(d, ",");
+		rdm_puts(d, ")");
+	} else if (c == 'B') {
+		d->pos++;
+		rdm_backref(d, rdm_type);
+	} else if (c == 'C' || c == 'N' || c == 'M' || c == 'X' || c == 'Y' || c == 'I') {
+		rdm_path(d);
+	} else {
+		d->err = true;	/* fn pointers, dyn traits: not needed here */
+	}
+	d->depth--;
+}
+
+static void rdm_path(struct rdm *d)
+{
+	char c = rdm_peek(d);
+	const char *id;
+	size_t idlen;
+	bool puny;
+
+	if (!rdm_enter(d))
+		return;
+	d->pos++;
+	switch (c) {
+	case 'C':
+		rdm_disambiguator(d);
+		rdm_ident(d, &id, &idlen, &puny);
+		rdm_put(d, id, idlen);
+		break;
+	case 'N': {
+		char ns = rdm_peek(d);
+		uint64_t dis;
+
+		d->pos++;
+		rdm_path(d);
+		dis = rdm_disambiguator(d);
+		rdm_ident(d, &id, &idlen, &puny);
+		if (ns >= 'A' && ns <= 'Z') {
+			char num[32];
+
+			rdm_puts(d, "::{");
+			rdm_puts(d, ns == 'C' ? "closure" : ns == 'S' ? "shim" : "?");
+			if (idlen) {
+				rdm_puts(d, ":");
+				rdm_put(d, id, idlen);
+			}
+			snprintf(num, sizeof(num), "#%llu}", (unsigned long long)dis);
+			rdm_puts(d, num);
+		} else if (ns >= 'a' && ns <= 'z') {
+			rdm_puts(d, "::");
+			rdm_put(d, id, idlen);
+		} else {
+			d->err = true;
+		}
+		break;
+	}
+	case 'M':
+		rdm_disambiguator(d);
+		d->quiet++;
+		rdm_path(d);	/* impl path: where the impl is, not printed */
+		d->quiet--;
+		rdm_puts(d, "<");
+		rdm_type(d);
+		rdm_puts(d, ">");
+		break;
+	case 'X':
+		rdm_disambiguator(d);
+		d->quiet++;
+		rdm_path(d);
+		d->quiet--;
+		rdm_puts(d, "<");
+		rdm_type(d);
+		rdm_puts(d, " as ");
+		rdm_path(d);
+		rdm_puts(d, ">");
+		break;
+	case 'Y':
+		rdm_puts(d, "<");
+		rdm_type(d);
+		rdm_puts(d, " as ");
+		rdm_path(d);
+		rdm_puts(d, ">");
+		break;
+	case 'I':
+		rdm_path(d);
+		d->quiet++;	/* generic arguments omitted (NoParams) */
+		while (!d->err && !rdm_eat(d, 'E')) {
+			rdm_generic_arg(d);
+			if (!rdm_peek(d))
+				d->err = true;
+		}
+		d->quiet--;
+		break;
+	case 'B':
+		rdm_backref(d, rdm_path);
+		break;
+	default:
+		d->err = true;
+	}
+	d->depth--;
+}
+
+/* Demangle a Rust v0 symbol into out; false (out untouched) if it is not one. */
+bool ks_rust_demangle(const char *sym, char *out, size_t outsz)
+{
+	char buf[KS_NAME_LEN * 2];
+	struct rdm d = { .s = sym, .len = strlen(sym), .pos = 2,
+			 .out = buf, .osz = sizeof(buf) };
+
+	if (strncmp(sym, "_R", 2))
+		return false;
+	buf[0] = 0;
+	if (is_dig(rdm_peek(&d)))	/* encoding version */
+		while (is_dig(rdm_peek(&d)))
+			d.pos++;
+	rdm_path(&d);
+	/* an instantiating crate may follow; it is not printed */
+	if (d.err || !buf[0])
+		return false;
+	str_copy(out, outsz, buf);
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Frame extraction (report.go extractStackFrame). */
 
@@ -1071,6 +1416,7 @@ static void append_frames(struct frames *fr, const char *ln, const long *ov,
 		if (ov[2 * g] < 0)
 			continue;
 		copy_span(name, sizeof(name), ln, ov[2 * g], ov[2 * g + 1]);
+		ks_rust_demangle(name, name, sizeof(name));
 		if (skip && code_match(skip, name, strlen(name)))
 			continue;
 		if (fr->n < KS_MAX_RAW)
@@ -1817,6 +2163,7 @@ void ks_collect_frames(const char *text, size_t len,
 			continue;
 		f = &rep->frames[rep->nr_frames++];
 		copy_span(f->func, sizeof(f->func), ln, ov[2], ov[3]);
+		ks_rust_demangle(f->func, f->func, sizeof(f->func));
 		copy_span(num, sizeof(num), ln, ov[4], ov[5]);
 		f->off = strtoull(num, NULL, 16);
 		copy_span(num, sizeof(num), ln, ov[6], ov[7]);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "kradar_serial.h"
+#include "serial_internal.h"
 #include "tap.h"
 
 #define BENCH_BYTES	(200ull << 20)	/* synthetic log size */
@@ -105,6 +106,22 @@ static const char *const soft_lockup[] = {
 	NULL,
 };
 #define SOFT_TITLE "BUG: soft lockup in sys_sendto"
+
+/* Rust panic with v0-mangled frames (fuzzed: exercises the demangler). */
+static const char *const rust_panic[] = {
+	"rust_kernel: panicked at drivers/android/binder/node.rs:877:13:",
+	"attempt to subtract with overflow",
+	"CPU: 0 PID: 298 Comm: syz-executor Not tainted 6.16.0 #1",
+	"Call Trace:",
+	" <TASK>",
+	" _RNvCscSpY9Juk0HT_7___rustc17rust_begin_unwind+0x15b/0x160",
+	" _RNvNtCs9jEwPDbx20M_4core9panicking9panic_fmt+0x84/0x90",
+	" _RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref+0x17e5/0x1860",
+	" _RINvXs1b_NtCs9jEwPDbx20M_4core3fmtRNtNtNtB9_5panic10panic_info9PanicInfoNtB7_7Display3fmtINtB2_3VecTlhEEECs43vyB533jt3_6kernel+0x1/0x2",
+	" </TASK>",
+	NULL,
+};
+#define RUST_TITLE "attempt to subtract with overflow in <rust_binder::process::Process>::update_ref"
 
 static const char *const clean_boot[] = {
 	"Linux version 6.1.0 (gcc) #1 SMP PREEMPT_DYNAMIC",
@@ -444,6 +461,7 @@ static void test_fuzz(void)
 	render(&base, rcu_stall, P_CALLER, "C1", 1, "\n");
 	render(&base, hung_task, P_TIME, NULL, 2, "\n");
 	render(&base, soft_lockup, P_NONE, NULL, 3, "\n");
+	render(&base, rust_panic, P_CALLER, "T298", 4, "\n");
 	for (iter = 0; iter < 400; iter++) {
 		char *m = malloc(base.len + 64);
 		size_t len = base.len, k, r;
@@ -474,6 +492,44 @@ static void test_fuzz(void)
 	}
 	ASSERT_TRUE(bad == 0 && reports > 0, "mutated logs: every report has a sane title and range");
 	free(base.s);
+}
+
+static void test_rust_demangle(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "_RNvCscSpY9Juk0HT_7___rustc17rust_begin_unwind",
+		  "__rustc::rust_begin_unwind" },
+		{ "_RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref",
+		  "<rust_binder::process::Process>::update_ref" },
+		{ "_RNvXs1b_NtCs9jEwPDbx20M_4core3fmtRNtNtNtB8_5panic10panic_info9PanicInfoNtB6_7Display3fmtCs43vyB533jt3_6kernel",
+		  "<&core::panic::panic_info::PanicInfo as core::fmt::Display>::fmt" },
+		{ "_RNCNvCs1234_5crate4main0B3_", "crate::main::{closure#0}" },
+	};
+	size_t i;
+	char out[256];
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char name[64];
+
+		snprintf(out, sizeof(out), "(not demangled)");
+		ks_rust_demangle(t[i].in, out, sizeof(out));
+		snprintf(name, sizeof(name), "rust v0 demangling #%zu", i);
+		ASSERT_STREQ(out, t[i].out, name);
+	}
+	{
+		struct buf b = { 0 };
+		struct kradar_serial *p;
+
+		render(&b, rust_panic, P_CALLER, "T298", 1, "\n");
+		p = parse(b.s, b.len, 0);
+		ASSERT_STREQ(title0(p), RUST_TITLE, "rust panic title uses demangled frames");
+		kradar_serial__free(p);
+		free(b.s);
+	}
+	snprintf(out, sizeof(out), "keep");
+	ASSERT_TRUE(!ks_rust_demangle("_RB9999_", out, sizeof(out)) && !strcmp(out, "keep"),
+		    "bad rust backref rejected, name kept");
+	ASSERT_TRUE(!ks_rust_demangle("__schedule", out, sizeof(out)), "C names untouched");
 }
 
 static double now_s(void)
@@ -564,6 +620,7 @@ int main(void)
 	test_chunking_and_tail();
 	test_long_line();
 	test_negative();
+	test_rust_demangle();
 	test_fuzz();
 	test_bench();
 	return tap_done();
