@@ -78,6 +78,8 @@ struct lore_msg {
 	bool mail_hdr;		/* has some header only mail has */
 	long parent;		/* index into msgs, -1 for a root */
 	long ancestor_of_missing; /* REATTACHED: the ancestor chosen */
+	long dup_first;		/* DUP_MID: first message with the id, */
+				/* -1 on that first message itself */
 	int depth;
 	size_t *kids;		/* indices, ordered by date then input order */
 	size_t nr_kids;

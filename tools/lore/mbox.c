@@ -1071,8 +1071,10 @@ struct lore_mbox *lore_mbox__parse(const void *data, size_t len,
 		if (ret)
 			break;
 		first = g_hash_table_lookup(ix->by_mid, m->mid);
+		m->dup_first = -1;
 		if (first) {
 			m->flags |= LORE_F_DUP_MID;
+			m->dup_first = (long)GPOINTER_TO_SIZE(first) - 1;
 			mb->msgs[GPOINTER_TO_SIZE(first) - 1].flags |=
 				LORE_F_DUP_MID;
 		} else {

@@ -196,7 +196,9 @@ static GString *own_text(const char *body)
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
 		const char *next = eol ? eol + 1 : p + n;
 
-		if (n == 3 && !memcmp(p, "-- ", 3))
+		/* "-- " is the signature; "--" alone is how many start one */
+		if ((n == 3 && !memcmp(p, "-- ", 3)) ||
+		    (n == 2 && !memcmp(p, "--", 2)))
 			break;
 		if (*p == '>') {
 			p = next;
@@ -416,6 +418,13 @@ static int read_evidence(const char *dir, char **text, char **used)
 			g_free(data);
 			g_free(path);
 			return -EINVAL;
+		}
+		if (len == 0 || strspn(data, " \t\r\n") == len) {
+			p_err("%s is empty: the run wrote no evidence; look at the run's logs, or run it again",
+			      path);
+			g_free(data);
+			g_free(path);
+			return -ENODATA;
 		}
 		if (!g_utf8_validate(data, len, NULL)) {
 			gchar *v = g_utf8_make_valid(data, len);
@@ -648,7 +657,8 @@ int do_reply(int argc, char **argv)
 
 	/* body */
 	body = g_string_new(NULL);
-	quote = build_quote(t, (int)nparas);
+	quote = t->flags & LORE_F_NO_TEXT ? g_string_new(NULL) :
+		build_quote(t, (int)nparas);
 	lore_msg_date(t, date, sizeof(date));
 	if (quote->len) {
 		g_string_append_printf(body, "On %s, %s wrote:\n%s\n", date,

@@ -64,8 +64,8 @@ static void print_notes(struct out *o, const struct lore_mbox *mb,
 			const struct lore_msg *m, const char *indent)
 {
 	char buf[1024];
-	size_t i;
 
+	(void)mb;
 	out_arr_open(o, "notes");
 #define NOTE(kind, ...) do {						\
 		snprintf(buf, sizeof(buf), __VA_ARGS__);		\
@@ -79,18 +79,14 @@ static void print_notes(struct out *o, const struct lore_mbox *mb,
 		NOTE("synthesised_message_id",
 		     "no Message-ID header: using synthesised <%s> (stable for this message)",
 		     m->mid);
-	if (m->flags & LORE_F_DUP_MID) {
-		char others[256] = "";
-		size_t len = 0;
-
-		for (i = 0; i < mb->nr && len + 16 < sizeof(others); i++)
-			if (i != m->idx && !strcmp(mb->msgs[i].mid, m->mid))
-				len += snprintf(others + len, sizeof(others) - len,
-						" [%zu]", i + 1);
+	if ((m->flags & LORE_F_DUP_MID) && m->dup_first >= 0)
 		NOTE("duplicate_message_id",
-		     "Message-ID <%s> is also used by%s: both kept; replies attach to the first",
-		     m->mid, others);
-	}
+		     "Message-ID <%s> was already used by [%ld]: both kept; replies attach to [%ld]",
+		     m->mid, m->dup_first + 1, m->dup_first + 1);
+	else if (m->flags & LORE_F_DUP_MID)
+		NOTE("duplicate_message_id",
+		     "Message-ID <%s> is used again by later messages: all kept; replies attach to this one",
+		     m->mid);
 	if (m->flags & LORE_F_REATTACHED)
 		NOTE("reattached",
 		     "parent <%s> is not in the input: attached under [%ld], the nearest ancestor named in References",

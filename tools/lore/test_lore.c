@@ -983,6 +983,19 @@ static void test_reply_cli(void)
 		   "reply without evidence: message");
 	g_free(out);
 	g_free(err);
+	{
+		char *ef = g_build_filename(emptydir, "summary.txt", NULL);
+
+		g_file_set_contents(ef, "\n  \n", -1, NULL);
+		rc = run(&out, &err, "reply '%s' --to '%s' --evidence '%s'",
+			 thread, REPORT_MID, emptydir);
+		ASSERT_EQ(rc, 2, "reply with empty evidence: exit 2");
+		ASSERT_HAS(err, "is empty", "reply with empty evidence: message");
+		g_free(out);
+		g_free(err);
+		unlink(ef);
+		g_free(ef);
+	}
 	rc = run(&out, &err, "reply '%s' --to '%s' --evidence /nonexistent/run",
 		 thread, REPORT_MID);
 	ASSERT_EQ(rc, 2, "reply with missing RUN_DIR: exit 2");
