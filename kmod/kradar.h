@@ -10,7 +10,7 @@
  *                     port takes them (sampler thread only, no locking);
  *   kradar_port.c     the virtio console port: finding it, opening its
  *                     hvc tty from the kernel, writing, closing;
- *   kradar_main.c     parameters, the sampler thread, /proc/kradar,
+ *   kradar_main.c     parameters, the sampler threads, /proc/kradar,
  *                     module init and exit.
  */
 #ifndef _KRADAR_H
@@ -61,7 +61,6 @@ int kradar_hrtimer_hook(void);
 void kradar_hrtimer_unhook(void);
 void kradar_hrtimer_exit(void);
 void kradar_hrtimer_sample(u64 now_ns);
-bool kradar_hrtimer_cpu_storming(int cpu);
 u64 kradar_hrtimer_events(void);
 unsigned int kradar_hrtimer_storms_active(void);
 void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);

@@ -114,6 +114,8 @@ out:
 
 int kradar_hrtimer_init(void)
 {
+	int cpu;
+
 	kradar_late_ns = (u64)kradar_late_us * NSEC_PER_USEC;
 	kradar_pcpu = alloc_percpu(struct kradar_cpu);
 	if (!kradar_pcpu)
@@ -126,6 +128,8 @@ int kradar_hrtimer_init(void)
 		kradar_hrtimer_exit();
 		return -ENOMEM;
 	}
+	for_each_possible_cpu(cpu)
+		kradar_cpu_tracks[cpu].last_ns = local_clock();
 	return 0;
 }
 
@@ -141,7 +145,7 @@ void kradar_hrtimer_exit(void)
 
 int kradar_hrtimer_hook(void)
 {
-	int cpu, err;
+	int err;
 
 	check_trace_callback_type_hrtimer_expire_entry(kradar_probe_expire_entry);
 	kradar_tp_expire_entry = kradar_tracepoint_find("hrtimer_expire_entry");
@@ -149,8 +153,6 @@ int kradar_hrtimer_hook(void)
 		pr_err("tracepoint hrtimer_expire_entry not found: the kernel needs CONFIG_TRACEPOINTS (see configs/kradar.config)\n");
 		return -ENOENT;
 	}
-	for_each_possible_cpu(cpu)
-		kradar_cpu_tracks[cpu].last_ns = local_clock();
 	err = tracepoint_probe_register(kradar_tp_expire_entry,
 					kradar_probe_expire_entry, NULL);
 	if (err)
@@ -376,17 +378,6 @@ void kradar_hrtimer_sample(u64 now)
 
 	for_each_online_cpu(cpu)
 		kradar_sample_cpu(cpu, now);
-}
-
-bool kradar_hrtimer_cpu_storming(int cpu)
-{
-	struct kradar_track *tracks = &kradar_tracks[cpu * KRADAR_SLOTS];
-	unsigned int i;
-
-	for (i = 0; i < KRADAR_SLOTS; i++)
-		if (tracks[i].storming)
-			return true;
-	return false;
 }
 
 unsigned int kradar_hrtimer_storms_active(void)

@@ -9,11 +9,15 @@
  * (kradar_port.c) for kradar-collect on the host. /proc/kradar shows what
  * it did: events, records, drops, bytes sent, port state.
  *
- * The sampler is an ordinary kthread. A CPU in an interrupt storm runs
- * its threads and timers late or not at all, so when the CPU the sampler
- * sits on is the one storming, the sampler moves itself to the other CPUs
- * and reports how late each window was sampled (heartbeat
- * sampler_late_ns). Probes never wait for the sampler: they only count.
+ * Sampling must go on while one CPU is flooded: a CPU in an hrtimer storm
+ * serves its other hrtimers seconds late, in expiry order behind the
+ * storm, and a woken thread may be placed on it and never run. So two
+ * sampler kthreads run, each bound to a different CPU; both wake once per
+ * window and the first to get kradar_sample_lock after the deadline
+ * samples. When one CPU storms, the thread on the other one carries on.
+ * Each window records how late it was sampled (heartbeat sampler_late_ns)
+ * and /proc/kradar which thread took how many windows. Probes never wait
+ * for the samplers: they only count.
  *
  * Nothing here sleeps or allocates in a probe; all allocation happens at
  * init, all freeing after tracepoint_synchronize_unregister().
@@ -24,6 +28,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -85,13 +90,19 @@ static unsigned int hello_every = KRADAR_HELLO_EVERY;
 module_param(hello_every, uint, 0444);
 MODULE_PARM_DESC(hello_every, "repeat the session header every N windows, 1..100000 (default 50)");
 
-static struct task_struct *kradar_thread;
+#define KRADAR_SAMPLERS		2	/* threads, on different CPUs */
+
+static struct task_struct *kradar_threads[KRADAR_SAMPLERS];
+static u64 kradar_windows_by[KRADAR_SAMPLERS];
+static DEFINE_MUTEX(kradar_sample_lock);	/* all sampling state below */
 static struct proc_dir_entry *kradar_proc;
 static u64 kradar_session;
 static u64 kradar_window_nr;
+static u64 kradar_next;			/* local_clock() ns, next window */
+static u64 kradar_last_port_try;
+static bool kradar_open;
 static u64 kradar_bytes_sent;
 static u64 kradar_sampler_late_max;
-static u64 kradar_sampler_moves;
 
 void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src)
 {
@@ -180,36 +191,43 @@ static void kradar_flush(void)
 	}
 }
 
-/* Leave a CPU that storms: our timers would fire there seconds late. */
-static void kradar_sampler_avoid_storms(void)
+/* One window: sample the detectors, emit, send. Under kradar_sample_lock. */
+static void kradar_window(u64 now, u64 late)
 {
-	cpumask_var_t mask;
-	int cpu, self = raw_smp_processor_id();
-
-	if (!kradar_hrtimer_cpu_storming(self))
-		return;
-	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
-		return;
-	for_each_online_cpu(cpu)
-		if (!kradar_hrtimer_cpu_storming(cpu))
-			cpumask_set_cpu(cpu, mask);
-	if (!cpumask_empty(mask) && !set_cpus_allowed_ptr(current, mask))
-		kradar_sampler_moves++;
-	free_cpumask_var(mask);
+	kradar_window_nr++;
+	if (!kradar_open && now - kradar_last_port_try >=
+	    (u64)KRADAR_PORT_RETRY_MS * NSEC_PER_MSEC) {
+		kradar_last_port_try = now;
+		kradar_open = kradar_port_poll_open();
+		if (kradar_open)
+			kradar_emit_hello(now, false);
+	}
+	if (kradar_open && kradar_window_nr % hello_every == 0)
+		kradar_emit_hello(now, true);
+	kradar_hrtimer_sample(now);
+	kradar_emit_buffer_loss(now);
+	kradar_emit_heartbeat(now, late);
+	if (kradar_open) {
+		kradar_flush();
+		kradar_open = kradar_port_state() == KRADAR_PORT_OPEN;
+	}
 }
 
-static int kradar_sampler(void *unused)
+static int kradar_sampler(void *data)
 {
+	unsigned long id = (unsigned long)data;
 	u64 period = (u64)kradar_window_ms * NSEC_PER_MSEC;
-	u64 next = local_clock() + period, last_port_try = 0;
-	bool open = false;
+	/* the second thread wakes a little later: normally it finds the
+	 * window done and goes back to sleep
+	 */
+	u64 offset = id ? period / 4 : 0;
 
 	while (!kthread_should_stop()) {
-		u64 now = local_clock(), late;
+		u64 now = local_clock(), next = READ_ONCE(kradar_next), late;
 		ktime_t wait;
 
-		if (now < next) {
-			wait = ns_to_ktime(next - now);
+		if (now < next + offset) {
+			wait = ns_to_ktime(next + offset - now);
 			set_current_state(TASK_INTERRUPTIBLE);
 			if (!kthread_should_stop())
 				schedule_hrtimeout_range(&wait, NSEC_PER_MSEC,
@@ -217,38 +235,58 @@ static int kradar_sampler(void *unused)
 			__set_current_state(TASK_RUNNING);
 			continue;
 		}
-		late = now - next;
-		kradar_sampler_late_max = max(kradar_sampler_late_max, late);
-		/* a late sampler closes one long window, it never bursts */
-		next = max(next + period, now + period / 2);
-		kradar_window_nr++;
+		mutex_lock(&kradar_sample_lock);
+		now = local_clock();
+		if (now >= kradar_next) {
+			late = now - kradar_next;
+			kradar_sampler_late_max = max(kradar_sampler_late_max,
+						      late);
+			/* a late window is one long window, never a burst */
+			WRITE_ONCE(kradar_next, max(kradar_next + period,
+						    now + period / 2));
+			kradar_windows_by[id]++;
+			kradar_window(now, late);
+		}
+		mutex_unlock(&kradar_sample_lock);
+	}
+	return 0;
+}
 
-		if (!open && now - last_port_try >=
-		    (u64)KRADAR_PORT_RETRY_MS * NSEC_PER_MSEC) {
-			last_port_try = now;
-			open = kradar_port_poll_open();
-			if (open)
-				kradar_emit_hello(now, false);
-		}
-		if (open && kradar_window_nr % hello_every == 0)
-			kradar_emit_hello(now, true);
-		kradar_hrtimer_sample(now);
-		kradar_emit_buffer_loss(now);
-		kradar_emit_heartbeat(now, late);
-		if (open) {
-			kradar_flush();
-			open = kradar_port_state() == KRADAR_PORT_OPEN;
-		}
-		kradar_sampler_avoid_storms();
+static void kradar_samplers_stop(void)
+{
+	int i;
+
+	for (i = 0; i < KRADAR_SAMPLERS; i++) {
+		if (!IS_ERR_OR_NULL(kradar_threads[i]))
+			kthread_stop(kradar_threads[i]);
+		kradar_threads[i] = NULL;
 	}
 	/* rmmod: the last partial window still reaches the host */
-	if (open) {
-		u64 now = local_clock();
+	if (kradar_open)
+		kradar_window(local_clock(), 0);
+}
 
-		kradar_hrtimer_sample(now);
-		kradar_emit_buffer_loss(now);
-		kradar_emit_heartbeat(now, 0);
-		kradar_flush();
+static int kradar_samplers_start(void)
+{
+	int i, cpu = -1;
+
+	WRITE_ONCE(kradar_next, local_clock() +
+		   (u64)kradar_window_ms * NSEC_PER_MSEC);
+	for (i = 0; i < KRADAR_SAMPLERS; i++) {
+		struct task_struct *t;
+
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			break;
+		t = kthread_create(kradar_sampler, (void *)(unsigned long)i,
+				   "kradar/%d", cpu);
+		if (IS_ERR(t)) {
+			kradar_samplers_stop();
+			return PTR_ERR(t);
+		}
+		kthread_bind(t, cpu);
+		kradar_threads[i] = t;
+		wake_up_process(t);
 	}
 	return 0;
 }
@@ -274,7 +312,8 @@ static int kradar_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "bytes_sent:        %llu\n", kradar_bytes_sent);
 	seq_printf(m, "bytes_buffered:    %zu\n", kradar_ring_used());
 	seq_printf(m, "sampler_late_max_ns: %llu\n", kradar_sampler_late_max);
-	seq_printf(m, "sampler_moves:     %llu\n", kradar_sampler_moves);
+	seq_printf(m, "windows_by_sampler: %llu %llu\n", kradar_windows_by[0],
+		   kradar_windows_by[1]);
 	return 0;
 }
 
@@ -347,20 +386,18 @@ static int __init kradar_init(void)
 		err = -ENOMEM;
 		goto err_hrtimer;
 	}
-	err = kradar_hrtimer_hook();
+	err = kradar_samplers_start();
 	if (err)
 		goto err_proc;
-	kradar_thread = kthread_run(kradar_sampler, NULL, "kradar");
-	if (IS_ERR(kradar_thread)) {
-		err = PTR_ERR(kradar_thread);
-		goto err_unhook;
-	}
+	err = kradar_hrtimer_hook();
+	if (err)
+		goto err_samplers;
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
 		kradar_window_ms, kradar_storm_rate, kradar_late_us, port);
 	return 0;
 
-err_unhook:
-	kradar_hrtimer_unhook();
+err_samplers:
+	kradar_samplers_stop();
 err_proc:
 	proc_remove(kradar_proc);
 err_hrtimer:
@@ -373,8 +410,8 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
-	kthread_stop(kradar_thread);
 	kradar_hrtimer_unhook();
+	kradar_samplers_stop();
 	proc_remove(kradar_proc);
 	kradar_port_exit();
 	kradar_hrtimer_exit();

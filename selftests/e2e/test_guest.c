@@ -8,8 +8,9 @@
  *                  CPU that installed the qdisc, rate >= 100k/s, >= 90 %
  *                  late; collector exits 1.
  *   taprio-normal  advance_sched seen in the windows, no storm, exit 0.
- *   hrtimer-storm  a runaway hrtimer that is not taprio is reported just
- *                  the same, with a storm end when it stops.
+ *   hrtimer-storm  a runaway hrtimer that is not taprio, on CPU 0 where
+ *                  the first sampler thread runs, is reported just the
+ *                  same and within a second, with a storm end.
  *   idle           no storm, heartbeats arrive, nothing lost.
  *
  * Output is TAP. Needs root-free QEMU and the Debian cloud kernel: when
@@ -134,8 +135,8 @@ static int run_scenario(const char *top, const char *scenario,
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
 	snprintf(cmd, sizeof(cmd),
-		 "rm -rf '%s' && %s ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --scenario %s --timeout 240 --out '%s' >'%s.log' 2>&1",
-		 r->dir, extra_env, top, scenario, r->dir, r->dir);
+		 "rm -rf '%s' && mkdir -p '%s' && %s ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --scenario %s --timeout 240 --out '%s' >'%s.log' 2>&1",
+		 r->dir, r->dir, extra_env, top, scenario, r->dir, r->dir);
 	rc = system(cmd);
 	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 
@@ -281,9 +282,9 @@ static void test_hrtimer_storm(const char *top)
 	    "hrtimer-storm: a non-taprio runaway timer is reported",
 	    "expected a storm of '%s', got %d storms (first '%s')", fn,
 	    r.storms, r.first_storm.function);
-	tap(r.storms > 0 && r.first_storm.cpu == 1,
+	tap(r.storms > 0 && r.first_storm.cpu == 0,
 	    "hrtimer-storm: on the CPU the timer ran on",
-	    "expected cpu 1, got %lld", r.first_storm.cpu);
+	    "expected cpu 0, got %lld", r.first_storm.cpu);
 	tap(r.storm_ends > 0, "hrtimer-storm: storm end reported when it stops",
 	    "expected >= 1 hrtimer_storm_end, got %d", r.storm_ends);
 	printf("# storm rate %.0f/s, %.1f %% late\n", r.first_storm.rate,
