@@ -134,7 +134,7 @@ static void text_str(FILE *f, const char *s, size_t max)
 {
 	size_t i;
 
-	for (i = 0; s[i] && i < max; i++)
+	for (i = 0; i < max && s[i]; i++)
 		fputc(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', f);
 	if (s[i])
 		fputs("...", f);
@@ -235,7 +235,6 @@ static int read_input(const char *path, const char *what, size_t max,
 		goto err;
 	}
 	if (gzclose(gz) != Z_OK) {
-		gz = NULL;
 		set_err("cannot read %s %s: error closing it", what, path);
 		free(data);
 		return -1;
