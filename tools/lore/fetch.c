@@ -39,6 +39,26 @@ struct grow {
 	bool too_big;
 };
 
+/* lore paths keep '@' and the usual id characters; the rest is %XX */
+static char *url_escape(const char *s)
+{
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("@._-~+=$!", c))
+			*o++ = (char)c;
+		else
+			o += sprintf(o, "%%%02X", c);
+	}
+	*o = '\0';
+	return out;
+}
+
 static size_t sink(char *data, size_t sz, size_t n, void *arg)
 {
 	struct grow *g = arg;
@@ -76,14 +96,14 @@ int lore_fetch(const char *mid, char **buf, size_t *len)
 		curl_global_cleanup();
 		return -EIO;
 	}
-	esc = curl_easy_escape(c, mid, 0);
+	esc = url_escape(mid);
 	if (!esc || asprintf(&url, LORE_URL, esc) < 0) {
-		curl_free(esc);
+		free(esc);
 		curl_easy_cleanup(c);
 		curl_global_cleanup();
 		return -ENOMEM;
 	}
-	curl_free(esc);
+	free(esc);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &g);

@@ -83,6 +83,8 @@ int do_help(int argc, char **argv)
 {
 	size_t i;
 
+	(void)argc;
+	(void)argv;
 	fprintf(stderr,
 		"Usage: %s [--json] COMMAND ARGS\n"
 		"Read the lore thread of a syzbot bug; write a reply with kradar's evidence.\n\n",

@@ -325,7 +325,7 @@ static int print_bodies(struct out *o, const struct lore_mbox *mb,
 
 static void print_report(struct out *o, const struct lore_mbox *mb,
 			 const char *input, const size_t *sel, size_t n,
-			 const char *mid, long bodies)
+			 const char *mid)
 {
 	size_t i, replies = 0, roots = 0, nanom = 0, npatch = 0;
 	long latest = -1;
@@ -481,6 +481,7 @@ int do_summary(int argc, char **argv)
 		{ 0 }
 	};
 	const char *mid = NULL, *fetch = NULL, *input;
+	char *fetch_id = NULL;
 	char err[1024] = "";
 	struct lore_mbox *mb = NULL;
 	size_t *sel = NULL;
@@ -528,12 +529,22 @@ int do_summary(int argc, char **argv)
 		char *buf = NULL;
 		size_t len = 0;
 
+		fetch_id = lore_mid_clean(fetch);
+		if (!fetch_id || !*fetch_id) {
+			p_err("--fetch wants a Message-ID, not '%s'", fetch);
+			free(fetch_id);
+			return EXIT_USAGE;
+		}
+		fetch = fetch_id;
+
 		if (optind != argc) {
 			p_err("summary: give either --fetch MSGID or a file, not both");
 			return EXIT_USAGE;
 		}
-		if (lore_fetch(fetch, &buf, &len))
+		if (lore_fetch(fetch, &buf, &len)) {
+			free(fetch_id);
 			return EXIT_USAGE;
+		}
 		input = fetch;
 		mb = lore_mbox__from_buf(buf, len, fetch, err, sizeof(err));
 		free(buf);
@@ -550,6 +561,7 @@ int do_summary(int argc, char **argv)
 	}
 	if (!mb) {
 		p_err("%s", err);
+		free(fetch_id);
 		return EXIT_USAGE;
 	}
 	if (mid) {
@@ -559,6 +571,7 @@ int do_summary(int argc, char **argv)
 			p_err("no message <%s> in %s (%zu messages; '%s summary %s' lists their Message-IDs)",
 			      mid, input, mb->nr, prog, input);
 			lore_mbox__free(mb);
+			free(fetch_id);
 			return EXIT_USAGE;
 		}
 		n = lore_mbox__walk(mb, lore_mbox__root(mb, (size_t)i), &sel);
@@ -571,7 +584,7 @@ int do_summary(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	out_init(&o, stdout, json_output);
-	print_report(&o, mb, input, sel, (size_t)n, mid, bodies);
+	print_report(&o, mb, input, sel, (size_t)n, mid);
 	if (print_participants(&o, mb, sel, (size_t)n) ||
 	    (bodies && print_bodies(&o, mb, sel, (size_t)n, bodies))) {
 		p_err("out of memory");
@@ -580,5 +593,6 @@ int do_summary(int argc, char **argv)
 	out_obj_close(&o);
 	free(sel);
 	lore_mbox__free(mb);
+	free(fetch_id);
 	return ret ? ret : close_output(stdout, "standard output");
 }
