@@ -1087,8 +1087,10 @@ struct lore_mbox *lore_mbox__parse(const void *data, size_t len,
 		set_err(err, errlen, "not an mbox: no parsable message");
 		ret = -EINVAL;
 	}
-	/* a lone "message" without any mail header is not mail */
-	if (!ret && mb->nr == 1 && !mb->msgs[0].mail_hdr) {
+	/* no message with any mail header: this is not mail */
+	for (i = 0; !ret && i < mb->nr && !mb->msgs[i].mail_hdr; i++)
+		;
+	if (!ret && i == mb->nr) {
 		set_err(err, errlen, "not an mbox: no From, Date, Message-ID, Subject or To header found");
 		ret = -EINVAL;
 	}

@@ -544,6 +544,12 @@ static void test_negative_parse(void)
 	ASSERT_TRUE(!mb && strstr(err, "no From, Date, Message-ID"),
 		    "header-like text without mail headers refused");
 
+	err[0] = '\0';
+	mb = lore_mbox__parse("From here on it is prose.\nNot mail at all.\n\n"
+			      "From there too.\n", 60, err, sizeof(err));
+	ASSERT_TRUE(!mb && strstr(err, "not an mbox"),
+		    "text with From lines but no mail refused");
+
 	/* gzip: good, truncated, over the limit */
 	{
 		const char *text = "From x\nFrom: a@b.c\nMessage-ID: <1@b>\n\nhi\n";
@@ -974,6 +980,28 @@ static void test_reply_cli(void)
 			   "review");
 	g_free(out);
 	g_free(err);
+
+	/* encoded line breaks in headers must not become header lines */
+	{
+		char *evil = g_build_filename(tmp, "evil.mbox", NULL);
+
+		g_file_set_contents(evil,
+			"From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+			"From: =?UTF-8?Q?Eve=0ABcc:_spy@example.net?= <eve@example.org>\n"
+			"To: list@example.org\n"
+			"Subject: =?UTF-8?Q?hello=0D=0ABcc:_spy@example.net?=\n"
+			"Date: Sat, 8 Nov 2025 10:00:00 +0000\n"
+			"Message-ID: <evil@example.org>\n\n"
+			"Hi\x1b[2J there.\n", -1, NULL);
+		rc = run(&out, &err, "reply '%s' --to evil@example.org --evidence '%s'",
+			 evil, ev_sum);
+		ASSERT_EQ(rc, 0, "reply to hostile headers: exit 0");
+		ASSERT_HASNT(out, "\nBcc:", "encoded line breaks do not make headers");
+		ASSERT_HASNT(out, "\x1b", "terminal escapes removed from the reply");
+		g_free(out);
+		g_free(err);
+		g_free(evil);
+	}
 
 	/* negative cases */
 	rc = run(&out, &err, "reply '%s' --to nosuch@example.org --evidence '%s'",
