@@ -28,6 +28,7 @@
 
 #define KS_MAX_GROUPS	16	/* capture groups + 1 any pattern may have */
 #define KS_MAX_ARGS	16	/* title format arguments */
+#define KS_TITLE_BUF	1024	/* titles before normalisation cuts them */
 #define KS_MAX_RESULTS	4	/* key frames extracted per format */
 #define KS_MAX_RAW	512	/* raw frames collected per stack part */
 #define KS_MATCH_LIMIT	5000000	/* PCRE2 backtracking budget per match */
@@ -1649,7 +1650,7 @@ static int extract_stack_frame(const struct ks_stack *st, const char *out,
 /* ------------------------------------------------------------------ */
 /* Titles: Go's fmt.Sprintf with explicit argument indexes. */
 
-static void format_title(const char *fmt, char args[][KRADAR_SERIAL_TITLE_LEN],
+static void format_title(const char *fmt, char args[][KS_TITLE_BUF],
 			 int nargs, char *out, size_t outsz)
 {
 	size_t n = 0;
@@ -1704,7 +1705,7 @@ static void replace_dynamic(char *title, size_t sz)
 		if (!code)
 			continue;
 		for (guard = 0; guard < 64; guard++) {
-			char out[4 * KRADAR_SERIAL_TITLE_LEN];
+			char out[4 * KS_TITLE_BUF];
 			PCRE2_SIZE outlen = sizeof(out);
 			int rc = pcre2_substitute(code, (PCRE2_SPTR)title,
 				PCRE2_ZERO_TERMINATED, 0,
@@ -1722,7 +1723,7 @@ static void replace_dynamic(char *title, size_t sz)
 /* report.go sanitizeTitle */
 static void sanitize_title(char *t)
 {
-	char res[KRADAR_SERIAL_TITLE_LEN];
+	char res[KS_TITLE_BUF];
 	size_t i, n = 0;
 	char prev = ' ';
 
@@ -1887,29 +1888,36 @@ const char *kradar_serial__title_type(const char *title,
 /* ------------------------------------------------------------------ */
 /* report.go extractDescription + linux.go isCorrupted */
 
-static void add_alt(struct kradar_serial_report *rep, const char *t)
+/* extractDescription's result, before normalisation. */
+static struct {
+	char title[KS_TITLE_BUF];
+	int nr_alt;
+	char alt[KS_MAX_ARGS][KS_TITLE_BUF];
+} dres;
+
+static void add_alt(const char *t)
 {
 	int i;
 
 	if (!t[0])
 		return;
-	for (i = 0; i < rep->nr_alt; i++)
-		if (!strcmp(rep->alt[i], t))
+	for (i = 0; i < dres.nr_alt; i++)
+		if (!strcmp(dres.alt[i], t))
 			return;
-	if (rep->nr_alt < KRADAR_SERIAL_MAX_ALT)
-		str_copy(rep->alt[rep->nr_alt++], KRADAR_SERIAL_TITLE_LEN, t);
+	if (dres.nr_alt < KS_MAX_ARGS)
+		str_copy(dres.alt[dres.nr_alt++], KS_TITLE_BUF, t);
 }
 
 static const struct ks_format *
 extract_description(const struct ks_oops *o, const char *out, size_t len,
 		    struct kradar_serial_report *rep, const char **corrupted)
 {
-	static char args[KS_MAX_ARGS][KRADAR_SERIAL_TITLE_LEN];
-	static char alts[KS_MAX_ARGS][KRADAR_SERIAL_TITLE_LEN];
+	static char args[KS_MAX_ARGS][KS_TITLE_BUF];
+	static char alts[KS_MAX_ARGS][KS_TITLE_BUF];
 	const struct ks_format *format = NULL;
 	long start_pos = (long)len;
 	bool matched_title = false;
-	char desc[KRADAR_SERIAL_TITLE_LEN] = "";
+	char desc[KS_TITLE_BUF] = "";
 	int nalts = 0;
 	size_t fi;
 
@@ -1919,7 +1927,7 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 		long ov[2 * KS_MAX_GROUPS];
 		struct key_frame keys[KS_MAX_RESULTS];
 		int nov, nkeys = 0, nargs = 0, g, k, si;
-		char d[KRADAR_SERIAL_TITLE_LEN];
+		char d[KS_TITLE_BUF];
 
 		nov = re_find(f->title, out, len, ov);
 		if (nov <= 0 || ov[0] > start_pos)
@@ -1938,7 +1946,7 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 				continue;
 		}
 		for (g = 1; g < nov && nargs < KS_MAX_ARGS; g++)
-			copy_span(args[nargs++], KRADAR_SERIAL_TITLE_LEN, out,
+			copy_span(args[nargs++], KS_TITLE_BUF, out,
 				  ov[2 * g], ov[2 * g + 1]);
 		*corrupted = "";
 		if (f->stack) {
@@ -1953,12 +1961,12 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 			int base = nargs;
 
 			for (k = 0; k < nkeys && nargs < KS_MAX_ARGS; k++)
-				str_copy(args[nargs++], KRADAR_SERIAL_TITLE_LEN, keys[k].canonical);
+				str_copy(args[nargs++], KS_TITLE_BUF, keys[k].canonical);
 			format_title(f->fmt, args, nargs, desc, sizeof(desc));
 			for (k = 0; k < 2 && f->alt[k]; k++)
 				if (nalts < KS_MAX_ARGS)
 					format_title(f->alt[k], args, nargs,
-						     alts[nalts++], KRADAR_SERIAL_TITLE_LEN);
+						     alts[nalts++], KS_TITLE_BUF);
 			/* partiallyStrippedArgs: raw frames, then each prefix */
 			for (si = 0; si == 0 || strip_frame_prefixes[si - 1]; si++) {
 				const char *pfx = si ? strip_frame_prefixes[si - 1] : "";
@@ -1972,7 +1980,7 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 						r += strlen(pfx);
 						add = true;
 					}
-					str_copy(args[nargs++], KRADAR_SERIAL_TITLE_LEN, r);
+					str_copy(args[nargs++], KS_TITLE_BUF, r);
 				}
 				if (!add)
 					continue;
@@ -1982,7 +1990,7 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 				for (g = 0; g < 2 && f->alt[g]; g++)
 					if (nalts < KS_MAX_ARGS)
 						format_title(f->alt[g], args, nargs,
-							     alts[nalts++], KRADAR_SERIAL_TITLE_LEN);
+							     alts[nalts++], KS_TITLE_BUF);
 			}
 			if (nkeys)
 				str_copy(rep->guilty_frame, sizeof(rep->guilty_frame), keys[0].canonical);
@@ -1998,7 +2006,7 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 			*corrupted = "matched title but not report regexp";
 		pos = memmem(out, len, o->header, strlen(o->header));
 		if (!pos) {
-			rep->title[0] = 0;
+			dres.title[0] = 0;
 			return format;
 		}
 		end = memchr(pos, '\n', len - (size_t)(pos - out));
@@ -2008,10 +2016,10 @@ extract_description(const struct ks_oops *o, const char *out, size_t len,
 	}
 	if (!(*corrupted)[0] && format && format->corrupted)
 		*corrupted = "report format is marked as corrupted";
-	str_copy(rep->title, sizeof(rep->title), desc);
-	rep->nr_alt = 0;
+	str_copy(dres.title, sizeof(dres.title), desc);
+	dres.nr_alt = 0;
 	for (fi = 0; fi < (size_t)nalts; fi++)
-		add_alt(rep, alts[fi]);
+		add_alt(alts[fi]);
 	return format;
 }
 
@@ -2080,15 +2088,15 @@ void ks_describe(int oops, const char *head, size_t head_len,
 		return;
 	o = &oopses[oops];
 	format = extract_description(o, head, head_len, rep, &corrupted);
-	if (!rep->title[0]) {
+	if (!dres.title[0]) {
 		/* syzkaller retries on the raw output; the opening line is
 		 * always in head, so this only happens on absurd input. */
-		str_copy(rep->title, sizeof(rep->title), o->header);
+		str_copy(dres.title, sizeof(dres.title), o->header);
 	}
-	rep->type = kradar_serial__title_type(rep->title, &rep->cls);
+	rep->type = kradar_serial__title_type(dres.title, &rep->cls);
 	rep->corrupted = corrupted[0] != 0;
 	if (!rep->corrupted) {
-		c2 = is_corrupted(rep->title, full, full_len, format);
+		c2 = is_corrupted(dres.title, full, full_len, format);
 		if (c2) {
 			rep->corrupted = true;
 			corrupted = c2;
@@ -2098,25 +2106,23 @@ void ks_describe(int oops, const char *head, size_t head_len,
 		rep->corrupted = true;
 		corrupted = "console disconnected";
 	}
-	str_copy(rep->corrupted_reason, sizeof(rep->corrupted_reason), rep->corrupted ? corrupted : "");
-	finish_title(rep->title, sizeof(rep->title));
-	for (i = 0; i < rep->nr_alt; i++)
-		finish_title(rep->alt[i], KRADAR_SERIAL_TITLE_LEN);
-	/* dedupe after normalisation */
-	{
-		int n = 0, j;
+	str_copy(rep->corrupted_reason, sizeof(rep->corrupted_reason),
+		 rep->corrupted ? corrupted : "");
+	finish_title(dres.title, sizeof(dres.title));
+	str_copy(rep->title, sizeof(rep->title), dres.title);
+	rep->nr_alt = 0;
+	for (i = 0; i < dres.nr_alt; i++) {
+		int j;
 
-		for (i = 0; i < rep->nr_alt; i++) {
-			for (j = 0; j < n; j++)
-				if (!strcmp(rep->alt[j], rep->alt[i]))
-					break;
-			if (j == n && rep->alt[i][0]) {
-				if (n != i)
-					strcpy(rep->alt[n], rep->alt[i]);
-				n++;
-			}
-		}
-		rep->nr_alt = n;
+		finish_title(dres.alt[i], KS_TITLE_BUF);
+		if (!dres.alt[i][0])
+			continue;
+		for (j = 0; j < rep->nr_alt; j++)
+			if (!strcmp(rep->alt[j], dres.alt[i]))
+				break;
+		if (j == rep->nr_alt && rep->nr_alt < KRADAR_SERIAL_MAX_ALT)
+			str_copy(rep->alt[rep->nr_alt++], KRADAR_SERIAL_TITLE_LEN,
+				 dres.alt[i]);
 	}
 }
 
