@@ -103,11 +103,14 @@ void kc_fini(struct kc *kc)
 	kc->cbs = NULL;
 }
 
-/* Common head of every event: type, host_ns */
-static void ev_begin(struct kc *kc, const char *type)
+static void ev_open(struct kc *kc, const char *type)
 {
 	jw_begin(&kc->jw);
 	jw_str(&kc->jw, "type", type);
+}
+
+static void ev_host(struct kc *kc)
+{
 	if (kc->have_host_ns) {
 		jw_u64(&kc->jw, "host_ns", kc->host_ns);
 		if (!kc->first_host_ns)
@@ -116,6 +119,13 @@ static void ev_begin(struct kc *kc, const char *type)
 	} else {
 		jw_null(&kc->jw, "host_ns");
 	}
+}
+
+/* Common head of every event: type, host_ns */
+static void ev_begin(struct kc *kc, const char *type)
+{
+	ev_open(kc, type);
+	ev_host(kc);
 }
 
 static void ev_end(struct kc *kc)
@@ -356,18 +366,22 @@ static void ev_storm(struct kc *kc, const struct kradar_record *rec)
 	struct jw *j = &kc->jw;
 	struct kc_storm *s;
 
-	ev_begin(kc, end ? "hrtimer_storm_end" : "hrtimer_storm");
+	/* The documented head: type, cpu, function, rate, late_pct, t_ns */
+	ev_open(kc, end ? "hrtimer_storm_end" : "hrtimer_storm");
 	jw_u64(j, "cpu", rec->h.cpu);
 	jw_str(j, "function", r->name);
-	jw_hex(j, "addr", r->function);
 	if (!end) {
-		jw_u64(j, "t_ns", r->begin_ns);
 		jw_u64(j, "rate_per_s", r->rate_per_s);
 		jw_double(j, "late_pct", pct(r->late, r->count), 1);
+		jw_u64(j, "t_ns", r->begin_ns);
+		ev_host(kc);
+		jw_hex(j, "addr", r->function);
 		jw_u64(j, "late_max_ns", r->late_max_ns);
 		jw_u64(j, "threshold_per_s", r->threshold_per_s);
 	} else {
 		jw_u64(j, "t_ns", r->end_ns);
+		ev_host(kc);
+		jw_hex(j, "addr", r->function);
 		jw_u64(j, "begin_ns", r->begin_ns);
 		jw_u64(j, "end_ns", r->end_ns);
 		jw_u64(j, "duration_ns",
@@ -648,6 +662,18 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	}
 }
 
+static int name_width(int w, const char *s)
+{
+	int n = 0;
+
+	/* count characters, not UTF-8 continuation bytes */
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	if (n > 64)
+		n = 64;
+	return n > w ? n : w;
+}
+
 static int cmp_cb(const void *pa, const void *pb)
 {
 	const struct kc_cb *a = pa, *b = pb;
@@ -741,9 +767,17 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 	fprintf(f, "  %-16s %10" PRIu64 "  (unknown types, skipped, not loss)\n",
 		"unknown", st->unknown);
 
+	/* function columns as wide as the longest name shown, 32..64 */
+	int w = 32;
+
+	for (unsigned int i = 0; i < kc->nr_storms; i++)
+		w = name_width(w, txt(kc->storms[i].name, name));
+	for (unsigned int i = 0; i < kc->nr_cbs; i++)
+		w = name_width(w, txt(kc->cbs[i].name, name));
+
 	fprintf(f, "\nhrtimer storms: %" PRIu64 "\n", sum->storms);
 	if (kc->nr_storms) {
-		fprintf(f, "  %4s  %-32s %-15s %12s %10s %7s %12s\n", "CPU",
+		fprintf(f, "  %4s  %-*s %-15s %12s %10s %7s %12s\n", "CPU", w,
 			"function", "begin", "duration", "peak/s", "late%",
 			"worst late");
 		for (unsigned int i = 0; i < kc->nr_storms; i++) {
@@ -753,8 +787,8 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 
 			snprintf(c, sizeof(c), "%s%.3f s", ongoing ? ">=" : "",
 				 d / 1e9);
-			fprintf(f, "  %4u  %-32s %-15s %12s %10" PRIu64
-				" %6.1f%% %12s\n", s->cpu, txt(s->name, name),
+			fprintf(f, "  %4u  %-*s %-15s %12s %10" PRIu64
+				" %6.1f%% %12s\n", s->cpu, w, txt(s->name, name),
 				kc_fmt_ts(s->begin_ns, a, sizeof(a)), c,
 				s->peak_rate_per_s, pct(s->late, s->count),
 				kc_fmt_ns(s->late_max_ns, b, sizeof(b)));
@@ -777,9 +811,10 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 			continue;
 		if (!i || v[i - 1].cpu != cb->cpu)
 			fprintf(f, "  CPU %u:\n", cb->cpu);
-		fprintf(f, "    %-32s peak %10.0f/s  %10" PRIu64
-			" callbacks  %5.1f%% late  worst %s\n", txt(cb->name, name),
-			cb->peak_rate_per_s, cb->count, pct(cb->late, cb->count),
+		fprintf(f, "    %-*s peak %10.*f/s  %10" PRIu64
+			" callbacks  %5.1f%% late  worst %s\n", w, txt(cb->name, name),
+			cb->peak_rate_per_s < 10 ? 1 : 0, cb->peak_rate_per_s,
+			cb->count, pct(cb->late, cb->count),
 			kc_fmt_ns(cb->late_max_ns, a, sizeof(a)));
 	}
 	if (kc->cbs_dropped)

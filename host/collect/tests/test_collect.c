@@ -356,7 +356,7 @@ static int gen_to(const char *name, int (*gen)(struct kenc *), struct kenc *out)
 static void test_input_storm(void)
 {
 	const char *out = path_of("storm");
-	char rate[64], t_ns[64];
+	char rate[64], t_ns[64], head[256];
 	int rc;
 
 	CHECK_EQ(gen_to("storm.bin", kenc_gen_storm, NULL), 0, "write stream");
@@ -372,6 +372,11 @@ static void test_input_storm(void)
 	snprintf(rate, sizeof(rate), "\"rate_per_s\":%d,", KENC_STORM_RATE);
 	snprintf(t_ns, sizeof(t_ns), "\"t_ns\":%llu,",
 		 (unsigned long long)KENC_STORM_BEGIN_NS);
+	snprintf(head, sizeof(head),
+		 "{\"type\":\"hrtimer_storm\",\"cpu\":1,\"function\":\""
+		 KENC_STORM_NAME "\",%s\"late_pct\":98.0,%s\"host_ns\":null,",
+		 rate, t_ns);
+	CHECK_EQ(COUNT_LINES(ev, head), 1, "hrtimer_storm lines with the documented head");
 	CHECK_EQ(COUNT_LINES(ev, "{\"type\":\"hrtimer_storm\",", "\"cpu\":1,",
 			     "\"function\":\"" KENC_STORM_NAME "\"", rate,
 			     "\"late_pct\":98.0,", t_ns, "\"late_max_ns\":2500005",
