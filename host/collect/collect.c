@@ -155,16 +155,20 @@ static void status_line(struct collector *c, bool force)
 			  (now - c->last_status_ms);
 	c->last_status_ms = now;
 	c->last_status_records = st->records;
-	lost = st->seq_lost;
+	/* guest drops are sequence gaps too: count them once */
+	lost = 0;
 	for (unsigned int i = 0; i <= KRADAR_LOST_CAUSE_MAX; i++)
 		lost += c->kc.lost[i].records;
+	if (st->seq_lost > lost)
+		lost = st->seq_lost;
 	if (c->hb_seen)
-		snprintf(hb, sizeof(hb), "%.1fs", (now - c->last_hb_ms) / 1e3);
+		snprintf(hb, sizeof(hb), "heartbeat %.1fs ago",
+			 (now - c->last_hb_ms) / 1e3);
 	else
-		snprintf(hb, sizeof(hb), "never");
+		snprintf(hb, sizeof(hb), "no heartbeat yet");
 	fprintf(stderr, "\r\033[K%s: %s | %.0f rec/s | %" PRIu64 " records | %"
 		PRIu64 " storms | lost %" PRIu64 " rec, %" PRIu64
-		" B skipped | heartbeat %s ago", prog, c->state, c->rate,
+		" B skipped | %s", prog, c->state, c->rate,
 		st->records, (uint64_t)c->kc.nr_storms + c->kc.storms_dropped,
 		lost, st->skipped_bytes, hb);
 	c->status_shown = true;
