@@ -15,11 +15,11 @@ BUILD ?= $(CURDIR)/build
 CC ?= cc
 export KDIR BUILD CC
 
-.PHONY: all module host check check-host demo deps clean $(SUBDIRS)
-
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
 SUBDIRS := host/collect host/serial tools/config tools/lore selftests/guest selftests/e2e
+
+.PHONY: all module host check check-host demo deps clean $(SUBDIRS)
 
 all: module host
 
