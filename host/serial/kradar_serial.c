@@ -281,27 +281,23 @@ static void parse_prefix(struct line *l)
 	for (si = 0; si < nstarts; si++) {
 		size_t base = starts[si];
 		long end = -1;
-		const char *lg = NULL, *q = s + base;
+		const char *lg[8], *q = s + base;
+		int nlg = 0;
 
-		/* "(?:.* login: )?" is greedy: last occurrence first */
-		while ((q = memmem(q, len - (size_t)(q - s), " login: ", 8))) {
-			lg = q;
+		/* "(?:.* login: )?" is greedy: last occurrence first (the line
+		 * is NUL-terminated, strstr is the fast path) */
+		while ((q = strstr(q, " login: "))) {
+			if (nlg < 8)
+				lg[nlg++] = q;
+			else
+				lg[7] = q;
 			q++;
 		}
-		while (lg) {
-			end = ts_at(s, len, (size_t)(lg - s) + 8, &ns, caller, sizeof(caller));
+		while (nlg-- > 0) {
+			end = ts_at(s, len, (size_t)(lg[nlg] - s) + 8, &ns, caller,
+				    sizeof(caller));
 			if (end >= 0)
 				break;
-			/* try an earlier occurrence */
-			{
-				const char *prev = NULL, *r = s + base;
-
-				while ((r = memmem(r, (size_t)(lg - r), " login: ", 8)) && r < lg) {
-					prev = r;
-					r++;
-				}
-				lg = prev;
-			}
 		}
 		if (end < 0)
 			end = ts_at(s, len, base, &ns, caller, sizeof(caller));
@@ -340,14 +336,14 @@ static void strip_prefix(struct line *l)
 	l->questionable = false;
 	if (l->ctx.kind == CTX_NONE)
 		return;
-	p = memmem(s, len, "] ", 2);
+	p = strstr(s, "] ");
 	if (!p)
 		return;
 	l->text = p + 2;
 	l->text_len = len - (size_t)(l->text - s);
-	if (memmem(l->text, l->text_len, "<EOI>", 5))
+	if (strstr(l->text, "<EOI>"))
 		return;
-	p = memmem(l->text, l->text_len, " ? ", 3);
+	p = strstr(l->text, " ? ");
 	if (p) {
 		l->text_len -= (size_t)(p + 2 - l->text);
 		l->text = p + 2;
@@ -732,13 +728,12 @@ static void col_feed(struct kradar_serial *p, struct collector *c,
 		return;
 	c->text_lines++;
 	skip_line = c->skip_text;
-	if (memmem(l->raw, l->raw_len, "Disabling lock debugging due to kernel taint", 44)) {
+	if (strstr(l->raw, "Disabling lock debugging due to kernel taint")) {
 		skip_line = true;
-	} else if (memmem(l->raw, l->raw_len, "Sending NMI from CPU", 20)) {
+	} else if (strstr(l->raw, "Sending NMI from CPU")) {
 		c->cpu_traceback = true;
-	} else if ((memmem(l->raw, l->raw_len, "Kernel panic - not syncing", 26) ||
-		    memmem(l->raw, l->raw_len,
-			   "WARNING: possible circular locking dependency detected", 54)) &&
+	} else if ((strstr(l->raw, "Kernel panic - not syncing") ||
+		    strstr(l->raw, "WARNING: possible circular locking dependency detected")) &&
 		   c->text_lines > c->min_lines) {
 		c->skip_text = true;
 		skip_line = true;
@@ -809,7 +804,7 @@ static void col_open(struct kradar_serial *p, const struct line *l)
 	c->oops = l->oops;
 	c->ctx = l->ctx;
 	c->seq = p->col_seq++;
-	c->min_lines = memmem(l->raw, l->raw_len, "BUG: KMSAN:", 11) ? 16 : 22;
+	c->min_lines = strstr(l->raw, "BUG: KMSAN:") ? 16 : 22;
 	col_feed(p, c, l, true);
 }
 

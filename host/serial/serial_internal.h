@@ -28,6 +28,8 @@ static inline void str_copy(char *dst, size_t sz, const char *src)
 /* Compile the built-in patterns once; 0 or -errno. */
 int ks_titles_init(void);
 
+/* The line arguments below are NUL-terminated at len (no NUL inside). */
+
 /* Cheap test: can this raw line match any oops header or event keyword? */
 bool ks_line_candidate(const char *line, size_t len);
 

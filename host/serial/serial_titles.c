@@ -942,6 +942,7 @@ static const char key_prefilter[] = "prefilter";
 /* ------------------------------------------------------------------ */
 
 static char prefilter_src[4096];
+static char headers_src[2048];	/* the oops headers only */
 
 int ks_titles_init(void)
 {
@@ -976,6 +977,10 @@ int ks_titles_init(void)
 				prefilter_src[n++] = '\\';
 			prefilter_src[n++] = w[j];
 		}
+		if (i + 1 == ARRAY_SIZE(oopses)) {
+			memcpy(headers_src, prefilter_src, n);
+			headers_src[n] = 0;
+		}
 	}
 	prefilter_src[n] = 0;
 	re_get(prefilter_src);
@@ -1008,8 +1013,10 @@ int ks_match_oops(const char *line, size_t len)
 {
 	size_t i;
 
+	if (!re_match(headers_src, line, len))
+		return -1;
 	for (i = 0; i < ARRAY_SIZE(oopses); i++) {
-		if (!mem_has(line, len, oopses[i].header))
+		if (!strstr(line, oopses[i].header))
 			continue;
 		if (re_match_any(oopses[i].suppressions, line, len))
 			continue;
@@ -1028,14 +1035,14 @@ bool ks_info_with_stack(const char *line, size_t len)
 	const char *const *p;
 
 	for (p = info_with_stack; *p; p++)
-		if (mem_has(line, len, *p))
+		if (strstr(line, *p))
 			return true;
 	return false;
 }
 
 bool ks_questionable_frame(const char *line, size_t len)
 {
-	return mem_has(line, len, " ? ");
+	return memmem(line, len, " ? ", 3) != NULL;
 }
 
 
