@@ -30,6 +30,7 @@ struct expect {
 	char alt[MAX_ALT][KRADAR_SERIAL_TITLE_LEN];
 	int nr_alt;
 	char type[64];
+	int corrupted;		/* -1 unknown, 0 N, 1 Y */
 };
 
 static char *read_file(const char *path, size_t *len)
@@ -77,6 +78,7 @@ static size_t parse_header(const char *buf, size_t len, struct expect *ex)
 	size_t pos = 0;
 
 	memset(ex, 0, sizeof(*ex));
+	ex->corrupted = -1;
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
@@ -89,6 +91,8 @@ static size_t parse_header(const char *buf, size_t len, struct expect *ex)
 			snprintf(ex->title, sizeof(ex->title), "%.255s", line + 7);
 		else if (!strncmp(line, "ALT: ", 5) && ex->nr_alt < MAX_ALT)
 			snprintf(ex->alt[ex->nr_alt++], KRADAR_SERIAL_TITLE_LEN, "%.255s", line + 5);
+		else if (!strncmp(line, "CORRUPTED: ", 11))
+			ex->corrupted = line[11] == 'Y';
 		else if (!strncmp(line, "TYPE: ", 6))
 			snprintf(ex->type, sizeof(ex->type), "%.63s", line + 6);
 		pos += n + 1;
@@ -116,6 +120,7 @@ int main(void)
 	size_t nr = 0, cap = 0, i;
 	unsigned hang = 0, hang_ok = 0, titled = 0, titled_ok = 0;
 	unsigned untitled = 0, untitled_ok = 0, errors = 0;
+	unsigned typed = 0, typed_ok = 0, corr = 0, corr_ok = 0;
 
 	snprintf(dir, sizeof(dir), "%s/syzkaller-reports",
 		 env ? env : KRADAR_TOP "/../shared/testdata");
@@ -187,6 +192,14 @@ int main(void)
 				agree = !strcmp(got, ex.alt[a]);
 			titled++;
 			titled_ok += agree;
+			if (ex.type[0] && rep) {
+				typed++;
+				typed_ok += !strcmp(ex.type, rep->type);
+			}
+			if (rep) {
+				corr++;
+				corr_ok += (int)rep->corrupted == (ex.corrupted == 1);
+			}
 			if (!strcmp(ex.type, "HANG")) {
 				hang++;
 				hang_ok += agree;
@@ -207,6 +220,8 @@ int main(void)
 	printf("# with title: %u/%u agree (%.1f%%)\n", titled_ok, titled,
 	       titled ? 100.0 * titled_ok / titled : 0.0);
 	printf("# without title: %u/%u with no crash claimed\n", untitled_ok, untitled);
+	printf("# (information) TYPE agrees: %u/%u, CORRUPTED flag agrees: %u/%u\n",
+	       typed_ok, typed, corr_ok, corr);
 	tap_ok(hang && hang_ok * 100 >= hang * 95,
 	       "HANG-type logs: >= 95%% titles agree (%u/%u)", hang_ok, hang);
 	tap_ok(titled && titled_ok * 100 >= titled * 80,
