@@ -581,11 +581,13 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 			e->cpu = (int)parse_num(q + strlen("hard LOCKUP on cpu "), NULL);
 		return;
 	}
-	if ((q = strstr(t, "INFO: task ")) && (r = strstr(q, " blocked for more than "))) {
+	if ((q = strstr(t, "INFO: task ")) && (r = strstr(q, " blocked ")) &&
+	    (strstr(r, " blocked for more than ") == r ||
+	     strstr(r, " blocked in I/O wait for more than ") == r)) {
 		e = new_event(p, KRADAR_EV_HUNG_TASK, l);
 		if (e) {
 			parse_comm_pid(q + 11, r, e->comm, sizeof(e->comm), &e->pid);
-			e->seconds = parse_num(r + strlen(" blocked for more than "), NULL);
+			e->seconds = parse_num(strstr(r, "for more than ") + 14, NULL);
 		}
 		return;
 	}
@@ -628,12 +630,20 @@ detail:
 	if ((q = strstr(t, "WARNING:")) && !strstr(t, "BUG:")) {
 		e = new_event(p, KRADAR_EV_WARNING, l);
 		if (e) {
-			if ((r = strstr(q, "CPU: ")))
+			const char *end;
+
+			if ((r = strstr(q, "CPU: "))) {
 				e->cpu = (int)parse_num(r + 5, NULL);
-			else if ((r = strstr(q, "CPU#")))
-				e->cpu = (int)parse_num(r + 4, NULL);
-			if ((r = strstr(q, "PID: ")))
-				e->pid = (int)parse_num(r + 5, NULL);
+				if ((r = strstr(q, "PID: ")))
+					e->pid = (int)parse_num(r + 5, NULL);
+			} else if ((r = strstr(q, ", CPU#"))) {
+				/* "WARNING: file:line at func+0x1/0x2, CPU#1: comm/pid" */
+				e->cpu = (int)parse_num(r + 6, &end);
+				if (!strncmp(end, ": ", 2) && (r = strrchr(end, '/'))) {
+					parse_comm_pid(end + 2, r, e->comm, sizeof(e->comm), &e->pid);
+					e->pid = (int)parse_num(r + 1, NULL);
+				}
+			}
 		}
 		return;
 	}

@@ -321,6 +321,33 @@ static void test_report_details(void)
 }
 
 /* Lines of another task between every line of the report. */
+static void test_more_events(void)
+{
+	static const char log[] =
+		"[  584.319520][   T31] INFO: task udevd:5612 blocked in I/O wait for more than 143 seconds.\n"
+		"[  140.728169][ T6181] WARNING: fs/buffer.c:1183 at mark_buffer_dirty+0x299/0x3f0, CPU#1: syz.0.52/6181\n"
+		"[  140.728170][ T6181] WARNING: CPU: 0 PID: 77 at net/sched/sch_taprio.c:1 taprio_x+0x1/0x2\n";
+	struct kradar_serial *p = parse(log, sizeof(log) - 1, 0);
+	const struct kradar_serial_event *e = find_event(p, KRADAR_EV_HUNG_TASK);
+	size_t i, nw = 0;
+
+	ASSERT_TRUE(e && e->pid == 5612 && e->seconds == 143 && !strcmp(e->comm, "udevd"),
+		    "hung task in I/O wait");
+	for (i = 0; i < kradar_serial__nr_events(p); i++) {
+		e = kradar_serial__event(p, i);
+		if (e->kind != KRADAR_EV_WARNING)
+			continue;
+		nw++;
+		if (nw == 1)
+			ASSERT_TRUE(e->cpu == 1 && e->pid == 6181 && !strcmp(e->comm, "syz.0.52"),
+				    "new WARNING format: cpu, comm, pid");
+		else
+			ASSERT_TRUE(e->cpu == 0 && e->pid == 77, "classic WARNING format: cpu, pid");
+	}
+	ASSERT_EQ_INT(nw, 2, "two WARNING lines");
+	kradar_serial__free(p);
+}
+
 static void test_interleaved(void)
 {
 	struct buf b = { 0 };
@@ -615,6 +642,7 @@ int main(void)
 {
 	test_prefix_variants();
 	test_report_details();
+	test_more_events();
 	test_interleaved();
 	test_noise();
 	test_chunking_and_tail();
