@@ -221,6 +221,26 @@ static int wait_fd(int fd, int ms, const sigset_t *unblocked)
 	return n;
 }
 
+/*
+ * SIGINT/SIGTERM set stop_sig. They stay blocked except inside ppoll()
+ * (wait_fd), so a signal can never slip in between a check of stop_sig
+ * and a blocking call.
+ */
+static void setup_signals(sigset_t *unblocked)
+{
+	struct sigaction act = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, unblocked);
+	sigdelset(unblocked, SIGINT);
+	sigdelset(unblocked, SIGTERM);
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+}
+
 static int remaining_ms(uint64_t deadline_ms, int cap)
 {
 	uint64_t now = mono_ms();
@@ -242,8 +262,7 @@ static int run_vport(struct collector *c)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	uint64_t deadline_ms = 0;
 	bool said_waiting = false;
-	sigset_t block, unblocked;
-	struct sigaction act = { .sa_handler = on_signal };
+	sigset_t unblocked;
 	unsigned char *buf;
 	int ret = 0;
 
@@ -259,15 +278,7 @@ static int run_vport(struct collector *c)
 		return 2;
 	}
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
-	sigdelset(&unblocked, SIGINT);
-	sigdelset(&unblocked, SIGTERM);
-	sigaction(SIGINT, &act, NULL);
-	sigaction(SIGTERM, &act, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	setup_signals(&unblocked);
 
 	if (c->o.duration > 0)
 		deadline_ms = mono_ms() + (uint64_t)(c->o.duration * 1000);
@@ -361,12 +372,14 @@ static int run_vport(struct collector *c)
 static int run_input(struct collector *c)
 {
 	bool is_stdin = strcmp(c->o.input, "-") == 0;
+	sigset_t unblocked;
 	unsigned char *buf;
-	FILE *in;
-	int ret = 0;
+	int fd, ret = 0;
 
-	in = is_stdin ? stdin : fopen(c->o.input, "rb");
-	if (!in) {
+	/* SIGINT/SIGTERM end the input early; the outputs are still finished */
+	setup_signals(&unblocked);
+	fd = is_stdin ? STDIN_FILENO : open(c->o.input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		err_msg(c, "cannot read %s: %s", c->o.input, strerror(errno));
 		return 2;
 	}
@@ -376,33 +389,49 @@ static int run_input(struct collector *c)
 		ret = 2;
 		goto out;
 	}
-	for (;;) {
-		size_t n = fread(buf, 1, CHUNK, in);
+	/* read(), not fread(): a pipe is decoded as its bytes arrive */
+	while (!stop_sig) {
+		ssize_t n;
 		int r;
 
-		if (n) {
-			r = consume(c, buf, n, false);
-			if (r < 0) {
-				err_msg(c, "cannot record events in %s: %s",
-					c->events_path, strerror(-r));
-				ret = 2;
-				break;
-			}
+		r = wait_fd(fd, STATUS_MS, &unblocked);
+		if (r < 0) {
+			err_msg(c, "cannot wait for %s: %s", c->o.input,
+				strerror(errno));
+			ret = 2;
+			break;
 		}
-		if (n < CHUNK) {
-			if (ferror(in)) {
-				err_msg(c, "error reading %s: %s", c->o.input,
-					strerror(errno));
-				ret = 2;
-			}
+		if (r == 0) {
+			status_line(c, false);
+			continue;	/* timeout or signal */
+		}
+		n = read(fd, buf, CHUNK);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			err_msg(c, "error reading %s: %s", c->o.input,
+				strerror(errno));
+			ret = 2;
+			break;
+		}
+		if (n == 0)
+			break;
+		r = consume(c, buf, n, false);
+		if (r < 0) {
+			err_msg(c, "cannot record events in %s: %s",
+				c->events_path, strerror(-r));
+			ret = 2;
 			break;
 		}
 		status_line(c, false);
 	}
+	if (stop_sig)
+		info(c, "stopped by signal %d after %" PRIu64 " bytes",
+		     (int)stop_sig, kradar_decoder__stats(c->dec)->bytes);
 out:
 	free(buf);
 	if (!is_stdin)
-		fclose(in);
+		close(fd);
 	return ret;
 }
 
@@ -617,6 +646,7 @@ int main(int argc, char **argv)
 	}
 	c.kc.dec = c.dec;
 	c.status = isatty(STDERR_FILENO) && !c.o.quiet;
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = c.o.vport ? run_vport(&c) : run_input(&c);
 	ret = finish(&c, ret);

@@ -351,6 +351,8 @@ static int gen_to(const char *name, int (*gen)(struct kenc *), struct kenc *out)
 	return r;
 }
 
+static bool wait_lines(const char *path, const char *needle, int n);
+
 /* ---- tests ------------------------------------------------------------ */
 
 static void test_input_storm(void)
@@ -498,6 +500,38 @@ static void test_input_stdin(void)
 	free(s);
 	CHECK_EQ(COUNT_LINES(path_of("stdin/events.jsonl"), "\"type\":\"hrtimer_storm\""),
 		 1, "storm lines");
+	kenc_free(&e);
+}
+
+/* SIGTERM while reading stdin: outputs finished, the partial record counted */
+static void test_input_signal(void)
+{
+	char ev[512], sum[512], line[128];
+	struct kenc e;
+	int fds[2], rc;
+	size_t part;
+	pid_t pid;
+
+	if (kenc_init(&e) || kenc_gen_storm(&e) || pipe2(fds, O_CLOEXEC))
+		abort();
+	part = e.off[3] + 40;	/* three records and 40 bytes of the fourth */
+	snprintf(ev, sizeof(ev), "%s", path_of("sig/events.jsonl"));
+	snprintf(sum, sizeof(sum), "%s", path_of("sig/summary.txt"));
+	pid = spawn((const char *[]){ "--input", "-", "--out", path_of("sig"),
+				      NULL }, fds[0], path_of("sig.err"));
+	close(fds[0]);
+	CHECK_EQ(write(fds[1], e.buf, part), part, "bytes written to stdin");
+	CHECK(wait_lines(ev, "{\"type\":\"hrtimer_window\"", 1),
+	      "records not decoded before the signal");
+	kill(pid, SIGTERM);
+	rc = wait_exit(pid);
+	close(fds[1]);
+	CHECK_EQ(rc, 1, "exit code (truncated record)");
+	snprintf(line, sizeof(line), "truncated bytes at end:    %10d\n", 40);
+	CHECK_HAS(sum, line);
+	CHECK_HAS(sum, "records decoded: 3\n");
+	CHECK_EQ(COUNT_LINES(ev, "{\"type\":\"summary\""), 1, "summary line");
+	CHECK_HAS(path_of("sig.err"), "stopped by signal");
 	kenc_free(&e);
 }
 
@@ -835,6 +869,8 @@ int main(void)
 	tap_run("--input hostile stream: valid JSON, safe text",
 		test_input_hostile);
 	tap_run("--input - from stdin keeps stream.bin", test_input_stdin);
+	tap_run("SIGTERM during --input - finishes the outputs",
+		test_input_signal);
 	tap_run("usage and environment errors exit 2", test_usage_errors);
 	tap_run("write error on events.jsonl exits 2", test_write_error);
 	tap_run("--vport waits, reconnects, stream.bin identical",
