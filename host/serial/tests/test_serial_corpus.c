@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kradar_serial.h"
 #include "tap.h"
@@ -135,9 +136,15 @@ int main(void)
 		return tap_done();
 	}
 	while ((de = readdir(d))) {
+		struct stat sb;
+		char fp[8192];
+
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "README") ||
 		    !strcmp(de->d_name, "README.md"))
 			continue;
+		snprintf(fp, sizeof(fp), "%s/%s", dir, de->d_name);
+		if (stat(fp, &sb) || !S_ISREG(sb.st_mode))
+			continue;	/* only log files; sub-directories are not */
 		if (nr == cap) {
 			cap = cap ? cap * 2 : 512;
 			names = realloc(names, cap * sizeof(*names));
