@@ -270,6 +270,11 @@ static int kradar_samplers_start(void)
 {
 	int i, cpu = -1;
 
+	/* open the port now, so even a very short run reaches the host */
+	kradar_last_port_try = local_clock();
+	kradar_open = kradar_port_poll_open();
+	if (kradar_open)
+		kradar_emit_hello(kradar_last_port_try, false);
 	WRITE_ONCE(kradar_next, local_clock() +
 		   (u64)kradar_window_ms * NSEC_PER_MSEC);
 	for (i = 0; i < KRADAR_SAMPLERS; i++) {
