@@ -516,14 +516,33 @@ static struct kradar_serial_event *new_event(struct kradar_serial *p,
 	return e;
 }
 
+/* RCU stall detail line: "(detected by 0, t=10502 jiffies, ...)" after
+ * a stall line that did not carry t= itself. */
+static void rcu_stall_detail(struct kradar_serial *p, const struct line *l)
+{
+	struct kradar_serial_event *e;
+	const char *q;
+
+	if (!p->nr_events)
+		return;
+	e = &p->events[p->nr_events - 1];
+	if (e->kind != KRADAR_EV_RCU_STALL || e->jiffies >= 0 ||
+	    l->pos.line - e->pos.line > KS_STALL_DETAIL_LINES)
+		return;
+	if ((q = strstr(l->text, "t=")) && strstr(q, " jiffies"))
+		e->jiffies = parse_num(q + 2, NULL);
+}
+
 static void detect_events(struct kradar_serial *p, const struct line *l,
 			  bool candidate)
 {
 	const char *t = l->text, *q, *r;
 	struct kradar_serial_event *e;
 
-	if (!candidate)
-		goto detail;
+	if (!candidate) {
+		rcu_stall_detail(p, l);
+		return;
+	}
 
 	/* The text is NUL-terminated: it ends where the cleaned raw line ends. */
 	if ((q = strstr(t, "INFO: rcu_")) &&
@@ -615,16 +634,7 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		return;
 	}
 	if (l->oops < 0) {
-detail:
-		/* RCU stall detail line: "(detected by 0, t=10502 jiffies, ...)" */
-		if (!p->nr_events)
-			return;
-		e = &p->events[p->nr_events - 1];
-		if (e->kind != KRADAR_EV_RCU_STALL || e->jiffies >= 0 ||
-		    l->pos.line - e->pos.line > KS_STALL_DETAIL_LINES)
-			return;
-		if ((q = strstr(t, "t=")) && strstr(q, " jiffies"))
-			e->jiffies = parse_num(q + 2, NULL);
+		rcu_stall_detail(p, l);
 		return;
 	}
 	if ((q = strstr(t, "WARNING:")) && !strstr(t, "BUG:")) {

@@ -937,7 +937,6 @@ static const char *const corrupted_titles[] = { "\\[ *[0-9]+\\.[0-9]+\\]", NULL 
 
 /* Keys for joined alternations in the regex cache. */
 static const char key_stall_anchor[] = "stall-anchor";
-static const char key_prefilter[] = "prefilter";
 
 /* ------------------------------------------------------------------ */
 
@@ -984,7 +983,7 @@ int ks_titles_init(void)
 	}
 	prefilter_src[n] = 0;
 	re_get(prefilter_src);
-	(void)key_prefilter;
+	re_get(headers_src);
 
 	/* Compile everything now so errors show up at construction. */
 	for (i = 0; i < ARRAY_SIZE(oopses); i++) {
