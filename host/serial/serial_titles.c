@@ -2144,7 +2144,7 @@ static const char plumbing_re[] =
 	"^asm_|sysvec_|apic_timer_interrupt|^rcu_|_rcu_|rcu_core|hrtimer_interrupt|"
 	"__hrtimer_run_queues|tick_sched|tick_nohz|update_process_times|irq_exit|"
 	"handle_softirqs|__do_softirq|do_softirq|__irq_|^irq_|^entry_|do_syscall_|"
-	"^ret_from_fork|^kthread$|smpboot_thread_fn|worker_thread|^__?schedule|"
+	"^ret_from_fork|^kthread$|smpboot_thread_fn|worker_thread|^_*schedule|^io_schedule|^_*switch_to|"
 	"^preempt_schedule|^_?raw_spin|^__sysvec|^exc_|^asm_exc_|nmi_|^default_idle";
 static const char key_plumbing[] = "plumbing";
 
