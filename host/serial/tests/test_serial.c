@@ -275,6 +275,14 @@ static void test_report_details(void)
 	ASSERT_TRUE(r && r->nr_frames > 10 && !strcmp(r->frames[0].func, "rcu_sched_clock_irq") &&
 		    r->frames[0].off == 0x9a && r->frames[0].size == 0x200,
 		    "call-trace frames with offset and size");
+	{
+		int k = 0;
+
+		while (r && k < r->nr_frames && !r->frames[k].key)
+			k++;
+		ASSERT_STREQ(r && k < r->nr_frames ? r->frames[k].func : "",
+			     "taprio_dequeue_soft", "first key frame is past the IRQ plumbing");
+	}
 	ASSERT_EQ_INT(r ? r->start.line : 0, 1, "report starts at the stall line");
 	ASSERT_TRUE(r && !r->corrupted, "complete report is not corrupted");
 	kradar_serial__free(p);
