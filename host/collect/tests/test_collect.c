@@ -535,6 +535,69 @@ static void test_input_signal(void)
 	kenc_free(&e);
 }
 
+/* Status line only on a terminal; read what the collector wrote there */
+static int run_on_pty(const char *const *args, char *out, size_t outlen)
+{
+	const char *argv[16] = { collect_bin };
+	int master, n = 1, rc;
+	size_t used = 0;
+	pid_t pid;
+
+	while (*args && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		return -2;
+	pid = fork();
+	if (pid == 0) {
+		int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+
+		if (slave < 0)
+			_exit(127);
+		dup2(slave, 2);
+		execv(collect_bin, (char *const *)argv);
+		_exit(127);
+	}
+	rc = wait_exit(pid);
+	/* the child is gone: drain what it wrote without blocking */
+	for (;;) {
+		struct pollfd pfd = { .fd = master, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&pfd, 1, 0) != 1 || used + 1 >= outlen)
+			break;
+		r = read(master, out + used, outlen - used - 1);
+		if (r <= 0)
+			break;
+		used += r;
+	}
+	out[used] = '\0';
+	close(master);
+	return rc;
+}
+
+static void test_status_line(void)
+{
+	static char out[65536];
+	int rc;
+
+	rc = run_on_pty((const char *[]){ "--input", path_of("storm.bin"),
+					  "--out", path_of("tty"), NULL },
+			out, sizeof(out));
+	CHECK_EQ(rc, 1, "exit code on a terminal");
+	CHECK(strstr(out, "\r\033[Kkradar-collect: ") != NULL,
+	      "no status line on the terminal: \"%.200s\"", out);
+	CHECK(strstr(out, "| 65 records | 1 storms |") != NULL,
+	      "status line lacks the final counts: \"%.300s\"", out);
+	CHECK(strstr(out, "evidence:") != NULL, "no evidence line");
+	rc = run_on_pty((const char *[]){ "--input", path_of("storm.bin"),
+					  "--out", path_of("tty"), "--quiet", NULL },
+			out, sizeof(out));
+	CHECK_EQ(rc, 1, "exit code, --quiet");
+	CHECK_EQ(strlen(out), 0, "bytes on the terminal with --quiet");
+}
+
 static void test_usage_errors(void)
 {
 	static const struct {
@@ -871,6 +934,8 @@ int main(void)
 	tap_run("--input - from stdin keeps stream.bin", test_input_stdin);
 	tap_run("SIGTERM during --input - finishes the outputs",
 		test_input_signal);
+	tap_run("status line on a terminal only, not with --quiet",
+		test_status_line);
 	tap_run("usage and environment errors exit 2", test_usage_errors);
 	tap_run("write error on events.jsonl exits 2", test_write_error);
 	tap_run("--vport waits, reconnects, stream.bin identical",
