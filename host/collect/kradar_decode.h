@@ -7,7 +7,8 @@
  * byte at a time works); ops->record is called once per record whose sync,
  * size and CRC verify, ops->loss once per thing the decoder had to throw
  * away or could not see (skipped bytes, sequence gaps, truncation,
- * malformed fields). kradar_decoder__finish() ends the stream.
+ * malformed fields). kradar_decoder__finish() ends the stream. Callbacks
+ * run inside push()/finish() and must not call them on the same decoder.
  *
  * The decoder never prints and never exits: functions return 0 or a
  * negative errno, kradar_decoder__new() returns NULL and sets errno.
