@@ -526,10 +526,23 @@ static void rcu_stall_detail(struct kradar_serial *p, const struct line *l)
 	if (!p->nr_events)
 		return;
 	e = &p->events[p->nr_events - 1];
-	if (e->kind != KRADAR_EV_RCU_STALL || e->jiffies >= 0 ||
+	if (e->kind != KRADAR_EV_RCU_STALL ||
 	    l->pos.line - e->pos.line > KS_STALL_DETAIL_LINES)
 		return;
-	if ((q = strstr(l->text, "t=")) && strstr(q, " jiffies"))
+	/* the first stalled CPU: "rcu: \t1-....: (10500 ticks this GP) ..." */
+	q = l->text;
+	if (!strncmp(q, "rcu: ", 5))
+		q += 5;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (e->cpu < 0 && is_digit(*q)) {
+		const char *end;
+		int64_t cpu = parse_num(q, &end);
+
+		if (*end == '-' && cpu < INT32_MAX)
+			e->cpu = (int)cpu;
+	}
+	if (e->jiffies < 0 && (q = strstr(l->text, "t=")) && strstr(q, " jiffies"))
 		e->jiffies = parse_num(q + 2, NULL);
 }
 
@@ -555,6 +568,11 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 				 (int)(n < sizeof(e->flavor) ? n : sizeof(e->flavor) - 1),
 				 q + 6);
 			if ((r = strstr(q, "t=")))
+				e->jiffies = parse_num(r + 2, NULL);
+			/* expedited: "... { 1-... } 21 jiffies s: ..." */
+			if ((r = strstr(q, "{ ")) && is_digit(r[2]))
+				e->cpu = (int)parse_num(r + 2, NULL);
+			if ((r = strstr(q, "} ")) && is_digit(r[2]) && strstr(r, " jiffies"))
 				e->jiffies = parse_num(r + 2, NULL);
 		}
 		return;

@@ -240,7 +240,8 @@ static void test_prefix_variants(void)
 		ASSERT_STREQ(title0(p), RCU_TITLE, name);
 		e = find_event(p, KRADAR_EV_RCU_STALL);
 		snprintf(name, sizeof(name), "rcu stall event with t= jiffies, %s", v[i].name);
-		ASSERT_TRUE(e && e->jiffies == 10502 && !strcmp(e->flavor, "rcu_preempt"), name);
+		ASSERT_TRUE(e && e->jiffies == 10502 && e->cpu == 1 &&
+			    !strcmp(e->flavor, "rcu_preempt"), name);
 		if (v[i].pf != P_NONE) {
 			snprintf(name, sizeof(name), "printk time of the stall line, %s", v[i].name);
 			ASSERT_EQ_INT(e ? e->pos.time_ns : 0, 57617360000ull, name);
@@ -334,7 +335,8 @@ static void test_more_events(void)
 	static const char log[] =
 		"[  584.319520][   T31] INFO: task udevd:5612 blocked in I/O wait for more than 143 seconds.\n"
 		"[  140.728169][ T6181] WARNING: fs/buffer.c:1183 at mark_buffer_dirty+0x299/0x3f0, CPU#1: syz.0.52/6181\n"
-		"[  140.728170][ T6181] WARNING: CPU: 0 PID: 77 at net/sched/sch_taprio.c:1 taprio_x+0x1/0x2\n";
+		"[  140.728170][ T6181] WARNING: CPU: 0 PID: 77 at net/sched/sch_taprio.c:1 taprio_x+0x1/0x2\n"
+		"[  150.000000][    C0] rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 1-... } 21 jiffies s: 1234 root: 0x2/.\n";
 	struct kradar_serial *p = parse(log, sizeof(log) - 1, 0);
 	const struct kradar_serial_event *e = find_event(p, KRADAR_EV_HUNG_TASK);
 	size_t i, nw = 0;
@@ -353,6 +355,8 @@ static void test_more_events(void)
 			ASSERT_TRUE(e->cpu == 0 && e->pid == 77, "classic WARNING format: cpu, pid");
 	}
 	ASSERT_EQ_INT(nw, 2, "two WARNING lines");
+	e = find_event(p, KRADAR_EV_RCU_STALL);
+	ASSERT_TRUE(e && e->cpu == 1 && e->jiffies == 21, "expedited stall: cpu and jiffies");
 	kradar_serial__free(p);
 }
 
