@@ -125,8 +125,9 @@ struct run {
 	bool have_offset;
 };
 
+/* Run kradar-run with @args; the run directory is runs/test-@name. */
 static int run_scenario(const char *top, const char *scenario,
-			const char *extra_env, const char *fn, struct run *r)
+			const char *args, const char *fn, struct run *r)
 {
 	char cmd[PATH_MAX * 5 + 256], path[PATH_MAX + 32], line[8192];
 	FILE *f;
@@ -135,8 +136,8 @@ static int run_scenario(const char *top, const char *scenario,
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
 	snprintf(cmd, sizeof(cmd),
-		 "rm -rf '%s' && mkdir -p '%s' && %s ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --scenario %s --timeout 240 --out '%s' >'%s.log' 2>&1",
-		 r->dir, r->dir, extra_env, top, scenario, r->dir, r->dir);
+		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' %s --timeout 240 --out '%s' >'%s.log' 2>&1",
+		 r->dir, r->dir, top, args, r->dir, r->dir);
 	rc = system(cmd);
 	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 
@@ -220,7 +221,7 @@ static void test_taprio_storm(const char *top)
 	struct run r;
 	int cpu;
 
-	if (run_scenario(top, "taprio-storm", "", fn, &r)) {
+	if (run_scenario(top, "taprio-storm", "--scenario taprio-storm", fn, &r)) {
 		tap(false, "taprio-storm: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
@@ -252,7 +253,7 @@ static void test_taprio_normal(const char *top)
 	const char *fn = "advance_sched [sch_taprio]";
 	struct run r;
 
-	if (run_scenario(top, "taprio-normal", "", fn, &r)) {
+	if (run_scenario(top, "taprio-normal", "--scenario taprio-normal", fn, &r)) {
 		tap(false, "taprio-normal: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
@@ -274,7 +275,7 @@ static void test_hrtimer_storm(const char *top)
 	const char *fn = "kradar_test_storm_fn [kradar_test_hrstorm]";
 	struct run r;
 
-	if (run_scenario(top, "hrtimer-storm", "", fn, &r)) {
+	if (run_scenario(top, "hrtimer-storm", "--scenario hrtimer-storm", fn, &r)) {
 		tap(false, "hrtimer-storm: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
@@ -296,7 +297,7 @@ static void test_idle(const char *top)
 {
 	struct run r;
 
-	if (run_scenario(top, "idle", "", NULL, &r)) {
+	if (run_scenario(top, "idle", "--scenario idle", NULL, &r)) {
 		tap(false, "idle: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
@@ -310,10 +311,92 @@ static void test_idle(const char *top)
 	    r.status);
 }
 
+/* Count serial.log lines containing @needle; copy the first into @first. */
+static int serial_count(const char *dir, const char *needle, char *first,
+			size_t firstlen)
+{
+	char path[PATH_MAX + 32], line[4096];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, needle))
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
+	fclose(f);
+	return n;
+}
+
+static void test_lifecycle(const char *top)
+{
+	static const char *bad[] = {
+		"window_ms=5", "window_ms=20000", "storm_rate=10",
+		"storm_windows=0", "late_us=0", "buffer_kb=1", "hello_every=0",
+		"storm_end_ms=70000", "tty=hvc0", "port=",
+	};
+	static const char *oops[] = {
+		"BUG:", "WARNING:", "Oops", "general protection",
+		"kradar-run: job finished: status 1",
+	};
+	char args[PATH_MAX + 128], what[128], line[4096];
+	unsigned int i;
+	int n, hellos = 0;
+	struct run r;
+	FILE *f;
+
+	snprintf(args, sizeof(args), "--no-probe --add '%s/selftests/e2e/lifecycle.sh:/lifecycle.sh' --cmd 'sh /lifecycle.sh'", top);
+	if (run_scenario(top, "lifecycle", args, NULL, &r)) {
+		tap(false, "lifecycle: run produced events.jsonl",
+		    "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(what, sizeof(what), "LIFECYCLE bad-param-rejected %s", bad[i]);
+		n = serial_count(r.dir, what, NULL, 0);
+		tap(n == 1, "lifecycle: bad parameter is rejected",
+		    "insmod kradar_probe.ko %s: expected a rejection, serial.log has %d", bad[i], n);
+	}
+	n = serial_count(r.dir, "kradar_probe: no virtio port named 'org.kradar.absent'", NULL, 0);
+	tap(n >= 1, "lifecycle: a missing port is named in dmesg",
+	    "expected the 'no virtio port named' message, got %d lines", n);
+	n = serial_count(r.dir, "absent (org.kradar.absent", NULL, 0);
+	tap(n == 1, "lifecycle: /proc/kradar shows the port absent",
+	    "expected 1 'port: absent' line, got %d", n);
+	n = serial_count(r.dir, "LIFECYCLE cycles-done 10", NULL, 0) == 1 &&
+	    serial_count(r.dir, "LIFECYCLE cycle-", NULL, 0) == 0;
+	tap(n, "lifecycle: 10 load/unload cycles, the first during a storm",
+	    "expected 'cycles-done 10' and no failed cycle in serial.log");
+	for (i = 0; i < sizeof(oops) / sizeof(oops[0]); i++) {
+		line[0] = '\0';
+		n = serial_count(r.dir, oops[i], line, sizeof(line));
+		tap(n == 0, "lifecycle: no kernel warning or failure",
+		    "'%s' found %d times, first: %s", oops[i], n, line);
+	}
+	snprintf(args, sizeof(args), "%s/events.jsonl", r.dir);
+	f = fopen(args, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "\"type\":\"hello\"") &&
+		    strstr(line, "\"resent\":false"))
+			hellos++;
+	if (f)
+		fclose(f);
+	tap(hellos == 10, "lifecycle: the collector sees each load as a session",
+	    "expected 10 sessions (hello records), got %d", hellos);
+	tap(r.losses == 0, "lifecycle: nothing lost across reloads",
+	    "expected 0 loss events, got %d", r.losses);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *names[] = {
 		"taprio-storm", "taprio-normal", "hrtimer-storm", "idle",
+		"lifecycle",
 	};
 	char top[PATH_MAX], prog[PATH_MAX + 64];
 	const char *why = NULL, *build = getenv("BUILD");
@@ -344,5 +427,6 @@ int main(int argc, char **argv)
 	test_taprio_normal(top);
 	test_hrtimer_storm(top);
 	test_idle(top);
+	test_lifecycle(top);
 	return failures ? 1 : 0;
 }
