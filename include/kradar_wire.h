@@ -18,7 +18,10 @@
  *
  * Loss is visible three ways: gaps in the per-CPU (and global) sequence
  * numbers, KRADAR_REC_LOST records in which the guest says what it dropped
- * and why, and the reader's own count of skipped bytes.
+ * and why, and the reader's own count of skipped bytes. Records are
+ * numbered when they are made, so records the guest drops later (buffer
+ * full) leave gaps too: gaps beyond what LOST records explain were lost
+ * between guest and host.
  *
  * Compatibility: fields are only ever appended to a record; readers accept
  * records longer than they know (the tail is ignored) and zero-fill records
@@ -136,8 +139,9 @@ struct kradar_rec_hrtimer_window {
 	__le64 events;		/* all callbacks on this CPU in the window */
 	__le64 unlisted;	/* callbacks of functions not in entries[] */
 	__le32 nr_entries;	/* entries that follow */
-	__le32 reserved;
-	struct kradar_hrtimer_entry entries[];
+	__le32 entry_size;	/* bytes per entry (0: 104, the first size) */
+	struct kradar_hrtimer_entry entries[];	/* the last nr_entries *
+						 * entry_size bytes */
 };
 
 /* A callback on one CPU crossed (BEGIN) or fell back below (END) the rate. */

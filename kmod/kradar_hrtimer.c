@@ -354,6 +354,7 @@ static void kradar_sample_cpu(int cpu, u64 now)
 	w->start_ns = cpu_to_le64(start);
 	w->end_ns = cpu_to_le64(now);
 	w->nr_entries = cpu_to_le32(ntop);
+	w->entry_size = cpu_to_le32(sizeof(struct kradar_hrtimer_entry));
 	for (j = 0; j < ntop; j++) {
 		struct kradar_hrtimer_entry *e = &w->entries[j];
 		struct kradar_track *tr = &tracks[top[j].slot];

@@ -323,6 +323,7 @@ static int run_vport(struct collector *c)
 		said_waiting = false;
 		c->state = "connected";
 		info(c, "connected to %s", c->o.vport);
+		c->kc.host_ns = now_ns(CLOCK_REALTIME);
 		kc_connect_event(&c->kc, c->o.vport);
 
 		while (!should_stop(deadline_ms)) {
@@ -363,6 +364,7 @@ static int run_vport(struct collector *c)
 		else
 			info(c, "disconnected from %s (%s) after %" PRIu64
 			     " bytes; reconnecting", c->o.vport, reason, conn_bytes);
+		c->kc.host_ns = now_ns(CLOCK_REALTIME);
 		kc_disconnect_event(&c->kc, c->o.vport, conn_bytes, reason);
 	}
 	free(buf);

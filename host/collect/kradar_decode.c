@@ -407,7 +407,8 @@ static unsigned int decode_window(struct kradar_window *w,
 	struct kradar_rec_hrtimer_window fixed;
 	unsigned int malf = 0;
 	uint64_t sum = 0;
-	uint32_t room;
+	uint32_t room, esz;
+	size_t off;
 
 	DECODE(fixed, p, size);
 	memset(w, 0, sizeof(*w));
@@ -417,19 +418,35 @@ static unsigned int decode_window(struct kradar_window *w,
 	w->unlisted = le64toh(fixed.unlisted);
 	w->nr_entries = le32toh(fixed.nr_entries);
 
-	room = size > WIN_SIZE ? (size - WIN_SIZE) / ENTRY_SIZE : 0;
+	/*
+	 * Entries are the last nr_entries * entry_size bytes, so both the
+	 * fixed part and the entries can grow; entry_size 0 is the first
+	 * layout. An entry too short to hold its name is malformed.
+	 */
+	esz = le32toh(fixed.entry_size);
+	if (!esz)
+		esz = ENTRY_SIZE;
+	if (esz < ENTRY_SIZE || esz > KRADAR_REC_MAX || esz % 8) {
+		malf |= KRADAR_MALF_ENTRIES;
+		esz = ENTRY_SIZE;
+		room = 0;
+	} else {
+		room = size > WIN_SIZE ? (size - WIN_SIZE) / esz : 0;
+	}
 	w->nr_valid = MIN(w->nr_entries, room);
 	if (w->nr_valid > KRADAR_HRTIMER_MAX_ENTRIES)
 		w->nr_valid = KRADAR_HRTIMER_MAX_ENTRIES;
 	if (w->nr_entries != w->nr_valid)
 		malf |= KRADAR_MALF_ENTRIES;
+	off = w->nr_entries == w->nr_valid ?
+		size - (size_t)w->nr_valid * esz : WIN_SIZE;
 	if (w->end_ns <= w->start_ns)
 		malf |= KRADAR_MALF_WINDOW;
 
 	for (uint32_t i = 0; i < w->nr_valid; i++) {
 		struct kradar_hrtimer_entry *e = &w->entries[i];
 
-		memcpy(e, p + WIN_SIZE + (size_t)i * ENTRY_SIZE, sizeof(*e));
+		memcpy(e, p + off + (size_t)i * esz, sizeof(*e));
 		e->function = le64toh(e->function);
 		e->count = le64toh(e->count);
 		e->late = le64toh(e->late);
