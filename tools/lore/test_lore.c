@@ -492,6 +492,18 @@ static void test_text(void)
 		   "wrap: tag line kept");
 	ASSERT_HAS(w, "Wörter mit Umlauten zählen als eine Spalte: äöü äöü äöü äöü äöü äöü x\n",
 		   "wrap: columns counted in characters, not bytes");
+	{
+		char *q = NULL;
+
+		ASSERT_EQ(lore_wrap("the storm rate reached three and a half million per second, which is >= 100000\n"
+				    "window:  100 ms, heartbeat 100 ms, storm >= 50000 callbacks/s on one CPU, late >= 100 us\n",
+				    72, &q), 0, "wrap runs on quote-like text");
+		ASSERT_EQ(q && !strstr(q, "\n>") && q[0] != '>', 1,
+			  "wrap: no wrapped line starts with '>'");
+		ASSERT_HAS(q, "window:  100 ms, heartbeat 100 ms, storm >= 50000 callbacks/s on one CPU, late >= 100 us\n",
+			   "wrap: aligned 'label:  value' line kept");
+		free(q);
+	}
 	/* wrapping only moves spaces */
 	c = g_strdup(w);
 	g_strdelimit(c, "\n", ' ');

@@ -313,13 +313,19 @@ static bool is_log_line(const char *l, size_t n)
 	return d && i < n && l[i] == ']';
 }
 
-/* columns: 3+ spaces, or 2 not after sentence punctuation */
+/*
+ * columns: 3+ spaces, 2 not after sentence punctuation, or an aligned
+ * label ("window:  100 ms", the first word ending in ':' then 2 spaces)
+ */
 static bool has_columns(const char *l, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, first_end;
 
 	while (i < n && l[i] == ' ')
 		i++;
+	first_end = i;
+	while (first_end < n && l[first_end] != ' ')
+		first_end++;
 	for (; i + 1 < n; i++) {
 		if (l[i] != ' ' || l[i + 1] != ' ')
 			continue;
@@ -327,8 +333,16 @@ static bool has_columns(const char *l, size_t n)
 			return true;
 		if (i > 0 && !strchr(".?!:", l[i - 1]))
 			return true;
+		if (i == first_end && l[i - 1] == ':')
+			return true;
 	}
 	return false;
+}
+
+/* a line starting like this would read as a quote or an mbox separator */
+static bool bad_line_start(const char *l, size_t n)
+{
+	return (n && l[0] == '>') || (n >= 5 && !strncmp(l, "From ", 5));
 }
 
 static bool is_diff_line(const char *l, size_t n)
@@ -368,7 +382,8 @@ static void wrap_line(struct sbuf *b, const char *l, size_t n, size_t width)
 				cols++;
 			if (cols > width + 1)
 				break;
-			if (l[i] == ' ' && cols <= width + 1)
+			if (l[i] == ' ' && cols <= width + 1 &&
+			    !bad_line_start(l + i + 1, n - i - 1))
 				cut = i;
 		}
 		if (!cut) {
