@@ -42,8 +42,11 @@ check: deps all
 check-host: host
 	selftests/run-all --host-only
 
+# The demo succeeds when the storm is found (kradar-run exits 1: finding).
 demo: deps all
-	tools/kradar-run --scenario taprio-storm --timeout 60 --out runs/demo
+	@tools/kradar-run --scenario taprio-storm --timeout 60 --out runs/demo; \
+	rc=$$?; [ $$rc -eq 1 ] || { \
+		echo "demo: expected kradar to report the storm (exit 1), got exit $$rc" >&2; exit 1; }
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean 2>/dev/null
