@@ -3,7 +3,8 @@
 # kradar top-level build.
 #
 #   make            module (kmod/kradar_probe.ko) and host tools (build/)
-#   make check      every test suite; ends with "N passed, N failed, N skipped"
+#   make check      every test suite, also the host unit tests built with
+#                   ASan+UBSan; ends with "N passed, N failed, N skipped"
 #   make demo       boot a guest, reproduce the taprio timer storm, show evidence
 #   make deps       install the Debian packages the above need (as root)
 #
@@ -19,7 +20,7 @@ export KDIR BUILD CC
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
 SUBDIRS := host/collect host/serial tools/config tools/lore selftests/guest selftests/e2e
 
-.PHONY: all module host check check-host demo deps clean $(SUBDIRS)
+.PHONY: all module host san check check-host demo deps clean $(SUBDIRS)
 
 all: module host
 
@@ -36,7 +37,15 @@ $(SUBDIRS):
 deps:
 	tools/kradar-deps
 
-check: deps all
+# Sanitizer lane: the host tools and their unit tests built again with
+# ASan+UBSan in $(BUILD)/san; selftests/run-all runs those tests too.
+HOST_SUBDIRS := host/collect host/serial tools/config tools/lore
+
+san:
+	for d in $(HOST_SUBDIRS); do \
+		$(MAKE) -C $$d SAN=1 BUILD=$(BUILD)/san || exit 1; done
+
+check: deps all san
 	selftests/run-all
 
 check-host: host
