@@ -200,6 +200,19 @@ static void note_ts(struct kc *kc, uint64_t ts)
 		s->last_ns = ts;
 }
 
+
+/* The probe's settings from a hello record: the hello and summary events */
+static void jw_session_settings(struct jw *j, const struct kradar_rec_hello *h)
+{
+	jw_u64(j, "nr_cpus", h->nr_cpus);
+	jw_u64(j, "window_ms", h->window_ms);
+	jw_u64(j, "heartbeat_ms", h->heartbeat_ms);
+	jw_obj(j, "thresholds");
+	jw_u64(j, "storm_rate_per_s", h->storm_rate);
+	jw_u64(j, "storm_windows", h->storm_windows);
+	jw_u64(j, "late_us", h->late_us);
+	jw_obj_end(j);
+}
 static void ev_hello(struct kc *kc, const struct kradar_record *rec)
 {
 	const struct kradar_rec_hello *r = &rec->u.hello;
@@ -212,14 +225,7 @@ static void ev_hello(struct kc *kc, const struct kradar_record *rec)
 	jw_u64(j, "version", r->version);
 	jw_str(j, "release", r->release);
 	jw_str(j, "port", r->port);
-	jw_u64(j, "nr_cpus", r->nr_cpus);
-	jw_u64(j, "window_ms", r->window_ms);
-	jw_u64(j, "heartbeat_ms", r->heartbeat_ms);
-	jw_obj(j, "thresholds");
-	jw_u64(j, "storm_rate_per_s", r->storm_rate);
-	jw_u64(j, "storm_windows", r->storm_windows);
-	jw_u64(j, "late_us", r->late_us);
-	jw_obj_end(j);
+	jw_session_settings(j, r);
 	ev_end(kc);
 }
 
@@ -879,14 +885,7 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_obj(j, "session");
 		jw_hex(j, "session", h->session);
 		jw_str(j, "release", h->release);
-		jw_u64(j, "nr_cpus", h->nr_cpus);
-		jw_u64(j, "window_ms", h->window_ms);
-		jw_u64(j, "heartbeat_ms", h->heartbeat_ms);
-		jw_obj(j, "thresholds");
-		jw_u64(j, "storm_rate_per_s", h->storm_rate);
-		jw_u64(j, "storm_windows", h->storm_windows);
-		jw_u64(j, "late_us", h->late_us);
-		jw_obj_end(j);
+		jw_session_settings(j, h);
 		jw_obj_end(j);
 	} else {
 		jw_null(j, "session");
