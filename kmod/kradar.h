@@ -55,6 +55,10 @@ extern unsigned int kradar_storm_windows;
 extern unsigned int kradar_storm_end_ms;
 extern unsigned int kradar_late_us;
 
+/* kradar_main.c */
+void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
+		      u64 ts);
+
 /* kradar_hrtimer.c */
 int kradar_hrtimer_init(void);
 int kradar_hrtimer_hook(void);

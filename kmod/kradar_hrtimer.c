@@ -269,18 +269,6 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 	}
 }
 
-static void kradar_emit_lost(int cpu, u32 cause, u64 events, u64 ts)
-{
-	struct kradar_rec_lost *r;
-
-	r = kradar_rec_begin(KRADAR_REC_LOST, sizeof(*r), cpu, ts);
-	if (!r)
-		return;
-	r->cause = cpu_to_le32(cause);
-	r->events = cpu_to_le64(events);
-	kradar_rec_commit(r);
-}
-
 static void kradar_sample_cpu(int cpu, u64 now)
 {
 	struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
@@ -337,10 +325,10 @@ static void kradar_sample_cpu(int cpu, u64 now)
 	nested = READ_ONCE(c->nested);
 	unattr = READ_ONCE(c->unattributed);
 	if (nested != ct->nested)
-		kradar_emit_lost(cpu, KRADAR_LOST_NESTED, nested - ct->nested,
-				 now);
+		kradar_emit_lost(cpu, KRADAR_LOST_NESTED, 0, 0,
+				 nested - ct->nested, now);
 	if (unattr != ct->unattributed)
-		kradar_emit_lost(cpu, KRADAR_LOST_TABLE_FULL,
+		kradar_emit_lost(cpu, KRADAR_LOST_TABLE_FULL, 0, 0,
 				 unattr - ct->unattributed, now);
 	events += unattr - ct->unattributed;
 	ct->nested = nested;

@@ -158,22 +158,31 @@ static void kradar_emit_heartbeat(u64 now, u64 late)
 	kradar_rec_commit(r);
 }
 
+/* A LOST record: what was dropped since the last one of this cause. */
+void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
+		      u64 ts)
+{
+	struct kradar_rec_lost *r;
+
+	r = kradar_rec_begin(KRADAR_REC_LOST, sizeof(*r), cpu, ts);
+	if (!r)
+		return;
+	r->cause = cpu_to_le32(cause);
+	r->records = cpu_to_le64(records);
+	r->bytes = cpu_to_le64(bytes);
+	r->events = cpu_to_le64(events);
+	kradar_rec_commit(r);
+}
+
 /* Report records the buffer dropped since the last report. */
 static void kradar_emit_buffer_loss(u64 now)
 {
-	struct kradar_rec_lost *r;
 	u64 recs, bytes;
 
 	kradar_ring_take_drops(&recs, &bytes);
-	if (!recs)
-		return;
-	r = kradar_rec_begin(KRADAR_REC_LOST, sizeof(*r), KRADAR_CPU_NONE, now);
-	if (!r)
-		return;
-	r->cause = cpu_to_le32(KRADAR_LOST_BUFFER_FULL);
-	r->records = cpu_to_le64(recs);
-	r->bytes = cpu_to_le64(bytes);
-	kradar_rec_commit(r);
+	if (recs)
+		kradar_emit_lost(KRADAR_CPU_NONE, KRADAR_LOST_BUFFER_FULL,
+				 recs, bytes, 0, now);
 }
 
 static void kradar_flush(void)

@@ -57,6 +57,14 @@ void kradar_ring_exit(void)
 	kradar_buf = NULL;
 }
 
+static void kradar_count_drop(size_t bytes)
+{
+	kradar_dropped_records++;
+	kradar_dropped_bytes += bytes;
+	kradar_unreported_records++;
+	kradar_unreported_bytes += bytes;
+}
+
 static size_t kradar_rec_size_at(size_t off)
 {
 	const struct kradar_rec_hdr *h = (const void *)(kradar_buf + off);
@@ -69,37 +77,24 @@ static void kradar_make_room(size_t need)
 {
 	if (kradar_cap - kradar_tail >= need)
 		return;
-	if (kradar_head) {
-		memmove(kradar_buf, kradar_buf + kradar_head,
-			kradar_tail - kradar_head);
-		kradar_tail -= kradar_head;
-		kradar_frontier -= kradar_head;
-		kradar_head = 0;
-	}
-	if (kradar_cap - kradar_tail >= need)
-		return;
-	/* A record partly sent already is cut: the host resyncs past it. */
-	if (kradar_frontier > kradar_head) {
-		kradar_dropped_bytes += kradar_frontier - kradar_head;
-		kradar_unreported_bytes += kradar_frontier - kradar_head;
-		kradar_dropped_records++;
-		kradar_unreported_records++;
-		kradar_head = kradar_frontier;
-	}
-	while (kradar_head < kradar_tail &&
-	       kradar_cap - (kradar_tail - kradar_head) < need) {
-		size_t sz = kradar_rec_size_at(kradar_head);
+	if (kradar_cap - (kradar_tail - kradar_head) < need) {
+		/* A record partly sent already is cut: the host resyncs. */
+		if (kradar_frontier > kradar_head) {
+			kradar_count_drop(kradar_frontier - kradar_head);
+			kradar_head = kradar_frontier;
+		}
+		while (kradar_head < kradar_tail &&
+		       kradar_cap - (kradar_tail - kradar_head) < need) {
+			size_t sz = kradar_rec_size_at(kradar_head);
 
-		kradar_head += sz;
-		kradar_dropped_records++;
-		kradar_dropped_bytes += sz;
-		kradar_unreported_records++;
-		kradar_unreported_bytes += sz;
+			kradar_count_drop(sz);
+			kradar_head += sz;
+		}
+		kradar_frontier = kradar_head;
 	}
-	kradar_frontier = kradar_head;
 	memmove(kradar_buf, kradar_buf + kradar_head, kradar_tail - kradar_head);
 	kradar_tail -= kradar_head;
-	kradar_frontier = 0;
+	kradar_frontier -= kradar_head;
 	kradar_head = 0;
 }
 

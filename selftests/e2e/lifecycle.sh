@@ -13,8 +13,10 @@ for a in window_ms=5 window_ms=20000 storm_rate=10 storm_windows=0 \
 		echo "LIFECYCLE bad-param-rejected $a"
 	fi
 done
-insmod $P port=org.kradar.absent && echo "LIFECYCLE absent-loaded"
-sleep 1
+# No port and the smallest buffer: records pile up and the oldest are
+# dropped (about 6 KB/s of records against 16 KiB).
+insmod $P port=org.kradar.absent buffer_kb=16 && echo "LIFECYCLE absent-loaded"
+sleep 5
 cat /proc/kradar
 rmmod kradar_probe && echo "LIFECYCLE absent-unloaded"
 insmod /lib/kradar/kradar_test_hrstorm.ko cpu=1 duration_ms=4000

@@ -368,6 +368,12 @@ static void test_lifecycle(const char *top)
 	n = serial_count(r.dir, "absent (org.kradar.absent", NULL, 0);
 	tap(n == 1, "lifecycle: /proc/kradar shows the port absent",
 	    "expected 1 'port: absent' line, got %d", n);
+	line[0] = '\0';
+	n = serial_count(r.dir, "records_dropped:", line, sizeof(line));
+	tap(n == 1 && !strstr(line, "records_dropped:   0\r") &&
+	    !strstr(line, "records_dropped:   0\n"),
+	    "lifecycle: with no port the full buffer drops the oldest records",
+	    "expected one records_dropped line above 0, got %d: %s", n, line);
 	n = serial_count(r.dir, "LIFECYCLE cycles-done 10", NULL, 0) == 1 &&
 	    serial_count(r.dir, "LIFECYCLE cycle-", NULL, 0) == 0;
 	tap(n, "lifecycle: 10 load/unload cycles, the first during a storm",
