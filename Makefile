@@ -7,6 +7,8 @@
 #                   ASan+UBSan; ends with "N passed, N failed, N skipped"
 #   make demo       boot a guest, reproduce the taprio timer storm, show evidence
 #   make deps       install the Debian packages the above need (as root)
+#   make fuzz       run the libFuzzer targets for a bounded time (FUZZ_SECONDS)
+#   make bench      run the benchmarks and print their table (BENCHMARKS.md)
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -18,9 +20,10 @@ export KDIR BUILD CC
 
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
-SUBDIRS := host/collect host/serial tools/config tools/lore selftests/guest selftests/e2e
+SUBDIRS := host/collect host/serial host/compare tools/config tools/lore \
+	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
-.PHONY: all module host san check check-host demo deps clean $(SUBDIRS)
+.PHONY: all module host san check check-host demo deps fuzz bench clean $(SUBDIRS)
 
 all: module host
 
@@ -39,11 +42,19 @@ deps:
 
 # Sanitizer lane: the host tools and their unit tests built again with
 # ASan+UBSan in $(BUILD)/san; selftests/run-all runs those tests too.
-HOST_SUBDIRS := host/collect host/serial tools/config tools/lore
+HOST_SUBDIRS := host/collect host/serial host/compare tools/config tools/lore \
+	selftests/fuzz selftests/faults
 
 san:
-	for d in $(HOST_SUBDIRS); do \
+	for d in $(HOST_SUBDIRS); do [ -f $$d/Makefile ] || continue; \
 		$(MAKE) -C $$d SAN=1 BUILD=$(BUILD)/san || exit 1; done
+
+# Long fuzzing runs (the corpora are replayed by make check).
+fuzz: deps
+	$(MAKE) -C selftests/fuzz fuzz
+
+bench: all
+	$(MAKE) -C bench all bench
 
 check: deps all san
 	selftests/run-all
