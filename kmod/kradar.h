@@ -20,33 +20,9 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <kradar_wire.h>
+#include "kradar_hot.h"
 
-#define KRADAR_SLOT_BITS	5
-#define KRADAR_SLOTS		BIT(KRADAR_SLOT_BITS)	/* per CPU */
-#define KRADAR_SLOT_PROBES	4	/* open-addressing probe length */
 #define KRADAR_WINDOW_TOP	8	/* entries in a window record */
-
-/*
- * One hrtimer callback function on one CPU. Written only by the owning
- * CPU's probe; the sampler reads the monotonic counters from another CPU
- * and keeps its own snapshot to make deltas. late_max is the exception:
- * the sampler takes it with xchg() to start a new window's maximum.
- */
-struct kradar_slot {
-	void *fn;		/* set once, never changed */
-	u64 count;
-	u64 late;		/* expired >= late_us late */
-	u64 late_sum;		/* ns */
-	u64 late_max;		/* ns, since the sampler last took it */
-};
-
-struct kradar_cpu {
-	/* recursion guard: soft hrtimers run with interrupts on */
-	int nest;
-	u64 nested;		/* events lost to nesting */
-	u64 unattributed;	/* events whose function found no slot */
-	struct kradar_slot slot[KRADAR_SLOTS];
-};
 
 /* Parameters, validated in kradar_main.c */
 extern unsigned int kradar_window_ms;

@@ -31,7 +31,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hash.h>
 #include <linux/hrtimer.h>
 #include <linux/kallsyms.h>
 #include <linux/math64.h>
@@ -72,44 +71,23 @@ static unsigned int kradar_storms;
 static void notrace kradar_probe_expire_entry(void *data, struct hrtimer *t,
 					      ktime_t *now)
 {
-	struct kradar_cpu *c = this_cpu_ptr(kradar_pcpu);
-	struct kradar_slot *s;
-	void *fn = t->function;
-	unsigned int i, n;
 	s64 late;
 
 	if (unlikely(this_cpu_inc_return(kradar_pcpu->nest) != 1)) {
 		this_cpu_inc(kradar_pcpu->nested);
 		goto out;
 	}
-	i = hash_ptr(fn, KRADAR_SLOT_BITS);
-	s = &c->slot[i];
-	if (unlikely(s->fn != fn)) {
-		for (n = 0; n < KRADAR_SLOT_PROBES; n++) {
-			s = &c->slot[(i + n) & (KRADAR_SLOTS - 1)];
-			if (s->fn == fn)
-				break;
-			if (!s->fn) {
-				WRITE_ONCE(s->fn, fn);
-				break;
-			}
-		}
-		if (n == KRADAR_SLOT_PROBES) {
-			c->unattributed++;
-			goto out;
-		}
-	}
 	late = ktime_to_ns(ktime_sub(*now, hrtimer_get_expires(t)));
-	WRITE_ONCE(s->count, s->count + 1);
-	if (late > 0) {
-		if (late >= kradar_late_ns)
-			WRITE_ONCE(s->late, s->late + 1);
-		WRITE_ONCE(s->late_sum, s->late_sum + late);
-		if (late > s->late_max)
-			WRITE_ONCE(s->late_max, late);
-	}
+	kradar_hot_count(this_cpu_ptr(kradar_pcpu), t->function, late,
+			 kradar_late_ns);
 out:
 	this_cpu_dec(kradar_pcpu->nest);
+}
+
+/* Stack capture is added with the RCU detector; nothing asks for it yet. */
+void kradar_hot_stack(struct kradar_cpu *c)
+{
+	WRITE_ONCE(c->want_stack, 0);
 }
 
 int kradar_hrtimer_init(void)

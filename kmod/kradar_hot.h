@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kradar_probe.ko hot path: what runs on every hrtimer expiry.
+ *
+ * Kept in this header, free of anything but a few basic kernel helpers
+ * (hash_ptr, WRITE_ONCE/READ_ONCE, unlikely, BIT), so that bench/ can
+ * compile the very same code in userspace with small shims of those
+ * helpers and count its instructions under callgrind.
+ */
+#ifndef _KRADAR_HOT_H
+#define _KRADAR_HOT_H
+
+#include <linux/bits.h>
+#include <linux/compiler.h>
+#include <linux/hash.h>
+#include <linux/types.h>
+
+#define KRADAR_SLOT_BITS	5
+#define KRADAR_SLOTS		BIT(KRADAR_SLOT_BITS)	/* per CPU */
+#define KRADAR_SLOT_PROBES	4	/* open-addressing probe length */
+
+/*
+ * One hrtimer callback function on one CPU. Written only by the owning
+ * CPU's probe; the sampler reads the monotonic counters from another CPU
+ * and keeps its own snapshot to make deltas. late_max is the exception:
+ * the sampler takes it with xchg() to start a new window's maximum.
+ */
+struct kradar_slot {
+	void *fn;		/* set once, never changed */
+	u64 count;
+	u64 late;		/* expired >= late_us late */
+	u64 late_sum;		/* ns */
+	u64 late_max;		/* ns, since the sampler last took it */
+};
+
+struct kradar_cpu {
+	/* recursion guard: soft hrtimers run with interrupts on */
+	int nest;
+	/* set by the sampler: capture this CPU's stack at the next event */
+	int want_stack;
+	u64 nested;		/* events lost to nesting */
+	u64 unattributed;	/* events whose function found no slot */
+	struct kradar_slot slot[KRADAR_SLOTS];
+};
+
+/* Out of line, rare: the sampler asked for a stack of this CPU. */
+void kradar_hot_stack(struct kradar_cpu *c);
+
+/*
+ * Count one expiry of @fn, @late ns after its expiry time, on the CPU
+ * owning @c. The caller holds the nesting guard.
+ */
+static __always_inline void kradar_hot_count(struct kradar_cpu *c, void *fn,
+					     s64 late, u64 late_ns)
+{
+	unsigned int i, n;
+	struct kradar_slot *s;
+
+	i = hash_ptr(fn, KRADAR_SLOT_BITS);
+	s = &c->slot[i];
+	if (unlikely(s->fn != fn)) {
+		for (n = 0; n < KRADAR_SLOT_PROBES; n++) {
+			s = &c->slot[(i + n) & (KRADAR_SLOTS - 1)];
+			if (s->fn == fn)
+				break;
+			if (!s->fn) {
+				WRITE_ONCE(s->fn, fn);
+				break;
+			}
+		}
+		if (n == KRADAR_SLOT_PROBES) {
+			c->unattributed++;
+			return;
+		}
+	}
+	WRITE_ONCE(s->count, s->count + 1);
+	if (late > 0) {
+		if (late >= late_ns)
+			WRITE_ONCE(s->late, s->late + 1);
+		WRITE_ONCE(s->late_sum, s->late_sum + late);
+		if (late > s->late_max)
+			WRITE_ONCE(s->late_max, late);
+	}
+	if (unlikely(READ_ONCE(c->want_stack)))
+		kradar_hot_stack(c);
+}
+
+#endif /* _KRADAR_HOT_H */
