@@ -38,13 +38,18 @@ struct kradar_cpu {
 	int nest;
 	/* set by the sampler: capture this CPU's stack at the next event */
 	int want_stack;
+	/* the scheduler tick's callback, learnt by the sampler from its name */
+	void *tick_fn;
 	u64 nested;		/* events lost to nesting */
 	u64 unattributed;	/* events whose function found no slot */
 	struct kradar_slot slot[KRADAR_SLOTS];
 };
 
-/* Out of line, rare: the sampler asked for a stack of this CPU. */
-void kradar_hot_stack(struct kradar_cpu *c);
+/*
+ * Out of line, rare: a scheduler tick (HZ times a second at most), or the
+ * sampler asked for a stack of this CPU.
+ */
+void kradar_hot_rare(struct kradar_cpu *c, void *fn);
 
 /*
  * Count one expiry of @fn, @late ns after its expiry time, on the CPU
@@ -81,8 +86,8 @@ static __always_inline void kradar_hot_count(struct kradar_cpu *c, void *fn,
 		if (late > s->late_max)
 			WRITE_ONCE(s->late_max, late);
 	}
-	if (unlikely(READ_ONCE(c->want_stack)))
-		kradar_hot_stack(c);
+	if (unlikely(fn == c->tick_fn || READ_ONCE(c->want_stack)))
+		kradar_hot_rare(c, fn);
 }
 
 #endif /* _KRADAR_HOT_H */

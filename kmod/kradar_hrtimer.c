@@ -85,7 +85,7 @@ out:
 }
 
 /* Stack capture is added with the RCU detector; nothing asks for it yet. */
-void kradar_hot_stack(struct kradar_cpu *c)
+void kradar_hot_rare(struct kradar_cpu *c, void *fn)
 {
 	WRITE_ONCE(c->want_stack, 0);
 }
