@@ -58,6 +58,10 @@ typedef uint64_t kradar_le64;
 #define KRADAR_NAME_LEN		64	/* bytes, "function [module]" NUL padded */
 #define KRADAR_CPU_NONE		0xffff	/* record not about one CPU */
 #define KRADAR_HRTIMER_MAX_ENTRIES 16	/* entries in one hrtimer window */
+#define KRADAR_STACK_MAX	24	/* frames in a stack sample */
+#define KRADAR_GAP_TOP		4	/* hrtimer callbacks in a gap record */
+#define KRADAR_STALL_CPUS	64	/* CPUs listed in a stall record */
+#define KRADAR_COMM_LEN		16	/* task comm, NUL padded */
 
 enum kradar_rec_type {
 	KRADAR_REC_HELLO		= 1,
@@ -66,6 +70,8 @@ enum kradar_rec_type {
 	KRADAR_REC_STORM_BEGIN		= 4,
 	KRADAR_REC_STORM_END		= 5,
 	KRADAR_REC_LOST			= 6,
+	KRADAR_REC_QS_GAP		= 7,
+	KRADAR_REC_GP_STALL		= 8,
 	KRADAR_REC_TYPE_MAX,
 };
 
@@ -104,7 +110,7 @@ struct kradar_rec_hello {
 	char release[KRADAR_NAME_LEN];	/* guest uname -r */
 	char port[KRADAR_NAME_LEN];	/* virtio port name */
 	__le32 storm_end_ms;	/* time below half the rate before storm end */
-	__le32 reserved2;
+	__le32 qs_gap_ms;	/* RCU gap threshold, ms; 0: detector off */
 };
 
 /* Timebase, sent once per window: ties guest clocks to host receive time. */
@@ -178,6 +184,79 @@ struct kradar_rec_lost {
 	__le64 events;		/* events not counted or not attributed */
 };
 
+/* Phases of an episode that lasts: a gap, a stall, a contended lock. */
+enum kradar_phase {
+	KRADAR_PHASE_BEGIN	= 1,	/* crossed its threshold */
+	KRADAR_PHASE_UPDATE	= 2,	/* still going, every second */
+	KRADAR_PHASE_END	= 3,	/* over: totals */
+};
+
+/* One frame of a stack sample, symbolised in the guest. */
+struct kradar_frame {
+	__le64 addr;
+	char sym[KRADAR_NAME_LEN];	/* "hrtimer_interrupt+0x12f/0x390" */
+};
+
+/* An hrtimer callback on the gap's CPU, counted since the gap began. */
+struct kradar_gap_hrtimer {
+	__le64 function;
+	__le64 count;
+	char name[KRADAR_NAME_LEN];
+};
+
+/* kradar_rec_qs_gap.flags */
+#define KRADAR_GAPF_USER	0x0001	/* the stack interrupted user mode */
+#define KRADAR_GAPF_IDLE	0x0002	/* END: the CPU went idle */
+#define KRADAR_GAPF_GP_MOVED	0x0004	/* END: the grace period advanced */
+
+/*
+ * An RCU grace period has been pending for qs_gap_ms and this CPU has had
+ * no quiescent-state opportunity (context switch, tick in user mode, idle)
+ * for as long: it is holding the grace period up. The gap lasts until the
+ * CPU goes idle, or has had an opportunity and the grace period advanced
+ * (an opportunity alone is not enough: the CPU must also report it, which
+ * a CPU whose ticks and softirqs are starved cannot do). Counts cover the
+ * gap so far (END: all of it). Two arrays are the last bytes of the
+ * record: nr_top entries of top_size bytes, then nr_stack frames of
+ * frame_size bytes.
+ */
+struct kradar_rec_qs_gap {
+	struct kradar_rec_hdr h;	/* cpu: the CPU */
+	__le32 phase;		/* enum kradar_phase */
+	__le32 pid;		/* task running on the CPU */
+	__le64 gap_start_ns;	/* last QS opportunity before, local_clock() */
+	__le64 gap_ns;		/* gap so far; END: its total */
+	__le64 gp_seq;		/* rcu_get_gp_seq() held up */
+	__le64 gp_start_ns;	/* first sample that saw gp_seq pending */
+	__le64 hardirqs;	/* device interrupts handled on the CPU */
+	__le64 softirqs;	/* softirq handlers run on the CPU */
+	__le64 hrtimers;	/* hrtimer callbacks run on the CPU */
+	__le64 sampler_late_ns;	/* how late this sample was taken */
+	__le64 stack_ns;	/* when the stack was taken; 0: no stack */
+	__le64 qs_ns;		/* last opportunity seen during the gap, after
+				 * which the grace period still did not
+				 * advance; 0: none */
+	__le32 flags;		/* KRADAR_GAPF_* */
+	__le32 reserved;
+	char comm[KRADAR_COMM_LEN];
+	__le32 nr_top;
+	__le32 top_size;	/* bytes per struct kradar_gap_hrtimer */
+	__le32 nr_stack;
+	__le32 frame_size;	/* bytes per struct kradar_frame */
+};
+
+/* A grace period pending for qs_gap_ms or longer, and who holds it up. */
+struct kradar_rec_gp_stall {
+	struct kradar_rec_hdr h;	/* cpu: KRADAR_CPU_NONE */
+	__le32 phase;		/* enum kradar_phase */
+	__le32 nr_cpus;		/* entries of cpus[] in use */
+	__le64 gp_seq;
+	__le64 gp_start_ns;	/* first sample that saw it pending */
+	__le64 stall_ns;	/* pending so far; END: until it advanced */
+	__le64 sampler_late_ns;
+	__le16 cpus[KRADAR_STALL_CPUS];	/* CPUs in a gap, ascending */
+};
+
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) % 8 == 0, "hello");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_heartbeat) % 8 == 0, "hb");
@@ -189,6 +268,14 @@ KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hrtimer_window) +
 		     "window fits");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_storm) % 8 == 0, "storm");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lost) == 64, "lost");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_frame) == 72, "frame");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_gap_hrtimer) == 80, "gap top");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_qs_gap) == 160, "qs gap");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_qs_gap) +
+		     KRADAR_GAP_TOP * sizeof(struct kradar_gap_hrtimer) +
+		     KRADAR_STACK_MAX * sizeof(struct kradar_frame) <=
+		     KRADAR_REC_MAX, "qs gap fits");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_gp_stall) % 8 == 0, "stall");
 
 #ifndef __KERNEL__
 #undef __le16

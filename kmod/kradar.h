@@ -6,6 +6,8 @@
  *   kradar_hrtimer.c  the hrtimer_expire_entry probe (hot path, per CPU,
  *                     lock-free) and the sampler that turns its counters
  *                     into window, storm begin and storm end records;
+ *   kradar_rcu.c      RCU quiescent-state gaps: which CPU holds up a
+ *                     grace period, and what ran there;
  *   kradar_ring.c     the byte ring holding encoded records until the
  *                     port takes them (sampler thread only, no locking);
  *   kradar_port.c     the virtio console port: finding it, opening its
@@ -30,6 +32,7 @@ extern unsigned long kradar_storm_rate;
 extern unsigned int kradar_storm_windows;
 extern unsigned int kradar_storm_end_ms;
 extern unsigned int kradar_late_us;
+extern unsigned int kradar_qs_gap_ms;
 
 /* kradar_main.c */
 void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
@@ -44,11 +47,25 @@ void kradar_hrtimer_sample(u64 now_ns);
 u64 kradar_hrtimer_events(void);
 unsigned int kradar_hrtimer_storms_active(void);
 void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
+struct kradar_cpu *kradar_hrtimer_cpu(int cpu);
+void kradar_hrtimer_name(int cpu, unsigned int slot,
+			 char name[KRADAR_NAME_LEN]);
+
+/* kradar_rcu.c */
+struct seq_file;
+int kradar_rcu_init(void);
+void kradar_rcu_hook(void);
+void kradar_rcu_unhook(void);
+void kradar_rcu_exit(void);
+void kradar_rcu_sample(u64 now_ns, u64 late_ns);
+void kradar_rcu_status(struct seq_file *m);
+bool kradar_rcu_enabled(void);
 
 /* kradar_ring.c: records are built in place and committed */
 int kradar_ring_init(size_t bytes);
 void kradar_ring_exit(void);
 void *kradar_rec_begin(u16 type, size_t size, u16 cpu, u64 ts_ns);
+void kradar_rec_shrink(void *rec, size_t size);
 void kradar_rec_commit(void *rec);
 size_t kradar_ring_peek(const u8 **buf);
 void kradar_ring_consume(size_t n);

@@ -84,12 +84,6 @@ out:
 	this_cpu_dec(kradar_pcpu->nest);
 }
 
-/* Stack capture is added with the RCU detector; nothing asks for it yet. */
-void kradar_hot_rare(struct kradar_cpu *c, void *fn)
-{
-	WRITE_ONCE(c->want_stack, 0);
-}
-
 int kradar_hrtimer_init(void)
 {
 	int cpu;
@@ -146,7 +140,7 @@ void kradar_hrtimer_unhook(void)
 }
 
 /* "advance_sched+0x0/0x1a0 [sch_taprio]" -> "advance_sched [sch_taprio]" */
-static void kradar_resolve(struct kradar_track *tr, void *fn)
+static void kradar_resolve(int cpu, struct kradar_track *tr, void *fn)
 {
 	static char sym[KSYM_SYMBOL_LEN];	/* sampler thread only */
 	char *plus, *mod;
@@ -162,6 +156,9 @@ static void kradar_resolve(struct kradar_track *tr, void *fn)
 	}
 	kradar_copy_name(tr->name, sym);
 	tr->named = true;
+	/* the RCU detector watches the tick for quiescent states */
+	if (kradar_rcu_enabled() && !strcmp(sym, "tick_sched_timer"))
+		WRITE_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->tick_fn, fn);
 }
 
 struct kradar_delta {
@@ -268,7 +265,7 @@ static void kradar_sample_cpu(int cpu, u64 now)
 		if (!fn)
 			continue;
 		if (!tr->named)
-			kradar_resolve(tr, fn);
+			kradar_resolve(cpu, tr, fn);
 		d.slot = i;
 		v = READ_ONCE(s->count);
 		d.count = v - tr->count;
@@ -379,4 +376,21 @@ void kradar_hrtimer_lost(u64 *nested, u64 *unattributed)
 		*nested += READ_ONCE(c->nested);
 		*unattributed += READ_ONCE(c->unattributed);
 	}
+}
+
+struct kradar_cpu *kradar_hrtimer_cpu(int cpu)
+{
+	return per_cpu_ptr(kradar_pcpu, cpu);
+}
+
+/* Name of a slot's callback, for other detectors (sampler only). */
+void kradar_hrtimer_name(int cpu, unsigned int slot,
+			 char name[KRADAR_NAME_LEN])
+{
+	struct kradar_track *tr = &kradar_tracks[cpu * KRADAR_SLOTS + slot];
+	void *fn = READ_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->slot[slot].fn);
+
+	if (!tr->named && fn)
+		kradar_resolve(cpu, tr, fn);
+	memcpy(name, tr->name, KRADAR_NAME_LEN);
 }

@@ -37,6 +37,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
 #include <linux/utsname.h>
 #include "kradar.h"
 
@@ -53,6 +54,9 @@
 #define KRADAR_BUFFER_KB	256	/* KiB */
 #define KRADAR_HELLO_EVERY	50	/* windows */
 #define KRADAR_PORT_RETRY_MS	1000	/* ms */
+#define KRADAR_QS_GAP_MS	300	/* ms */
+#define KRADAR_QS_GAP_MIN_MS	10	/* ms */
+#define KRADAR_QS_GAP_MAX_MS	600000	/* ms */
 
 static char *port = KRADAR_PORT_DEFAULT;
 module_param(port, charp, 0444);
@@ -81,6 +85,10 @@ MODULE_PARM_DESC(storm_end_ms, "ms below half of storm_rate before a storm ends,
 unsigned int kradar_late_us = KRADAR_LATE_US;
 module_param_named(late_us, kradar_late_us, uint, 0444);
 MODULE_PARM_DESC(late_us, "an expiry this many us after its time counts as late, 1..1000000 (default 100)");
+
+unsigned int kradar_qs_gap_ms = KRADAR_QS_GAP_MS;
+module_param_named(qs_gap_ms, kradar_qs_gap_ms, uint, 0444);
+MODULE_PARM_DESC(qs_gap_ms, "ms an RCU grace period is pending and a CPU without quiescent state before it is reported, 10..600000, 0 = off (default 300)");
 
 static unsigned int buffer_kb = KRADAR_BUFFER_KB;
 module_param(buffer_kb, uint, 0444);
@@ -132,6 +140,7 @@ static void kradar_emit_hello(u64 now, bool resent)
 	kradar_copy_name(r->release, utsname()->release);
 	kradar_copy_name(r->port, port);
 	r->storm_end_ms = cpu_to_le32(kradar_storm_end_ms);
+	r->qs_gap_ms = cpu_to_le32(kradar_rcu_enabled() ? kradar_qs_gap_ms : 0);
 	kradar_rec_commit(r);
 }
 
@@ -214,6 +223,7 @@ static void kradar_window(u64 now, u64 late)
 	if (kradar_open && kradar_window_nr % hello_every == 0)
 		kradar_emit_hello(now, true);
 	kradar_hrtimer_sample(now);
+	kradar_rcu_sample(now, late);
 	kradar_emit_buffer_loss(now);
 	kradar_emit_heartbeat(now, late);
 	if (kradar_open) {
@@ -328,6 +338,7 @@ static int kradar_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "sampler_late_max_ns: %llu\n", kradar_sampler_late_max);
 	seq_printf(m, "windows_by_sampler: %llu %llu\n", kradar_windows_by[0],
 		   kradar_windows_by[1]);
+	kradar_rcu_status(m);
 	return 0;
 }
 
@@ -371,6 +382,13 @@ static int kradar_check_params(void)
 		pr_err("buffer_kb=%u out of range 16..65536 KiB\n", buffer_kb);
 		return -EINVAL;
 	}
+	if (kradar_qs_gap_ms && (kradar_qs_gap_ms < KRADAR_QS_GAP_MIN_MS ||
+				 kradar_qs_gap_ms > KRADAR_QS_GAP_MAX_MS)) {
+		pr_err("qs_gap_ms=%u out of range %d..%d ms (0 turns the RCU gap detector off)\n",
+		       kradar_qs_gap_ms, KRADAR_QS_GAP_MIN_MS,
+		       KRADAR_QS_GAP_MAX_MS);
+		return -EINVAL;
+	}
 	if (hello_every < 1 || hello_every > 100000) {
 		pr_err("hello_every=%u out of range 1..100000\n", hello_every);
 		return -EINVAL;
@@ -393,6 +411,9 @@ static int __init kradar_init(void)
 	err = kradar_hrtimer_init();
 	if (err)
 		goto err_ring;
+	err = kradar_rcu_init();
+	if (err)
+		goto err_hrtimer_state;
 	kradar_port_init(port, tty);
 	kradar_proc = proc_create_single("kradar", 0444, NULL,
 					 kradar_status_show);
@@ -403,19 +424,24 @@ static int __init kradar_init(void)
 	err = kradar_samplers_start();
 	if (err)
 		goto err_proc;
+	kradar_rcu_hook();
 	err = kradar_hrtimer_hook();
 	if (err)
-		goto err_samplers;
+		goto err_rcu_hook;
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
 		kradar_window_ms, kradar_storm_rate, kradar_late_us, port);
 	return 0;
 
-err_samplers:
+err_rcu_hook:
+	kradar_rcu_unhook();
+	tracepoint_synchronize_unregister();
 	kradar_samplers_stop();
 err_proc:
 	proc_remove(kradar_proc);
 err_hrtimer:
 	kradar_port_exit();
+	kradar_rcu_exit();
+err_hrtimer_state:
 	kradar_hrtimer_exit();
 err_ring:
 	kradar_ring_exit();
@@ -424,10 +450,12 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
-	kradar_hrtimer_unhook();
+	kradar_rcu_unhook();
+	kradar_hrtimer_unhook();	/* waits for running probes */
 	kradar_samplers_stop();
 	proc_remove(kradar_proc);
 	kradar_port_exit();
+	kradar_rcu_exit();
 	kradar_hrtimer_exit();
 	kradar_ring_exit();
 	pr_info("unloaded\n");

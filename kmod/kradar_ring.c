@@ -124,6 +124,19 @@ void *kradar_rec_begin(u16 type, size_t size, u16 cpu, u64 ts_ns)
 	return h;
 }
 
+/* Before commit: the record turned out shorter than begun (<= that). */
+void kradar_rec_shrink(void *rec, size_t size)
+{
+	struct kradar_rec_hdr *h = rec;
+
+	size = ALIGN(size, KRADAR_REC_ALIGN);
+	if (WARN_ON_ONCE(!kradar_open || size > kradar_open ||
+			 size < sizeof(*h)))
+		return;
+	h->size = cpu_to_le32(size);
+	kradar_open = size;
+}
+
 void kradar_rec_commit(void *rec)
 {
 	struct kradar_rec_hdr *h = rec;

@@ -91,6 +91,8 @@ const char *kradar_rec_type_name(unsigned int type)
 		[KRADAR_REC_STORM_BEGIN] = "storm_begin",
 		[KRADAR_REC_STORM_END] = "storm_end",
 		[KRADAR_REC_LOST] = "lost",
+		[KRADAR_REC_QS_GAP] = "qs_gap",
+		[KRADAR_REC_GP_STALL] = "gp_stall",
 	};
 
 	if (type < KRADAR_REC_TYPE_MAX && names[type])
@@ -141,6 +143,7 @@ const char *kradar_malformed_str(unsigned int malf, char *buf, size_t len)
 		{ KRADAR_MALF_HELLO, "hello" },
 		{ KRADAR_MALF_WINDOW, "window" },
 		{ KRADAR_MALF_COUNT, "count" },
+		{ KRADAR_MALF_PHASE, "phase" },
 	};
 	size_t used = 0;
 
@@ -375,6 +378,8 @@ static unsigned int decode_hello(struct kradar_rec_hello *r,
 	r->storm_rate = le64toh(r->storm_rate);
 	r->storm_windows = le32toh(r->storm_windows);
 	r->heartbeat_ms = le32toh(r->heartbeat_ms);
+	r->storm_end_ms = le32toh(r->storm_end_ms);
+	r->qs_gap_ms = le32toh(r->qs_gap_ms);
 	if (!fix_name(r->release, sizeof(r->release)) ||
 	    !fix_name(r->port, sizeof(r->port)))
 		malf |= KRADAR_MALF_NAME;
@@ -501,6 +506,107 @@ static unsigned int decode_lost(struct kradar_rec_lost *r,
 	return 0;
 }
 
+static bool phase_ok(uint32_t phase)
+{
+	return phase >= KRADAR_PHASE_BEGIN && phase <= KRADAR_PHASE_END;
+}
+
+/*
+ * The arrays are the last nr_top * top_size + nr_stack * frame_size bytes
+ * of the record (top first), so the fixed part can grow. Sizes smaller
+ * than the struct this reader knows, not multiples of 8, or arrays that do
+ * not fit make the record malformed and its arrays are not decoded.
+ */
+static unsigned int decode_gap(struct kradar_gap *g, const unsigned char *p,
+			       uint32_t size)
+{
+	struct kradar_rec_qs_gap *r = &g->r;
+	unsigned int malf = 0;
+	uint64_t need;
+	uint32_t tsz, fsz;
+	size_t off;
+
+	memset(g, 0, sizeof(*g));
+	DECODE(*r, p, size);
+	r->phase = le32toh(r->phase);
+	r->pid = le32toh(r->pid);
+	r->gap_start_ns = le64toh(r->gap_start_ns);
+	r->gap_ns = le64toh(r->gap_ns);
+	r->gp_seq = le64toh(r->gp_seq);
+	r->gp_start_ns = le64toh(r->gp_start_ns);
+	r->hardirqs = le64toh(r->hardirqs);
+	r->softirqs = le64toh(r->softirqs);
+	r->hrtimers = le64toh(r->hrtimers);
+	r->sampler_late_ns = le64toh(r->sampler_late_ns);
+	r->stack_ns = le64toh(r->stack_ns);
+	r->qs_ns = le64toh(r->qs_ns);
+	r->flags = le32toh(r->flags);
+	r->nr_top = le32toh(r->nr_top);
+	r->top_size = le32toh(r->top_size);
+	r->nr_stack = le32toh(r->nr_stack);
+	r->frame_size = le32toh(r->frame_size);
+	if (!fix_name(r->comm, sizeof(r->comm)))
+		malf |= KRADAR_MALF_NAME;
+	if (!phase_ok(r->phase))
+		malf |= KRADAR_MALF_PHASE;
+
+	tsz = r->top_size;
+	fsz = r->frame_size;
+	need = (uint64_t)r->nr_top * tsz + (uint64_t)r->nr_stack * fsz;
+	if (r->nr_top > KRADAR_GAP_TOP || r->nr_stack > KRADAR_STACK_MAX ||
+	    (r->nr_top && (tsz < sizeof(g->top[0]) || tsz % 8)) ||
+	    (r->nr_stack && (fsz < sizeof(g->stack[0]) || fsz % 8)) ||
+	    size < sizeof(*r) || need > size - sizeof(*r))
+		return malf | KRADAR_MALF_ENTRIES;
+
+	off = size - need;
+	for (uint32_t i = 0; i < r->nr_top; i++, off += tsz) {
+		struct kradar_gap_hrtimer *t = &g->top[i];
+
+		memcpy(t, p + off, sizeof(*t));
+		t->function = le64toh(t->function);
+		t->count = le64toh(t->count);
+		if (!fix_name(t->name, sizeof(t->name)))
+			malf |= KRADAR_MALF_NAME;
+	}
+	for (uint32_t i = 0; i < r->nr_stack; i++, off += fsz) {
+		struct kradar_frame *f = &g->stack[i];
+
+		memcpy(f, p + off, sizeof(*f));
+		f->addr = le64toh(f->addr);
+		if (!fix_name(f->sym, sizeof(f->sym)))
+			malf |= KRADAR_MALF_NAME;
+	}
+	g->nr_top_valid = r->nr_top;
+	g->nr_stack_valid = r->nr_stack;
+	return malf;
+}
+
+static unsigned int decode_stall(struct kradar_rec_gp_stall *r,
+				 const unsigned char *p, uint32_t size)
+{
+	unsigned int malf = 0;
+
+	DECODE(*r, p, size);
+	r->phase = le32toh(r->phase);
+	r->nr_cpus = le32toh(r->nr_cpus);
+	r->gp_seq = le64toh(r->gp_seq);
+	r->gp_start_ns = le64toh(r->gp_start_ns);
+	r->stall_ns = le64toh(r->stall_ns);
+	r->sampler_late_ns = le64toh(r->sampler_late_ns);
+	if (!phase_ok(r->phase))
+		malf |= KRADAR_MALF_PHASE;
+	if (r->nr_cpus > KRADAR_STALL_CPUS ||
+	    size < offsetof(struct kradar_rec_gp_stall, cpus) +
+		   (size_t)r->nr_cpus * sizeof(r->cpus[0])) {
+		malf |= KRADAR_MALF_ENTRIES;
+		r->nr_cpus = 0;
+	}
+	for (uint32_t i = 0; i < r->nr_cpus; i++)
+		r->cpus[i] = le16toh(r->cpus[i]);
+	return malf;
+}
+
 static int seq_slot_get(struct kradar_decoder *dec, unsigned int cpu,
 			struct seq_slot **slot)
 {
@@ -580,7 +686,8 @@ static void hello_session(struct kradar_decoder *dec,
 static bool needs_cpu(unsigned int type)
 {
 	return type == KRADAR_REC_HRTIMER_WINDOW ||
-	       type == KRADAR_REC_STORM_BEGIN || type == KRADAR_REC_STORM_END;
+	       type == KRADAR_REC_STORM_BEGIN || type == KRADAR_REC_STORM_END ||
+	       type == KRADAR_REC_QS_GAP;
 }
 
 static int deliver(struct kradar_decoder *dec, const unsigned char *p,
@@ -612,6 +719,12 @@ static int deliver(struct kradar_decoder *dec, const unsigned char *p,
 		break;
 	case KRADAR_REC_LOST:
 		malf = decode_lost(&rec->u.lost, p, size);
+		break;
+	case KRADAR_REC_QS_GAP:
+		malf = decode_gap(&rec->gap, p, size);
+		break;
+	case KRADAR_REC_GP_STALL:
+		malf = decode_stall(&rec->u.stall, p, size);
 		break;
 	}
 

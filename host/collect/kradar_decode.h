@@ -31,6 +31,7 @@
 #define KRADAR_MALF_HELLO	0x0008	/* bad magic, hdr_size or nr_cpus */
 #define KRADAR_MALF_WINDOW	0x0010	/* end_ns <= start_ns */
 #define KRADAR_MALF_COUNT	0x0020	/* late > count, or listed > events */
+#define KRADAR_MALF_PHASE	0x0040	/* phase not BEGIN, UPDATE or END */
 
 /* Host-order window: bounded by nr_entries AND the record size. */
 struct kradar_window {
@@ -41,6 +42,15 @@ struct kradar_window {
 	uint32_t nr_entries;	/* as sent (untrusted) */
 	uint32_t nr_valid;	/* entries[] actually decoded */
 	struct kradar_hrtimer_entry entries[KRADAR_HRTIMER_MAX_ENTRIES];
+};
+
+/* Host-order QS_GAP: the fixed part, then its arrays, bounded. */
+struct kradar_gap {
+	struct kradar_rec_qs_gap r;	/* fixed part; nr_* as sent */
+	uint32_t nr_top_valid;
+	uint32_t nr_stack_valid;
+	struct kradar_gap_hrtimer top[KRADAR_GAP_TOP];
+	struct kradar_frame stack[KRADAR_STACK_MAX];
 };
 
 /*
@@ -58,8 +68,10 @@ struct kradar_record {
 		struct kradar_rec_heartbeat heartbeat;
 		struct kradar_rec_storm storm;	/* BEGIN and END */
 		struct kradar_rec_lost lost;
+		struct kradar_rec_gp_stall stall;	/* nr_cpus bounded */
 	} u;
 	struct kradar_window window;	/* HRTIMER_WINDOW only */
+	struct kradar_gap gap;		/* QS_GAP only */
 };
 
 enum kradar_loss_kind {

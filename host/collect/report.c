@@ -88,7 +88,8 @@ int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
 	kc->have_host_ns = live;
 	kc->storms = calloc(KC_MAX_STORMS, sizeof(*kc->storms));
 	kc->cbs = calloc(KC_MAX_CBS, sizeof(*kc->cbs));
-	if (!kc->storms || !kc->cbs) {
+	kc->gaps = calloc(KC_MAX_GAPS, sizeof(*kc->gaps));
+	if (!kc->storms || !kc->cbs || !kc->gaps) {
 		kc_fini(kc);
 		return -ENOMEM;
 	}
@@ -99,8 +100,10 @@ void kc_fini(struct kc *kc)
 {
 	free(kc->storms);
 	free(kc->cbs);
+	free(kc->gaps);
 	kc->storms = NULL;
 	kc->cbs = NULL;
+	kc->gaps = NULL;
 }
 
 static void ev_open(struct kc *kc, const char *type)
@@ -211,6 +214,8 @@ static void jw_session_settings(struct jw *j, const struct kradar_rec_hello *h)
 	jw_u64(j, "storm_rate_per_s", h->storm_rate);
 	jw_u64(j, "storm_windows", h->storm_windows);
 	jw_u64(j, "late_us", h->late_us);
+	jw_u64(j, "storm_end_ms", h->storm_end_ms);
+	jw_u64(j, "qs_gap_ms", h->qs_gap_ms);
 	jw_obj_end(j);
 }
 static void ev_hello(struct kc *kc, const struct kradar_record *rec)
@@ -446,6 +451,166 @@ static void ev_lost(struct kc *kc, const struct kradar_record *rec)
 	l->events += r->events;
 }
 
+static const char *phase_name(uint32_t phase)
+{
+	switch (phase) {
+	case KRADAR_PHASE_BEGIN:	return "begin";
+	case KRADAR_PHASE_UPDATE:	return "update";
+	case KRADAR_PHASE_END:		return "end";
+	}
+	return "unknown";
+}
+
+static double rate_per_s(uint64_t count, uint64_t ns)
+{
+	return ns ? (double)count * 1e9 / (double)ns : 0.0;
+}
+
+/*
+ * The frame a reader wants first: the one the interrupt interrupted, i.e.
+ * the frame after the last interrupt entry stub; else the first frame.
+ */
+static const char *gap_key_frame(const struct kradar_gap *g)
+{
+	uint32_t key = 0;
+
+	if (g->r.flags & KRADAR_GAPF_USER)
+		return "user mode";
+	for (uint32_t i = 0; i + 1 < g->nr_stack_valid; i++)
+		if (!strncmp(g->stack[i].sym, "asm_", 4) ||
+		    !strncmp(g->stack[i].sym, "ret_from_", 9))
+			key = i + 1;
+	return g->nr_stack_valid ? g->stack[key].sym : NULL;
+}
+
+static struct kc_gap *find_gap(struct kc *kc, uint16_t cpu, uint64_t start)
+{
+	for (unsigned int i = kc->nr_gaps; i-- > 0;)
+		if (kc->gaps[i].cpu == cpu && kc->gaps[i].start_ns == start)
+			return &kc->gaps[i];
+	if (kc->nr_gaps == KC_MAX_GAPS) {
+		kc->gaps_dropped++;
+		return NULL;
+	}
+	kc->gaps[kc->nr_gaps].cpu = cpu;
+	kc->gaps[kc->nr_gaps].start_ns = start;
+	return &kc->gaps[kc->nr_gaps++];
+}
+
+static void ev_gap(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_gap *g = &rec->gap;
+	const struct kradar_rec_qs_gap *r = &g->r;
+	const char *key = gap_key_frame(g);
+	uint64_t span = rec->h.ts_ns > r->gap_start_ns ?
+			rec->h.ts_ns - r->gap_start_ns : 0;
+	struct jw *j = &kc->jw;
+	struct kc_gap *k;
+
+	/* the documented head: type, phase, cpu, gap_ms, gp_seq, task */
+	ev_open(kc, "qs_gap");
+	jw_str(j, "phase", phase_name(r->phase));
+	jw_u64(j, "cpu", rec->h.cpu);
+	jw_double(j, "gap_ms", r->gap_ns / 1e6, 1);
+	jw_i64(j, "gp_seq", (int64_t)r->gp_seq);
+	jw_str(j, "task", r->comm);
+	jw_u64(j, "pid", r->pid);
+	jw_u64(j, "t_ns", rec->h.ts_ns);
+	ev_host(kc);
+	jw_u64(j, "gap_start_ns", r->gap_start_ns);
+	jw_u64(j, "gp_start_ns", r->gp_start_ns);
+	jw_u64(j, "hardirqs", r->hardirqs);
+	jw_u64(j, "softirqs", r->softirqs);
+	jw_u64(j, "hrtimers", r->hrtimers);
+	jw_arr(j, "top_hrtimers");
+	for (uint32_t i = 0; i < g->nr_top_valid; i++) {
+		jw_obj(j, NULL);
+		jw_str(j, "function", g->top[i].name);
+		jw_hex(j, "addr", g->top[i].function);
+		jw_u64(j, "count", g->top[i].count);
+		jw_double(j, "rate_per_s", rate_per_s(g->top[i].count, span),
+			  1);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_arr(j, "stack");
+	for (uint32_t i = 0; i < g->nr_stack_valid; i++)
+		jw_str(j, NULL, g->stack[i].sym);
+	jw_arr_end(j);
+	if (key)
+		jw_str(j, "interrupted_at", key);
+	jw_u64(j, "stack_ns", r->stack_ns);
+	if (r->qs_ns)
+		jw_u64(j, "qs_unreported_ns", r->qs_ns);
+	if (r->phase == KRADAR_PHASE_END)
+		jw_str(j, "ended_by", r->flags & KRADAR_GAPF_IDLE ? "idle" :
+		       r->flags & KRADAR_GAPF_GP_MOVED ? "grace_period_advanced" :
+		       "unknown");
+	jw_double(j, "sampler_late_ms", r->sampler_late_ns / 1e6, 1);
+	jw_u64(j, "seq", rec->h.seq);
+	jw_u64(j, "offset", rec->offset);
+	if (rec->malformed) {
+		char malf[64];
+
+		jw_str(j, "malformed",
+		       kradar_malformed_str(rec->malformed, malf, sizeof(malf)));
+	}
+	ev_end(kc);
+
+	k = find_gap(kc, rec->h.cpu, r->gap_start_ns);
+	if (!k)
+		return;
+	if (!k->first_rec_ns || rec->h.ts_ns < k->first_rec_ns)
+		k->first_rec_ns = rec->h.ts_ns;
+	if (rec->h.ts_ns < k->last_rec_ns)
+		return;		/* an older record arrived late */
+	k->last_rec_ns = rec->h.ts_ns;
+	k->ended = r->phase == KRADAR_PHASE_END;
+	if (r->gap_ns > k->gap_ns || k->ended)
+		k->gap_ns = r->gap_ns;
+	k->pid = r->pid;
+	memcpy(k->comm, r->comm, sizeof(k->comm));
+	k->hrtimers = r->hrtimers;
+	k->hardirqs = r->hardirqs;
+	k->softirqs = r->softirqs;
+	if (g->nr_top_valid) {
+		k->top_function = g->top[0].function;
+		k->top_count = g->top[0].count;
+		memcpy(k->top_name, g->top[0].name, sizeof(k->top_name));
+	}
+	if (key)
+		snprintf(k->frame, sizeof(k->frame), "%s", key);
+}
+
+static void ev_stall(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_rec_gp_stall *r = &rec->u.stall;
+	struct jw *j = &kc->jw;
+
+	ev_open(kc, "gp_stall");
+	jw_str(j, "phase", phase_name(r->phase));
+	jw_i64(j, "gp_seq", (int64_t)r->gp_seq);
+	jw_double(j, "stall_ms", r->stall_ns / 1e6, 1);
+	jw_arr(j, "cpus");
+	for (uint32_t i = 0; i < r->nr_cpus; i++)
+		jw_u64(j, NULL, r->cpus[i]);
+	jw_arr_end(j);
+	jw_u64(j, "t_ns", rec->h.ts_ns);
+	ev_host(kc);
+	jw_u64(j, "gp_start_ns", r->gp_start_ns);
+	jw_double(j, "sampler_late_ms", r->sampler_late_ns / 1e6, 1);
+	ev_rec(kc, rec, false);
+	ev_end(kc);
+
+	if (r->phase == KRADAR_PHASE_BEGIN) {
+		kc->stalls++;
+		if (!kc->stall_first_ns)
+			kc->stall_first_ns = rec->h.ts_ns;
+	}
+	if (r->stall_ns > kc->stall_max_ns)
+		kc->stall_max_ns = r->stall_ns;
+}
+
 static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
 {
 	ev_begin(kc, "unknown_record");
@@ -487,6 +652,12 @@ int kc_on_record(void *ctx, const struct kradar_record *rec)
 		break;
 	case KRADAR_REC_LOST:
 		ev_lost(kc, rec);
+		break;
+	case KRADAR_REC_QS_GAP:
+		ev_gap(kc, rec);
+		break;
+	case KRADAR_REC_GP_STALL:
+		ev_stall(kc, rec);
 		break;
 	default:
 		ev_unknown(kc, rec);
@@ -586,6 +757,39 @@ static uint64_t storm_duration(const struct kc *kc, const struct kc_storm *s,
 	return end > s->begin_ns ? end - s->begin_ns : 0;
 }
 
+/* Guest time a gap has lasted: its total, or up to its last record */
+static uint64_t gap_length(const struct kc_gap *g)
+{
+	return g->gap_ns;
+}
+
+/*
+ * "CPU 1 held up RCU for 21.4 s (task sh, interrupted at X); during the
+ * gap advance_sched [sch_taprio] fired 2.6M/s": from the records alone.
+ */
+static void gap_sentence(const struct kc_gap *g, char *buf, size_t len)
+{
+	char name[TXT_LEN], comm[TXT_LEN], frame[TXT_LEN];
+	size_t n;
+
+	n = snprintf(buf, len, "CPU %u held up RCU for %s%.1f s (task %s",
+		     g->cpu, g->ended ? "" : ">=", gap_length(g) / 1e9,
+		     txt(g->comm, comm));
+	if (g->frame[0] && n < len)
+		n += snprintf(buf + n, len - n, ", interrupted at %s",
+			      txt(g->frame, frame));
+	if (n < len)
+		n += snprintf(buf + n, len - n, ")");
+	if (g->top_count && g->last_rec_ns > g->start_ns && n < len) {
+		double r = rate_per_s(g->top_count,
+				      g->last_rec_ns - g->start_ns);
+
+		snprintf(buf + n, len - n, "; during the gap %s fired %.*f%s/s",
+			 txt(g->top_name, name), r >= 1e6 ? 1 : 0,
+			 r >= 1e6 ? r / 1e6 : r, r >= 1e6 ? "M" : "");
+	}
+}
+
 void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 {
 	const struct kradar_decoder_stats *st = kradar_decoder__stats(kc->dec);
@@ -604,6 +808,10 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 			sum->session = s;
 	}
 	sum->storms = kc->nr_storms + kc->storms_dropped;
+	for (unsigned int i = 0; i < kc->nr_gaps; i++)
+		if (!sum->longest_gap ||
+		    kc->gaps[i].gap_ns > sum->longest_gap->gap_ns)
+			sum->longest_gap = &kc->gaps[i];
 	for (unsigned int i = 0; i <= KRADAR_LOST_CAUSE_MAX; i++) {
 		sum->guest_lost_records += kc->lost[i].records;
 		sum->guest_lost_events += kc->lost[i].events;
@@ -636,7 +844,13 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	     n ? ", " : "", st->malformed);
 #undef LOSS
 	bool lossy = n > 0;
+	char gap[320] = "";
 
+	if (sum->longest_gap) {
+		gap[0] = ';';
+		gap[1] = ' ';
+		gap_sentence(sum->longest_gap, gap + 2, sizeof(gap) - 2);
+	}
 	w = worst_storm(kc);
 	if (!st->records) {
 		snprintf(sum->verdict, sizeof(sum->verdict),
@@ -650,18 +864,23 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 
 		snprintf(sum->verdict, sizeof(sum->verdict),
 			 "hrtimer storm: %s on CPU %u at %s, peak %" PRIu64
-			 "/s, %.1f%% late, worst %s, %s %.3f s%s; %s",
+			 "/s, %.1f%% late, worst %s, %s %.3f s%s%s; %s",
 			 txt(w->name, name), w->cpu,
 			 kc_fmt_ts(w->begin_ns, a, sizeof(a)),
 			 w->peak_rate_per_s, pct(w->late, w->count),
 			 kc_fmt_ns(w->late_max_ns, b, sizeof(b)),
 			 ongoing ? "still going after" : "lasted", d / 1e9,
 			 sum->storms > 1 ? " (and more, see table)" : "",
+			 gap, lossy ? loss : "stream complete");
+		sum->exit_code = 1;
+	} else if (sum->longest_gap) {
+		snprintf(sum->verdict, sizeof(sum->verdict),
+			 "RCU grace period held up: %s; %s", gap + 2,
 			 lossy ? loss : "stream complete");
 		sum->exit_code = 1;
 	} else {
 		snprintf(sum->verdict, sizeof(sum->verdict),
-			 "no hrtimer storm in %.3f s of guest time; %s",
+			 "no hrtimer storm and no RCU gap in %.3f s of guest time; %s",
 			 sum->covered_ns / 1e9,
 			 lossy ? loss : "stream complete");
 		sum->exit_code = lossy ? 1 : 0;
@@ -720,6 +939,8 @@ static const char *type_label[KRADAR_REC_TYPE_MAX] = {
 	[KRADAR_REC_STORM_BEGIN] = "storm_begin",
 	[KRADAR_REC_STORM_END] = "storm_end",
 	[KRADAR_REC_LOST] = "lost",
+	[KRADAR_REC_QS_GAP] = "qs_gap",
+	[KRADAR_REC_GP_STALL] = "gp_stall",
 };
 
 void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
@@ -828,6 +1049,29 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 			kc->cbs_dropped);
 	free(v);
 
+	fprintf(f, "\nRCU quiescent-state gaps: %u%s, grace-period stalls: %"
+		PRIu64 "\n", kc->nr_gaps, kc->gaps_dropped ? " (more not listed)" :
+		"", kc->stalls);
+	if (sum->session && !sum->session->hello.qs_gap_ms)
+		fprintf(f, "  detector off in the guest (qs_gap_ms=0 or a missing tracepoint)\n");
+	else if (!kc->nr_gaps)
+		fprintf(f, "  no CPU held up a grace period\n");
+	for (unsigned int i = 0; i < kc->nr_gaps; i++) {
+		const struct kc_gap *g = &kc->gaps[i];
+		char line[320];
+
+		gap_sentence(g, line, sizeof(line));
+		fprintf(f, "  %s: since %s, reported at %s\n", line,
+			kc_fmt_ts(g->start_ns, a, sizeof(a)),
+			kc_fmt_ts(g->first_rec_ns, b, sizeof(b)));
+		fprintf(f, "    %" PRIu64 " hrtimer callbacks, %" PRIu64
+			" device interrupts, %" PRIu64 " softirqs on CPU %u during the gap\n",
+			g->hrtimers, g->hardirqs, g->softirqs, g->cpu);
+	}
+	if (kc->stalls)
+		fprintf(f, "  longest grace-period stall: %s\n",
+			kc_fmt_ns(kc->stall_max_ns, a, sizeof(a)));
+
 	fprintf(f, "\nloss accounting:\n");
 	fprintf(f, "  guest-reported drops (LOST records):\n");
 	for (unsigned int i = 1; i <= KRADAR_LOST_CAUSE_MAX; i++) {
@@ -919,6 +1163,30 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
+
+	jw_arr(j, "qs_gaps");
+	for (unsigned int i = 0; i < kc->nr_gaps; i++) {
+		const struct kc_gap *g = &kc->gaps[i];
+
+		jw_obj(j, NULL);
+		jw_u64(j, "cpu", g->cpu);
+		jw_u64(j, "gap_start_ns", g->start_ns);
+		jw_u64(j, "gap_ns", g->gap_ns);
+		jw_bool(j, "ended", g->ended);
+		jw_u64(j, "reported_ns", g->first_rec_ns);
+		jw_str(j, "task", g->comm);
+		jw_u64(j, "pid", g->pid);
+		jw_str(j, "interrupted_at", g->frame);
+		jw_str(j, "top_hrtimer", g->top_name);
+		jw_double(j, "top_hrtimer_rate_per_s",
+			  g->last_rec_ns > g->start_ns ?
+			  rate_per_s(g->top_count, g->last_rec_ns - g->start_ns) :
+			  0.0, 1);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_u64(j, "gp_stalls", kc->stalls);
+	jw_u64(j, "gp_stall_max_ns", kc->stall_max_ns);
 
 	jw_arr(j, "top_callbacks");
 	v = sorted_cbs(kc);

@@ -19,6 +19,7 @@
 #define KC_MAX_CBS	4096	/* (cpu, callback) pairs kept for top lists */
 #define KC_MAX_SESSIONS	64
 #define KC_TOP_PER_CPU	5
+#define KC_MAX_GAPS	1024	/* RCU gaps kept for the table */
 
 struct kc_storm {
 	uint16_t cpu;
@@ -44,6 +45,22 @@ struct kc_cb {
 	uint64_t count;
 	uint64_t late;
 	uint64_t late_max_ns;
+};
+
+/* One RCU quiescent-state gap of one CPU, from its records. */
+struct kc_gap {
+	uint16_t cpu;
+	bool ended;
+	uint64_t start_ns;	/* last QS opportunity, guest clock */
+	uint64_t gap_ns;	/* longest seen (END: total) */
+	uint64_t first_rec_ns;	/* BEGIN record made: the detection */
+	uint64_t last_rec_ns;
+	uint32_t pid;
+	char comm[KRADAR_COMM_LEN];
+	uint64_t hrtimers, hardirqs, softirqs;
+	uint64_t top_function, top_count;
+	char top_name[KRADAR_NAME_LEN];
+	char frame[KRADAR_NAME_LEN];	/* first frame outside irq entry */
 };
 
 struct kc_session {
@@ -82,6 +99,13 @@ struct kc {
 	unsigned int nr_cbs;
 	uint64_t cbs_dropped;
 
+	struct kc_gap *gaps;
+	unsigned int nr_gaps;
+	uint64_t gaps_dropped;
+	uint64_t stalls;		/* GP_STALL BEGIN records */
+	uint64_t stall_max_ns;
+	uint64_t stall_first_ns;	/* first stall BEGIN record made */
+
 	struct kc_lost lost[KRADAR_LOST_CAUSE_MAX + 1];	/* [0]: unknown */
 	uint64_t record_bytes;	/* bytes in verified records */
 	uint64_t skipped_cpu;	/* records ignored: cpu out of range */
@@ -102,6 +126,7 @@ struct kc_summary {
 	const struct kc_session *session;	/* latest, NULL if none */
 	uint64_t covered_ns;			/* guest time, all sessions */
 	uint64_t storms;
+	const struct kc_gap *longest_gap;	/* NULL if none */
 	uint64_t guest_lost_records;
 	uint64_t guest_lost_events;
 	/*

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar RCU quiescent-state gap detector.
+ *
+ * Finds the CPU that holds up an RCU grace period, long before the
+ * kernel's own stall warning (21 s on Debian, 100+ s on syzbot), and says
+ * what that CPU was doing: which task, how many interrupts, softirqs and
+ * hrtimer callbacks ran there during the gap (so a timer storm is tied to
+ * the gap), and a stack sample taken on that CPU.
+ *
+ * It works without CONFIG_RCU_TRACE, from what every kernel has:
+ *  - grace-period progress: rcu_get_gp_seq(), sampled once per window; the
+ *    low two bits say whether a grace period is in progress;
+ *  - per CPU, the last quiescent-state opportunity: a context switch
+ *    (sched_switch), the scheduler tick arriving while the CPU ran user
+ *    code or the idle task (the hrtimer probe sees tick_sched_timer expire
+ *    and looks at the interrupted registers), and being idle (the idle
+ *    task was switched in): an idle CPU is quiescent, so nohz CPUs never
+ *    raise false alarms.
+ * When a grace period has been pending for qs_gap_ms and a non-idle CPU
+ * has had no opportunity for as long, the CPU is in a gap: a QS_GAP BEGIN
+ * record, UPDATE records every second while it lasts, and an END record
+ * with the total when the CPU goes idle, or has had an opportunity and
+ * the grace period advanced. An opportunity alone does not end the gap:
+ * the CPU must still notice the grace period and report its quiescent
+ * state, from its tick and the RCU softirq, and a CPU whose tick and
+ * softirqs are starved (an hrtimer storm) cannot; the records then carry
+ * the opportunity seen (qs_ns). A GP_STALL record names all CPUs in a
+ * gap, or none when the grace period is held up by something else (a
+ * preempted reader, a starved grace-period kthread).
+ *
+ * The proxy can be wrong where the kernel reports a quiescent state that
+ * kradar does not see: cond_resched() in a long kernel loop
+ * (rcu_all_qs()), and, with CONFIG_PREEMPT_RCU, a tick in preemptible
+ * kernel code outside any read-side critical section. Such a CPU may be
+ * listed in a gap while RCU is in fact held up elsewhere. A context
+ * switch while the task is inside an RCU read-side critical section
+ * counts as an opportunity here, though the grace period then waits for
+ * that task: the stall record then lists no CPU.
+ *
+ * Stacks: the sampler cannot unwind a running CPU from another one, so it
+ * asks: it sets want_stack in that CPU's hrtimer slot table, and the next
+ * hrtimer expiry there (the tick, or the storming callback itself) calls
+ * kradar_hot_rare(), which saves the stack in interrupt context on the
+ * CPU itself with stack_trace_save(), under a generation count the sampler
+ * checks when it copies it.
+ *
+ * Cost: sched_switch and the interrupt tracepoints each write a few words
+ * of this CPU's state; the tick costs one compare in the hrtimer probe.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/kallsyms.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
+#include <asm/irq_regs.h>
+#include <trace/events/irq.h>
+#include <trace/events/sched.h>
+#include "kradar.h"
+#include "compat/tracepoint.h"
+
+/*
+ * Exported (GPL) by kernel/rcu/tree.c since 4.19, but declared only in the
+ * private kernel/rcu/rcu.h.
+ */
+unsigned long rcu_get_gp_seq(void);
+
+/* rcu_seq_state(): low bits of a grace-period sequence, non-zero = busy */
+#define KRADAR_RCU_SEQ_STATE_MASK	3
+#define KRADAR_GAP_UPDATE_NS		NSEC_PER_SEC
+#define KRADAR_STACK_FRESH_NS		(500 * NSEC_PER_MSEC)
+#define KRADAR_STACK_SLACK		8	/* our own frames, dropped */
+
+/* Per CPU, written only on that CPU by the probes. */
+struct kradar_rcu_cpu {
+	u64 qs_ns;		/* last quiescent-state opportunity */
+	u64 hardirqs;
+	u64 softirqs;
+	unsigned int task_gen;	/* odd while the fields below change */
+	int idle;		/* the idle task runs */
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	unsigned int stack_gen;	/* odd while stack[] changes */
+	unsigned int nr_stack;
+	int stack_user;		/* the stack interrupted user mode */
+	u64 stack_ns;
+	unsigned long stack[KRADAR_STACK_MAX + KRADAR_STACK_SLACK];
+};
+
+/* Per CPU, sampler side. */
+struct kradar_gap_track {
+	bool open;
+	u64 qs_seen;		/* qs_ns at the last sample */
+	u64 start_ns;		/* gap start: the last opportunity */
+	u64 qs_in_gap;		/* an opportunity seen during the gap */
+	unsigned long gp;	/* grace period when the gap began */
+	u64 hardirqs, softirqs;	/* counters at the gap's start */
+	u64 slot_count[KRADAR_SLOTS];
+	u64 unattributed;
+	u64 last_emit_ns;
+};
+
+struct kradar_task_snap {
+	u64 qs_ns;
+	int idle;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+};
+
+static struct kradar_rcu_cpu __percpu *kradar_rcu_pcpu;
+static struct kradar_gap_track *kradar_gaps;
+static bool kradar_rcu_on;
+static struct tracepoint *kradar_tp_switch, *kradar_tp_irq, *kradar_tp_softirq;
+
+/* Sampler state, under kradar_sample_lock. */
+static unsigned long kradar_gp_last;
+static u64 kradar_gp_seen_ns;
+static bool kradar_stall_open;
+static u64 kradar_stall_emit_ns;
+static unsigned int kradar_gaps_open;
+static u64 kradar_gaps_total, kradar_stalls_total;
+
+static void kradar_take_stack(struct kradar_rcu_cpu *r)
+{
+	struct pt_regs *regs = get_irq_regs();
+
+	WRITE_ONCE(r->stack_gen, r->stack_gen + 1);
+	smp_wmb();
+	r->stack_user = regs && user_mode(regs);
+	r->nr_stack = stack_trace_save(r->stack, ARRAY_SIZE(r->stack), 0);
+	r->stack_ns = local_clock();
+	smp_wmb();
+	WRITE_ONCE(r->stack_gen, r->stack_gen + 1);
+}
+
+/* From kradar_hot_count(), in the hrtimer expiry's interrupt context. */
+void notrace kradar_hot_rare(struct kradar_cpu *c, void *fn)
+{
+	struct kradar_rcu_cpu *r;
+
+	if (unlikely(!kradar_rcu_pcpu))
+		return;
+	r = this_cpu_ptr(kradar_rcu_pcpu);
+	if (fn == c->tick_fn) {
+		struct pt_regs *regs = get_irq_regs();
+
+		if ((regs && user_mode(regs)) || is_idle_task(current))
+			WRITE_ONCE(r->qs_ns, local_clock());
+	}
+	if (READ_ONCE(c->want_stack)) {
+		WRITE_ONCE(c->want_stack, 0);
+		kradar_take_stack(r);
+	}
+}
+
+static void notrace kradar_note_task(struct kradar_rcu_cpu *r,
+				     struct task_struct *t)
+{
+	WRITE_ONCE(r->task_gen, r->task_gen + 1);
+	smp_wmb();
+	WRITE_ONCE(r->qs_ns, local_clock());
+	r->idle = is_idle_task(t);
+	r->pid = t->pid;
+	memcpy(r->comm, t->comm, TASK_COMM_LEN);
+	smp_wmb();
+	WRITE_ONCE(r->task_gen, r->task_gen + 1);
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
+static void notrace kradar_probe_switch(void *data, bool preempt,
+					struct task_struct *prev,
+					struct task_struct *next,
+					unsigned int prev_state)
+#else
+static void notrace kradar_probe_switch(void *data, bool preempt,
+					struct task_struct *prev,
+					struct task_struct *next)
+#endif
+{
+	kradar_note_task(this_cpu_ptr(kradar_rcu_pcpu), next);
+}
+
+static void notrace kradar_probe_irq(void *data, int irq,
+				     struct irqaction *action)
+{
+	this_cpu_inc(kradar_rcu_pcpu->hardirqs);
+}
+
+static void notrace kradar_probe_softirq(void *data, unsigned int vec_nr)
+{
+	this_cpu_inc(kradar_rcu_pcpu->softirqs);
+}
+
+/* On each CPU at load: what runs there now counts as the last switch. */
+static void kradar_rcu_seed(void *unused)
+{
+	kradar_note_task(this_cpu_ptr(kradar_rcu_pcpu), current);
+}
+
+bool kradar_rcu_enabled(void)
+{
+	return kradar_rcu_on;
+}
+
+int kradar_rcu_init(void)
+{
+	if (!kradar_qs_gap_ms) {
+		pr_info("RCU gap detector off (qs_gap_ms=0)\n");
+		return 0;
+	}
+	kradar_rcu_pcpu = alloc_percpu(struct kradar_rcu_cpu);
+	kradar_gaps = vzalloc(array_size(nr_cpu_ids, sizeof(*kradar_gaps)));
+	if (!kradar_rcu_pcpu || !kradar_gaps) {
+		kradar_rcu_exit();
+		return -ENOMEM;
+	}
+	on_each_cpu(kradar_rcu_seed, NULL, 1);
+	kradar_gp_last = rcu_get_gp_seq();
+	kradar_gp_seen_ns = local_clock();
+	return 0;
+}
+
+void kradar_rcu_exit(void)
+{
+	vfree(kradar_gaps);
+	kradar_gaps = NULL;
+	free_percpu(kradar_rcu_pcpu);
+	kradar_rcu_pcpu = NULL;
+	kradar_rcu_on = false;
+}
+
+static struct tracepoint *kradar_rcu_attach(const char *name, void *probe)
+{
+	struct tracepoint *tp = kradar_tracepoint_find(name);
+	int err;
+
+	if (!tp) {
+		pr_warn("RCU gap detector off: tracepoint %s not found (the kernel needs CONFIG_TRACEPOINTS, see configs/kradar.config); the hrtimer detector goes on\n",
+			name);
+		return NULL;
+	}
+	err = tracepoint_probe_register(tp, probe, NULL);
+	if (err) {
+		pr_warn("RCU gap detector off: cannot attach to %s: %d; the hrtimer detector goes on\n",
+			name, err);
+		return NULL;
+	}
+	return tp;
+}
+
+/* Attach; a missing tracepoint turns this detector off, not the module. */
+void kradar_rcu_hook(void)
+{
+	if (!kradar_rcu_pcpu)
+		return;
+	check_trace_callback_type_sched_switch(kradar_probe_switch);
+	check_trace_callback_type_irq_handler_entry(kradar_probe_irq);
+	check_trace_callback_type_softirq_entry(kradar_probe_softirq);
+	kradar_tp_switch = kradar_rcu_attach("sched_switch",
+					     kradar_probe_switch);
+	if (!kradar_tp_switch)
+		return;
+	kradar_tp_irq = kradar_rcu_attach("irq_handler_entry",
+					  kradar_probe_irq);
+	kradar_tp_softirq = kradar_rcu_attach("softirq_entry",
+					      kradar_probe_softirq);
+	if (!kradar_tp_irq || !kradar_tp_softirq) {
+		kradar_rcu_unhook();
+		return;
+	}
+	/* the switches before the hook were missed: start from now */
+	on_each_cpu(kradar_rcu_seed, NULL, 1);
+	kradar_rcu_on = true;
+}
+
+/* The caller runs tracepoint_synchronize_unregister() afterwards. */
+void kradar_rcu_unhook(void)
+{
+	kradar_rcu_on = false;
+	if (kradar_tp_softirq)
+		tracepoint_probe_unregister(kradar_tp_softirq,
+					    kradar_probe_softirq, NULL);
+	if (kradar_tp_irq)
+		tracepoint_probe_unregister(kradar_tp_irq, kradar_probe_irq,
+					    NULL);
+	if (kradar_tp_switch)
+		tracepoint_probe_unregister(kradar_tp_switch,
+					    kradar_probe_switch, NULL);
+	kradar_tp_softirq = kradar_tp_irq = kradar_tp_switch = NULL;
+}
+
+static bool kradar_task_read(struct kradar_rcu_cpu *r,
+			     struct kradar_task_snap *s)
+{
+	unsigned int gen, tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		gen = READ_ONCE(r->task_gen);
+		smp_rmb();
+		s->qs_ns = READ_ONCE(r->qs_ns);
+		s->idle = READ_ONCE(r->idle);
+		s->pid = READ_ONCE(r->pid);
+		memcpy(s->comm, r->comm, TASK_COMM_LEN);
+		smp_rmb();
+		if (!(gen & 1) && READ_ONCE(r->task_gen) == gen) {
+			s->comm[TASK_COMM_LEN - 1] = '\0';
+			/* a tick may have moved qs_ns alone: take the newest */
+			s->qs_ns = max(s->qs_ns, READ_ONCE(r->qs_ns));
+			return true;
+		}
+		cpu_relax();
+	}
+	return false;
+}
+
+/* Copies the CPU's last stack if it is complete and newer than @since. */
+static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
+				      unsigned long *out, u64 *when,
+				      bool *user)
+{
+	unsigned int gen, n;
+
+	gen = READ_ONCE(r->stack_gen);
+	smp_rmb();
+	if (gen & 1)
+		return 0;
+	*when = READ_ONCE(r->stack_ns);
+	*user = READ_ONCE(r->stack_user);
+	n = min_t(unsigned int, READ_ONCE(r->nr_stack), ARRAY_SIZE(r->stack));
+	memcpy(out, r->stack, n * sizeof(*out));
+	smp_rmb();
+	if (READ_ONCE(r->stack_gen) != gen || *when < since || !gen)
+		return 0;
+	return n;
+}
+
+static void kradar_gap_snapshot(int cpu, struct kradar_gap_track *g,
+				struct kradar_rcu_cpu *r)
+{
+	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	unsigned int i;
+
+	g->hardirqs = READ_ONCE(r->hardirqs);
+	g->softirqs = READ_ONCE(r->softirqs);
+	for (i = 0; i < KRADAR_SLOTS; i++)
+		g->slot_count[i] = READ_ONCE(c->slot[i].count);
+	g->unattributed = READ_ONCE(c->unattributed);
+}
+
+/* Symbolise @n frames into @f, dropping the probe's own leading frames. */
+static unsigned int kradar_frames(struct kradar_frame *f,
+				  const unsigned long *addr, unsigned int n)
+{
+	static char sym[KSYM_SYMBOL_LEN];	/* sampler only */
+	unsigned int i = 0, out = 0;
+
+	while (i < n && within_module(addr[i], THIS_MODULE))
+		i++;
+	for (; i < n && out < KRADAR_STACK_MAX; i++, out++) {
+		sprint_symbol(sym, addr[i]);
+		f[out].addr = cpu_to_le64(addr[i]);
+		kradar_copy_name(f[out].sym, sym);
+	}
+	return out;
+}
+
+static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
+			    struct kradar_gap_track *g,
+			    const struct kradar_task_snap *t, u64 now, u64 late)
+{
+	struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
+	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	struct kradar_gap_hrtimer top[KRADAR_GAP_TOP];
+	unsigned long stack[ARRAY_SIZE(r->stack)];
+	u64 delta[KRADAR_GAP_TOP], hrtimers = 0, stack_ns = 0;
+	unsigned int i, j, ntop = 0, nstack;
+	struct kradar_rec_qs_gap *q;
+	bool user = false;
+	size_t size;
+	u8 *p;
+
+	for (i = 0; i < KRADAR_SLOTS; i++) {
+		void *fn = READ_ONCE(c->slot[i].fn);
+		u64 d = READ_ONCE(c->slot[i].count) - g->slot_count[i];
+
+		if (!fn || !d)
+			continue;
+		hrtimers += d;
+		for (j = ntop; j > 0 && delta[j - 1] < d; j--) {
+			if (j < KRADAR_GAP_TOP) {
+				delta[j] = delta[j - 1];
+				top[j] = top[j - 1];
+			}
+		}
+		if (j < KRADAR_GAP_TOP) {
+			delta[j] = d;
+			top[j].function = cpu_to_le64((unsigned long)fn);
+			top[j].count = cpu_to_le64(d);
+			kradar_hrtimer_name(cpu, i, top[j].name);
+			ntop = min(ntop + 1, (unsigned int)KRADAR_GAP_TOP);
+		}
+	}
+	hrtimers += READ_ONCE(c->unattributed) - g->unattributed;
+	nstack = kradar_stack_read(r, g->start_ns, stack, &stack_ns, &user);
+	if (nstack && user)
+		flags |= KRADAR_GAPF_USER;
+
+	size = sizeof(*q) + ntop * sizeof(top[0]) +
+	       KRADAR_STACK_MAX * sizeof(struct kradar_frame);
+	q = kradar_rec_begin(KRADAR_REC_QS_GAP, size, cpu, now);
+	if (!q)
+		return;
+	q->phase = cpu_to_le32(phase);
+	q->pid = cpu_to_le32(t->pid);
+	q->gap_start_ns = cpu_to_le64(g->start_ns);
+	q->gap_ns = cpu_to_le64(now - g->start_ns);
+	q->gp_seq = cpu_to_le64(g->gp);
+	q->qs_ns = cpu_to_le64(g->qs_in_gap);
+	q->flags = cpu_to_le32(flags);
+	q->gp_start_ns = cpu_to_le64(kradar_gp_seen_ns);
+	q->hardirqs = cpu_to_le64(READ_ONCE(r->hardirqs) - g->hardirqs);
+	q->softirqs = cpu_to_le64(READ_ONCE(r->softirqs) - g->softirqs);
+	q->hrtimers = cpu_to_le64(hrtimers);
+	q->sampler_late_ns = cpu_to_le64(late);
+	memcpy(q->comm, t->comm, KRADAR_COMM_LEN);
+	q->nr_top = cpu_to_le32(ntop);
+	q->top_size = cpu_to_le32(sizeof(top[0]));
+	q->frame_size = cpu_to_le32(sizeof(struct kradar_frame));
+	p = (u8 *)(q + 1);
+	memcpy(p, top, ntop * sizeof(top[0]));
+	p += ntop * sizeof(top[0]);
+	nstack = kradar_frames((struct kradar_frame *)p, stack, nstack);
+	q->nr_stack = cpu_to_le32(nstack);
+	q->stack_ns = cpu_to_le64(nstack ? stack_ns : 0);
+	kradar_rec_shrink(q, sizeof(*q) + ntop * sizeof(top[0]) +
+			  nstack * sizeof(struct kradar_frame));
+	kradar_rec_commit(q);
+	g->last_emit_ns = now;
+}
+
+static void kradar_emit_stall(u32 phase, const u16 *cpus, unsigned int nr,
+			      u64 now, u64 late)
+{
+	struct kradar_rec_gp_stall *s;
+
+	s = kradar_rec_begin(KRADAR_REC_GP_STALL, sizeof(*s), KRADAR_CPU_NONE,
+			     now);
+	if (!s)
+		return;
+	s->phase = cpu_to_le32(phase);
+	s->nr_cpus = cpu_to_le32(nr);
+	s->gp_seq = cpu_to_le64(kradar_gp_last);
+	s->gp_start_ns = cpu_to_le64(kradar_gp_seen_ns);
+	s->stall_ns = cpu_to_le64(now - kradar_gp_seen_ns);
+	s->sampler_late_ns = cpu_to_le64(late);
+	memcpy(s->cpus, cpus, nr * sizeof(*cpus));
+	kradar_rec_commit(s);
+	kradar_stall_emit_ns = now;
+}
+
+/* Once per window, from the sampler, under kradar_sample_lock. */
+void kradar_rcu_sample(u64 now, u64 late)
+{
+	u64 thresh = (u64)kradar_qs_gap_ms * NSEC_PER_MSEC;
+	u16 cpus[KRADAR_STALL_CPUS];
+	unsigned long gp;
+	unsigned int nr = 0;
+	bool pending, stall;
+	int cpu;
+
+	if (!kradar_rcu_on)
+		return;
+	gp = rcu_get_gp_seq();
+	if (gp != kradar_gp_last) {
+		if (kradar_stall_open) {
+			kradar_stall_open = false;
+			kradar_emit_stall(KRADAR_PHASE_END, NULL, 0, now, late);
+		}
+		kradar_gp_last = gp;
+		kradar_gp_seen_ns = now;
+	}
+	pending = gp & KRADAR_RCU_SEQ_STATE_MASK;
+	stall = pending && now - kradar_gp_seen_ns >= thresh;
+
+	for_each_online_cpu(cpu) {
+		struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
+		struct kradar_gap_track *g = &kradar_gaps[cpu];
+		struct kradar_task_snap t;
+		u64 gap;
+
+		if (!kradar_task_read(r, &t))
+			continue;	/* switching right now: try next time */
+		gap = t.idle || t.qs_ns >= now ? 0 : now - t.qs_ns;
+
+		if (g->open) {
+			u32 why = t.idle ? KRADAR_GAPF_IDLE :
+				  gp != g->gp || !pending ?
+				  KRADAR_GAPF_GP_MOVED : 0;
+
+			if (t.qs_ns != g->start_ns)
+				g->qs_in_gap = t.qs_ns;
+			if (t.idle || (g->qs_in_gap && why)) {
+				g->open = false;
+				kradar_gaps_open--;
+				kradar_emit_gap(cpu, KRADAR_PHASE_END, why, g,
+						&t, now, late);
+			}
+		}
+		if (!g->open && t.qs_ns != g->qs_seen) {
+			g->qs_seen = t.qs_ns;
+			kradar_gap_snapshot(cpu, g, r);
+		}
+		if (pending && !t.idle && gap >= thresh / 2 &&
+		    now - READ_ONCE(r->stack_ns) >= KRADAR_STACK_FRESH_NS)
+			WRITE_ONCE(kradar_hrtimer_cpu(cpu)->want_stack, 1);
+
+		if (g->open) {
+			if (nr < KRADAR_STALL_CPUS)
+				cpus[nr++] = cpu;
+			if (now - g->last_emit_ns >= KRADAR_GAP_UPDATE_NS)
+				kradar_emit_gap(cpu, KRADAR_PHASE_UPDATE, 0, g,
+						&t, now, late);
+		} else if (stall && gap >= thresh) {
+			g->open = true;
+			g->start_ns = t.qs_ns;
+			g->qs_in_gap = 0;
+			g->gp = gp;
+			kradar_gaps_open++;
+			kradar_gaps_total++;
+			if (nr < KRADAR_STALL_CPUS)
+				cpus[nr++] = cpu;
+			kradar_emit_gap(cpu, KRADAR_PHASE_BEGIN, 0, g, &t, now,
+					late);
+		}
+	}
+
+	if (stall && !kradar_stall_open) {
+		kradar_stall_open = true;
+		kradar_stalls_total++;
+		kradar_emit_stall(KRADAR_PHASE_BEGIN, cpus, nr, now, late);
+	} else if (kradar_stall_open &&
+		   now - kradar_stall_emit_ns >= KRADAR_GAP_UPDATE_NS) {
+		kradar_emit_stall(KRADAR_PHASE_UPDATE, cpus, nr, now, late);
+	}
+}
+
+void kradar_rcu_status(struct seq_file *m)
+{
+	if (!kradar_rcu_on) {
+		seq_puts(m, "rcu_gaps:          off\n");
+		return;
+	}
+	seq_printf(m, "rcu_gp_seq:        %lu%s\n", rcu_get_gp_seq(),
+		   kradar_stall_open ? " (stalled)" : "");
+	seq_printf(m, "rcu_gaps:          %u open, %llu seen, %llu stalls\n",
+		   kradar_gaps_open, kradar_gaps_total, kradar_stalls_total);
+}
