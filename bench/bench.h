@@ -39,6 +39,19 @@ static inline uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * CPU time (user + system) of this process: what the host benchmarks
+ * compare, so that other load on a shared machine, which steals wall time
+ * but not CPU time, does not skew a ratio.
+ */
+static inline uint64_t bench_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Median of n values; sorts v in place. n > 0. */
 static inline double bench_median(double *v, size_t n)
 {
