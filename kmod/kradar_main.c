@@ -421,21 +421,23 @@ static int __init kradar_init(void)
 		err = -ENOMEM;
 		goto err_hrtimer;
 	}
+	/* before the samplers, so the first HELLO says whether it works */
+	kradar_rcu_hook();
 	err = kradar_samplers_start();
 	if (err)
-		goto err_proc;
-	kradar_rcu_hook();
+		goto err_rcu_hook;
 	err = kradar_hrtimer_hook();
 	if (err)
-		goto err_rcu_hook;
+		goto err_samplers;
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
 		kradar_window_ms, kradar_storm_rate, kradar_late_us, port);
 	return 0;
 
+err_samplers:
+	kradar_samplers_stop();
 err_rcu_hook:
 	kradar_rcu_unhook();
 	tracepoint_synchronize_unregister();
-	kradar_samplers_stop();
 err_proc:
 	proc_remove(kradar_proc);
 err_hrtimer:

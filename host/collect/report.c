@@ -568,8 +568,11 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 	k->ended = r->phase == KRADAR_PHASE_END;
 	if (r->gap_ns > k->gap_ns || k->ended)
 		k->gap_ns = r->gap_ns;
-	k->pid = r->pid;
-	memcpy(k->comm, r->comm, sizeof(k->comm));
+	/* the task of the gap, not the idle task that ended it */
+	if (!(r->flags & KRADAR_GAPF_IDLE) || !k->comm[0]) {
+		k->pid = r->pid;
+		memcpy(k->comm, r->comm, sizeof(k->comm));
+	}
 	k->hrtimers = r->hrtimers;
 	k->hardirqs = r->hardirqs;
 	k->softirqs = r->softirqs;
