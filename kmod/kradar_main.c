@@ -419,7 +419,7 @@ static int __init kradar_init(void)
 					 kradar_status_show);
 	if (!kradar_proc) {
 		err = -ENOMEM;
-		goto err_hrtimer;
+		goto err_port;
 	}
 	/* before the samplers, so the first HELLO says whether it works */
 	kradar_rcu_hook();
@@ -438,9 +438,8 @@ err_samplers:
 err_rcu_hook:
 	kradar_rcu_unhook();
 	tracepoint_synchronize_unregister();
-err_proc:
 	proc_remove(kradar_proc);
-err_hrtimer:
+err_port:
 	kradar_port_exit();
 	kradar_rcu_exit();
 err_hrtimer_state:
