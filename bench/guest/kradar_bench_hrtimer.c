@@ -12,7 +12,9 @@
  * tracepoints, the re-enqueue) plus this callback: a counter and one
  * ktime_get(). After @duration_ms the callback returns HRTIMER_NORESTART.
  *
- * insmod blocks until the run is over and prints one line:
+ * insmod blocks until the run is over. It prints a line when it starts and
+ * one when the run is over:
+ *   kradar_bench_hrtimer: cpu 1: start, D ms
  *   kradar_bench_hrtimer: cpu 1: N callbacks in T ns: R/s
  * and fails with -ETIMEDOUT if the timer did not finish in time. The CPU
  * is held in interrupt context for @duration_ms (at most 5 s, far below
@@ -106,6 +108,8 @@ static int __init kradar_bench_init(void)
 	b->timer.function = kradar_bench_fn;
 #endif /* 6.13 */
 
+	/* the host times the run by this line and the result line */
+	pr_info("cpu %u: start, %u ms\n", cpu, duration_ms);
 	cpus_read_lock();
 	ret = smp_call_function_single(cpu, kradar_bench_start_on_cpu, b, 1);
 	cpus_read_unlock();
