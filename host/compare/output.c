@@ -16,7 +16,7 @@
 
 #define WRAP_COLS	72	/* mail body width */
 #define LABEL_W		42	/* table: label column */
-#define CELL_W		24	/* table: one side */
+#define CELL_W		25	/* table: one side */
 
 struct out {
 	FILE *f;

@@ -676,8 +676,14 @@ void kradar_cmp__fmt_stat(char *buf, size_t len, const struct kradar_cmp_stat *s
 		snprintf(buf, len, "%s", a);
 		return;
 	}
-	fmt_val(b, sizeof(b), st->min, unit);
-	fmt_val(c, sizeof(c), st->max, unit);
+	/* the range without the unit, unless the unit is picked per value */
+	if (unit && (!strcmp(unit, "us") || !strcmp(unit, "ms"))) {
+		fmt_val(b, sizeof(b), st->min, unit);
+		fmt_val(c, sizeof(c), st->max, unit);
+	} else {
+		kradar_cmp__fmt_num(b, sizeof(b), st->min);
+		kradar_cmp__fmt_num(c, sizeof(c), st->max);
+	}
 	snprintf(buf, len, "%s [%s..%s]", a, b, c);
 }
 
