@@ -725,6 +725,58 @@ static int col_append(struct kradar_serial *p, struct collector *c,
 	return 0;
 }
 
+/* A decimal number of at most 9 digits at *s, advancing *s; -1 if none. */
+static int small_num(const char **s, const char *end)
+{
+	int v = 0, n = 0;
+
+	while (*s < end && **s >= '0' && **s <= '9' && n < 9) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	return n ? v : -1;
+}
+
+/* Skip the literal lit at *s; false if it is not there. */
+static bool skip_lit(const char **s, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(end - *s) < n || memcmp(*s, lit, n))
+		return false;
+	*s += n;
+	return true;
+}
+
+/* The first "CPU: N PID: N Comm: COMM ..." line of a report's text. */
+static void report_task(const char *text, size_t len,
+			struct kradar_serial_report *rep)
+{
+	const char *s = text, *end = text + len;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end, *q = s;
+		int cpu, pid;
+
+		if (skip_lit(&q, e, "CPU: ") && (cpu = small_num(&q, e)) >= 0 &&
+		    skip_lit(&q, e, " PID: ") && (pid = small_num(&q, e)) >= 0 &&
+		    skip_lit(&q, e, " Comm: ")) {
+			size_t cl = 0;
+
+			while (q + cl < e && q[cl] != ' ' && cl < sizeof(rep->comm) - 1)
+				cl++;
+			rep->cpu = cpu;
+			rep->pid = pid;
+			memcpy(rep->comm, q, cl);
+			rep->comm[cl] = 0;
+			return;
+		}
+		s = e + 1;
+	}
+}
+
 static void col_close(struct kradar_serial *p, struct collector *c, bool truncated)
 {
 	struct kradar_serial_report *rep = &p->reports[c->slot];
@@ -736,6 +788,7 @@ static void col_close(struct kradar_serial *p, struct collector *c, bool truncat
 	if (c->buf && c->report_end <= c->len) {
 		ks_describe(c->oops, c->buf, c->report_end, c->buf, c->len, rep);
 		ks_collect_frames(c->buf, c->report_end, rep);
+		report_task(c->buf, c->report_end, rep);
 	}
 	free(c->buf);
 	mem_add(p, -(long)c->cap);
@@ -833,6 +886,8 @@ static void col_open(struct kradar_serial *p, const struct line *l)
 	memset(rep, 0, sizeof(*rep));
 	rep->start = l->pos;
 	rep->type = "UNKNOWN";
+	rep->cpu = -1;
+	rep->pid = -1;
 	snprintf(rep->first_line, sizeof(rep->first_line), "%.*s",
 		 (int)(l->text_len < sizeof(rep->first_line) ?
 		       l->text_len : sizeof(rep->first_line) - 1), l->text);

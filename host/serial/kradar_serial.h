@@ -123,6 +123,11 @@ struct kradar_serial_report {
 	struct kradar_serial_pos start;	/* the line that opened the report */
 	uint64_t end_line;		/* last line collected into the report */
 	char first_line[KRADAR_SERIAL_TEXT_LEN]; /* the opening line, stripped */
+	/* The task whose registers and stack the report prints, from its
+	 * first "CPU: N PID: N Comm: COMM" line; -1 and "" when absent. */
+	int cpu;
+	int pid;
+	char comm[KRADAR_SERIAL_COMM_LEN];
 	int nr_frames;
 	struct kradar_serial_frame frames[KRADAR_SERIAL_MAX_FRAMES];
 	bool truncated;			/* hit KRADAR_SERIAL_REPORT_MAX* */

@@ -11,10 +11,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #pragma GCC poison u8 u16 u32 u64
 
 extern bool json_output;
+extern bool out_color;		/* ANSI colours in text (a terminal) */
 extern const char *prog_name;
 
 /* Errors: to stderr as "kradar-report: ...", or as {"error": "..."} on
@@ -32,10 +34,36 @@ void out_bool(const char *key, const char *textfmt, bool v);
 /* printk time in ns printed as seconds.microseconds. */
 void out_time(const char *key, const char *textfmt, uint64_t ns);
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Finish the document; 0, or -1 when stdout could not be written. */
+void out_double(const char *key, const char *textfmt, double v);
+/* Signed guest time in ns as seconds.microseconds ("-0.812345"). */
+void out_stime(const char *key, const char *textfmt, int64_t ns);
+void out_null(const char *key);	/* JSON null; nothing in text */
+/* An ANSI colour sequence in coloured text, else "". */
+const char *out_c(const char *code);
+#define C_BOLD	"\033[1m"
+#define C_RED	"\033[31m"
+#define C_GREEN	"\033[32m"
+#define C_YEL	"\033[33m"
+#define C_CYAN	"\033[36m"
+#define C_OFF	"\033[0m"
+/* Finish the document; 0, or -1 when it could not be written. */
 int out_finish(void);
+/* Start a new document on f (stdout by default), as JSON or text. */
+void out_begin(FILE *f, bool json);
+FILE *out_file(void);
 
 /* Modes */
 int do_serial(int argc, char **argv);
+/* kradar-report DIR [...]: the run report (report_run.c) */
+int do_run(int argc, char **argv);
+
+struct kradar_run;
+struct kradar_cmp;
+/* Formats of the run report, each to f; 0 or -1 on a write error. */
+int run_print(const struct kradar_run *r, const struct kradar_cmp *cmp,
+	      const char *const *files, FILE *f, bool json);
+int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f);
+int run_perfetto(const struct kradar_run *r, FILE *f);
+int run_svg(const struct kradar_run *r, FILE *f);
 
 #endif /* KRADAR_REPORT_H */

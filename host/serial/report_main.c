@@ -3,6 +3,10 @@
  * kradar-report: explain what a run left behind.
  *
  * Modes come from a table, one file per mode (report_<mode>.c):
+ *   DIR            the report of a run directory (report_run.c): probe
+ *                  records, console and runner notes on one clock, stall
+ *                  windows classified, syzbot comparison; text, email,
+ *                  JSON, Perfetto and timeline.svg
  *   --serial LOG   crash titles (syzkaller-compatible), signature lines
  *                  with printk times and key frames of a kernel console log
  * Global options: --json (machine-readable output), -h/--help.
@@ -32,6 +36,12 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: %s [--json] MODE ARGS\n", prog_name);
+	fprintf(f, "  DIR [--format text|email|json|perfetto] [--syzbot-report FILE]\n"
+		   "      [--syzbot-log FILE] [--vmlinux FILE] [--ko FILE]... [--out FILE]\n"
+		   "      [--no-files]\n"
+		   "                   report of a run directory (tools/kradar-run); also\n"
+		   "                   writes DIR/timeline.svg, report-email.txt, report.json,\n"
+		   "                   trace.perfetto.json (unless --no-files)\n");
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		fprintf(f, "  %s %s\n                   %s\n", modes[i].name,
 			modes[i].args, modes[i].help);
@@ -71,8 +81,17 @@ int main(int argc, char **argv)
 		}
 		rest[nrest++] = argv[i];
 	}
+	if (!mode && nrest) {
+		ret = do_run(nrest, rest);
+		free(rest);
+		if (out_finish()) {
+			fprintf(stderr, "%s: cannot write output: %m\n", prog_name);
+			return 2;
+		}
+		return ret;
+	}
 	if (!mode) {
-		p_err("no mode given; try --serial LOG (see --help)");
+		p_err("no mode given; try DIR or --serial LOG (see --help)");
 		out_finish();
 		free(rest);
 		return 2;

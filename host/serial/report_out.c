@@ -19,7 +19,10 @@
 #define MAX_DEPTH 16
 
 bool json_output;
+bool out_color;
 const char *prog_name = "kradar-report";
+static FILE *out_fp;
+#define OUT (out_fp ? out_fp : stdout)
 
 static int depth;
 static bool need_comma[MAX_DEPTH];
@@ -29,23 +32,23 @@ static void json_str(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	putchar('"');
+	fputc('"', OUT);
 	while (*p) {
 		unsigned char c = *p;
 		int n = 0, i;
 
 		if (c == '"' || c == '\\') {
-			printf("\\%c", c);
+			fprintf(OUT, "\\%c", c);
 			p++;
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			printf("\\u%04x", c);
+			fprintf(OUT, "\\u%04x", c);
 			p++;
 			continue;
 		}
 		if (c < 0x80) {
-			putchar(c);
+			fputc(c, OUT);
 			p++;
 			continue;
 		}
@@ -64,14 +67,14 @@ static void json_str(const char *s)
 		if (n == 3 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
 			n = 0;
 		if (!n) {
-			fputs("\\ufffd", stdout);
+			fputs("\\ufffd", OUT);
 			p++;
 			continue;
 		}
-		fwrite(p, 1, (size_t)n + 1, stdout);
+		fwrite(p, 1, (size_t)n + 1, OUT);
 		p += n + 1;
 	}
-	putchar('"');
+	fputc('"', OUT);
 }
 
 static void json_key(const char *key)
@@ -81,11 +84,11 @@ static void json_key(const char *key)
 		depth = 0;
 	}
 	if (need_comma[depth])
-		putchar(',');
+		fputc(',', OUT);
 	need_comma[depth] = true;
 	if (key) {
 		json_str(key);
-		putchar(':');
+		fputc(':', OUT);
 	}
 }
 
@@ -94,12 +97,12 @@ static void json_open(const char *key, char c)
 	if (depth == 0 && !started) {
 		/* implicit top-level object */
 		started = true;
-		putchar('{');
+		fputc('{', OUT);
 		depth = 1;
 		need_comma[1] = false;
 	}
 	json_key(key);
-	putchar(c);
+	fputc(c, OUT);
 	if (depth + 1 < MAX_DEPTH)
 		depth++;
 	need_comma[depth] = false;
@@ -107,7 +110,7 @@ static void json_open(const char *key, char c)
 
 static void json_close(char c)
 {
-	putchar(c);
+	fputc(c, OUT);
 	if (depth > 0)
 		depth--;
 }
@@ -116,7 +119,7 @@ static void json_value_prefix(const char *key)
 {
 	if (depth == 0) {
 		started = true;
-		putchar('{');
+		fputc('{', OUT);
 		depth = 1;
 		need_comma[1] = false;
 	}
@@ -153,7 +156,7 @@ void out_string(const char *key, const char *textfmt, const char *v)
 		json_value_prefix(key);
 		json_str(v ? v : "");
 	} else if (textfmt) {
-		printf(textfmt, v ? v : "");
+		fprintf(OUT, textfmt, v ? v : "");
 	}
 }
 
@@ -161,9 +164,9 @@ void out_uint(const char *key, const char *textfmt, uint64_t v)
 {
 	if (json_output) {
 		json_value_prefix(key);
-		printf("%" PRIu64, v);
+		fprintf(OUT, "%" PRIu64, v);
 	} else if (textfmt) {
-		printf(textfmt, v);
+		fprintf(OUT, textfmt, v);
 	}
 }
 
@@ -171,9 +174,9 @@ void out_int(const char *key, const char *textfmt, int64_t v)
 {
 	if (json_output) {
 		json_value_prefix(key);
-		printf("%" PRId64, v);
+		fprintf(OUT, "%" PRId64, v);
 	} else if (textfmt) {
-		printf(textfmt, v);
+		fprintf(OUT, textfmt, v);
 	}
 }
 
@@ -181,9 +184,9 @@ void out_bool(const char *key, const char *textfmt, bool v)
 {
 	if (json_output) {
 		json_value_prefix(key);
-		fputs(v ? "true" : "false", stdout);
+		fputs(v ? "true" : "false", OUT);
 	} else if (textfmt) {
-		printf(textfmt, v ? "yes" : "no");
+		fprintf(OUT, textfmt, v ? "yes" : "no");
 	}
 }
 
@@ -195,9 +198,9 @@ void out_time(const char *key, const char *textfmt, uint64_t ns)
 		 ns / 1000000000u, (ns % 1000000000u) / 1000u);
 	if (json_output) {
 		json_value_prefix(key);
-		fputs(buf, stdout);
+		fputs(buf, OUT);
 	} else if (textfmt) {
-		printf(textfmt, buf);
+		fprintf(OUT, textfmt, buf);
 	}
 }
 
@@ -208,7 +211,7 @@ void out_text(const char *fmt, ...)
 	if (json_output)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(OUT, fmt, ap);
 	va_end(ap);
 }
 
@@ -232,13 +235,72 @@ void p_err(const char *fmt, ...)
 
 int out_finish(void)
 {
+	if (!out_fp)
+		out_fp = stdout;
 	if (json_output) {
 		while (depth > 0)
 			json_close(depth == 1 ? '}' : ']');
 		if (started)
-			putchar('\n');
+			fputc('\n', OUT);
 	}
-	if (fflush(stdout) || ferror(stdout))
+	if (fflush(out_fp) || ferror(out_fp))
 		return -1;
 	return 0;
+}
+
+void out_begin(FILE *f, bool json)
+{
+	out_fp = f;
+	json_output = json;
+	depth = 0;
+	started = false;
+	memset(need_comma, 0, sizeof(need_comma));
+}
+
+FILE *out_file(void)
+{
+	if (!out_fp)
+		out_fp = stdout;
+	return out_fp;
+}
+
+void out_double(const char *key, const char *textfmt, double v)
+{
+	if (json_output) {
+		json_value_prefix(key);
+		if (v != v || v > 1e300 || v < -1e300)
+			fputs("null", OUT);
+		else
+			fprintf(OUT, "%.6g", v);
+	} else if (textfmt) {
+		fprintf(OUT, textfmt, v);
+	}
+}
+
+void out_stime(const char *key, const char *textfmt, int64_t ns)
+{
+	char buf[48];
+	uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+
+	snprintf(buf, sizeof(buf), "%s%" PRIu64 ".%06" PRIu64, ns < 0 ? "-" : "",
+		 a / 1000000000u, (a % 1000000000u) / 1000u);
+	if (json_output) {
+		json_value_prefix(key);
+		fputs(buf, OUT);
+	} else if (textfmt) {
+		fprintf(OUT, textfmt, buf);
+	}
+}
+
+void out_null(const char *key)
+{
+	if (json_output) {
+		json_value_prefix(key);
+		fputs("null", OUT);
+	}
+}
+
+const char *out_c(const char *code)
+{
+	return out_color && !json_output ? code : "";
 }

@@ -85,6 +85,11 @@ static void print_report(const struct kradar_serial_report *r, bool first)
 	out_uint("end_line", NULL, r->end_line);
 	if (r->guilty_frame[0])
 		out_string("frame", ", frame %s", r->guilty_frame);
+	if (r->cpu >= 0) {
+		out_int("cpu", ", on CPU %" PRId64, r->cpu);
+		out_int("pid", " pid %" PRId64, r->pid);
+		out_string("comm", " %s", r->comm);
+	}
 	out_bool("corrupted", NULL, r->corrupted);
 	if (r->corrupted)
 		out_string("corrupted_reason", ", corrupted (%s)", r->corrupted_reason);

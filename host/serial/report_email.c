@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar-report DIR --format email: plain text to paste under a reply on
+ * lore (or to send with git send-email: it starts with a Subject: line
+ * and a blank line). Prose is wrapped at EMAIL_WIDTH columns; log lines
+ * (timeline entries, console lines, commands) are quoted as they are,
+ * indented by two spaces and never wrapped. No HTML, no format=flowed.
+ *
+ * Sections: what was observed, the comparison with syzbot (when given),
+ * the key timeline, the narrative, the decisive console lines, the host
+ * check (starvation vs guest bug) and how to reproduce.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kradar_run.h"
+#include "report.h"
+
+#ifndef KRADAR_VERSION
+#define KRADAR_VERSION "unknown"
+#endif
+
+#define EMAIL_WIDTH	72	/* columns of prose */
+#define EMAIL_MAX_TL	25	/* key timeline lines */
+#define EMAIL_MAX_LINES	8	/* decisive console lines */
+#define EMAIL_LOG_MAX	100	/* a quoted log line is cut here */
+
+/* Length of the word at p; a printk time "[    1.886604]" is one word. */
+static size_t word_len(const char *p)
+{
+	size_t w = 0;
+
+	while (p[w] && p[w] != ' ') {
+		if (p[w] == '[') {
+			const char *e = strchr(p + w, ']');
+
+			if (e && e - (p + w) <= 20) {
+				w = (size_t)(e - p) + 1;
+				continue;
+			}
+		}
+		w++;
+	}
+	return w;
+}
+
+/* Print text wrapped at EMAIL_WIDTH on spaces; words longer stay whole. */
+static void wrap(FILE *f, const char *indent, const char *text)
+{
+	size_t col = 0, ind = strlen(indent);
+	const char *p = text;
+
+	while (*p) {
+		size_t w;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		w = word_len(p);
+		if (col && col + 1 + w > EMAIL_WIDTH) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (!col) {
+			fputs(indent, f);
+			col = ind;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		/* a leading '>' would read as a quote: never start a line with it */
+		if (col == ind && *p == '>')
+			fputc(' ', f), col++;
+		fwrite(p, 1, w, f);
+		col += w;
+		p += w;
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+static void wrapf(FILE *f, const char *indent, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void wrapf(FILE *f, const char *indent, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	wrap(f, indent, buf);
+}
+
+/* A quoted log line: two spaces, the line, cut at EMAIL_LOG_MAX columns. */
+static void logline(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void logline(FILE *f, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (strlen(buf) > EMAIL_LOG_MAX) {
+		buf[EMAIL_LOG_MAX - 3] = 0;
+		strcat(buf, "...");
+	}
+	fprintf(f, "  %s\n", buf);
+}
+
+static void ptime(char *buf, size_t sz, int64_t ns)
+{
+	int64_t a = ns < 0 ? -ns : ns;
+	char num[32];
+
+	snprintf(num, sizeof(num), "%s%" PRId64 ".%06" PRId64, ns < 0 ? "-" : "",
+		 a / 1000000000, (a % 1000000000) / 1000);
+	snprintf(buf, sz, "[%12s]", num);
+}
+
+static const char *job_of(const struct kradar_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_marks; i++)
+		if (!strncmp(r->marks[i].text, "job started: ", 13))
+			return r->marks[i].text + 13;
+	return NULL;
+}
+
+/* "KRADAR_HOLD=30 " from the kernel command line (the runner passes it). */
+static void env_of(const struct kradar_run *r, char *out, size_t sz)
+{
+	const char *p = strstr(r->cmdline, "KRADAR_HOLD=");
+
+	out[0] = 0;
+	if (p)
+		snprintf(out, sz, "%.*s ", (int)strcspn(p, " "), p);
+}
+
+int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
+{
+	const struct kradar_serial_report *rep = kradar_run__report(r);
+	const char *job = job_of(r);
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0, shown;
+	bool seen[KRADAR_EV__COUNT] = { 0 };
+	char t[48], env[64];
+	const char *title = cmp->have_syzbot && cmp->syz_title[0] ? cmp->syz_title :
+			    rep ? rep->title : NULL;
+
+	fprintf(f, "Subject: Re: %s\n\n", title ? title : "kradar run report");
+
+	/* what was observed */
+	wrapf(f, "", "kradar ran %s%s on %s (%d CPUs) under QEMU and recorded "
+	      "the guest console and the kradar probe's stream.",
+	      job ? "the job " : "a guest", job ? job : "",
+	      r->release[0] ? r->release : "an unknown kernel", r->nr_cpus);
+	fputc('\n', f);
+	if (rep)
+		wrapf(f, "", "The console shows \"%s\" (type %s%s).", rep->title, rep->type,
+		      rep->cpu >= 0 ? ", reported from a CPU named below" : "");
+	else if (r->have_serial)
+		wrap(f, "", "The console shows no crash report.");
+	if (r->collect_verdict[0])
+		wrapf(f, "", "The probe's verdict: %s.", r->collect_verdict);
+	fputc('\n', f);
+
+	if (cmp->have_syzbot) {
+		wrapf(f, "", "Compared with syzbot's report: %s.", cmp->verdict);
+		if (cmp->syz_title[0])
+			logline(f, "syzbot: %s", cmp->syz_title);
+		if (cmp->local_title[0])
+			logline(f, "local:  %s", cmp->local_title);
+		for (i = 0; i < (size_t)cmp->nr_diff_lines && i < 8; i++)
+			logline(f, "%s", cmp->diff_lines[i]);
+		fputc('\n', f);
+	}
+
+	wrap(f, "", "Key timeline (printk time of the guest; * marks host events "
+		    "placed on the guest clock):");
+	fputc('\n', f);
+	for (i = 0, shown = 0; i < r->nr_tl && shown < EMAIL_MAX_TL; i++) {
+		const struct kradar_tl *e = &r->tl[i];
+		char cpu[24] = "";
+
+		if (!e->key)
+			continue;
+		shown++;
+		ptime(t, sizeof(t), e->t_ns);
+		if (e->cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "CPU%d ", e->cpu);
+		logline(f, "%s%s %s%s", t, e->mapped ? "*" : " ", cpu, e->text);
+	}
+	fputc('\n', f);
+
+	for (i = 0; i < r->nr_narrative; i++)
+		wrap(f, "", r->narrative[i]);
+	fputc('\n', f);
+
+	if (rep || n) {
+		wrap(f, "", "Decisive console lines:");
+		fputc('\n', f);
+		shown = 0;
+		if (rep) {
+			if (rep->start.has_time)
+				ptime(t, sizeof(t), (int64_t)rep->start.time_ns);
+			else
+				snprintf(t, sizeof(t), "[%12s]", "-");
+			logline(f, "%s %s", t, rep->first_line);
+			shown++;
+		}
+		for (i = 0; i < n && shown < EMAIL_MAX_LINES; i++) {
+			const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+
+			if (seen[e->kind] || (!kradar_serial__event_is_finding(e->kind) &&
+					      e->kind != KRADAR_EV_HRTIMER_SLOW) ||
+			    (rep && e->pos.line == rep->start.line))
+				continue;
+			seen[e->kind] = true;
+			if (e->pos.has_time)
+				ptime(t, sizeof(t), (int64_t)e->pos.time_ns);
+			else
+				snprintf(t, sizeof(t), "[%12s]", "-");
+			logline(f, "%s %s", t, e->text);
+			shown++;
+		}
+		if (rep) {
+			char frames[512] = "";
+			int k, nk = 0;
+
+			for (k = 0; k < rep->nr_frames && nk < 8; k++)
+				if (rep->frames[k].key) {
+					size_t l = strlen(frames);
+
+					snprintf(frames + l, sizeof(frames) - l, "%s%s",
+						 nk ? " " : "", rep->frames[k].func);
+					nk++;
+				}
+			fputc('\n', f);
+			if (nk)
+				wrapf(f, "", "Key frames of the report%s: %s", rep->cpu >= 0 ?
+				      "" : "", frames);
+			if (rep->cpu >= 0)
+				wrapf(f, "", "The report's stack is from CPU %d (%s, pid %d).",
+				      rep->cpu, rep->comm, rep->pid);
+		}
+		fputc('\n', f);
+	}
+
+	if (r->nr_stalls) {
+		wrap(f, "", "Host check (was the guest starved by its host?):");
+		fputc('\n', f);
+		for (i = 0; i < r->nr_stalls && i < 8; i++) {
+			const struct kradar_stall *s = &r->stalls[i];
+			char q[48] = "QEMU CPU unknown", c[48] = "clock ratio unknown";
+
+			if (s->qemu_cpu_pct >= 0)
+				snprintf(q, sizeof(q), "QEMU CPU %.1f%%", s->qemu_cpu_pct);
+			if (s->clock_ratio >= 0)
+				snprintf(c, sizeof(c), "guest/host clock %.3f", s->clock_ratio);
+			ptime(t, sizeof(t), s->begin_ns);
+			logline(f, "%s %s: %s (%s, %s)", t, s->source,
+				kradar_verdict__name(s->verdict), q, c);
+		}
+		fputc('\n', f);
+	}
+
+	wrap(f, "", "How to reproduce:");
+	fputc('\n', f);
+	env_of(r, env, sizeof(env));
+	logline(f, "kernel:  %s", r->release[0] ? r->release : "(unknown: no probe hello)");
+	if (job && strcmp(job, "cmd"))
+		logline(f, "command: %stools/kradar-run --scenario %s --smp %d --out runs/%s",
+			env, job, r->nr_cpus ? r->nr_cpus : 2, r->name);
+	else
+		logline(f, "command: %stools/kradar-run --cmd '...' --out runs/%s "
+			"(the command is in the run's initramfs)", env, r->name);
+	logline(f, "report:  kradar-report runs/%s --format email", r->name);
+	logline(f, "kradar:  %s", KRADAR_VERSION);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,1041 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar_run: one clock, the stall windows, host starvation vs guest bug,
+ * the timeline and its narrative.
+ *
+ * Clock. printk times and probe records share the guest's local_clock().
+ * Host times (run-events.txt, qemu-cpu.txt, receive times) map to it with
+ * offset = min(host_ns - t_ns) over the heartbeats: every heartbeat
+ * arrives some delivery delay after it was stamped, so the smallest
+ * difference is the closest to the true offset. Without heartbeats the
+ * offset is estimated from "qemu exited" and the last printk time.
+ *
+ * Stall windows come from the console (RCU stalls, the starved RCU
+ * kthread, soft/hard lockups, hung tasks, slow hrtimer interrupts: each
+ * says how long it has been stuck) and from the probe (storms, RCU
+ * quiescent-state gaps, stalled grace periods, lock holds, heartbeat
+ * gaps). Each is classified (rules in Documentation/report.rst):
+ *   starved by host  a heartbeat gap during which QEMU got under
+ *                    KRADAR_RUN_STOPPED_CPU_PCT of a CPU covers at least
+ *                    KRADAR_RUN_STARVED_SHARE of the window (stopped VM,
+ *                    host overload); or guest time advanced at under
+ *                    KRADAR_RUN_CLOCK_RATIO_MIN of host time (paused or
+ *                    throttled clock); or a spinning stall got under
+ *                    KRADAR_RUN_BUSY_CPU_PCT of a host CPU;
+ *   guest-internal   QEMU had the CPU a spinning stall needs (or, for a
+ *                    sleeping one, heartbeats kept coming) and guest time
+ *                    advanced with host time;
+ *   undetermined     the numbers needed are missing.
+ *
+ * The narrative uses only generic facts: kinds, times, CPUs, the report's
+ * frames and the callbacks the probe named; never bug-specific strings.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kradar_run.h"
+#include "serial_internal.h"
+
+static const char *const span_names[KRADAR_SPAN__COUNT] = {
+	[KRADAR_SPAN_STORM] = "hrtimer_storm",
+	[KRADAR_SPAN_QS_GAP] = "qs_gap",
+	[KRADAR_SPAN_GP_STALL] = "gp_stall",
+	[KRADAR_SPAN_LOCK] = "lock_hold",
+	[KRADAR_SPAN_HB_GAP] = "heartbeat_gap",
+};
+
+const char *kradar_span__kind_name(enum kradar_span_kind kind)
+{
+	return (unsigned)kind < KRADAR_SPAN__COUNT ? span_names[kind] : "unknown";
+}
+
+const char *kradar_verdict__name(enum kradar_verdict v)
+{
+	switch (v) {
+	case KRADAR_GUEST_INTERNAL:
+		return "guest-internal";
+	case KRADAR_STARVED_BY_HOST:
+		return "starved by host";
+	default:
+		return "undetermined";
+	}
+}
+
+int64_t kradar_run__to_host(const struct kradar_run *r, int64_t t_ns)
+{
+	return t_ns + r->offset_ns;
+}
+
+int64_t kradar_run__to_guest(const struct kradar_run *r, int64_t host_ns)
+{
+	return host_ns - r->offset_ns;
+}
+
+const struct kradar_serial_report *kradar_run__report(const struct kradar_run *r)
+{
+	if (!r->console || !kradar_serial__nr_reports(r->console))
+		return NULL;
+	return kradar_serial__report(r->console, 0);
+}
+
+/* printk-style "[   12.345678]" of a guest time (negative allowed). */
+static const char *ptime(char *buf, size_t sz, int64_t ns)
+{
+	int64_t a = ns < 0 ? -ns : ns;
+	char num[32];
+
+	snprintf(num, sizeof(num), "%s%" PRId64 ".%06" PRId64, ns < 0 ? "-" : "",
+		 a / 1000000000, (a % 1000000000) / 1000);
+	snprintf(buf, sz, "[%12s]", num);
+	return buf;
+}
+
+/* Seconds, human-sized. */
+static const char *dur(char *buf, size_t sz, int64_t ns)
+{
+	double s = (double)ns / 1e9;
+
+	if (ns < 0)
+		snprintf(buf, sz, "?");
+	else if (s >= 10)
+		snprintf(buf, sz, "%.1f s", s);
+	else if (s >= 1)
+		snprintf(buf, sz, "%.2f s", s);
+	else
+		snprintf(buf, sz, "%.1f ms", s * 1e3);
+	return buf;
+}
+
+/* ---- clock ---- */
+
+static void compute_offset(struct kradar_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_hb; i++) {
+		int64_t d;
+
+		if (!r->hb[i].host_ns)
+			continue;
+		d = r->hb[i].host_ns - r->hb[i].t_ns;
+		if (!r->have_offset || d < r->offset_ns)
+			r->offset_ns = d;
+		r->have_offset = true;
+	}
+	if (r->have_offset)
+		return;
+	/* estimate: the guest powers off right before QEMU exits */
+	for (i = 0; i < r->nr_run_events; i++)
+		if (!strncmp(r->run_events[i].text, "qemu exited", 11) &&
+		    r->last_printk_ns >= 0) {
+			r->offset_ns = r->run_events[i].host_ns - r->last_printk_ns;
+			r->have_offset = true;
+			r->offset_estimated = true;
+		}
+}
+
+/* CONFIG_HZ from the busiest scheduler-tick rate the probe saw. */
+static void infer_hz(struct kradar_run *r)
+{
+	static const int hzs[] = { 100, 250, 300, 1000 };
+	double best = 0;
+	size_t i;
+
+	for (i = 0; i < r->nr_windows; i++) {
+		const char *n = kradar_run__name(r, r->windows[i].top);
+
+		if ((!strcmp(n, "tick_sched_timer") || !strcmp(n, "tick_nohz_handler")) &&
+		    r->windows[i].top_rate_per_s > best &&
+		    r->windows[i].end_ns - r->windows[i].start_ns >= 50000000)
+			best = r->windows[i].top_rate_per_s;
+	}
+	for (i = 0; i < sizeof(hzs) / sizeof(hzs[0]); i++)
+		if (best > hzs[i] * 0.85 && best < hzs[i] * 1.15)
+			r->hz = hzs[i];
+}
+
+/* ---- QEMU CPU, clock ratio ---- */
+
+double kradar_run__qemu_cpu_pct(const struct kradar_run *r, int64_t a, int64_t b)
+{
+	const struct kradar_cpu_sample *s = r->cpu_samples;
+	size_t n = r->nr_cpu_samples, lo = 0, hi, i0, i1;
+	double dt;
+
+	if (n < 2 || b < a)
+		return -1;
+	if (b - a < KRADAR_RUN_CPU_MIN_SPAN_NS) {
+		int64_t mid = a + (b - a) / 2;
+
+		a = mid - KRADAR_RUN_CPU_MIN_SPAN_NS / 2;
+		b = mid + KRADAR_RUN_CPU_MIN_SPAN_NS / 2;
+	}
+	if (b < s[0].host_ns || a > s[n - 1].host_ns)
+		return -1;
+	/* i0: last sample <= a (or the first); i1: first sample >= b (or last) */
+	hi = n;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (s[m].host_ns <= a)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	i0 = lo ? lo - 1 : 0;
+	for (i1 = i0; i1 < n - 1 && s[i1].host_ns < b; i1++)
+		;
+	dt = (double)(s[i1].host_ns - s[i0].host_ns) / 1e9;
+	if (i1 <= i0 || dt < 0.2)
+		return -1;
+	return (double)(s[i1].ticks - s[i0].ticks) / r->clk_tck / dt * 100.0;
+}
+
+/* Guest time / host time between the heartbeats around [a, b] host ns. */
+static double clock_ratio(const struct kradar_run *r, int64_t a, int64_t b)
+{
+	const struct kradar_heartbeat *h0 = NULL, *h1 = NULL;
+	size_t i;
+
+	if (b - a < KRADAR_RUN_CPU_MIN_SPAN_NS) {
+		int64_t mid = a + (b - a) / 2;
+
+		a = mid - KRADAR_RUN_CPU_MIN_SPAN_NS / 2;
+		b = mid + KRADAR_RUN_CPU_MIN_SPAN_NS / 2;
+	}
+	for (i = 0; i < r->nr_hb; i++) {
+		const struct kradar_heartbeat *h = &r->hb[i];
+
+		if (!h->host_ns)
+			continue;
+		if (h->host_ns <= a)
+			h0 = h;
+		else if (!h0)
+			h0 = h;
+		if (h->host_ns >= b && !h1)
+			h1 = h;
+	}
+	if (!h1 && r->nr_hb && r->hb[r->nr_hb - 1].host_ns > a)
+		h1 = &r->hb[r->nr_hb - 1];
+	if (!h0 || !h1 || h1->host_ns - h0->host_ns < KRADAR_RUN_CPU_MIN_SPAN_NS / 2)
+		return -1;
+	return (double)(h1->t_ns - h0->t_ns) / (double)(h1->host_ns - h0->host_ns);
+}
+
+/* Heartbeats keep coming through [a, b] host ns (no gap span inside). */
+static bool heartbeats_cover(const struct kradar_run *r, int64_t a, int64_t b)
+{
+	bool before = false, after = false;
+	size_t i;
+
+	for (i = 0; i < r->nr_hb; i++) {
+		if (!r->hb[i].host_ns)
+			continue;
+		if (r->hb[i].host_ns <= a)
+			before = true;
+		if (r->hb[i].host_ns >= b)
+			after = true;
+	}
+	return before && after;
+}
+
+/* ---- heartbeat gaps ---- */
+
+static struct kradar_span *new_span(struct kradar_run *r)
+{
+	if (r->nr_spans >= r->cap_spans) {
+		size_t ncap = r->cap_spans ? r->cap_spans * 2 : 64;
+		void *p;
+
+		if (r->nr_spans >= KRADAR_RUN_MAX_SPANS) {
+			r->dropped++;
+			return NULL;
+		}
+		p = realloc(r->spans, ncap * sizeof(*r->spans));
+		if (!p)
+			return NULL;
+		r->spans = p;
+		r->cap_spans = ncap;
+	}
+	memset(&r->spans[r->nr_spans], 0, sizeof(*r->spans));
+	r->spans[r->nr_spans].cpu = -1;
+	r->spans[r->nr_spans].pid = -1;
+	return &r->spans[r->nr_spans++];
+}
+
+static int64_t hb_gap_min(const struct kradar_run *r)
+{
+	int64_t beats = (r->heartbeat_ms ? r->heartbeat_ms : 100) * 1000000LL *
+			KRADAR_RUN_HB_GAP_BEATS;
+
+	return beats > KRADAR_RUN_HB_GAP_MIN_NS ? beats : KRADAR_RUN_HB_GAP_MIN_NS;
+}
+
+static void add_hb_gap(struct kradar_run *r, int64_t t0, int64_t t1,
+		       int64_t h0, int64_t h1, const char *why)
+{
+	struct kradar_span *sp = new_span(r);
+	char a[32], b[32];
+
+	if (!sp)
+		return;
+	sp->kind = KRADAR_SPAN_HB_GAP;
+	sp->begin_ns = t0;
+	sp->end_ns = t1;
+	sp->last_t_ns = t1;
+	sp->ended = true;
+	sp->host_begin_ns = h0;
+	sp->host_end_ns = h1;
+	sp->value = (double)(h1 - h0) / 1e6;
+	snprintf(sp->name, sizeof(sp->name), "no heartbeat for %s host time (%s guest time)%s",
+		 dur(a, sizeof(a), h1 - h0), dur(b, sizeof(b), t1 - t0), why);
+}
+
+static void find_hb_gaps(struct kradar_run *r)
+{
+	int64_t min = hb_gap_min(r);
+	size_t i, n = r->nr_hb;
+
+	for (i = 1; i < n; i++) {
+		const struct kradar_heartbeat *p = &r->hb[i - 1], *h = &r->hb[i];
+		int64_t dg = h->t_ns - p->t_ns, dh;
+
+		if (!p->host_ns || !h->host_ns)
+			continue;
+		dh = h->host_ns - p->host_ns;
+		if ((dh >= min || dg >= min) && dg >= 0)
+			add_hb_gap(r, p->t_ns, h->t_ns, p->host_ns, h->host_ns, "");
+	}
+	/* heartbeats that stopped before the run was stopped or ended */
+	if (n && r->hb[n - 1].host_ns) {
+		const struct kradar_heartbeat *l = &r->hb[n - 1];
+
+		for (i = 0; i < r->nr_run_events; i++) {
+			const struct kradar_mark *m = &r->run_events[i];
+
+			if (strcmp(m->text, "timeout") && strncmp(m->text, "qemu exited", 11))
+				continue;
+			if (m->host_ns - l->host_ns >= min &&
+			    (r->last_printk_ns < 0 ||
+			     kradar_run__to_host(r, r->last_printk_ns) > l->host_ns + min / 2 ||
+			     !strcmp(m->text, "timeout")))
+				add_hb_gap(r, l->t_ns, kradar_run__to_guest(r, m->host_ns),
+					   l->host_ns, m->host_ns, strcmp(m->text, "timeout") ?
+					   " until QEMU exited" : " until the runner's timeout");
+			break;
+		}
+	}
+}
+
+/* ---- stall windows and their classification ---- */
+
+static struct kradar_stall *new_stall(struct kradar_run *r)
+{
+	struct kradar_stall *st;
+
+	if (r->nr_stalls >= KRADAR_RUN_MAX_STALLS) {
+		r->dropped++;
+		return NULL;
+	}
+	if (r->nr_stalls >= r->cap_stalls) {
+		size_t ncap = r->cap_stalls ? r->cap_stalls * 2 : 16;
+		void *p = realloc(r->stalls, ncap * sizeof(*r->stalls));
+
+		if (!p)
+			return NULL;
+		r->stalls = p;
+		r->cap_stalls = ncap;
+	}
+	st = &r->stalls[r->nr_stalls++];
+	memset(st, 0, sizeof(*st));
+	st->cpu = -1;
+	st->qemu_cpu_pct = -1;
+	st->clock_ratio = -1;
+	st->hb_gap_cpu_pct = -1;
+	st->hb_gap_host_ns = -1;
+	st->hb_gap_guest_ns = -1;
+	return st;
+}
+
+static void classify(struct kradar_run *r, struct kradar_stall *st)
+{
+	int64_t a = st->host_begin_ns, b = st->host_end_ns, len;
+	char g[32], h[32];
+	size_t i;
+
+	if (b < a)
+		b = a;
+	len = b - a > 0 ? b - a : 1;
+	st->qemu_cpu_pct = kradar_run__qemu_cpu_pct(r, a, b);
+	st->clock_ratio = clock_ratio(r, a, b);
+	for (i = 0; i < r->nr_spans; i++) {
+		const struct kradar_span *sp = &r->spans[i];
+		int64_t o0, o1, gap;
+		double pct;
+
+		if (sp->kind != KRADAR_SPAN_HB_GAP)
+			continue;
+		o0 = sp->host_begin_ns > a ? sp->host_begin_ns : a;
+		o1 = sp->host_end_ns < b ? sp->host_end_ns : b;
+		if (o1 <= o0 && !(a == b && sp->host_begin_ns <= a && sp->host_end_ns >= a))
+			continue;
+		gap = sp->host_end_ns - sp->host_begin_ns;
+		pct = kradar_run__qemu_cpu_pct(r, sp->host_begin_ns, sp->host_end_ns);
+		if (gap > st->hb_gap_host_ns) {
+			st->hb_gap_host_ns = gap;
+			st->hb_gap_guest_ns = sp->end_ns - sp->begin_ns;
+			st->hb_gap_cpu_pct = pct;
+		}
+		if (pct >= 0 && pct < KRADAR_RUN_STOPPED_CPU_PCT)
+			st->not_run_ns += o1 > o0 ? o1 - o0 : 0;
+	}
+	if (a == b && st->hb_gap_cpu_pct >= 0 &&
+	    st->hb_gap_cpu_pct < KRADAR_RUN_STOPPED_CPU_PCT)
+		st->not_run_ns = 1, len = 1;	/* an instant inside a stopped gap */
+
+	if ((double)st->not_run_ns >= KRADAR_RUN_STARVED_SHARE * (double)len) {
+		st->verdict = KRADAR_STARVED_BY_HOST;
+		snprintf(st->reason, sizeof(st->reason),
+			 "QEMU got %.1f%% of a host CPU during a %s heartbeat gap "
+			 "(%s of guest time): the VM was not running (stopped, or "
+			 "the host did not schedule it)", st->hb_gap_cpu_pct,
+			 dur(h, sizeof(h), st->hb_gap_host_ns),
+			 dur(g, sizeof(g), st->hb_gap_guest_ns));
+	} else if (st->clock_ratio >= 0 && st->clock_ratio < KRADAR_RUN_CLOCK_RATIO_MIN) {
+		st->verdict = KRADAR_STARVED_BY_HOST;
+		snprintf(st->reason, sizeof(st->reason),
+			 "guest time advanced only %.2f x host time: the guest "
+			 "clock stood still (VM paused, or emulation throttled)",
+			 st->clock_ratio);
+	} else if (st->busy && st->qemu_cpu_pct >= 0 &&
+		   st->qemu_cpu_pct < KRADAR_RUN_BUSY_CPU_PCT) {
+		st->verdict = KRADAR_STARVED_BY_HOST;
+		snprintf(st->reason, sizeof(st->reason),
+			 "a spinning guest keeps a host CPU busy, but QEMU got "
+			 "%.1f%% of one: the host did not give it the CPU "
+			 "(overload)", st->qemu_cpu_pct);
+	} else if ((st->busy && st->qemu_cpu_pct >= KRADAR_RUN_BUSY_CPU_PCT) ||
+		   (!st->busy && (st->qemu_cpu_pct >= 0 || heartbeats_cover(r, a, b)))) {
+		st->verdict = KRADAR_GUEST_INTERNAL;
+		snprintf(st->reason, sizeof(st->reason),
+			 "QEMU %s%.1f%% of a host CPU and guest time advanced "
+			 "at %.2f x host time: the guest ran and stalled by itself",
+			 st->qemu_cpu_pct >= 0 ? "ran at " : "CPU unknown ",
+			 st->qemu_cpu_pct >= 0 ? st->qemu_cpu_pct : 0.0,
+			 st->clock_ratio >= 0 ? st->clock_ratio : 1.0);
+		if (st->clock_ratio < 0) {
+			size_t n = strlen(st->reason);
+
+			snprintf(st->reason + n, sizeof(st->reason) - n,
+				 " (clock ratio assumed: no heartbeats around it)");
+		}
+		if (st->not_run_ns > 0) {
+			size_t n = strlen(st->reason);
+
+			snprintf(st->reason + n, sizeof(st->reason) - n,
+				 "; for %s of it QEMU did not run",
+				 dur(h, sizeof(h), st->not_run_ns));
+		}
+	} else {
+		st->verdict = KRADAR_UNDETERMINED;
+		snprintf(st->reason, sizeof(st->reason), "%s",
+			 !r->have_offset ? "no clock mapping between guest and host "
+					   "(no heartbeats, no QEMU exit)" :
+			 !r->have_cpu ? "no qemu-cpu.txt (QEMU CPU time unknown) and "
+					"no heartbeats around the window" :
+			 "QEMU CPU time does not cover the window");
+	}
+}
+
+static void stall_times(struct kradar_run *r, struct kradar_stall *st,
+			int64_t begin, int64_t end)
+{
+	st->begin_ns = begin;
+	st->end_ns = end;
+	st->host_begin_ns = kradar_run__to_host(r, begin);
+	st->host_end_ns = kradar_run__to_host(r, end);
+}
+
+/* How long a console signature says the kernel has been stuck, in ns. */
+static int64_t console_stuck_ns(const struct kradar_run *r,
+				const struct kradar_serial_event *e, bool *busy)
+{
+	*busy = true;
+	switch (e->kind) {
+	case KRADAR_EV_RCU_STALL:
+	case KRADAR_EV_RCU_STARVED:
+		if (e->jiffies > 0 && r->hz > 0 && e->jiffies < (int64_t)1e12)
+			return e->jiffies * (1000000000LL / r->hz);
+		return KRADAR_RUN_RCU_STALL_DEFAULT_NS;
+	case KRADAR_EV_HRTIMER_SLOW:
+		return e->ns > 0 && e->ns < (int64_t)4e18 ? e->ns : 0;
+	case KRADAR_EV_SOFT_LOCKUP:
+		return e->seconds > 0 && e->seconds < 1000000 ? e->seconds * 1000000000LL : 0;
+	case KRADAR_EV_HARD_LOCKUP:
+		return KRADAR_RUN_HARD_LOCKUP_NS;
+	case KRADAR_EV_HUNG_TASK:
+		*busy = false;
+		return e->seconds > 0 && e->seconds < 1000000 ? e->seconds * 1000000000LL : 0;
+	default:
+		return -1;
+	}
+}
+
+static void find_stalls(struct kradar_run *r)
+{
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+		struct kradar_stall *st;
+		int64_t stuck;
+		bool busy;
+
+		if (!e->pos.has_time)
+			continue;
+		stuck = console_stuck_ns(r, e, &busy);
+		if (stuck < 0)
+			continue;
+		st = new_stall(r);
+		if (!st)
+			break;
+		snprintf(st->source, sizeof(st->source), "console %s",
+			 kradar_serial__event_name(e->kind));
+		str_copy(st->what, sizeof(st->what), e->text);
+		st->cpu = e->cpu;
+		st->busy = busy;
+		stall_times(r, st, (int64_t)e->pos.time_ns - stuck, (int64_t)e->pos.time_ns);
+	}
+	for (i = 0; i < r->nr_spans; i++) {
+		const struct kradar_span *sp = &r->spans[i];
+		struct kradar_stall *st = new_stall(r);
+		char d[32];
+
+		if (!st)
+			break;
+		snprintf(st->source, sizeof(st->source), "probe %s",
+			 kradar_span__kind_name(sp->kind));
+		st->cpu = sp->cpu;
+		st->busy = sp->kind != KRADAR_SPAN_LOCK && sp->kind != KRADAR_SPAN_GP_STALL;
+		switch (sp->kind) {
+		case KRADAR_SPAN_STORM:
+			snprintf(st->what, sizeof(st->what), "%s on CPU %d, peak %.0f/s%s",
+				 sp->name, sp->cpu, sp->value, sp->ended ? "" : " (no end seen)");
+			break;
+		case KRADAR_SPAN_QS_GAP:
+			snprintf(st->what, sizeof(st->what), "%s for %s", sp->name,
+				 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
+			break;
+		case KRADAR_SPAN_LOCK:
+			snprintf(st->what, sizeof(st->what), "%s held %s by %s:%d",
+				 sp->name, dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
+				 sp->task[0] ? sp->task : "?", sp->pid);
+			break;
+		default:
+			str_copy(st->what, sizeof(st->what), sp->name);
+		}
+		stall_times(r, st, sp->begin_ns, sp->end_ns);
+		if (sp->kind == KRADAR_SPAN_HB_GAP) {
+			st->host_begin_ns = sp->host_begin_ns;
+			st->host_end_ns = sp->host_end_ns;
+		}
+	}
+	for (i = 0; i < r->nr_stalls; i++)
+		classify(r, &r->stalls[i]);
+}
+
+/* ---- timeline ---- */
+
+static void tl_add(struct kradar_run *r, int64_t t, bool mapped,
+		   enum kradar_tl_source src, const char *kind, int cpu, bool key,
+		   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static void tl_add(struct kradar_run *r, int64_t t, bool mapped,
+		   enum kradar_tl_source src, const char *kind, int cpu, bool key,
+		   const char *fmt, ...)
+{
+	struct kradar_tl *e;
+	va_list ap;
+
+	if (r->nr_tl >= r->cap_tl) {
+		size_t ncap = r->cap_tl ? r->cap_tl * 2 : 64;
+		void *p;
+
+		if (r->nr_tl >= KRADAR_RUN_MAX_SPANS + 2 * KRADAR_RUN_MAX_MARKS) {
+			r->dropped++;
+			return;
+		}
+		p = realloc(r->tl, ncap * sizeof(*r->tl));
+		if (!p)
+			return;
+		r->tl = p;
+		r->cap_tl = ncap;
+	}
+	e = &r->tl[r->nr_tl++];
+	memset(e, 0, sizeof(*e));
+	e->t_ns = t;
+	e->seq = r->nr_tl;
+	e->mapped = mapped;
+	e->source = src;
+	str_copy(e->kind, sizeof(e->kind), kind);
+	e->cpu = cpu;
+	e->key = key;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	va_end(ap);
+}
+
+static int tl_cmp(const void *a, const void *b)
+{
+	const struct kradar_tl *x = a, *y = b;
+
+	if (x->t_ns != y->t_ns)
+		return x->t_ns < y->t_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void build_timeline(struct kradar_run *r)
+{
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+	bool seen[KRADAR_EV__COUNT] = { 0 };
+	char d[32];
+
+	if (r->have_offset)
+		for (i = 0; i < r->nr_run_events; i++) {
+			const struct kradar_mark *m = &r->run_events[i];
+
+			tl_add(r, kradar_run__to_guest(r, m->host_ns), true, KRADAR_TL_RUN,
+			       "run", -1, strncmp(m->text, "collector", 9) != 0,
+			       "%s", m->text);
+		}
+	for (i = 0; i < r->nr_marks; i++) {
+		const struct kradar_mark *m = &r->marks[i];
+		bool boot = !strncmp(m->text, "boot: ", 6);
+
+		tl_add(r, m->t_ns, false, KRADAR_TL_CONSOLE, boot ? "boot" : "mark", -1,
+		       boot || strstr(m->text, "probe loaded") ||
+		       strstr(m->text, "job started") || strstr(m->text, "job finished"),
+		       "%s", boot ? "kernel boot (printk time 0)" : m->text);
+	}
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+		bool key;
+
+		if (!e->pos.has_time)
+			continue;
+		key = !seen[e->kind] && (kradar_serial__event_is_finding(e->kind) ||
+					 e->kind == KRADAR_EV_HRTIMER_SLOW);
+		seen[e->kind] = true;
+		tl_add(r, (int64_t)e->pos.time_ns, false, KRADAR_TL_CONSOLE,
+		       kradar_serial__event_name(e->kind), e->cpu, key, "%s", e->text);
+	}
+	for (i = 0; r->console && i < kradar_serial__nr_reports(r->console); i++) {
+		const struct kradar_serial_report *rep = kradar_serial__report(r->console, i);
+
+		if (rep->start.has_time)
+			tl_add(r, (int64_t)rep->start.time_ns, false, KRADAR_TL_CONSOLE,
+			       "report", rep->cpu, i == 0, "crash report: %s", rep->title);
+	}
+	if (r->first_record_ns >= 0)
+		tl_add(r, r->first_record_ns, false, KRADAR_TL_PROBE, "probe", -1, true,
+		       "first probe record%s%s", r->release[0] ? ", guest kernel " : "",
+		       r->release);
+	for (i = 0; i < r->nr_spans; i++) {
+		const struct kradar_span *sp = &r->spans[i];
+
+		switch (sp->kind) {
+		case KRADAR_SPAN_STORM:
+			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "storm_begin", sp->cpu,
+			       true, "hrtimer storm on CPU %d: %s, peak %.0f/s, %.1f%% late",
+			       sp->cpu, sp->name, sp->value, sp->late_pct);
+			if (sp->ended)
+				tl_add(r, sp->end_ns, false, KRADAR_TL_PROBE, "storm_end",
+				       sp->cpu, true, "hrtimer storm on CPU %d ended after %s",
+				       sp->cpu, dur(d, sizeof(d), sp->end_ns - sp->begin_ns));
+			break;
+		case KRADAR_SPAN_QS_GAP:
+			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "qs_gap", sp->cpu, true,
+			       "CPU %d stops passing RCU quiescent states (gap reached %s%s%s%s)",
+			       sp->cpu, dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
+			       sp->task[0] ? ", task " : "", sp->task,
+			       sp->top[0] ? ", busiest hrtimer " : "");
+			if (sp->top[0]) {
+				size_t l = strlen(r->tl[r->nr_tl - 1].text);
+
+				snprintf(r->tl[r->nr_tl - 1].text + l - 1,
+					 sizeof(r->tl[0].text) - l + 1, "%s %.0f/s)",
+					 sp->top, sp->top_rate);
+			}
+			break;
+		case KRADAR_SPAN_GP_STALL:
+			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "gp_stall", sp->cpu, true,
+			       "%s (reached %s)", sp->name,
+			       dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
+			break;
+		case KRADAR_SPAN_LOCK:
+			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "lock_hold", -1, true,
+			       "%s taken by %s:%d, held %s, %d waiter(s)%s%s", sp->name,
+			       sp->task[0] ? sp->task : "?", sp->pid,
+			       dur(d, sizeof(d), (int64_t)(sp->value * 1e6)), sp->nr_waiters,
+			       sp->waiter[0] ? ", first " : "", sp->waiter);
+			break;
+		case KRADAR_SPAN_HB_GAP:
+			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "heartbeat_gap", -1,
+			       true, "%s", sp->name);
+			break;
+		default:
+			break;
+		}
+	}
+	/* by time; on ties in the order added */
+	qsort(r->tl, r->nr_tl, sizeof(*r->tl), tl_cmp);
+}
+
+/* ---- narrative ---- */
+
+static void say(struct kradar_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct kradar_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nr_narrative >= r->cap_narrative) {
+		size_t ncap = r->cap_narrative ? r->cap_narrative * 2 : 16;
+		void *p;
+
+		if (r->nr_narrative >= 64)
+			return;
+		p = realloc(r->narrative, ncap * sizeof(*r->narrative));
+		if (!p)
+			return;
+		r->narrative = p;
+		r->cap_narrative = ncap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->narrative[r->nr_narrative++], sizeof(r->narrative[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* The probe's anomalies, earliest first by begin time. */
+static const struct kradar_span *first_span(const struct kradar_run *r, int kind_mask,
+					    int64_t before)
+{
+	const struct kradar_span *best = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nr_spans; i++) {
+		const struct kradar_span *sp = &r->spans[i];
+
+		if (!(kind_mask & (1 << sp->kind)) || sp->begin_ns > before)
+			continue;
+		if (!best || sp->begin_ns < best->begin_ns)
+			best = sp;
+	}
+	return best;
+}
+
+static const char *span_desc(char *buf, size_t sz, const struct kradar_span *sp)
+{
+	char d[32];
+
+	switch (sp->kind) {
+	case KRADAR_SPAN_STORM:
+		snprintf(buf, sz, "an hrtimer storm of %s on CPU %d (peak %.0f callbacks/s)",
+			 sp->name, sp->cpu, sp->value);
+		break;
+	case KRADAR_SPAN_QS_GAP:
+		snprintf(buf, sz, "CPU %d without an RCU quiescent state (for %s)",
+			 sp->cpu, dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
+		break;
+	case KRADAR_SPAN_GP_STALL:
+		snprintf(buf, sz, "a stalled RCU grace period (%s)",
+			 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
+		break;
+	case KRADAR_SPAN_LOCK:
+		snprintf(buf, sz, "%s held by %s:%d for %s", sp->name,
+			 sp->task[0] ? sp->task : "?", sp->pid,
+			 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
+		break;
+	default:
+		snprintf(buf, sz, "%s", sp->name);
+	}
+	return buf;
+}
+
+/* Does a report frame name this function ("func [mod]" or "func")? */
+static bool frames_name(const struct kradar_serial_report *rep, const char *fn)
+{
+	char base[KRADAR_RUN_NAME_LEN];
+	int i;
+
+	str_copy(base, sizeof(base), fn);
+	base[strcspn(base, " +")] = 0;
+	if (!base[0])
+		return false;
+	for (i = 0; i < rep->nr_frames; i++)
+		if (!strcmp(rep->frames[i].func, base))
+			return true;
+	return false;
+}
+
+static bool cpu_in_storm(const struct kradar_run *r, int cpu, int64_t before,
+			 const struct kradar_span **storm)
+{
+	size_t i;
+
+	if (cpu < 0)
+		return false;
+	for (i = 0; i < r->nr_spans; i++) {
+		const struct kradar_span *sp = &r->spans[i];
+
+		if (sp->kind == KRADAR_SPAN_STORM && sp->cpu == cpu && sp->begin_ns <= before) {
+			*storm = sp;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void narrate(struct kradar_run *r)
+{
+	const int anomalies = (1 << KRADAR_SPAN_STORM) | (1 << KRADAR_SPAN_QS_GAP) |
+			      (1 << KRADAR_SPAN_GP_STALL) | (1 << KRADAR_SPAN_LOCK);
+	const struct kradar_serial_report *rep = kradar_run__report(r);
+	const struct kradar_serial_event *warn = NULL, *slow = NULL;
+	const struct kradar_span *first, *storm = NULL;
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+	size_t nint = 0, nstarved = 0, nund = 0;
+	char t1[48], t2[48], d[32], desc[KRADAR_RUN_TEXT_LEN];
+	int64_t warn_t = -1;
+
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+
+		if (!e->pos.has_time)
+			continue;
+		if (!warn && kradar_serial__event_is_finding(e->kind))
+			warn = e;
+		if (!slow && e->kind == KRADAR_EV_HRTIMER_SLOW)
+			slow = e;
+	}
+	if (warn)
+		warn_t = (int64_t)warn->pos.time_ns;
+	if (rep && rep->start.has_time && (warn_t < 0 || (int64_t)rep->start.time_ns < warn_t))
+		warn_t = (int64_t)rep->start.time_ns;
+	r->first_warning_ns = warn_t;
+
+	/* 1: what came first */
+	first = first_span(r, anomalies, INT64_MAX);
+	if (first) {
+		r->first_anomaly_ns = first->begin_ns;
+		r->first_anomaly_cpu = first->cpu;
+		say(r, "First anomaly: %s, at %s (probe).",
+		    span_desc(desc, sizeof(desc), first), ptime(t1, sizeof(t1), first->begin_ns));
+	} else if (r->have_events) {
+		say(r, "The probe saw no anomaly (no hrtimer storm, RCU gap or lock hold).");
+	} else {
+		say(r, "No probe records (events.jsonl absent or empty): the timeline "
+		       "has the console and the runner only.");
+	}
+	/* 2: how long before the kernel's own warning, and its report */
+	if (slow || warn_t >= 0) {
+		int64_t st = slow ? (int64_t)slow->pos.time_ns : INT64_MAX;
+		const char *stext = slow ? slow->text : NULL;
+
+		if (warn_t >= 0 && warn_t < st) {
+			st = warn_t;
+			stext = warn ? warn->text : rep->first_line;
+			if (rep && rep->start.has_time && (int64_t)rep->start.time_ns == warn_t)
+				stext = rep->first_line;
+		}
+		if (first && first->begin_ns <= st)
+			say(r, "The kernel's own first warning came %s after it, at %s: \"%s\".",
+			    dur(d, sizeof(d), st - first->begin_ns), ptime(t2, sizeof(t2), st),
+			    stext);
+		else if (first)
+			say(r, "The kernel warned first, at %s (%s before the probe's first "
+			       "anomaly): \"%s\".", ptime(t2, sizeof(t2), st),
+			    dur(d, sizeof(d), first->begin_ns - st), stext);
+		else
+			say(r, "The kernel's first warning: \"%s\" at %s.", stext,
+			    ptime(t2, sizeof(t2), st));
+		if (warn_t >= 0 && warn_t != st) {
+			const char *what = warn ? warn->text : rep->first_line;
+
+			if (rep && rep->start.has_time && (int64_t)rep->start.time_ns == warn_t)
+				what = rep->first_line;
+			if (first && first->begin_ns <= warn_t)
+				say(r, "Its stall/crash report followed at %s, %s after the "
+				       "first anomaly: \"%s\".", ptime(t1, sizeof(t1), warn_t),
+				    dur(d, sizeof(d), warn_t - first->begin_ns), what);
+			else
+				say(r, "Its stall/crash report followed at %s: \"%s\".",
+				    ptime(t1, sizeof(t1), warn_t), what);
+		}
+	}
+	if (warn_t < 0 && r->have_serial)
+		say(r, "The console shows no stall or crash report%s.",
+		    slow ? " (a slow hrtimer interrupt is a warning, not a crash)" : "");
+
+	/* 3: is the reported stack the cause, or where it was noticed? */
+	if (rep) {
+		const struct kradar_span *cause = first_span(r, anomalies,
+			rep->start.has_time ? (int64_t)rep->start.time_ns : INT64_MAX);
+		const char *frame = rep->guilty_frame[0] ? rep->guilty_frame : "(no frame)";
+
+		if (cause && cause->kind == KRADAR_SPAN_STORM && frames_name(rep, cause->name)) {
+			say(r, "The report's stack contains %s, the storm callback: the "
+			       "reported stack shows the cause.", cause->name);
+		} else if (cause && rep->cpu >= 0 && cause->cpu >= 0 && rep->cpu != cause->cpu) {
+			say(r, "The report names %s on CPU %d, but the anomaly began %s "
+			       "earlier on CPU %d (%s): %s is where the stall was noticed, "
+			       "not its cause.", frame, rep->cpu,
+			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns),
+			    cause->cpu, span_desc(desc, sizeof(desc), cause), frame);
+		} else if (cause && rep->cpu >= 0 && rep->cpu == cause->cpu) {
+			say(r, "The report's stack (%s) runs on CPU %d, the CPU of %s "
+			       "since %s: %s is the code that was interrupted there, "
+			       "where the stall was noticed; the cause is the anomaly.",
+			    frame, rep->cpu, span_desc(desc, sizeof(desc), cause),
+			    ptime(t1, sizeof(t1), cause->begin_ns), frame);
+		} else if (cause) {
+			say(r, "The report (%s) does not say its CPU; the probe's anomaly "
+			       "(%s) began %s before it.", frame,
+			    span_desc(desc, sizeof(desc), cause),
+			    rep->start.has_time ?
+			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns) : "?");
+		} else {
+			say(r, "No probe anomaly precedes the report: the console is the "
+			       "only evidence for %s.", frame);
+		}
+	}
+
+	/* 4: who held up RCU */
+	for (i = 0; i < r->nr_spans; i++) {
+		const struct kradar_span *sp = &r->spans[i];
+
+		if (sp->kind != KRADAR_SPAN_QS_GAP)
+			continue;
+		if (cpu_in_storm(r, sp->cpu, sp->end_ns, &storm))
+			say(r, "CPU %d, the storm CPU (%s), held up RCU: no quiescent "
+			       "state for %s%s%s.", sp->cpu, storm->name,
+			    dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
+			    sp->top[0] ? "; its busiest hrtimer was " : "", sp->top);
+		else
+			say(r, "CPU %d held up RCU: no quiescent state for %s%s%s%s%s.",
+			    sp->cpu, dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
+			    sp->task[0] ? ", running " : "", sp->task,
+			    sp->top[0] ? "; busiest hrtimer " : "", sp->top);
+		break;
+	}
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+
+		if ((e->kind != KRADAR_EV_RCU_STALL && e->kind != KRADAR_EV_RCU_STARVED) ||
+		    !e->pos.has_time)
+			continue;
+		storm = NULL;
+		if (cpu_in_storm(r, e->cpu, (int64_t)e->pos.time_ns, &storm))
+			say(r, "The kernel names CPU %d in its RCU report (%s), the CPU of "
+			       "the %s storm since %s: the storm CPU held up RCU.",
+			    e->cpu, kradar_serial__event_name(e->kind), storm->name,
+			    ptime(t1, sizeof(t1), storm->begin_ns));
+		else if (e->cpu >= 0)
+			say(r, "The kernel names CPU %d in its RCU report (%s).", e->cpu,
+			    kradar_serial__event_name(e->kind));
+		break;
+	}
+
+	/* 5: locks */
+	{
+		const struct kradar_span *lk = NULL;
+
+		for (i = 0; i < r->nr_spans; i++)
+			if (r->spans[i].kind == KRADAR_SPAN_LOCK &&
+			    (!lk || r->spans[i].value > lk->value))
+				lk = &r->spans[i];
+		if (lk) {
+			say(r, "Longest lock hold: %s by %s:%d (state %s) for %s, %d "
+			       "waiter(s)%s%s.", lk->name, lk->task[0] ? lk->task : "?",
+			    lk->pid, lk->state[0] ? lk->state : "?",
+			    dur(d, sizeof(d), (int64_t)(lk->value * 1e6)), lk->nr_waiters,
+			    lk->waiter[0] ? ", first " : "", lk->waiter);
+			for (i = 0; i < n; i++) {
+				const struct kradar_serial_event *e =
+					kradar_serial__event(r->console, i);
+
+				if (e->kind == KRADAR_EV_HUNG_TASK && lk->waiter[0] &&
+				    !strcmp(e->comm, lk->waiter)) {
+					say(r, "The hung task %s:%d is a waiter of %s.",
+					    e->comm, e->pid, lk->name);
+					break;
+				}
+			}
+		}
+	}
+
+	/* 6: host or guest */
+	for (i = 0; i < r->nr_stalls; i++) {
+		nint += r->stalls[i].verdict == KRADAR_GUEST_INTERNAL;
+		nstarved += r->stalls[i].verdict == KRADAR_STARVED_BY_HOST;
+		nund += r->stalls[i].verdict == KRADAR_UNDETERMINED;
+	}
+	if (r->nr_stalls)
+		say(r, "Stall windows: %zu guest-internal, %zu starved by host, %zu "
+		       "undetermined.", nint, nstarved, nund);
+	for (i = 0; i < r->nr_stalls; i++)
+		if (r->stalls[i].verdict == KRADAR_STARVED_BY_HOST) {
+			say(r, "Starved by host: %s %s..%s: %s.", r->stalls[i].source,
+			    ptime(t1, sizeof(t1), r->stalls[i].begin_ns),
+			    ptime(t2, sizeof(t2), r->stalls[i].end_ns), r->stalls[i].reason);
+			break;
+		}
+	if (r->lost_records)
+		say(r, "%" PRIu64 " probe records were lost: the timeline has holes.",
+		    r->lost_records);
+	if (r->offset_estimated)
+		say(r, "Host times are placed with an estimated clock offset (no "
+		       "heartbeats with receive times).");
+}
+
+bool kradar_run__finding(const struct kradar_run *r)
+{
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+
+	if (kradar_run__report(r))
+		return true;
+	for (i = 0; i < n; i++)
+		if (kradar_serial__event_is_finding(kradar_serial__event(r->console, i)->kind))
+			return true;
+	for (i = 0; i < r->nr_spans; i++)
+		if (r->spans[i].kind != KRADAR_SPAN_HB_GAP)
+			return true;
+	return r->nr_stalls > 0;
+}
+
+int kradar_run__analyse(struct kradar_run *r)
+{
+	/* heartbeats in guest-time order (one boot: local_clock is monotonic) */
+	size_t i;
+
+	for (i = 1; i < r->nr_hb; i++)
+		if (r->hb[i].t_ns < r->hb[i - 1].t_ns) {
+			/* a reboot or garbage: keep only the monotonic prefix */
+			r->dropped += r->nr_hb - i;
+			r->nr_hb = i;
+			break;
+		}
+	compute_offset(r);
+	infer_hz(r);
+	find_hb_gaps(r);
+	find_stalls(r);
+	build_timeline(r);
+	narrate(r);
+	return 0;
+}

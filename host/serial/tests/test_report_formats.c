@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of kradar-report's run formats on the storm fixture
+ * (tests/run_fixture.h), written to memory:
+ *   json      parses (jansson), carries the schema, the title, the stall
+ *             windows with their verdicts and numbers, the narrative; the
+ *             text output says the same (same calls)
+ *   email     starts with Subject:, prose wrapped at 72 columns, log lines
+ *             quoted with two spaces and never wrapped, no line starts
+ *             with '>', the reproduce section names the kernel and command
+ *   perfetto  parses; every event has ph/name/pid/tid/ts, ts in
+ *             microseconds (the storm's begin at 2 s of printk time is
+ *             2000000 us + the shift), ordered per track, counters for
+ *             each CPU, slices, instants
+ *   svg       well-formed (a tag matcher), has a plot per CPU, the bars
+ *             and the console marker
+ *   hostile   guest strings with invalid UTF-8, control characters and
+ *             XML/JSON metacharacters keep every output valid
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kradar_run.h"
+#include "report.h"
+#include "run_fixture.h"
+#include "tap.h"
+
+static double pct_full(int64_t h)
+{
+	return 100.0;
+}
+
+/* Run fn into a memory buffer; NULL on failure. */
+static char *render(int (*fn)(const struct kradar_run *, const struct kradar_cmp *, FILE *),
+		    const struct kradar_run *r, const struct kradar_cmp *c, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	if (fn(r, c, f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int fmt_json(const struct kradar_run *r, const struct kradar_cmp *c, FILE *f)
+{
+	return run_print(r, c, NULL, f, true);
+}
+
+static int fmt_text(const struct kradar_run *r, const struct kradar_cmp *c, FILE *f)
+{
+	return run_print(r, c, NULL, f, false);
+}
+
+static int fmt_perfetto(const struct kradar_run *r, const struct kradar_cmp *c, FILE *f)
+{
+	return run_perfetto(r, f);
+}
+
+static int fmt_svg(const struct kradar_run *r, const struct kradar_cmp *c, FILE *f)
+{
+	return run_svg(r, f);
+}
+
+/* Minimal XML well-formedness: tags nest and close, no raw '<' or '&' in
+ * text except entities, no control bytes. Returns an error or NULL. */
+static const char *xml_check(const char *s)
+{
+	char stack[64][32];
+	int depth = 0;
+	const char *p = s;
+
+	while (*p) {
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+			return "control character";
+		if (*p == '&') {
+			if (strncmp(p, "&amp;", 5) && strncmp(p, "&lt;", 4) &&
+			    strncmp(p, "&gt;", 4) && strncmp(p, "&quot;", 6))
+				return "bare '&'";
+			p++;
+			continue;
+		}
+		if (*p != '<') {
+			p++;
+			continue;
+		}
+		if (p[1] == '?') {
+			p = strstr(p, "?>");
+			if (!p)
+				return "unterminated <?";
+			p += 2;
+			continue;
+		}
+		if (p[1] == '/') {
+			size_t n = strcspn(p + 2, ">");
+
+			if (!depth || strncmp(stack[depth - 1], p + 2, n) ||
+			    stack[depth - 1][n])
+				return "mismatched closing tag";
+			depth--;
+			p += 2 + n + 1;
+			continue;
+		}
+		{
+			size_t n = strcspn(p + 1, " />\n");
+			const char *e = p + 1;
+			char q = 0;
+
+			while (*e && (q || *e != '>')) {	/* skip attributes */
+				if (*e == '"')
+					q = !q;
+				else if (q && *e == '<')
+					return "'<' in an attribute";
+				e++;
+			}
+			if (!*e)
+				return "unterminated tag";
+			if (e[-1] != '/') {
+				if (depth == 64 || n >= 32)
+					return "too deep";
+				memcpy(stack[depth], p + 1, n);
+				stack[depth++][n] = 0;
+			}
+			p = e + 1;
+		}
+	}
+	return depth ? "unclosed tag" : NULL;
+}
+
+static void check_email(const char *m)
+{
+	const char *p = m;
+	int lineno = 0, long_prose = 0, quote_start = 0;
+	size_t maxlog = 0;
+
+	ASSERT_TRUE(!strncmp(m, "Subject: Re: INFO: rcu detected stall in ", 41),
+		    "email: Subject: Re: <title>");
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		lineno++;
+		if (lineno > 1 && n > 72 && strncmp(p, "  ", 2))
+			long_prose++;
+		if (!strncmp(p, "  ", 2) && n > maxlog)
+			maxlog = n;
+		if (*p == '>')
+			quote_start++;
+		p += n + (p[n] == '\n');
+	}
+	ASSERT_EQ_INT(long_prose, 0, "email: prose lines at most 72 columns");
+	ASSERT_TRUE(maxlog > 72, "email: log lines are quoted unwrapped (some exceed 72)");
+	ASSERT_EQ_INT(quote_start, 0, "email: no line starts with '>'");
+	ASSERT_TRUE(strstr(m, "\n  [    2.000000]  CPU1 hrtimer storm on CPU 1") != NULL,
+		    "email: timeline line with printk time, quoted");
+	ASSERT_TRUE(strstr(m, "Decisive console lines:") &&
+		    strstr(m, "rcu: INFO: rcu_preempt self-detected stall on CPU"),
+		    "email: the decisive console lines");
+	ASSERT_TRUE(strstr(m, "kernel:  6.1.0-test") &&
+		    strstr(m, "command: KRADAR_HOLD=30 tools/kradar-run --scenario taprio-storm") &&
+		    strstr(m, "kradar:  "), "email: how to reproduce (kernel, command, version)");
+	ASSERT_TRUE(strstr(m, "guest-internal (QEMU CPU 100.0%") != NULL,
+		    "email: the host check with its numbers");
+}
+
+static void check_perfetto(const char *s, size_t len)
+{
+	json_error_t err;
+	json_t *doc = json_loadb(s, len, 0, &err), *evs;
+	size_t i, nc0 = 0, nc1 = 0, nx = 0, ni = 0, bad = 0, back = 0;
+	double storm_ts = -1, shift;
+	struct { json_int_t tid; double ts; } last[64];
+	int nlast = 0;
+
+	if (!ASSERT_TRUE(doc, "perfetto: JSON parses")) {
+		printf("#   %s at line %d\n", err.text, err.line);
+		return;
+	}
+	evs = json_object_get(doc, "traceEvents");
+	shift = json_number_value(json_object_get(json_object_get(doc, "otherData"),
+						  "ts_shift_us"));
+	ASSERT_TRUE(json_is_array(evs) && json_array_size(evs) > 100, "perfetto: traceEvents");
+	ASSERT_EQ_INT((long long)shift, 2000000, "perfetto: shift of whole seconds for QEMU's start");
+	for (i = 0; i < json_array_size(evs); i++) {
+		json_t *e = json_array_get(evs, i);
+		const char *ph = json_string_value(json_object_get(e, "ph"));
+		const char *name = json_string_value(json_object_get(e, "name"));
+		json_t *ts = json_object_get(e, "ts");
+		json_int_t tid = json_integer_value(json_object_get(e, "tid"));
+		int k;
+
+		if (!ph || !name || !json_is_integer(json_object_get(e, "pid")) ||
+		    !json_is_integer(json_object_get(e, "tid")) || !json_is_number(ts) ||
+		    json_number_value(ts) < 0) {
+			bad++;
+			continue;
+		}
+		if (ph[0] == 'C') {
+			nc0 += !strcmp(name, "hrtimer/s CPU 0");
+			nc1 += !strcmp(name, "hrtimer/s CPU 1");
+			continue;	/* counters: ordered by name, checked by perfetto-check */
+		}
+		if (ph[0] == 'M')
+			continue;
+		nx += ph[0] == 'X';
+		ni += ph[0] == 'i';
+		if (ph[0] == 'X' && !strncmp(name, "storm ", 6))
+			storm_ts = json_number_value(ts);
+		for (k = 0; k < nlast && last[k].tid != tid; k++)
+			;
+		if (k == nlast && nlast < 64)
+			last[nlast++].tid = tid, last[k].ts = -1;
+		if (k < 64) {
+			if (json_number_value(ts) < last[k].ts)
+				back++;
+			last[k].ts = json_number_value(ts);
+		}
+	}
+	ASSERT_EQ_INT(bad, 0, "perfetto: every event has ph, name, pid, tid, ts >= 0");
+	ASSERT_EQ_INT(back, 0, "perfetto: ts ordered per track");
+	ASSERT_TRUE(nc0 >= 280 && nc1 >= 280, "perfetto: an hrtimer counter track per CPU");
+	ASSERT_TRUE(nx >= 4 && ni >= 5, "perfetto: slices and instants");
+	ASSERT_TRUE(storm_ts == 2000000.0 + shift, "perfetto: ts in microseconds of printk time");
+	json_decref(doc);
+}
+
+static void test_formats(void)
+{
+	struct kradar_run *r = NULL;
+	struct kradar_cmp cmp;
+	struct fx x = { 0 };
+	char err[256], *s = NULL;
+	size_t len = 0;
+	json_t *doc;
+	json_error_t jerr;
+
+	if (!ASSERT_TRUE(!fx_storm(&x, pct_full, true), "fixture written"))
+		return;
+	r = kradar_run__load(x.dir, NULL, err, sizeof(err));
+	if (!ASSERT_TRUE(r, "fixture loads"))
+		goto out;
+	kradar_cmp__parsers(r->console, NULL, NULL, &cmp);
+
+	s = render(fmt_json, r, &cmp, &len);
+	doc = s ? json_loadb(s, len, 0, &jerr) : NULL;
+	if (ASSERT_TRUE(doc, "json: parses")) {
+		json_t *stalls = json_object_get(doc, "stalls");
+		json_t *st0 = json_array_get(stalls, 0);
+
+		ASSERT_STREQ(json_string_value(json_object_get(doc, "schema")),
+			     "kradar-report-run/1", "json: schema");
+		ASSERT_TRUE(!strncmp(json_string_value(json_object_get(json_object_get(doc,
+				"console"), "title")) ?: "", "INFO: rcu detected stall in ", 28),
+			    "json: console.title");
+		ASSERT_TRUE(json_array_size(stalls) == r->nr_stalls && json_is_string(
+			    json_object_get(st0, "verdict")) && json_is_number(
+			    json_object_get(st0, "qemu_cpu_pct")) && json_is_number(
+			    json_object_get(st0, "clock_ratio")), "json: stall windows with numbers");
+		ASSERT_TRUE(json_array_size(json_object_get(doc, "narrative")) == r->nr_narrative,
+			    "json: narrative");
+		ASSERT_TRUE(json_array_size(json_object_get(doc, "timeline")) == r->nr_tl,
+			    "json: the whole timeline");
+		ASSERT_TRUE(json_is_true(json_object_get(doc, "finding")), "json: finding");
+		ASSERT_EQ_INT(json_integer_value(json_object_get(json_object_get(doc, "clock"),
+				"offset_ns")), FX_OFF + FX_MIN_DELAY, "json: clock offset exact");
+		json_decref(doc);
+	}
+	free(s);
+	s = render(fmt_text, r, &cmp, &len);
+	ASSERT_TRUE(s && strstr(s, "console:  INFO: rcu detected stall in ") &&
+		    strstr(s, "guest-internal") && strstr(s, "QEMU CPU 100.0%") &&
+		    !strchr(s, '\033'), "text: title, verdicts and numbers, no colour off a tty");
+	free(s);
+	s = render(run_email, r, &cmp, &len);
+	if (ASSERT_TRUE(s, "email: renders"))
+		check_email(s);
+	free(s);
+	s = render(fmt_perfetto, r, &cmp, &len);
+	if (ASSERT_TRUE(s, "perfetto: renders"))
+		check_perfetto(s, len);
+	free(s);
+	s = render(fmt_svg, r, &cmp, &len);
+	if (ASSERT_TRUE(s, "svg: renders")) {
+		const char *e = xml_check(s);
+
+		if (!ASSERT_TRUE(!e, "svg: well-formed"))
+			printf("#   %s\n", e);
+		ASSERT_TRUE(strstr(s, "CPU 0 hrtimer/s") && strstr(s, "CPU 1 hrtimer/s") &&
+			    strstr(s, "hrtimer storms") && strstr(s, "stall windows") &&
+			    strstr(s, "rcu_stall"), "svg: per-CPU plots, bars, console marker");
+	}
+	free(s);
+	s = NULL;
+out:
+	free(s);
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
+static void test_hostile(void)
+{
+	struct kradar_run *r = kradar_run__new();
+	struct kradar_cmp cmp;
+	const char *ser =
+		"[    1.000000] kradar-run: job started: a<b>&\"c\"\x01\xff\xfe\n"
+		"[    2.000000] BUG: soft lockup - CPU#0 stuck for 3s! [x\xc3\x28<&>:1]\n";
+	const char *ev =
+		"{\"type\":\"hrtimer_storm\",\"cpu\":0,\"function\":\"f<&>\\\"\\u0001\\ufffd\","
+		"\"t_ns\":1000000000,\"host_ns\":1795000001000000000,\"peak_rate_per_s\":1e6}";
+	const char *hb =
+		"{\"type\":\"heartbeat\",\"t_ns\":900000000,\"host_ns\":1795000000900000000}";
+	char *s;
+	size_t len;
+	json_error_t jerr;
+	json_t *doc;
+
+	if (!ASSERT_TRUE(r, "hostile: run created"))
+		return;
+	kradar_run__add_json_line(r, hb, strlen(hb));
+	kradar_run__add_json_line(r, ev, strlen(ev));
+	kradar_run__add_serial(r, ser, strlen(ser), true);
+	kradar_run__analyse(r);
+	kradar_cmp__parsers(r->console, NULL, NULL, &cmp);
+	s = render(fmt_json, r, &cmp, &len);
+	doc = s ? json_loadb(s, len, 0, &jerr) : NULL;
+	ASSERT_TRUE(doc, "hostile: JSON stays valid");
+	json_decref(doc);
+	free(s);
+	s = render(fmt_perfetto, r, &cmp, &len);
+	doc = s ? json_loadb(s, len, 0, &jerr) : NULL;
+	ASSERT_TRUE(doc, "hostile: Perfetto JSON stays valid");
+	json_decref(doc);
+	free(s);
+	s = render(fmt_svg, r, &cmp, &len);
+	ASSERT_TRUE(s && !xml_check(s) && !strstr(s, "\xff"), "hostile: SVG stays well-formed");
+	free(s);
+	s = render(run_email, r, &cmp, &len);
+	ASSERT_TRUE(s && strstr(s, "Subject: Re: BUG: soft lockup in "), "hostile: email renders");
+	free(s);
+	kradar_run__free(r);
+}
+
+int main(void)
+{
+	test_formats();
+	test_hostile();
+	return tap_done();
+}

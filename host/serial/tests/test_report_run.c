@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the run analysis (kradar_run): hand-written run
+ * directories (tests/run_fixture.h) with known numbers.
+ *
+ *   storm    an hrtimer storm on CPU 1, an RCU gap there, a lock hold, and
+ *            an RCU stall reported from CPU 0 with br_handle_frame on its
+ *            stack; QEMU at 100 %: clock offset, HZ, spans with phases,
+ *            timeline order, narrative (storm first, lead, "noticed", the
+ *            storm CPU held up RCU), every stall window guest-internal
+ *   sigstop  heartbeats stop for 10 s of host time and QEMU gets no CPU
+ *            in that time: the gap is "starved by host"
+ *   paused   the guest clock stands still while host time passes (no CPU
+ *            file): "starved by host" from the clock ratio
+ *   sampler  heartbeats stop for 10 s but QEMU runs at 100 %:
+ *            guest-internal (negative case for the starvation rule)
+ *   overload a storm while QEMU gets 30 % of a CPU: starved by host
+ *   console  a console-only directory: undetermined, no crash
+ *   garbage  events.jsonl lines that are not what they claim; phases
+ *            without a begin; an empty directory
+ *   syzbot   title/frames comparison: same, same kind, different
+ *   syms     libelf: placing an image from a named address, resolving
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kradar_run.h"
+#include "run_fixture.h"
+#include "tap.h"
+
+#ifndef KRADAR_OBJDIR
+#define KRADAR_OBJDIR "build/obj/serial"
+#endif
+
+static double pct_full(int64_t h)
+{
+	return 100.0;
+}
+
+static double pct_30(int64_t h)
+{
+	return 30.0;
+}
+
+/* 0 % in host [8 s, 18 s) of guest time (the SIGSTOP), else 100 %. */
+static double pct_stop(int64_t h)
+{
+	int64_t g = h - FX_OFF;
+
+	return g >= 8 * FX_S && g < 18 * FX_S ? 0.0 : 100.0;
+}
+
+static bool has_narr(const struct kradar_run *r, const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_narrative; i++)
+		if (strstr(r->narrative[i], a) && (!b || strstr(r->narrative[i], b)))
+			return true;
+	printf("# narrative has no line with '%s'%s%s:\n", a, b ? " and " : "", b ? b : "");
+	for (i = 0; i < r->nr_narrative; i++)
+		printf("#   %s\n", r->narrative[i]);
+	return false;
+}
+
+static const struct kradar_stall *stall_of(const struct kradar_run *r, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_stalls; i++)
+		if (!strcmp(r->stalls[i].source, src))
+			return &r->stalls[i];
+	return NULL;
+}
+
+static const struct kradar_span *span_of(const struct kradar_run *r, enum kradar_span_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_spans; i++)
+		if (r->spans[i].kind == k)
+			return &r->spans[i];
+	return NULL;
+}
+
+static struct kradar_run *load(struct fx *x)
+{
+	char err[512] = "";
+	struct kradar_run *r = kradar_run__load(x->dir, NULL, err, sizeof(err));
+
+	if (!r)
+		printf("# load %s: %s\n", x->dir, err);
+	return r;
+}
+
+static void test_storm(void)
+{
+	const struct kradar_serial_report *rep;
+	const struct kradar_span *sp;
+	struct kradar_run *r;
+	struct fx x = { 0 };
+	size_t i;
+	bool sorted = true, all_internal = true;
+	int64_t storm_t = -1, report_t = -1;
+
+	if (!ASSERT_TRUE(!fx_storm(&x, pct_full, true), "storm: fixture written"))
+		return;
+	r = load(&x);
+	if (!ASSERT_TRUE(r, "storm: run loads"))
+		goto out;
+	ASSERT_TRUE(r->have_offset && !r->offset_estimated, "storm: clock offset from heartbeats");
+	ASSERT_EQ_INT(r->offset_ns, FX_OFF + FX_MIN_DELAY, "storm: offset = min(host - guest)");
+	ASSERT_EQ_INT(r->hz, 250, "storm: HZ inferred from the tick rate");
+	ASSERT_STREQ(r->release, "6.1.0-test", "storm: release from hello");
+	ASSERT_EQ_INT(r->qemu_pid, 4242, "storm: QEMU pid from run-events.txt");
+	ASSERT_TRUE(strstr(r->cmdline, "KRADAR_HOLD=30") != NULL, "storm: kernel command line");
+	rep = kradar_run__report(r);
+	ASSERT_TRUE(rep && !strncmp(rep->title, "INFO: rcu detected stall in ", 28),
+		    "storm: title INFO: rcu detected stall in ...");
+	if (rep) {
+		printf("# title: %s (cpu %d)\n", rep->title, rep->cpu);
+		ASSERT_EQ_INT(rep->cpu, 0, "storm: the report's stack is CPU 0's");
+	}
+	sp = span_of(r, KRADAR_SPAN_STORM);
+	ASSERT_TRUE(sp && sp->cpu == 1 && sp->begin_ns == 2 * FX_S && !sp->ended,
+		    "storm: storm span CPU 1 from 2.0 s, not ended");
+	sp = span_of(r, KRADAR_SPAN_QS_GAP);
+	ASSERT_TRUE(sp && sp->cpu == 1 && sp->ended && sp->value == 21500.0 &&
+		    sp->begin_ns == 2500 * FX_MS && sp->end_ns == 24 * FX_S,
+		    "storm: qs_gap begin/update/end merged into one span");
+	if (sp) {
+		ASSERT_STREQ(sp->top, "advance_sched [sch_taprio]", "storm: qs_gap busiest hrtimer");
+		ASSERT_EQ_INT(sp->nr_frames, 2, "storm: qs_gap stack frames");
+	}
+	sp = span_of(r, KRADAR_SPAN_LOCK);
+	ASSERT_TRUE(sp && sp->value == 3000.0 && sp->ended && sp->pid == 77 &&
+		    !strcmp(sp->waiter, "syz-executor.0") && sp->begin_ns == 4 * FX_S,
+		    "storm: lock hold from the end phase, waiter kept");
+	ASSERT_TRUE(!span_of(r, KRADAR_SPAN_HB_GAP), "storm: no heartbeat gap");
+	for (i = 1; i < r->nr_tl; i++)
+		if (r->tl[i].t_ns < r->tl[i - 1].t_ns)
+			sorted = false;
+	ASSERT_TRUE(sorted, "storm: timeline sorted by guest time");
+	for (i = 0; i < r->nr_tl; i++) {
+		if (!strcmp(r->tl[i].kind, "storm_begin") && storm_t < 0)
+			storm_t = r->tl[i].t_ns;
+		if (!strcmp(r->tl[i].kind, "report") && report_t < 0)
+			report_t = r->tl[i].t_ns;
+	}
+	ASSERT_TRUE(storm_t >= 0 && report_t > storm_t, "storm: timeline puts the storm first");
+	ASSERT_TRUE(r->nr_tl && r->tl[0].mapped && !strncmp(r->tl[0].text, "qemu started", 12),
+		    "storm: QEMU start mapped to the guest clock, before boot");
+	if (r->nr_tl)
+		ASSERT_EQ_INT(r->tl[0].t_ns, -FX_S - FX_MIN_DELAY, "storm: QEMU start at -1.001 s");
+	ASSERT_EQ_INT(r->first_anomaly_ns, 2 * FX_S, "storm: first anomaly is the storm");
+	ASSERT_EQ_INT(r->first_warning_ns, 23 * FX_S, "storm: kernel's report at 23 s");
+	ASSERT_TRUE(has_narr(r, "First anomaly: an hrtimer storm", "CPU 1"),
+		    "storm: narrative: the storm came first");
+	ASSERT_TRUE(has_narr(r, "first warning came 100.0 ms after it", NULL),
+		    "storm: narrative: the hrtimer warning 100 ms later");
+	ASSERT_TRUE(has_narr(r, "report followed", "21.0 s after"),
+		    "storm: narrative: the stall report 21 s after the storm");
+	ASSERT_TRUE(has_narr(r, "where the stall was noticed", "CPU 1"),
+		    "storm: narrative: the reported frame is where it was noticed");
+	ASSERT_TRUE(has_narr(r, "the storm CPU", "held up RCU"),
+		    "storm: narrative: the storm CPU held up RCU");
+	ASSERT_TRUE(has_narr(r, "rtnl_mutex", "syz-executor.0"),
+		    "storm: narrative: the lock hold and its waiter");
+	ASSERT_TRUE(r->nr_stalls >= 4, "storm: stall windows from console and probe");
+	for (i = 0; i < r->nr_stalls; i++)
+		if (r->stalls[i].verdict != KRADAR_GUEST_INTERNAL) {
+			all_internal = false;
+			printf("#   %s: %s (%s)\n", r->stalls[i].source,
+			       kradar_verdict__name(r->stalls[i].verdict), r->stalls[i].reason);
+		}
+	ASSERT_TRUE(all_internal, "storm: every stall window is guest-internal");
+	{
+		const struct kradar_stall *s = stall_of(r, "console rcu_stall");
+
+		ASSERT_TRUE(s && s->end_ns - s->begin_ns == 5252 * (FX_S / 250),
+			    "storm: RCU stall window = t= jiffies / HZ");
+		ASSERT_TRUE(s && fabs(s->qemu_cpu_pct - 100.0) < 5 && fabs(s->clock_ratio - 1) < 0.01,
+			    "storm: QEMU 100 %, clock ratio 1");
+	}
+	ASSERT_TRUE(kradar_run__finding(r), "storm: a finding");
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
+/* Heartbeats every 100 ms over [1, 20] s of guest time; from 8 s to 18 s
+ * of host time none arrives. gclock: guest time during the gap advances
+ * (TCG: the guest clock follows the host) or not (a paused VM). */
+static int make_gap(struct fx *x, const char *name, double (*pct)(int64_t), bool gclock)
+{
+	int64_t t, host;
+	int i = 0;
+
+	if (fx_open(x, name))
+		return -1;
+	fx_line(x->run, "%lld qemu started accel=tcg pid=999", (long long)(FX_OFF - FX_S));
+	fx_line(x->run, "%lld qemu exited status=0", (long long)(FX_OFF + 21 * FX_S));
+	if (pct)
+		fx_cpu(x, FX_OFF - FX_S, FX_OFF + 21 * FX_S, pct);
+	fx_line(x->ser, "[    0.000000] Linux version 6.1.0-test");
+	fx_line(x->ser, "[    0.960000] kradar-run: job started: idle");
+	fx_hello(x, FX_S);
+	for (t = FX_S, host = FX_S; t <= 20 * FX_S; i++) {
+		fx_heartbeat(x, t, host + FX_OFF + fx_delay(i));
+		fx_window(x, 0, t, 250.0, "tick_sched_timer");
+		if (host == 8 * FX_S) {		/* the stop */
+			host += 10 * FX_S;
+			t += gclock ? 10 * FX_S : 100 * FX_MS;
+			continue;
+		}
+		t += 100 * FX_MS;
+		host += 100 * FX_MS;
+	}
+	fx_close(x);
+	return 0;
+}
+
+static void test_gap(const char *name, double (*pct)(int64_t), bool gclock,
+		     enum kradar_verdict want, const char *why)
+{
+	const struct kradar_stall *s;
+	const struct kradar_span *sp;
+	struct kradar_run *r;
+	struct fx x = { 0 };
+	char n[128];
+
+	snprintf(n, sizeof(n), "%s: fixture written", name);
+	if (!ASSERT_TRUE(!make_gap(&x, name, pct, gclock), n))
+		return;
+	r = load(&x);
+	snprintf(n, sizeof(n), "%s: run loads", name);
+	if (!ASSERT_TRUE(r, n))
+		goto out;
+	sp = span_of(r, KRADAR_SPAN_HB_GAP);
+	snprintf(n, sizeof(n), "%s: one heartbeat gap of 10 s host time", name);
+	ASSERT_TRUE(sp && sp->host_end_ns - sp->host_begin_ns == 10 * FX_S +
+		    fx_delay(71) - fx_delay(70), n);
+	s = stall_of(r, "probe heartbeat_gap");
+	snprintf(n, sizeof(n), "%s: classified %s", name, kradar_verdict__name(want));
+	if (ASSERT_TRUE(s, n) && !ASSERT_EQ_INT(s->verdict, want, n))
+		printf("#   reason: %s\n", s->reason);
+	snprintf(n, sizeof(n), "%s: the reason says '%s'", name, why);
+	ASSERT_TRUE(s && strstr(s->reason, why), n);
+	if (s)
+		printf("# %s: QEMU CPU %.1f%%, clock ratio %.3f, gap %.2f s host / %.2f s guest\n",
+		       name, s->qemu_cpu_pct, s->clock_ratio, (double)s->hb_gap_host_ns / 1e9,
+		       (double)s->hb_gap_guest_ns / 1e9);
+	if (want == KRADAR_STARVED_BY_HOST) {
+		snprintf(n, sizeof(n), "%s: narrative names the starvation", name);
+		ASSERT_TRUE(has_narr(r, "Starved by host", NULL), n);
+	}
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
+static void test_overload(void)
+{
+	const struct kradar_stall *s;
+	struct kradar_run *r;
+	struct fx x = { 0 };
+
+	if (!ASSERT_TRUE(!fx_storm(&x, pct_30, false), "overload: fixture written"))
+		return;
+	r = load(&x);
+	if (!ASSERT_TRUE(r, "overload: run loads"))
+		goto out;
+	s = stall_of(r, "probe hrtimer_storm");
+	ASSERT_TRUE(s && s->verdict == KRADAR_STARVED_BY_HOST && strstr(s->reason, "overload"),
+		    "overload: a storm with QEMU at 30 % is starved by host");
+	s = stall_of(r, "probe lock_hold");
+	ASSERT_TRUE(s && s->verdict == KRADAR_GUEST_INTERNAL,
+		    "overload: a lock hold (sleeping) with heartbeats is guest-internal");
+	ASSERT_TRUE(!kradar_run__report(r), "overload: no crash report in the console");
+	ASSERT_TRUE(has_narr(r, "no stall or crash report", NULL),
+		    "overload: narrative says the console has no report");
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
+static void test_console_only(void)
+{
+	const struct kradar_serial_report *rep;
+	struct kradar_run *r;
+	struct fx x = { 0 };
+
+	if (fx_open(&x, "console"))
+		return;
+	fx_line(x.ser, "[   30.100000] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [syz-executor.0:4242]");
+	fx_line(x.ser, "[   30.100001] CPU: 1 PID: 4242 Comm: syz-executor.0 Not tainted 6.1.0 #1");
+	fx_line(x.ser, "[   30.100002] RIP: 0010:taprio_dequeue_soft+0x12/0x340");
+	fx_line(x.ser, "[   30.100003] Call Trace:");
+	fx_line(x.ser, "[   30.100004]  <TASK>");
+	fx_line(x.ser, "[   30.100005]  __qdisc_run+0x8a/0x6f0");
+	fx_line(x.ser, "[   30.100006]  __dev_queue_xmit+0x8d1/0xe30");
+	fx_line(x.ser, "[   30.100007]  packet_sendmsg+0x1a2f/0x2300");
+	fx_line(x.ser, "[   30.100008]  __sys_sendto+0x1a5/0x210");
+	fx_line(x.ser, "[   30.100009]  do_syscall_64+0x35/0x80");
+	fx_line(x.ser, "[   30.100010]  </TASK>");
+	fclose(x.ev);
+	x.ev = NULL;
+	fx_close(&x);
+	{	/* only serial.log: the other files absent */
+		char p[512];
+
+		snprintf(p, sizeof(p), "%s/events.jsonl", x.dir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/run-events.txt", x.dir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/qemu-cpu.txt", x.dir);
+		unlink(p);
+	}
+	r = load(&x);
+	if (!ASSERT_TRUE(r, "console: a console-only directory loads"))
+		goto out;
+	rep = kradar_run__report(r);
+	ASSERT_TRUE(rep && !strncmp(rep->title, "BUG: soft lockup in ", 20) && rep->cpu == 1,
+		    "console: soft lockup title and CPU");
+	ASSERT_TRUE(!r->have_offset, "console: no clock link without heartbeats or QEMU exit");
+	ASSERT_TRUE(r->nr_stalls == 1 && r->stalls[0].verdict == KRADAR_UNDETERMINED &&
+		    r->stalls[0].end_ns - r->stalls[0].begin_ns == 22 * FX_S,
+		    "console: soft lockup window of 22 s, undetermined");
+	ASSERT_TRUE(has_narr(r, "No probe records", NULL), "console: narrative says no probe");
+	ASSERT_TRUE(has_narr(r, "No probe anomaly precedes the report", NULL),
+		    "console: the console is the only evidence");
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
+static void test_garbage(void)
+{
+	static const char *const lines[] = {
+		"not json at all",
+		"[1,2,3]",
+		"{\"type\":42}",
+		"{\"no_type\":true}",
+		"{\"type\":\"heartbeat\",\"t_ns\":\"soon\",\"host_ns\":[]}",
+		"{\"type\":\"hrtimer_window\",\"cpu\":99999,\"start_ns\":1,\"end_ns\":2}",
+		"{\"type\":\"hrtimer_window\",\"cpu\":0,\"start_ns\":5,\"end_ns\":2}",
+		"{\"type\":\"hrtimer_storm\",\"cpu\":-1,\"t_ns\":1}",
+		"{\"type\":\"qs_gap\",\"phase\":\"update\",\"cpu\":0,\"gap_ms\":1e300,\"t_ns\":5000000000}",
+		"{\"type\":\"qs_gap\",\"phase\":\"end\",\"cpu\":1,\"gap_ms\":2000,\"t_ns\":9000000000}",
+		"{\"type\":\"gp_stall\",\"phase\":\"end\",\"gp_seq\":8,\"stall_ms\":-5,\"cpus\":[1,\"x\",999999],\"t_ns\":9000000000}",
+		"{\"type\":\"lock_contention\",\"phase\":\"begin\",\"waiters\":{},\"t_ns\":1}",
+		"{\"type\":\"from_the_future\",\"t_ns\":1}",
+		"{\"type\":\"heartbeat\",\"t_ns\":1,\"t_ns\":2}",
+		"{\"type\":\"hello\",\"nr_cpus\":1000000,\"release\":\"\\u0000x\"}",
+		"",
+		NULL,
+	};
+	struct kradar_run *r = kradar_run__new();
+	const struct kradar_span *sp;
+	char err[256];
+	int i;
+
+	if (!ASSERT_TRUE(r, "garbage: run created"))
+		return;
+	for (i = 0; lines[i]; i++)
+		kradar_run__add_json_line(r, lines[i], strlen(lines[i]));
+	kradar_run__add_run_event(r, "not-a-number qemu started pid=1");
+	kradar_run__add_run_event(r, "-5 qemu started pid=1");
+	kradar_run__add_cpu_line(r, "# clk_tck 0 pid -3");
+	kradar_run__add_cpu_line(r, "100 5");
+	kradar_run__add_cpu_line(r, "100 -5 5");
+	kradar_run__add_serial(r, "[   1.0] short\n[ 99999999999999.000000] big\n\0\0x", 45, true);
+	ASSERT_EQ_INT(kradar_run__analyse(r), 0, "garbage: analysis succeeds");
+	ASSERT_EQ_INT(r->bad_lines, 6,
+		      "garbage: non-objects, no type, duplicate keys, NUL in a string counted");
+	ASSERT_EQ_INT(r->unknown_types, 1, "garbage: unknown type counted, not fatal");
+	ASSERT_EQ_INT(r->nr_windows, 0, "garbage: windows with bad CPU or times dropped");
+	ASSERT_EQ_INT(r->nr_hb, 0, "garbage: heartbeat without a numeric t_ns dropped");
+	ASSERT_EQ_INT(r->nr_cpus, 0, "garbage: absurd nr_cpus ignored");
+	ASSERT_TRUE(!r->have_cpu && r->clk_tck == 100 && r->qemu_pid < 0,
+		    "garbage: bad qemu-cpu and run-events lines ignored");
+	sp = span_of(r, KRADAR_SPAN_QS_GAP);
+	ASSERT_TRUE(sp && sp->cpu == 0 && !sp->ended, "garbage: an update without begin opens a span");
+	ASSERT_TRUE(r->nr_spans >= 2 && r->spans[1].kind == KRADAR_SPAN_QS_GAP &&
+		    r->spans[1].ended && r->spans[1].begin_ns == 7 * FX_S,
+		    "garbage: an end without begin: begin = t - gap");
+	kradar_run__free(r);
+	kradar_run__free(NULL);
+
+	{
+		char dir[] = "/tmp/kradar-test-empty-XXXXXX";
+
+		if (mkdtemp(dir)) {
+			r = kradar_run__load(dir, NULL, err, sizeof(err));
+			ASSERT_TRUE(!r && strstr(err, "none of events.jsonl"),
+				    "garbage: an empty directory is refused with a message");
+			kradar_run__free(r);
+			rmdir(dir);
+		}
+	}
+}
+
+static struct kradar_serial *parse(const char *text)
+{
+	struct kradar_serial *p = kradar_serial__new();
+
+	if (p) {
+		kradar_serial__feed(p, text, strlen(text));
+		kradar_serial__finish(p);
+	}
+	return p;
+}
+
+static void test_syzbot(void)
+{
+	static const char *stall =
+		"[   62.617360][    C1] rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+		"[   62.617360][    C1] rcu: \t1-....: (10500 ticks this GP)\n"
+		"[   62.617360][    C1] \t(t=10502 jiffies g=12345 q=678 ncpus=2)\n"
+		"[   62.617360][    C1] CPU: 1 PID: 4242 Comm: syz-executor.0 Not tainted 6.1.0 #1\n"
+		"[   62.617360][    C1] Call Trace:\n"
+		"[   62.617360][    C1]  <TASK>\n"
+		"[   62.617360][    C1]  asm_sysvec_apic_timer_interrupt+0x1a/0x20\n"
+		"[   62.617360][    C1]  taprio_dequeue+0x4a/0x90\n"
+		"[   62.617360][    C1]  __qdisc_run+0x8a/0x6f0\n"
+		"[   62.617360][    C1]  __dev_queue_xmit+0x8d1/0xe30\n"
+		"[   62.617360][    C1]  packet_sendmsg+0x1a2f/0x2300\n"
+		"[   62.617360][    C1]  __sys_sendto+0x1a5/0x210\n"
+		"[   62.617360][    C1]  do_syscall_64+0x35/0x80\n"
+		"[   62.617360][    C1]  </TASK>\n";
+	/* upstream kernel, other numbers and another caller: same bug */
+	static const char *stall2 =
+		"rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+		"rcu: \t0-....: (10499 ticks this GP)\n"
+		"\t(t=10500 jiffies g=555 q=6 ncpus=2)\n"
+		"CPU: 0 PID: 5151 Comm: syz.0.17 Not tainted 6.16.0-syzkaller #0\n"
+		"Call Trace:\n"
+		" <TASK>\n"
+		" asm_sysvec_apic_timer_interrupt+0x1a/0x20\n"
+		" taprio_dequeue+0x4a/0x90\n"
+		" __qdisc_run+0x8a/0x6f0\n"
+		" __dev_queue_xmit+0x8d1/0xe30\n"
+		" packet_sendmsg+0x1a2f/0x2300\n"
+		" __sys_sendto+0x1a5/0x210\n"
+		" do_syscall_64+0x35/0x80\n"
+		" </TASK>\n";
+	static const char *stall3 =
+		"rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+		"\t(t=10500 jiffies g=555 q=6 ncpus=2)\n"
+		"CPU: 0 PID: 5151 Comm: syz.0.17 Not tainted 6.16.0-syzkaller #0\n"
+		"Call Trace:\n"
+		" <TASK>\n"
+		" asm_sysvec_apic_timer_interrupt+0x1a/0x20\n"
+		" br_handle_frame+0x12/0x340\n"
+		" __netif_receive_skb_core+0x3a1/0x1020\n"
+		" process_backlog+0x8d/0x180\n"
+		" net_rx_action+0x26f/0x300\n"
+		" __do_softirq+0xd9/0x2a4\n"
+		" __sys_sendto+0x1a5/0x210\n"
+		" do_syscall_64+0x35/0x80\n"
+		" </TASK>\n";
+	static const char *lockup =
+		"[   30.1] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [a:1]\n"
+		"[   30.1] CPU: 1 PID: 1 Comm: a Not tainted 6.1.0 #1\n"
+		"[   30.1] Call Trace:\n"
+		"[   30.1]  <TASK>\n"
+		"[   30.1]  __qdisc_run+0x8a/0x6f0\n"
+		"[   30.1]  __sys_sendto+0x1a5/0x210\n"
+		"[   30.1]  do_syscall_64+0x35/0x80\n"
+		"[   30.1]  </TASK>\n";
+	struct kradar_serial *l = parse(stall), *s2 = parse(stall2), *s3 = parse(stall3);
+	struct kradar_serial *lk = parse(lockup);
+	struct kradar_cmp c;
+	int i;
+	bool diff_kind = false;
+
+	if (!ASSERT_TRUE(l && s2 && s3 && lk, "syzbot: fixtures parse"))
+		goto out;
+	ASSERT_TRUE(strstr(kradar_serial__report(l, 0)->title, "corrupted") == NULL &&
+		    strstr(kradar_serial__report(s3, 0)->title, "corrupted") == NULL,
+		    "syzbot: fixtures give real titles");
+	kradar_cmp__parsers(l, s2, NULL, &c);
+	ASSERT_EQ_INT(c.match, KRADAR_MATCH_SAME, "syzbot: same title on another kernel");
+	ASSERT_TRUE(c.nr_common >= 3 && !c.nr_syz_only && !c.nr_local_only,
+		    "syzbot: same key frames");
+	ASSERT_EQ_INT(c.nr_diff_lines, 0, "syzbot: opening lines equal with numbers masked");
+	kradar_cmp__parsers(l, s3, NULL, &c);
+	printf("# %s | %s\n", c.local_title, c.syz_title);
+	ASSERT_EQ_INT(c.match, KRADAR_MATCH_KIND, "syzbot: same kind, different frame");
+	ASSERT_TRUE(c.nr_syz_only > 0 && c.nr_local_only > 0,
+		    "syzbot: frames only in one of the reports listed");
+	kradar_cmp__parsers(lk, NULL, l, &c);
+	ASSERT_EQ_INT(c.match, KRADAR_MATCH_NONE, "syzbot: a soft lockup is not the RCU stall");
+	for (i = 0; i < c.nr_diff_lines; i++)
+		if (strstr(c.diff_lines[i], "only syzbot") && strstr(c.diff_lines[i], "rcu_preempt"))
+			diff_kind = true;
+	ASSERT_TRUE(diff_kind, "syzbot: the RCU stall line is listed as only in syzbot's log");
+	kradar_cmp__parsers(l, NULL, NULL, &c);
+	ASSERT_TRUE(!c.have_syzbot, "syzbot: nothing given, nothing compared");
+	kradar_cmp__parsers(NULL, s2, NULL, &c);
+	ASSERT_TRUE(c.have_syzbot && !c.have_local && c.match == KRADAR_MATCH_NONE,
+		    "syzbot: no local report is no match");
+out:
+	kradar_serial__free(l);
+	kradar_serial__free(s2);
+	kradar_serial__free(s3);
+	kradar_serial__free(lk);
+}
+
+int main(void);
+
+/* A function of this executable, to resolve by its runtime address. */
+__attribute__((noinline)) int kradar_test_target(int v)
+{
+	return v * 3 + 1;
+}
+
+static void test_syms(void)
+{
+	struct kradar_syms *s = kradar_syms__new();
+	struct kradar_run *r = NULL;
+	char out[256], err[256], line[512];
+	uint64_t a = (uint64_t)(uintptr_t)&kradar_test_target;
+
+	if (!ASSERT_TRUE(s, "syms: libelf ready"))
+		return;
+	if (!ASSERT_EQ_INT(kradar_syms__add(s, "/proc/self/exe", false, err, sizeof(err)), 0,
+			   "syms: this executable as vmlinux")) {
+		printf("# %s\n", err);
+		goto out;
+	}
+	ASSERT_TRUE(kradar_syms__calibrate(s, "main", (uint64_t)(uintptr_t)&main),
+		    "syms: placed by a named address (the load slide)");
+	ASSERT_TRUE(kradar_syms__resolve(s, a + 2, out, sizeof(out)) &&
+		    !strncmp(out, "kradar_test_target+0x2/0x", 25),
+		    "syms: a raw address resolves to func+off/size");
+	printf("# %s\n", out);
+	ASSERT_TRUE(!kradar_syms__calibrate(s, "no_such_function_here", a),
+		    "syms: an unknown name does not place the image");
+	ASSERT_TRUE(kradar_syms__add(s, KRADAR_OBJDIR "/run_syms.o", true, err, sizeof(err)) == 0,
+		    "syms: a relocatable object as a module");
+	ASSERT_TRUE(kradar_syms__calibrate(s, "kradar_syms__new [run_syms]", 0xffffffffc0100000ull),
+		    "syms: the module placed by 'func [mod]'");
+	ASSERT_TRUE(kradar_syms__resolve(s, 0xffffffffc0100004ull, out, sizeof(out)) &&
+		    !strncmp(out, "kradar_syms__new+0x4/0x", 23) && strstr(out, " [run_syms]"),
+		    "syms: module address resolves with [mod]");
+	printf("# %s\n", out);
+	ASSERT_TRUE(kradar_syms__add(s, "/nonexistent/vmlinux", false, err, sizeof(err)) < 0 &&
+		    strstr(err, "cannot open"), "syms: a missing file is an error with a message");
+	ASSERT_TRUE(kradar_syms__add(s, "/proc/self/status", false, err, sizeof(err)) < 0,
+		    "syms: a non-ELF file is refused");
+
+	/* a run whose storm callback arrived as a raw address */
+	r = kradar_run__new();
+	if (r) {
+		snprintf(line, sizeof(line), "{\"type\":\"hrtimer_window\",\"cpu\":0,"
+			 "\"start_ns\":1000,\"end_ns\":100001000,\"t_ns\":100001000,\"events\":10,"
+			 "\"entries\":[{\"function\":\"main\",\"addr\":\"0x%" PRIx64 "\",\"rate_per_s\":5},"
+			 "{\"function\":\"0x%" PRIx64 "\",\"addr\":\"0x%" PRIx64 "\",\"rate_per_s\":50}]}",
+			 (uint64_t)(uintptr_t)&main, a, a);
+		kradar_run__add_json_line(r, line, strlen(line));
+		ASSERT_TRUE(kradar_run__symbolize(r, s) >= 1 && r->nr_windows == 1 &&
+			    !strncmp(kradar_run__name(r, r->windows[0].top), "kradar_test_target+0x0/", 23),
+			    "syms: raw function names of a run are rewritten");
+	}
+out:
+	kradar_run__free(r);
+	kradar_syms__free(s);
+	kradar_syms__free(NULL);
+	(void)kradar_test_target(1);
+}
+
+int main(void)
+{
+	test_storm();
+	test_gap("sigstop", pct_stop, true, KRADAR_STARVED_BY_HOST, "not running");
+	test_gap("paused", NULL, false, KRADAR_STARVED_BY_HOST, "clock stood still");
+	test_gap("sampler", pct_full, true, KRADAR_GUEST_INTERNAL, "stalled by itself");
+	test_overload();
+	test_console_only();
+	test_garbage();
+	test_syzbot();
+	test_syms();
+	return tap_done();
+}
