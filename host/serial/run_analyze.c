@@ -227,20 +227,28 @@ static double clock_ratio(const struct kradar_run *r, int64_t a, int64_t b)
 	return (double)(h1->t_ns - h0->t_ns) / (double)(h1->host_ns - h0->host_ns);
 }
 
-/* Heartbeats keep coming through [a, b] host ns (no gap span inside). */
+static int64_t hb_gap_min(const struct kradar_run *r);
+
+/* Heartbeats kept coming through [a, b] host ns: some arrived within a
+ * gap's length of either end and no heartbeat gap overlaps the window. */
 static bool heartbeats_cover(const struct kradar_run *r, int64_t a, int64_t b)
 {
+	int64_t min = hb_gap_min(r);
 	bool before = false, after = false;
 	size_t i;
 
 	for (i = 0; i < r->nr_hb; i++) {
 		if (!r->hb[i].host_ns)
 			continue;
-		if (r->hb[i].host_ns <= a)
+		if (r->hb[i].host_ns <= a + min)
 			before = true;
-		if (r->hb[i].host_ns >= b)
+		if (r->hb[i].host_ns >= b - min)
 			after = true;
 	}
+	for (i = 0; i < r->nr_spans; i++)
+		if (r->spans[i].kind == KRADAR_SPAN_HB_GAP &&
+		    r->spans[i].host_begin_ns < b && r->spans[i].host_end_ns > a)
+			return false;
 	return before && after;
 }
 
@@ -443,12 +451,21 @@ static void classify(struct kradar_run *r, struct kradar_stall *st)
 		}
 	} else {
 		st->verdict = KRADAR_UNDETERMINED;
-		snprintf(st->reason, sizeof(st->reason), "%s",
-			 !r->have_offset ? "no clock mapping between guest and host "
-					   "(no heartbeats, no QEMU exit)" :
-			 !r->have_cpu ? "no qemu-cpu.txt (QEMU CPU time unknown) and "
-					"no heartbeats around the window" :
-			 "QEMU CPU time does not cover the window");
+		if (!r->have_offset)
+			snprintf(st->reason, sizeof(st->reason), "no clock link between guest "
+				 "and host (no heartbeats, no QEMU exit): nothing to compare");
+		else if (st->qemu_cpu_pct < 0 && heartbeats_cover(r, a, b))
+			snprintf(st->reason, sizeof(st->reason), "QEMU CPU time unknown (%s); "
+				 "heartbeats kept coming and guest time advanced at %.2f x host "
+				 "time: not a stopped VM, but an overloaded host is not ruled out",
+				 r->have_cpu ? "qemu-cpu.txt does not cover the window" :
+				 "no qemu-cpu.txt, a run from an older runner",
+				 st->clock_ratio >= 0 ? st->clock_ratio : 1.0);
+		else
+			snprintf(st->reason, sizeof(st->reason), "QEMU CPU time unknown (%s) "
+				 "and no heartbeats around the window",
+				 r->have_cpu ? "qemu-cpu.txt does not cover the window" :
+				 "no qemu-cpu.txt");
 	}
 }
 

@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kradar-report on real guest runs (TAP). Needs QEMU and a guest kernel
+# (tools/kradar-run); SKIPs otherwise. About 2 minutes under TCG.
+#
+# (a) taprio storm held 30 s: the timeline puts the storm first, its stall
+#     window is guest-internal, the title is "INFO: rcu detected stall in
+#     ..." when the console shows an RCU stall (the storm does not always
+#     reach one within the hold), every evidence file is valid (Perfetto
+#     JSON checked by build/tests/perfetto-check, SVG by xmllint).
+# (b) starvation: an idle guest whose QEMU process is stopped (SIGSTOP)
+#     for 10 s and continued: the heartbeat gap is "starved by host".
+# No assertion depends on how fast the machine is; waits are bounded
+# polls with a reason.
+top=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$top/build}
+REPORT=$BUILD/kradar-report
+CHECK=$BUILD/tests/perfetto-check
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { # check NAME ACTUAL EXPECTED
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "actual   '$2'" "expected '$3'"; fi
+}
+finish() { echo "1..$n"; [ $failed -eq 0 ]; exit $?; }
+
+for t in qemu-system-x86_64 jq; do
+	command -v $t >/dev/null || { skip "guest report tests" "$t not installed (make deps)"; finish; }
+done
+[ -x "$REPORT" ] && [ -x "$CHECK" ] && [ -x "$BUILD/kradar-collect" ] ||
+	{ skip "guest report tests" "build first: make host"; finish; }
+ls /boot/vmlinuz-* >/dev/null 2>&1 || { skip "guest report tests" "no guest kernel (make deps)"; finish; }
+
+# --- (a) taprio storm ---
+dir=$top/runs/test-report-taprio
+KRADAR_HOLD=30 "$top/tools/kradar-run" --scenario taprio-storm --timeout 150 --out "$dir" \
+	>"$top/runs/test-report-taprio.log" 2>&1
+rc=$?
+if [ $rc -eq 2 ] || [ ! -s "$dir/events.jsonl" ]; then
+	skip "taprio: guest run" "kradar-run failed (exit $rc), see runs/test-report-taprio.log"
+else
+	"$REPORT" "$dir" --format json --out "$dir/r.json" 2>"$dir/report.err"
+	check "taprio: kradar-report finds the storm (exit 1)" $? 1
+	j=$dir/r.json
+	first_storm=$(jq '[.timeline[] | select(.kind == "storm_begin")][0].t_ns // -1' "$j")
+	first_console=$(jq '[.timeline[] | select(.source == "console" and
+		(.kind | test("rcu|hrtimer|lockup|report|hung")))][0].t_ns // 1e30' "$j")
+	if [ "$first_storm" != -1 ] && jq -e -n "$first_storm < $first_console" >/dev/null; then
+		ok "taprio: the timeline puts the storm first"
+	else
+		nok "taprio: the timeline puts the storm first" \
+			"storm at $first_storm, first console signature at $first_console"
+	fi
+	v=$(jq -r '[.stalls[] | select(.source == "probe hrtimer_storm")][0].verdict' "$j")
+	check "taprio: the storm window is guest-internal" "$v" "guest-internal"
+	jq -r '[.stalls[] | select(.source == "probe hrtimer_storm")][0] |
+		"# storm window: QEMU CPU \(.qemu_cpu_pct)%, clock ratio \(.clock_ratio)"' "$j"
+	starved=$(jq '[.stalls[] | select(.verdict == "starved by host")] | length' "$j")
+	check "taprio: no window starved by host" "$starved" 0
+	if [ "$(jq '[.console.events[] | select(.kind == "rcu_stall")] | length' "$j")" -gt 0 ]; then
+		title=$(jq -r '.console.title' "$j")
+		case "$title" in
+		"INFO: rcu detected stall in "*) ok "taprio: title $title" ;;
+		*) nok "taprio: title INFO: rcu detected stall in ..." "actual '$title'" ;;
+		esac
+		if jq -e '.narrative | map(test("held up RCU")) | any' "$j" >/dev/null; then
+			ok "taprio: the narrative says which CPU held up RCU"
+		else
+			nok "taprio: the narrative says which CPU held up RCU" "$(jq -c .narrative "$j")"
+		fi
+	else
+		skip "taprio: RCU stall title" "the console shows no RCU stall in this run"
+		skip "taprio: who held up RCU" "the console shows no RCU stall in this run"
+	fi
+	jq -r '.narrative[] | "# " + .' "$j"
+	out=$("$CHECK" "$dir/trace.perfetto.json" --expect-counter --expect-slice --expect-instant)
+	check "taprio: Perfetto trace valid ($out)" $? 0
+	if command -v xmllint >/dev/null; then
+		xmllint --noout "$dir/timeline.svg" 2>"$dir/xmllint.err"
+		check "taprio: timeline.svg is well-formed XML" $? 0
+	else
+		skip "taprio: timeline.svg well-formed" "xmllint not installed (libxml2-utils)"
+	fi
+	size=$(wc -c <"$dir/timeline.svg")
+	[ "$size" -gt 2000 ] && ok "taprio: timeline.svg not empty ($size bytes)" ||
+		nok "taprio: timeline.svg not empty" "size $size"
+	head -n 1 "$dir/report-email.txt" | grep -q '^Subject: Re: ' &&
+		ok "taprio: report-email.txt starts with Subject:" ||
+		nok "taprio: report-email.txt starts with Subject:" "$(head -n 1 "$dir/report-email.txt")"
+fi
+
+# --- (b) starvation: SIGSTOP the guest's QEMU for 10 s ---
+dir=$top/runs/test-report-starve
+rm -f "$dir/run-events.txt" "$dir/serial.log"
+KRADAR_HOLD=25 "$top/tools/kradar-run" --scenario idle --timeout 120 --out "$dir" \
+	>"$top/runs/test-report-starve.log" 2>&1 &
+runner=$!
+# Wait (up to 90 s: boot under TCG) until the job runs, so the probe streams.
+i=0
+while [ $i -lt 900 ] && ! grep -q 'kradar-run: job started' "$dir/serial.log" 2>/dev/null; do
+	kill -0 $runner 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+qpid=$(sed -n 's/.*qemu started .*pid=\([0-9]*\).*/\1/p' "$dir/run-events.txt" 2>/dev/null | tail -n 1)
+if [ -z "$qpid" ] || ! grep -q 'kradar-run: job started' "$dir/serial.log" 2>/dev/null; then
+	kill $runner 2>/dev/null
+	wait $runner
+	skip "starve: guest run" "the guest did not start its job, see runs/test-report-starve.log"
+	finish
+fi
+sleep 2		# some heartbeats before the stop
+kill -STOP "$qpid" && echo "# QEMU pid $qpid stopped"
+sleep 10	# the length of the starvation under test
+kill -CONT "$qpid" && echo "# QEMU pid $qpid continued"
+wait $runner
+"$REPORT" "$dir" --format json --out "$dir/r.json" 2>"$dir/report.err"
+rc=$?
+[ $rc -ne 2 ] && ok "starve: kradar-report reads the run (exit $rc)" ||
+	nok "starve: kradar-report reads the run" "$(cat "$dir/report.err")"
+j=$dir/r.json
+v=$(jq -r '[.stalls[] | select(.source == "probe heartbeat_gap" and .hb_gap_host_ns > 5e9)] |
+	map(.verdict) | first // "none"' "$j")
+check "starve: the 10 s heartbeat gap is starved by host" "$v" "starved by host"
+jq -r '.stalls[] | select(.source == "probe heartbeat_gap") |
+	"# gap: host \(.hb_gap_host_ns / 1e9) s, guest \(.hb_gap_guest_ns / 1e9) s, QEMU CPU \(.hb_gap_qemu_cpu_pct)%, clock ratio \(.clock_ratio): \(.verdict)"' "$j"
+internal=$(jq '[.stalls[] | select(.verdict == "guest-internal" and .source == "probe heartbeat_gap")] | length' "$j")
+check "starve: no heartbeat gap blamed on the guest" "$internal" 0
+finish

@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kradar-report DIR end to end (TAP): formats, evidence files, syzbot
+# comparison, exit codes, error paths. Fixtures (written by hand):
+#   selftests/corpus/serial/run-storm/   a run directory: storm on CPU 1,
+#       RCU gap, an RCU stall on the console, QEMU at 100 %
+#   selftests/corpus/serial/syzbot_rcu_stall_report.txt   syzbot's report
+# The project's own guest runs (runs/test-taprio-storm, runs/test-idle)
+# are read too when present (SKIP otherwise; they are not in git).
+top=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$top/build}
+REPORT=$BUILD/kradar-report
+CHECK=$BUILD/tests/perfetto-check
+corpus=$top/selftests/corpus/serial
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { # check NAME ACTUAL EXPECTED
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "actual   '$2'" "expected '$3'"; fi
+}
+has() { # has NAME FILE STRING
+	if grep -qF -- "$3" "$2"; then ok "$1"; else nok "$1" "'$3' not in $2:" "$(head -c 600 "$2")"; fi
+}
+
+if [ ! -x "$REPORT" ] || [ ! -x "$CHECK" ]; then
+	echo "ok 1 - kradar-report # SKIP not built (make host)"
+	echo "1..1"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+run=$tmp/run
+cp -r "$corpus/run-storm" "$run"
+
+"$REPORT" "$run" >"$tmp/out.txt" 2>"$tmp/err.txt"
+check "text: exit 1 (stall found)" $? 1
+has "text: title" "$tmp/out.txt" "console:  INFO: rcu detected stall in do_idle (type HANG, CPU 1"
+has "text: storm first in the narrative" "$tmp/out.txt" "First anomaly: an hrtimer storm of advance_sched [sch_taprio] on CPU 1"
+has "text: the storm CPU held up RCU" "$tmp/out.txt" "the storm CPU held up RCU"
+has "text: classified with numbers (utime+stime)" "$tmp/out.txt" "QEMU CPU 105.0%, guest/host clock 1.000"
+has "text: says where the files are" "$tmp/out.txt" "$run/trace.perfetto.json"
+grep -q "$(printf '\033')" "$tmp/out.txt" && nok "text: no colour when not a terminal" ||
+	ok "text: no colour when not a terminal"
+for f in timeline.svg report-email.txt report.json trace.perfetto.json; do
+	[ -s "$run/$f" ] && ok "files: $f written" || nok "files: $f written"
+done
+
+if command -v jq >/dev/null; then
+	"$REPORT" "$run" --format json --no-files >"$tmp/r.json"
+	check "json: exit 1" $? 1
+	check "json: schema" "$(jq -r .schema "$tmp/r.json")" "kradar-report-run/1"
+	check "json: storm window verdict" \
+		"$(jq -r '[.stalls[] | select(.source == "probe hrtimer_storm")][0].verdict' "$tmp/r.json")" \
+		"guest-internal"
+	check "json: timeline starts with QEMU's start on the guest clock" \
+		"$(jq -r '.timeline[0] | "\(.kind) \(.mapped) \(.t_ns)"' "$tmp/r.json")" "run true -1001000000"
+	check "json: --json is --format json" \
+		"$("$REPORT" --json "$run" --no-files | jq -r .schema)" "kradar-report-run/1"
+	cmp -s "$tmp/r.json" "$run/report.json" && ok "json: report.json equals --format json" ||
+		nok "json: report.json equals --format json"
+else
+	skip "json checks" "jq not installed (make deps)"
+fi
+
+"$REPORT" "$run" --format email --no-files >"$tmp/mail.txt"
+check "email: exit 1" $? 1
+check "email: first line" "$(head -n 1 "$tmp/mail.txt")" "Subject: Re: INFO: rcu detected stall in do_idle"
+long=$(grep -v '^  ' "$tmp/mail.txt" | awk 'length > 72' | head -n 1)
+check "email: prose wrapped at 72 columns" "$long" ""
+has "email: how to reproduce" "$tmp/mail.txt" "command: KRADAR_HOLD=4 tools/kradar-run --scenario taprio-storm"
+
+"$REPORT" "$run" --format perfetto --out "$tmp/trace.json" --no-files
+check "perfetto: exit 1" $? 1
+out=$("$CHECK" "$tmp/trace.json" --expect-counter --expect-slice --expect-instant)
+check "perfetto: valid Chrome JSON ($out)" $? 0
+printf '{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":5,"dur":1},{"ph":"X","name":"b","pid":1,"tid":1,"ts":4,"dur":1}]}' >"$tmp/bad.json"
+"$CHECK" "$tmp/bad.json" >/dev/null
+check "perfetto-check: refuses ts going back on a track" $? 1
+printf '{"traceEvents":[{"ph":"C","name":"c","pid":1,"tid":1,"ts":1}]}' >"$tmp/bad2.json"
+"$CHECK" "$tmp/bad2.json" >/dev/null
+check "perfetto-check: refuses a counter without args" $? 1
+
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$run/timeline.svg"
+	check "svg: well-formed (xmllint)" $? 0
+else
+	skip "svg: well-formed" "xmllint not installed (libxml2-utils)"
+fi
+has "svg: a plot per CPU" "$run/timeline.svg" "CPU 1 hrtimer/s"
+
+"$REPORT" "$run" --no-files --syzbot-report "$corpus/syzbot_rcu_stall_report.txt" >"$tmp/syz.txt"
+check "syzbot: exit 1" $? 1
+has "syzbot: same title" "$tmp/syz.txt" "syzbot:   same title"
+has "syzbot: frames only in syzbot's" "$tmp/syz.txt" "only in syzbot's: rest_init"
+"$REPORT" "$run" --no-files --syzbot-log "$corpus/clean_boot.log" >"$tmp/syz2.txt"
+has "syzbot: a log without a crash" "$tmp/syz2.txt" "syzbot's files contain no crash report"
+
+# errors
+"$REPORT" "$run" --format pdf >/dev/null 2>"$tmp/e1"
+check "error: unknown format is exit 2" $? 2
+has "error: unknown format says what to use" "$tmp/e1" "use text, email, json or perfetto"
+mkdir "$tmp/empty"
+"$REPORT" "$tmp/empty" >/dev/null 2>"$tmp/e2"
+check "error: empty directory is exit 2" $? 2
+has "error: empty directory says why" "$tmp/e2" "none of events.jsonl"
+"$REPORT" "$tmp/nonexistent" >/dev/null 2>"$tmp/e3"
+check "error: missing directory is exit 2" $? 2
+"$REPORT" "$run" --no-files --syzbot-report "$tmp/nonexistent" >/dev/null 2>"$tmp/e4"
+check "error: unreadable syzbot report is exit 2" $? 2
+"$REPORT" "$run" --no-files --vmlinux "$corpus/clean_boot.log" >/dev/null 2>"$tmp/e5"
+check "error: a non-ELF vmlinux is exit 2" $? 2
+has "error: non-ELF says so" "$tmp/e5" "not an ELF file"
+"$REPORT" "$run" --no-files --out "$tmp/nonexistent/x" >/dev/null 2>"$tmp/e6"
+check "error: unwritable --out is exit 2" $? 2
+if [ -w /dev/full ]; then
+	"$REPORT" "$run" --no-files >/dev/full 2>/dev/null
+	check "error: a failed write of stdout is exit 2" $? 2
+fi
+"$REPORT" "$run" --no-files --vmlinux "$REPORT" >/dev/null 2>"$tmp/e7"
+check "symbols: an unrelated ELF as vmlinux is accepted (exit 1: finding)" $? 1
+
+# --serial still works
+"$REPORT" --serial "$corpus/rcu_stall_taprio.log" >"$tmp/serial.txt"
+check "--serial LOG still works (exit 1)" $? 1
+has "--serial prints the report's CPU" "$tmp/serial.txt" "on CPU 1 pid 4242 syz-executor.0"
+
+# the project's own guest runs, when present
+for name in test-taprio-storm test-idle; do
+	src=$top/runs/$name
+	if [ ! -s "$src/events.jsonl" ]; then
+		skip "own run $name" "runs/$name absent (selftests/guest makes it)"
+		continue
+	fi
+	cp -r "$src" "$tmp/$name"
+	"$REPORT" "$tmp/$name" >"$tmp/$name.txt" 2>&1
+	rc=$?
+	[ $rc -ne 2 ] && ok "own run $name: report (exit $rc)" ||
+		nok "own run $name: report" "$(cat "$tmp/$name.txt")"
+	out=$("$CHECK" "$tmp/$name/trace.perfetto.json")
+	check "own run $name: Perfetto trace valid" $? 0
+	if [ $name = test-taprio-storm ]; then
+		has "own run $name: storm first" "$tmp/$name.txt" "First anomaly: an hrtimer storm"
+	fi
+done
+
+echo "1..$n"
+[ $failed -eq 0 ]
