@@ -63,10 +63,17 @@ check-host: host
 	selftests/run-all --host-only
 
 # The demo succeeds when the storm is found (kradar-run exits 1: finding).
+# It ends with kradar-report's text report of the run and where the
+# email text, the Perfetto trace and the picture are.
 demo: deps all
 	@tools/kradar-run --scenario taprio-storm --timeout 60 --out runs/demo; \
 	rc=$$?; [ $$rc -eq 1 ] || { \
-		echo "demo: expected kradar to report the storm (exit 1), got exit $$rc" >&2; exit 1; }
+		echo "demo: expected kradar to report the storm (exit 1), got exit $$rc" >&2; exit 1; }; \
+	echo; $(BUILD)/kradar-report runs/demo; rc=$$?; [ $$rc -le 1 ] || { \
+		echo "demo: kradar-report failed (exit $$rc)" >&2; exit 1; }; \
+	echo; echo "demo: email text (paste under a lore reply): runs/demo/report-email.txt"; \
+	echo "demo: Perfetto trace (open in https://ui.perfetto.dev): runs/demo/trace.perfetto.json"; \
+	echo "demo: picture of the run: runs/demo/timeline.svg; all of it as JSON: runs/demo/report.json"
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean 2>/dev/null
