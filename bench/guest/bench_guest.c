@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench-guest: what a probe on hrtimer_expire_entry costs a guest that
- * runs hrtimer callbacks back to back (kradar_bench_hrtimer.ko), three
- * ways: no probe, kradar_probe.ko, and bpftrace counting the same
- * tracepoint per callback function.
+ * runs hrtimer callbacks back to back (kradar_bench_hrtimer.ko), four
+ * ways: no probe; an empty function on the tracepoint (tpempty: the
+ * floor of any tracepoint probe); kradar_probe.ko; bpftrace counting the
+ * same tracepoint per callback function.
  *
  * Each configuration boots a guest with tools/kradar-run (never two at
- * once), --reps times, alternating noprobe, kradar, bpftrace, so that a
- * change in the machine's load hits all three alike; each boot loads the
+ * once), --reps times, alternating noprobe, tpempty, kradar, bpftrace, so
+ * that a change in the machine's load hits all of them alike; each boot loads the
  * module --samples times for --ms ms. Two rates per sample:
  *
  *   guest rate: callbacks per second of guest time, as the module prints
@@ -46,8 +47,10 @@
 #define MAX_ARGS	128
 #define GUEST_KO	"/bench/kradar_bench_hrtimer.ko"
 
-enum cfg { CFG_NOPROBE, CFG_KRADAR, CFG_BPFTRACE, CFG_N };
-static const char *const cfg_name[CFG_N] = { "noprobe", "kradar", "bpftrace" };
+enum cfg { CFG_NOPROBE, CFG_TPEMPTY, CFG_KRADAR, CFG_BPFTRACE, CFG_N };
+static const char *const cfg_name[CFG_N] = {
+	"noprobe", "tpempty", "kradar", "bpftrace"
+};
 
 struct sample {
 	double guest_rate;
@@ -140,11 +143,11 @@ static void guest_script(enum cfg c, char *buf, size_t len)
 	snprintf(buf, len,
 		 "%s"
 		 "i=0; while [ $i -lt %d ]; do\n"
-		 "  insmod " GUEST_KO " duration_ms=%d && rmmod kradar_bench_hrtimer\n"
+		 "  insmod " GUEST_KO " duration_ms=%d%s && rmmod kradar_bench_hrtimer\n"
 		 "  i=$((i+1))\n"
 		 "done\n"
 		 "%s",
-		 pre, samples, ms, post);
+		 pre, samples, ms, c == CFG_TPEMPTY ? " tp_probe=1" : "", post);
 }
 
 static void snapshot(int pid, struct snap *s)
@@ -339,7 +342,8 @@ static int boot(enum cfg c, const char *dir, struct cfg_res *r)
 	}
 	if (f)
 		fclose(f);
-	if (nres != samples || (c != CFG_NOPROBE && seen < cb_sum)) {
+	if (nres != samples ||
+	    ((c == CFG_KRADAR || c == CFG_BPFTRACE) && seen < cb_sum)) {
 		fprintf(stderr, "bench-guest: %s: %d of %d samples; the probe saw %lld of %lld callbacks: boot not counted\n",
 			dir, nres, samples, seen, cb_sum);
 		r->n = first;
@@ -349,7 +353,7 @@ static int boot(enum cfg c, const char *dir, struct cfg_res *r)
 	for (i = first; i < r->n; i++)
 		printf(" %.0f/s (cpu %.0f/s)", r->s[i].guest_rate,
 		       r->s[i].cpu_rate);
-	if (c != CFG_NOPROBE)
+	if (c == CFG_KRADAR || c == CFG_BPFTRACE)
 		printf("; probe saw %lld of %lld", seen, cb_sum);
 	printf("\n");
 	fflush(stdout);
@@ -391,7 +395,7 @@ static void report(struct cfg_res *res, int cpu)
 	}
 	if (!n[CFG_NOPROBE])
 		return;
-	for (c = CFG_KRADAR; c < CFG_N; c++) {
+	for (c = CFG_TPEMPTY; c < CFG_N; c++) {
 		snprintf(key, sizeof(key), "%s_%s_pct", kind, cfg_name[c]);
 		snprintf(text, sizeof(text), "%s rate with %s, %% of no probe",
 			 kind, cfg_name[c]);

@@ -12,6 +12,12 @@
  * tracepoints, the re-enqueue) plus this callback: a counter and one
  * ktime_get(). After @duration_ms the callback returns HRTIMER_NORESTART.
  *
+ * With @tp_probe=1 an empty function is attached to the
+ * hrtimer_expire_entry tracepoint for the run: what any probe on that
+ * tracepoint pays before its own first instruction (the tracepoint's
+ * static branch, its iterator, the indirect call), the floor under
+ * kradar's cost.
+ *
  * insmod blocks until the run is over. It prints a line when it starts and
  * one when the run is over:
  *   kradar_bench_hrtimer: cpu 1: start, D ms
@@ -32,7 +38,10 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
 #include <linux/version.h>
+#include <trace/events/timer.h>
 
 #define KRADAR_BENCH_CPU		1	/* CPU number */
 #define KRADAR_BENCH_DURATION_MS	2000	/* ms */
@@ -47,6 +56,10 @@ MODULE_PARM_DESC(cpu, "CPU the callbacks run on (default 1)");
 static unsigned int duration_ms = KRADAR_BENCH_DURATION_MS;
 module_param(duration_ms, uint, 0444);
 MODULE_PARM_DESC(duration_ms, "ms of back-to-back callbacks (default 2000, 1..5000)");
+
+static bool tp_probe;
+module_param(tp_probe, bool, 0444);
+MODULE_PARM_DESC(tp_probe, "attach an empty probe to hrtimer_expire_entry for the run (default 0)");
 
 struct kradar_bench {
 	struct hrtimer timer;
@@ -73,6 +86,19 @@ static enum hrtimer_restart kradar_bench_fn(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+static void notrace kradar_bench_tp_empty(void *data, struct hrtimer *t,
+					  ktime_t *now)
+{
+}
+
+static void kradar_bench_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct tracepoint **found = priv;
+
+	if (!strcmp(tp->name, "hrtimer_expire_entry"))
+		*found = tp;
+}
+
 /* Runs on @cpu from an IPI, so the pinned timer is armed there. */
 static void kradar_bench_start_on_cpu(void *arg)
 {
@@ -86,9 +112,12 @@ static void kradar_bench_start_on_cpu(void *arg)
 static int __init kradar_bench_init(void)
 {
 	struct kradar_bench *b = &kradar_bench;
+	struct tracepoint *tp = NULL;
 	unsigned long wait;
 	u64 ns;
 	int ret;
+
+	check_trace_callback_type_hrtimer_expire_entry(kradar_bench_tp_empty);
 
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
 		pr_err("cpu=%u is not an online CPU\n", cpu);
@@ -108,6 +137,15 @@ static int __init kradar_bench_init(void)
 	b->timer.function = kradar_bench_fn;
 #endif /* 6.13 */
 
+	if (tp_probe) {
+		for_each_kernel_tracepoint(kradar_bench_tp_match, &tp);
+		ret = tp ? tracepoint_probe_register(tp, kradar_bench_tp_empty,
+						     NULL) : -ENOENT;
+		if (ret) {
+			pr_err("cannot attach to hrtimer_expire_entry: %d\n", ret);
+			return ret;
+		}
+	}
 	/* the host times the run by this line and the result line */
 	pr_info("cpu %u: start, %u ms\n", cpu, duration_ms);
 	cpus_read_lock();
@@ -115,22 +153,34 @@ static int __init kradar_bench_init(void)
 	cpus_read_unlock();
 	if (ret) {
 		pr_err("cannot start the timer on CPU %u: %d\n", cpu, ret);
-		return ret;
+		goto out_untp;
 	}
 	wait = msecs_to_jiffies(duration_ms + KRADAR_BENCH_GRACE_MS);
 	if (!wait_for_completion_timeout(&b->done, wait)) {
 		hrtimer_cancel(&b->timer);
 		pr_err("cpu %u: the timer did not finish within %u ms\n", cpu,
 		       duration_ms + KRADAR_BENCH_GRACE_MS);
-		return -ETIMEDOUT;
+		ret = -ETIMEDOUT;
+		goto out_untp;
 	}
 	/* the callback has completed; wait until it has returned too */
 	hrtimer_cancel(&b->timer);
+	if (tp) {
+		tracepoint_probe_unregister(tp, kradar_bench_tp_empty, NULL);
+		tracepoint_synchronize_unregister();
+	}
 	ns = ktime_to_ns(ktime_sub(b->stopped, b->start));
 	pr_info("cpu %u: %llu callbacks in %llu ns: %llu/s\n", cpu,
 		b->callbacks, ns,
 		ns ? mul_u64_u64_div_u64(b->callbacks, NSEC_PER_SEC, ns) : 0);
 	return 0;
+
+out_untp:
+	if (tp) {
+		tracepoint_probe_unregister(tp, kradar_bench_tp_empty, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	return ret;
 }
 
 static void __exit kradar_bench_exit(void)
