@@ -524,7 +524,7 @@ static int build_section(struct kradar_cmp_section *sec, const char *name,
 		snprintf(key, sizeof(key), "%s/median_rate", f);
 		snprintf(label, sizeof(label), "%s: median rate", f);
 		ROW(.key = key, .label = label, .unit = "/s", .dir = rate_dir,
-		    .role = KRADAR_ROLE_CONTROL, .rel = 0.05, .abs = 2,
+		    .role = KRADAR_ROLE_CONTROL, .rel = 0.01, .abs = 2,
 		    .get = g_f_median, .ctx = f);
 		snprintf(key, sizeof(key), "%s/late_pct", f);
 		snprintf(label, sizeof(label), "%s: late", f);

@@ -266,6 +266,7 @@ static const struct fx clean_ov = { .override = true };
 static const struct fx normal = { .rate = 1000, .late_mean_ns = 70000 };
 static const struct fx normal_ov = { .rate = 1000, .late_mean_ns = 72000, .override = true };
 static const struct fx slow_ov = { .rate = 500, .late_mean_ns = 70000, .override = true };
+static const struct fx skip_ov = { .rate = 970, .late_mean_ns = 70000, .override = true };
 static const struct fx late_ov = { .rate = 1000, .late_mean_ns = 900000, .override = true };
 
 static void test_load(void)
@@ -347,6 +348,7 @@ static void test_verdicts(void)
 	const char *c_norm = make_set("cand-normal", 2, &normal_ov, NULL, 0);
 	const char *c_slow = make_set("cand-slow", 2, &slow_ov, NULL, 0);
 	const char *c_late = make_set("cand-late", 2, &late_ov, NULL, 0);
+	const char *c_skip = make_set("cand-skip", 2, &skip_ov, NULL, 0);
 	struct fx warn = storm, hang = storm;
 	const char *c_warn, *c_hang, *b_many, *c_few;
 	char reason[2048];
@@ -358,7 +360,7 @@ static void test_verdicts(void)
 	b_many = make_set("base-many", 6, &storm, &clean, 0x3e); /* 1 of 6 */
 	c_few = make_set("cand-many", 6, &clean, NULL, 0);
 	if (!ASSERT_TRUE(b_storm && c_clean && c_storm && c_soft && b_half && b_clean &&
-			 b_norm && c_norm && c_slow && c_late && c_warn && c_hang &&
+			 b_norm && c_norm && c_slow && c_late && c_skip && c_warn && c_hang &&
 			 b_many && c_few, "verdicts: fixtures written"))
 		return;
 
@@ -396,6 +398,8 @@ static void test_verdicts(void)
 	ASSERT_EQ_INT(decide(NULL, NULL, b_norm, c_slow, NULL, reason, sizeof(reason)),
 		      KRADAR_V_REGRESSED, "control: half the gate rate regressed");
 	ASSERT_TRUE(strstr(reason, "median rate") != NULL, "control: names the rate");
+	ASSERT_EQ_INT(decide(NULL, NULL, b_norm, c_skip, NULL, reason, sizeof(reason)),
+		      KRADAR_V_REGRESSED, "control: 3 % of gate switches skipped is a change");
 	ASSERT_EQ_INT(decide(NULL, NULL, b_norm, c_storm, NULL, reason, sizeof(reason)),
 		      KRADAR_V_REGRESSED, "control: a storm in the control regressed");
 	ASSERT_EQ_INT(decide(NULL, NULL, b_norm, c_late, NULL, reason, sizeof(reason)),
