@@ -269,7 +269,7 @@ struct kradar_cmp {
 	/* signature kinds present in one log and not the other */
 	int nr_diff_lines;
 	char diff_lines[KRADAR_CMP_MAX_LINES][KRADAR_RUN_TEXT_LEN + 16];
-	char verdict[KRADAR_RUN_TEXT_LEN];
+	char verdict[2 * KRADAR_RUN_TEXT_LEN];
 };
 
 /* Parse syzbot's report and/or log (either may be NULL) and compare with

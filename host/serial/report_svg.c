@@ -129,7 +129,7 @@ static void axis(FILE *f, const struct geo *g, double ytop, double ybot)
 			   "stroke=\"#e0e0e0\"/>\n", x, ytop, x, ybot);
 		snprintf(lab, sizeof(lab), step < 1 ? "%.1f s" : "%.0f s",
 			 fabs(t) < step / 2 ? 0.0 : t);
-		text(f, x, ybot + 14, "middle", 11, "#333", lab);
+		text(f, x, ytop - 4, "middle", 11, "#333", lab);
 	}
 }
 
@@ -196,7 +196,7 @@ int run_svg(const struct kradar_run *r, FILE *f)
 	range(r, &g.t0, &g.t1);
 	g.x0 = SVG_LEFT;
 	g.w = SVG_W - SVG_LEFT - SVG_RIGHT;
-	plot_top = 70;
+	plot_top = 86;
 	plot_bot = plot_top + ncpu * SVG_PLOT_H + rows * SVG_BAR_H + 60;
 	h = plot_bot + 60 + 16 * 6;
 

@@ -139,24 +139,52 @@ static void compute_offset(struct kradar_run *r)
 		}
 }
 
-/* CONFIG_HZ from the busiest scheduler-tick rate the probe saw. */
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* CONFIG_HZ from the scheduler tick: the median rate of the windows whose
+ * busiest callback is the tick, over those at least half the busiest
+ * (idle CPUs stop their tick), rounded to the nearest usual HZ when within
+ * 10 %. Catch-up windows after a late sampler cannot move a median much. */
 static void infer_hz(struct kradar_run *r)
 {
 	static const int hzs[] = { 100, 250, 300, 1000 };
-	double best = 0;
-	size_t i;
+	double *v, best = 0, med, err = 1;
+	size_t i, n = 0, k = 0;
 
+	v = malloc((r->nr_windows ? r->nr_windows : 1) * sizeof(*v));
+	if (!v)
+		return;
 	for (i = 0; i < r->nr_windows; i++) {
-		const char *n = kradar_run__name(r, r->windows[i].top);
+		const char *name = kradar_run__name(r, r->windows[i].top);
 
-		if ((!strcmp(n, "tick_sched_timer") || !strcmp(n, "tick_nohz_handler")) &&
-		    r->windows[i].top_rate_per_s > best &&
-		    r->windows[i].end_ns - r->windows[i].start_ns >= 50000000)
-			best = r->windows[i].top_rate_per_s;
+		if ((!strcmp(name, "tick_sched_timer") || !strcmp(name, "tick_nohz_handler")) &&
+		    r->windows[i].end_ns - r->windows[i].start_ns >= 50000000) {
+			v[n++] = r->windows[i].top_rate_per_s;
+			if (r->windows[i].top_rate_per_s > best)
+				best = r->windows[i].top_rate_per_s;
+		}
 	}
-	for (i = 0; i < sizeof(hzs) / sizeof(hzs[0]); i++)
-		if (best > hzs[i] * 0.85 && best < hzs[i] * 1.15)
-			r->hz = hzs[i];
+	for (i = 0; i < n; i++)
+		if (v[i] >= best / 2)
+			v[k++] = v[i];
+	if (k) {
+		qsort(v, k, sizeof(*v), dbl_cmp);
+		med = v[k / 2];
+		for (i = 0; i < sizeof(hzs) / sizeof(hzs[0]); i++) {
+			double e = fabs(med - hzs[i]) / hzs[i];
+
+			if (e < 0.1 && e < err) {
+				err = e;
+				r->hz = hzs[i];
+			}
+		}
+	}
+	free(v);
 }
 
 /* ---- QEMU CPU, clock ratio ---- */
@@ -916,11 +944,14 @@ static void narrate(struct kradar_run *r)
 			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns),
 			    cause->cpu, span_desc(desc, sizeof(desc), cause), frame);
 		} else if (cause && rep->cpu >= 0 && rep->cpu == cause->cpu) {
-			say(r, "The report's stack (%s) runs on CPU %d, the CPU of %s "
-			       "since %s: %s is the code that was interrupted there, "
-			       "where the stall was noticed; the cause is the anomaly.",
+			bool st = cause->kind == KRADAR_SPAN_STORM;
+
+			say(r, "The report's stack (%s) is from CPU %d, where %s had been "
+			       "going on since %s: %s is only the code %s interrupted "
+			       "there, where the stall was noticed; %s is the cause.",
 			    frame, rep->cpu, span_desc(desc, sizeof(desc), cause),
-			    ptime(t1, sizeof(t1), cause->begin_ns), frame);
+			    ptime(t1, sizeof(t1), cause->begin_ns), frame,
+			    st ? "the storm" : "the anomaly", st ? "the storm" : "the anomaly");
 		} else if (cause) {
 			say(r, "The report (%s) does not say its CPU; the probe's anomaly "
 			       "(%s) began %s before it.", frame,
@@ -966,6 +997,28 @@ static void narrate(struct kradar_run *r)
 		else if (e->cpu >= 0)
 			say(r, "The kernel names CPU %d in its RCU report (%s).", e->cpu,
 			    kradar_serial__event_name(e->kind));
+		break;
+	}
+
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+		int64_t et = (int64_t)e->pos.time_ns;
+		size_t k;
+
+		if (e->kind != KRADAR_EV_RCU_STALL || !e->pos.has_time)
+			continue;
+		for (k = 0; k < r->nr_spans; k++) {
+			const struct kradar_span *sp = &r->spans[k];
+
+			if (sp->kind == KRADAR_SPAN_GP_STALL && sp->begin_ns <= et &&
+			    sp->end_ns + 1000000000LL >= et) {
+				say(r, "The probe saw that grace period stall from %s, %s "
+				       "before the kernel's RCU stall report.",
+				    ptime(t1, sizeof(t1), sp->begin_ns),
+				    dur(d, sizeof(d), et - sp->begin_ns));
+				break;
+			}
+		}
 		break;
 	}
 

@@ -409,12 +409,14 @@ static void add_gp_stall(struct kradar_run *r, const json_t *o, int64_t t,
 	double ms = jnum(o, "stall_ms", 0);
 	json_t *cpus = json_object_get(o, "cpus");
 	struct kradar_span *sp;
-	int64_t begin = ms_before(t, ms);
+	int64_t begin = jint(o, "gp_start_ns", -1);
 
+	if (begin < 0)
+		begin = ms_before(t, ms);
 	sp = span_get(r, KRADAR_SPAN_GP_STALL, seq, phase, begin >= 0 ? begin : t);
 	if (!sp)
 		return;
-	snprintf(sp->name, sizeof(sp->name), "RCU grace period %" PRId64 " stalled", seq);
+	snprintf(sp->name, sizeof(sp->name), "RCU grace period (gp_seq %" PRId64 ") stalled", seq);
 	if (ms > sp->value)
 		sp->value = ms;
 	if (json_is_array(cpus) && json_array_size(cpus)) {

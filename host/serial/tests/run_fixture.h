@@ -251,6 +251,12 @@ static inline int fx_storm(struct fx *x, double (*pct)(int64_t), bool stall)
 			fprintf(x->ev, "{\"type\":\"qs_gap\",\"phase\":\"end\",\"cpu\":1,"
 				"\"gap_ms\":21500.0,\"t_ns\":%lld,\"host_ns\":%lld}\n",
 				(long long)t, (long long)(t + FX_OFF + 2 * FX_MS));
+		if (t == 3 * FX_S || t == 24 * FX_S)
+			fprintf(x->ev, "{\"type\":\"gp_stall\",\"phase\":\"%s\",\"gp_seq\":-719,"
+				"\"stall_ms\":%.1f,\"cpus\":[1],\"gp_start_ns\":%lld,\"t_ns\":%lld,"
+				"\"host_ns\":%lld}\n", t == 3 * FX_S ? "begin" : "end",
+				(double)(t - 2 * FX_S) / 1e6, (long long)(2 * FX_S), (long long)t,
+				(long long)(t + FX_OFF + 2 * FX_MS));
 		if (t == 5 * FX_S)
 			fprintf(x->ev, "{\"type\":\"lock_contention\",\"phase\":\"begin\","
 				"\"lock\":\"rtnl_mutex\",\"lock_addr\":\"0xffffffff9a0b1c20\","

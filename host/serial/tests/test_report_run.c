@@ -166,6 +166,12 @@ static void test_storm(void)
 		    "storm: narrative: the reported frame is where it was noticed");
 	ASSERT_TRUE(has_narr(r, "the storm CPU", "held up RCU"),
 		    "storm: narrative: the storm CPU held up RCU");
+	ASSERT_TRUE(has_narr(r, "grace period stall from [    2.000000]", "21.0 s before"),
+		    "storm: narrative: the probe saw the grace period stall 21 s earlier");
+	sp = span_of(r, KRADAR_SPAN_GP_STALL);
+	ASSERT_TRUE(sp && sp->begin_ns == 2 * FX_S && sp->ended && sp->value == 22000.0 &&
+		    sp->nr_cpus == 1 && sp->cpus[0] == 1,
+		    "storm: gp_stall from gp_start_ns, ended, its CPUs");
 	ASSERT_TRUE(has_narr(r, "rtnl_mutex", "syz-executor.0"),
 		    "storm: narrative: the lock hold and its waiter");
 	ASSERT_TRUE(r->nr_stalls >= 4, "storm: stall windows from console and probe");
