@@ -25,7 +25,7 @@
 #define EMAIL_WIDTH	72	/* columns of prose */
 #define EMAIL_MAX_TL	25	/* key timeline lines */
 #define EMAIL_MAX_LINES	8	/* decisive console lines */
-#define EMAIL_LOG_MAX	100	/* a quoted log line is cut here */
+#define EMAIL_LOG_MAX	400	/* a quoted log line is cut here (never in practice) */
 
 /* Length of the word at p; a printk time "[    1.886604]" is one word. */
 static size_t word_len(const char *p)
@@ -263,7 +263,7 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 			if (s->qemu_cpu_pct >= 0)
 				snprintf(q, sizeof(q), "QEMU CPU %.1f%%", s->qemu_cpu_pct);
 			if (s->clock_ratio >= 0)
-				snprintf(c, sizeof(c), "guest/host clock %.3f", s->clock_ratio);
+				snprintf(c, sizeof(c), "clock ratio %.3f", s->clock_ratio);
 			ptime(t, sizeof(t), s->begin_ns);
 			logline(f, "%s %s: %s (%s, %s)", t, s->source,
 				kradar_verdict__name(s->verdict), q, c);
