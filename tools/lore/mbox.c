@@ -736,6 +736,14 @@ long lore_mbox__find(const struct lore_mbox *mb, const char *mid)
 
 	if (!ix || !mid)
 		return -1;
+	/*
+	 * An id as stored (References, In-Reply-To, msgs[].mid) is already
+	 * clean, and cleaning is not idempotent ("<<x>" -> "<x" -> "x"):
+	 * look it up as it is first.
+	 */
+	v = g_hash_table_lookup(ix->by_mid, mid);
+	if (v)
+		return (long)GPOINTER_TO_SIZE(v) - 1;
 	clean = lore_mid_clean(mid);
 	if (!clean)
 		return -1;
