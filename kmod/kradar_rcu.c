@@ -137,11 +137,11 @@ static void kradar_take_stack(struct kradar_rcu_cpu *r)
 	struct pt_regs *regs = get_irq_regs();
 
 	WRITE_ONCE(r->stack_gen, r->stack_gen + 1);
-	smp_wmb();
+	smp_wmb();	/* odd generation before the data: kradar_stack_read() */
 	r->stack_user = regs && user_mode(regs);
 	r->nr_stack = stack_trace_save(r->stack, ARRAY_SIZE(r->stack), 0);
 	r->stack_ns = local_clock();
-	smp_wmb();
+	smp_wmb();	/* the data before the even generation */
 	WRITE_ONCE(r->stack_gen, r->stack_gen + 1);
 }
 
@@ -169,12 +169,12 @@ static void notrace kradar_note_task(struct kradar_rcu_cpu *r,
 				     struct task_struct *t)
 {
 	WRITE_ONCE(r->task_gen, r->task_gen + 1);
-	smp_wmb();
+	smp_wmb();	/* odd generation before the data: kradar_task_read() */
 	WRITE_ONCE(r->qs_ns, local_clock());
 	r->idle = is_idle_task(t);
 	r->pid = t->pid;
 	memcpy(r->comm, t->comm, TASK_COMM_LEN);
-	smp_wmb();
+	smp_wmb();	/* the data before the even generation */
 	WRITE_ONCE(r->task_gen, r->task_gen + 1);
 }
 
@@ -298,7 +298,9 @@ void kradar_rcu_unhook(void)
 	if (kradar_tp_switch)
 		tracepoint_probe_unregister(kradar_tp_switch,
 					    kradar_probe_switch, NULL);
-	kradar_tp_softirq = kradar_tp_irq = kradar_tp_switch = NULL;
+	kradar_tp_softirq = NULL;
+	kradar_tp_irq = NULL;
+	kradar_tp_switch = NULL;
 }
 
 static bool kradar_task_read(struct kradar_rcu_cpu *r,
@@ -308,12 +310,12 @@ static bool kradar_task_read(struct kradar_rcu_cpu *r,
 
 	for (tries = 0; tries < 4; tries++) {
 		gen = READ_ONCE(r->task_gen);
-		smp_rmb();
+		smp_rmb();	/* pairs with kradar_note_task()'s first wmb */
 		s->qs_ns = READ_ONCE(r->qs_ns);
 		s->idle = READ_ONCE(r->idle);
 		s->pid = READ_ONCE(r->pid);
 		memcpy(s->comm, r->comm, TASK_COMM_LEN);
-		smp_rmb();
+		smp_rmb();	/* pairs with its second wmb */
 		if (!(gen & 1) && READ_ONCE(r->task_gen) == gen) {
 			s->comm[TASK_COMM_LEN - 1] = '\0';
 			/* a tick may have moved qs_ns alone: take the newest */
@@ -333,14 +335,14 @@ static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
 	unsigned int gen, n;
 
 	gen = READ_ONCE(r->stack_gen);
-	smp_rmb();
+	smp_rmb();	/* pairs with kradar_take_stack()'s first wmb */
 	if (gen & 1)
 		return 0;
 	*when = READ_ONCE(r->stack_ns);
 	*user = READ_ONCE(r->stack_user);
 	n = min_t(unsigned int, READ_ONCE(r->nr_stack), ARRAY_SIZE(r->stack));
 	memcpy(out, r->stack, n * sizeof(*out));
-	smp_rmb();
+	smp_rmb();	/* pairs with its second wmb */
 	if (READ_ONCE(r->stack_gen) != gen || *when < since || !gen)
 		return 0;
 	return n;

@@ -11,7 +11,14 @@
  *   hrtimer-storm  a runaway hrtimer that is not taprio, on CPU 0 where
  *                  the first sampler thread runs, is reported just the
  *                  same and within a second, with a storm end.
- *   idle           no storm, heartbeats arrive, nothing lost.
+ *   idle           no storm, no RCU gap, heartbeats arrive, nothing lost.
+ *   rcu-spin       a CPU spinning 2.5 s with preemption off: a gap of
+ *                  >= 2 s on that CPU whose stack names the function.
+ *   taprio-stall   the storm starves the CPU's tick: a gap on the storm
+ *                  CPU starting within 1 s of the storm, linked to
+ *                  advance_sched, reported >= 10 s before the kernel's
+ *                  own "rcu_preempt detected stalls".
+ *   busy           a busy healthy guest: no gap, no storm.
  *
  * Output is TAP. Needs root-free QEMU and the Debian cloud kernel: when
  * they are missing every test is skipped with the reason.
@@ -123,11 +130,29 @@ struct run {
 	double fn_window_rate_max;	/* of the function asked for */
 	long long hb_offset_min;	/* min(host_ns - t_ns) over heartbeats */
 	bool have_offset;
+	int gaps;		/* qs_gap begin events */
+	int gap_cpu;		/* of the first gap */
+	long long gap_start_ns, gap_report_ns;
+	char gap_top[96];	/* first top hrtimer of the first gap */
+	char gap_task[32];
+	double gap_max_ms;	/* over all qs_gap events */
+	bool gap_stack_has;	/* a qs_gap stack names the function asked */
 };
+
+static int run_scenario_gap(const char *top, const char *scenario,
+			    const char *args, const char *fn,
+			    const char *gap_fn, struct run *r);
 
 /* Run kradar-run with @args; the run directory is runs/test-@name. */
 static int run_scenario(const char *top, const char *scenario,
 			const char *args, const char *fn, struct run *r)
+{
+	return run_scenario_gap(top, scenario, args, fn, NULL, r);
+}
+
+static int run_scenario_gap(const char *top, const char *scenario,
+			    const char *args, const char *fn,
+			    const char *gap_fn, struct run *r)
 {
 	char cmd[PATH_MAX * 5 + 256], path[PATH_MAX + 32], line[8192];
 	FILE *f;
@@ -179,6 +204,24 @@ static int run_scenario(const char *top, const char *scenario,
 		} else if (!strcmp(e.type, "lost") ||
 			   !strcmp(e.type, "stream_loss")) {
 			r->losses++;
+		} else if (!strcmp(e.type, "qs_gap")) {
+			char phase[16] = "", *st;
+			double ms = json_num(line, "gap_ms", 0);
+
+			json_field(line, "phase", phase, sizeof(phase));
+			if (!strcmp(phase, "begin") && !r->gaps++) {
+				r->gap_cpu = (int)e.cpu;
+				r->gap_start_ns = (long long)json_num(line, "gap_start_ns", -1);
+				r->gap_report_ns = e.t_ns;
+				strcpy(r->gap_top, e.function);
+				json_field(line, "task", r->gap_task,
+					   sizeof(r->gap_task));
+			}
+			if (ms > r->gap_max_ms)
+				r->gap_max_ms = ms;
+			st = strstr(line, "\"stack\":[");
+			if (gap_fn && st && strstr(st, gap_fn))
+				r->gap_stack_has = true;
 		}
 	}
 	fclose(f);
@@ -204,6 +247,22 @@ static int serial_cpu(const struct run *r, const char *marker)
 	}
 	fclose(f);
 	return cpu;
+}
+
+static bool serial_has(const char *dir, const char *needle)
+{
+	char path[PATH_MAX + 32], line[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
 }
 
 static void print_latency(const struct run *r)
@@ -267,6 +326,8 @@ static void test_taprio_normal(const char *top)
 	    r.first_storm.rate);
 	tap(r.status == 0, "taprio-normal: collector exits 0",
 	    "expected exit 0, got %d", r.status);
+	tap(r.gaps == 0, "taprio-normal: no RCU gap reported",
+	    "expected 0 qs_gap events, got %d", r.gaps);
 	printf("# advance_sched peak window rate %.0f/s\n", r.fn_window_rate_max);
 }
 
@@ -309,6 +370,103 @@ static void test_idle(const char *top)
 	    "expected 0 loss events, got %d", r.losses);
 	tap(r.status == 0, "idle: collector exits 0", "expected 0, got %d",
 	    r.status);
+	tap(r.gaps == 0, "idle: no RCU gap reported",
+	    "expected 0 qs_gap events, got %d (first on CPU %d, task %s)",
+	    r.gaps, r.gap_cpu, r.gap_task);
+}
+
+static void test_busy(const char *top)
+{
+	struct run r;
+
+	if (run_scenario(top, "busy", "--scenario busy", NULL, &r)) {
+		tap(false, "busy: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(serial_has(r.dir, "kradar-busy: 18 processes for 10 s, 0 failed"),
+	    "busy: the load ran", "expected the kradar-busy result line in %s/serial.log", r.dir);
+	tap(r.gaps == 0, "busy: no RCU gap reported",
+	    "expected 0 qs_gap events, got %d (first on CPU %d, task %s, max %.1f ms)",
+	    r.gaps, r.gap_cpu, r.gap_task, r.gap_max_ms);
+	tap(r.storms == 0, "busy: no storm reported",
+	    "expected 0 storms, got %d (%s)", r.storms, r.first_storm.function);
+	tap(r.status == 0, "busy: collector exits 0", "expected 0, got %d",
+	    r.status);
+}
+
+static void test_rcu_spin(const char *top)
+{
+	const char *fn = "kradar_test_rcu_spin";
+	struct run r;
+
+	if (run_scenario_gap(top, "rcu-spin", "--scenario rcu-spin", NULL, fn, &r)) {
+		tap(false, "rcu-spin: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(r.gaps >= 1 && r.gap_cpu == 1, "rcu-spin: a gap on the spinning CPU",
+	    "expected a qs_gap on CPU 1, got %d gaps (first on CPU %d)",
+	    r.gaps, r.gap_cpu);
+	tap(r.gap_max_ms >= 2000, "rcu-spin: the gap lasts >= 2 s",
+	    "expected gap_ms >= 2000, got %.1f", r.gap_max_ms);
+	tap(r.gap_stack_has, "rcu-spin: the gap's stack names the spinning function",
+	    "no qs_gap stack contains '%s'", fn);
+	tap(!strcmp(r.gap_task, "kradar_spin/1"), "rcu-spin: the gap names the task",
+	    "expected task kradar_spin/1, got '%s'", r.gap_task);
+	printf("# longest gap %.1f ms on CPU %d\n", r.gap_max_ms, r.gap_cpu);
+}
+
+/* printk time of the first console line containing @needle, or -1. */
+static double serial_time(const char *dir, const char *needle)
+{
+	char path[PATH_MAX + 32], line[4096];
+	double t = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (t < 0 && fgets(line, sizeof(line), f)) {
+		const char *b = strchr(line, '[');
+
+		if (strstr(line, needle) && b)
+			t = strtod(b + 1, NULL);
+	}
+	fclose(f);
+	return t;
+}
+
+static void test_taprio_stall(const char *top)
+{
+	const char *fn = "advance_sched [sch_taprio]";
+	double stall, lead;
+	struct run r;
+
+	if (run_scenario(top, "taprio-stall", "--scenario taprio-stall", fn, &r)) {
+		tap(false, "taprio-stall: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(r.storms >= 1 && r.gaps >= 1 && r.gap_cpu == r.first_storm.cpu,
+	    "taprio-stall: a gap on the storm CPU",
+	    "expected storm and gap on one CPU: %d storms (CPU %lld), %d gaps (CPU %d)",
+	    r.storms, r.first_storm.cpu, r.gaps, r.gap_cpu);
+	if (!r.storms || !r.gaps)
+		return;
+	tap(llabs(r.gap_start_ns - r.first_storm.t_ns) <= 1000000000LL,
+	    "taprio-stall: the gap starts within 1 s of the storm",
+	    "storm began at %.3f s, gap at %.3f s", r.first_storm.t_ns / 1e9,
+	    r.gap_start_ns / 1e9);
+	tap(!strcmp(r.gap_top, fn), "taprio-stall: the gap is linked to advance_sched",
+	    "expected top hrtimer '%s' in the gap, got '%s'", fn, r.gap_top);
+	stall = serial_time(r.dir, "rcu_preempt detected stalls");
+	lead = stall - r.gap_report_ns / 1e9;
+	tap(stall > 0 && lead >= 10,
+	    "taprio-stall: reported >= 10 s before the kernel's stall warning",
+	    "kernel stall line at %.3f s (-1: none), first gap record at %.3f s",
+	    stall, r.gap_report_ns / 1e9);
+	printf("# storm at %.3f s, gap from %.3f s reported at %.3f s, kernel stall warning at %.3f s: lead %.1f s\n",
+	       r.first_storm.t_ns / 1e9, r.gap_start_ns / 1e9,
+	       r.gap_report_ns / 1e9, stall, lead);
 }
 
 /* Count serial.log lines containing @needle; copy the first into @first. */
@@ -402,7 +560,7 @@ int main(int argc, char **argv)
 {
 	static const char *names[] = {
 		"taprio-storm", "taprio-normal", "hrtimer-storm", "idle",
-		"lifecycle",
+		"lifecycle", "busy", "rcu-spin", "taprio-stall",
 	};
 	char top[PATH_MAX], prog[PATH_MAX + 64];
 	const char *why = NULL, *build = getenv("BUILD");
@@ -434,5 +592,8 @@ int main(int argc, char **argv)
 	test_hrtimer_storm(top);
 	test_idle(top);
 	test_lifecycle(top);
+	test_busy(top);
+	test_rcu_spin(top);
+	test_taprio_stall(top);
 	return failures ? 1 : 0;
 }

@@ -238,6 +238,69 @@ size_t kenc_lost(struct kenc *e, uint16_t cpu, uint32_t cause,
 	return kenc_rec(e, KRADAR_REC_LOST, 0, cpu, BODY(r), 0);
 }
 
+size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g)
+{
+	unsigned char body[KRADAR_REC_MAX];
+	struct kradar_rec_qs_gap r;
+	size_t off = sizeof(r) - HDR;
+
+	memset(&r, 0, sizeof(r));
+	memset(body, 0, sizeof(body));
+	r.phase = htole32(g->phase);
+	r.pid = htole32(g->pid);
+	r.flags = htole32(g->flags);
+	strncpy(r.comm, g->comm ? g->comm : "", sizeof(r.comm) - 1);
+	r.gap_start_ns = htole64(g->gap_start_ns);
+	r.gap_ns = htole64(g->gap_ns);
+	r.gp_seq = htole64(g->gp_seq);
+	r.gp_start_ns = htole64(g->gp_start_ns);
+	r.hardirqs = htole64(g->hardirqs);
+	r.softirqs = htole64(g->softirqs);
+	r.hrtimers = htole64(g->hrtimers);
+	r.stack_ns = htole64(g->stack_ns);
+	r.qs_ns = htole64(g->qs_ns);
+	r.nr_top = htole32(g->nr_top);
+	r.top_size = htole32(sizeof(struct kradar_gap_hrtimer));
+	r.nr_stack = htole32(g->nr_stack);
+	r.frame_size = htole32(sizeof(struct kradar_frame));
+	memcpy(body, (unsigned char *)&r + HDR, off);
+	for (unsigned int i = 0; i < g->nr_top; i++) {
+		struct kradar_gap_hrtimer t;
+
+		memset(&t, 0, sizeof(t));
+		t.function = htole64(g->top[i].function);
+		t.count = htole64(g->top[i].count);
+		set_name(t.name, g->top[i].name);
+		memcpy(body + off, &t, sizeof(t));
+		off += sizeof(t);
+	}
+	for (unsigned int i = 0; i < g->nr_stack; i++) {
+		struct kradar_frame f;
+
+		memset(&f, 0, sizeof(f));
+		f.addr = htole64(0xffffffff81000000ULL + i * 0x100);
+		set_name(f.sym, g->stack[i]);
+		memcpy(body + off, &f, sizeof(f));
+		off += sizeof(f);
+	}
+	return kenc_rec(e, KRADAR_REC_QS_GAP, 0, cpu, body, off, 0);
+}
+
+size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
+		  uint64_t stall_ns, const uint16_t *cpus, uint32_t nr)
+{
+	struct kradar_rec_gp_stall r;
+
+	memset(&r, 0, sizeof(r));
+	r.phase = htole32(phase);
+	r.nr_cpus = htole32(nr);
+	r.gp_seq = htole64(gp_seq);
+	r.stall_ns = htole64(stall_ns);
+	for (uint32_t i = 0; i < nr && i < KRADAR_STALL_CPUS; i++)
+		r.cpus[i] = htole16(cpus[i]);
+	return kenc_rec(e, KRADAR_REC_GP_STALL, 0, KRADAR_CPU_NONE, BODY(r), 0);
+}
+
 #define WINDOW_NS	100000000ULL
 #define T0		(KENC_STORM_BEGIN_NS - 3 * WINDOW_NS)
 #define NR_WINDOWS	20

@@ -75,6 +75,22 @@ size_t kenc_storm(struct kenc *e, uint16_t type, uint16_t cpu,
 size_t kenc_lost(struct kenc *e, uint16_t cpu, uint32_t cause,
 		 uint64_t records, uint64_t bytes, uint64_t events);
 
+struct kenc_gap {
+	uint32_t phase, pid, flags;
+	const char *comm;
+	uint64_t gap_start_ns, gap_ns, gp_seq, gp_start_ns;
+	uint64_t hardirqs, softirqs, hrtimers, stack_ns, qs_ns;
+	unsigned int nr_top;		/* <= KRADAR_GAP_TOP */
+	struct { uint64_t function, count; const char *name; } top[KRADAR_GAP_TOP];
+	unsigned int nr_stack;		/* <= KRADAR_STACK_MAX */
+	const char *stack[KRADAR_STACK_MAX];
+};
+
+/* QS_GAP, arrays at the end as the probe writes them */
+size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g);
+size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
+		  uint64_t stall_ns, const uint16_t *cpus, uint32_t nr);
+
 /* Canned streams (documented in kradar_enc.c) */
 #define KENC_STORM_FUNC		0xffffffffc0a01230ULL
 #define KENC_STORM_NAME		"advance_sched [sch_taprio]"

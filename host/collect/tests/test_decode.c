@@ -131,6 +131,20 @@ static const struct kenc_entry ent_b = {
 };
 
 /* One record of every type: hello, heartbeat, window, begin, end, lost */
+static const struct kenc_gap test_gap = {
+	.phase = KRADAR_PHASE_BEGIN, .pid = 108, .comm = "kradar_spin/1",
+	.gap_start_ns = 2674237665ULL, .gap_ns = 476000000ULL,
+	.gp_seq = (uint64_t)-815, .gp_start_ns = 2752925845ULL,
+	.hardirqs = 4, .softirqs = 7, .hrtimers = 74, .stack_ns = 2850066062ULL,
+	.nr_top = 2,
+	.top = { { 0xffffffff81234560ULL, 73, "tick_sched_timer" },
+		 { 0xffffffff81345670ULL, 1, "hrtimer_wakeup" } },
+	.nr_stack = 3,
+	.stack = { "asm_sysvec_apic_timer_interrupt+0x16/0x20",
+		   "kradar_test_rcu_spin+0x2f/0x60 [kradar_test_rcuspin]",
+		   "kthread+0xda/0x100" },
+};
+
 static void build_all_types(struct kenc *e)
 {
 	struct kenc_entry ents[2] = { ent_a, ent_b };
@@ -151,6 +165,9 @@ static void build_all_types(struct kenc *e)
 	kenc_storm(e, KRADAR_REC_STORM_BEGIN, 2, &s);
 	kenc_storm(e, KRADAR_REC_STORM_END, 2, &s);
 	kenc_lost(e, KRADAR_CPU_NONE, KRADAR_LOST_BUFFER_FULL, 3, 528, 11);
+	kenc_gap(e, 1, &test_gap);
+	kenc_stall(e, KRADAR_PHASE_BEGIN, (uint64_t)-811, 400000000ULL,
+		   (const uint16_t[]){ 1 }, 1);
 }
 
 static void test_all_types(void)
@@ -160,14 +177,35 @@ static void test_all_types(void)
 
 	build_all_types(&e);
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 6, "records delivered");
+	CHECK_EQ(c->nr, 8, "records delivered");
 	CHECK_EQ(c->nr_loss, 0, "losses reported");
 	CHECK_EQ(c->push_err, 0, "push error");
 	CHECK_EQ(c->finish_err, 0, "finish error");
 	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
 		CHECK_EQ(c->st.by_type[t], 1, kradar_rec_type_name(t));
 	CHECK_EQ(c->st.bytes, e.len, "bytes");
-	if (c->nr == 6) {
+	if (c->nr == 8) {
+		const struct kradar_gap *g = &c->full[6].gap;
+		const struct kradar_rec_gp_stall *st = &c->full[7].u.stall;
+
+		CHECK_EQ(c->full[6].malformed, 0, "gap well formed");
+		CHECK_EQ(g->r.phase, KRADAR_PHASE_BEGIN, "gap phase");
+		CHECK_EQ(g->r.pid, 108, "gap pid");
+		CHECK_STR(g->r.comm, "kradar_spin/1", "gap comm");
+		CHECK_EQ(g->r.gap_ns, 476000000ULL, "gap_ns");
+		CHECK_EQ(g->r.gp_seq, (uint64_t)-815, "gap gp_seq");
+		CHECK_EQ(g->nr_top_valid, 2, "gap top entries");
+		CHECK_STR(g->top[0].name, "tick_sched_timer", "gap top name");
+		CHECK_EQ(g->top[0].count, 73, "gap top count");
+		CHECK_EQ(g->nr_stack_valid, 3, "gap frames");
+		CHECK_STR(g->stack[1].sym,
+			  "kradar_test_rcu_spin+0x2f/0x60 [kradar_test_rcuspin]",
+			  "gap frame");
+		CHECK_EQ(st->nr_cpus, 1, "stall cpus");
+		CHECK_EQ(st->cpus[0], 1, "stall cpu");
+		CHECK_EQ(st->stall_ns, 400000000ULL, "stall_ns");
+	}
+	if (c->nr == 8) {
 		const struct kradar_rec_hello *h = &c->full[0].u.hello;
 		const struct kradar_window *w = &c->full[2].window;
 		const struct kradar_rec_storm *s = &c->full[3].u.storm;
@@ -368,6 +406,43 @@ static void test_bit_flips(void)
 	kenc_free(&e);
 }
 
+/* A gap whose arrays claim more than the record holds: malformed, kept */
+static void test_gap_hostile(void)
+{
+	struct kradar_rec_qs_gap *q;
+	struct kenc e;
+	struct cap *c;
+	size_t off;
+
+	kenc_init(&e);
+	kenc_hello(&e, 1, 2, 0, "t");
+	off = kenc_gap(&e, 1, &test_gap);
+	q = (struct kradar_rec_qs_gap *)(e.buf + off);
+	q->nr_stack = htole32(1000000);
+	kenc_fix_crc(&e, off);
+	off = kenc_gap(&e, 1, &test_gap);
+	q = (struct kradar_rec_qs_gap *)(e.buf + off);
+	q->phase = htole32(9);
+	q->top_size = htole32(3);
+	kenc_fix_crc(&e, off);
+	off = kenc_stall(&e, KRADAR_PHASE_END, 1, 1, NULL, 0);
+	((struct kradar_rec_gp_stall *)(e.buf + off))->nr_cpus = htole32(65);
+	kenc_fix_crc(&e, off);
+	c = decode(e.buf, e.len, 0);
+	CHECK_EQ(c->nr, 4, "records delivered");
+	CHECK_EQ(c->st.malformed, 3, "malformed records");
+	if (c->nr == 4) {
+		CHECK_EQ(c->full[1].malformed, KRADAR_MALF_ENTRIES, "huge nr_stack");
+		CHECK_EQ(c->full[1].gap.nr_stack_valid, 0, "no frames decoded");
+		CHECK_EQ(c->full[2].malformed,
+			 KRADAR_MALF_ENTRIES | KRADAR_MALF_PHASE, "bad phase and size");
+		CHECK_EQ(c->full[3].malformed, KRADAR_MALF_ENTRIES, "65 stall cpus");
+		CHECK_EQ(c->full[3].u.stall.nr_cpus, 0, "stall cpus dropped");
+	}
+	free(c);
+	kenc_free(&e);
+}
+
 static void test_unknown_types(void)
 {
 	static const char body[200] = "future record";
@@ -389,7 +464,28 @@ static void test_unknown_types(void)
 	CHECK_EQ(c->st.skipped_bytes, 0, "skipped bytes");
 	CHECK_EQ(c->st.seq_lost, 0, "sequence gaps");
 	CHECK_EQ(c->nr_loss, 0, "losses reported");
-	if (c->nr == 6) {
+	if (c->nr == 8) {
+		const struct kradar_gap *g = &c->full[6].gap;
+		const struct kradar_rec_gp_stall *st = &c->full[7].u.stall;
+
+		CHECK_EQ(c->full[6].malformed, 0, "gap well formed");
+		CHECK_EQ(g->r.phase, KRADAR_PHASE_BEGIN, "gap phase");
+		CHECK_EQ(g->r.pid, 108, "gap pid");
+		CHECK_STR(g->r.comm, "kradar_spin/1", "gap comm");
+		CHECK_EQ(g->r.gap_ns, 476000000ULL, "gap_ns");
+		CHECK_EQ(g->r.gp_seq, (uint64_t)-815, "gap gp_seq");
+		CHECK_EQ(g->nr_top_valid, 2, "gap top entries");
+		CHECK_STR(g->top[0].name, "tick_sched_timer", "gap top name");
+		CHECK_EQ(g->top[0].count, 73, "gap top count");
+		CHECK_EQ(g->nr_stack_valid, 3, "gap frames");
+		CHECK_STR(g->stack[1].sym,
+			  "kradar_test_rcu_spin+0x2f/0x60 [kradar_test_rcuspin]",
+			  "gap frame");
+		CHECK_EQ(st->nr_cpus, 1, "stall cpus");
+		CHECK_EQ(st->cpus[0], 1, "stall cpu");
+		CHECK_EQ(st->stall_ns, 400000000ULL, "stall_ns");
+	}
+	if (c->nr == 8) {
 		CHECK_EQ(c->full[1].known, 0, "type 0 known");
 		CHECK_EQ(c->full[4].h.type, 0xffff, "type 0xffff");
 		CHECK_EQ(c->full[5].known, 1, "lost known");
@@ -460,7 +556,7 @@ static void test_missing_bytes(void)
 	memmove(e.buf + off, e.buf + off + 10, e.len - off - 10);
 	e.len -= 10;
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 5, "records delivered");
+	CHECK_EQ(c->nr, 7, "records delivered");
 	CHECK_EQ(c->st.skipped_bytes, size - 10, "skipped bytes");
 	CHECK_EQ(c->st.truncated_bytes, 0, "truncated bytes");
 	CHECK_EQ(c->st.resyncs, 1, "resync runs");
@@ -768,7 +864,7 @@ static void test_api(void)
 		kradar_decoder__push(dec, "garbage", 7);
 		kradar_decoder__push(dec, e.buf, e.len);
 		CHECK_EQ(kradar_decoder__finish(dec), 0, "finish");
-		CHECK_EQ(c->nr, 6, "records without a loss callback");
+		CHECK_EQ(c->nr, 8, "records without a loss callback");
 		CHECK_EQ(kradar_decoder__stats(dec)->skipped_bytes, 7, "skipped");
 		CHECK_EQ(kradar_decoder__session(dec), 0x1122334455667788ULL,
 			 "session");
@@ -906,6 +1002,8 @@ int main(void)
 	tap_run("truncation at every byte offset", test_truncation);
 	tap_run("every single-bit flip loses exactly one record", test_bit_flips);
 	tap_run("unknown record types delivered, not loss", test_unknown_types);
+	tap_run("hostile gap and stall records are malformed, not trusted",
+		test_gap_hostile);
 	tap_run("resync after garbage and a bad CRC", test_resync_garbage);
 	tap_run("resync after missing bytes", test_missing_bytes);
 	tap_run("sequence gaps counted per CPU", test_seq_gaps);
