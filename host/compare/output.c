@@ -243,7 +243,7 @@ static void emit_verdict(struct out *o, const struct kradar_cmp_result *res)
 		return;
 	}
 	if (o->fmt == KRADAR_FMT_EMAIL) {
-		fprintf(o->f, "Verdict: %s.", v);
+		fprintf(o->f, "Verdict: %s:", v);
 		wrap(o->f, res->reason, 0, (int)strlen(v) + 10);
 		if (res->notes[0]) {
 			fprintf(o->f, "\nNotes:\n");
@@ -274,7 +274,7 @@ int kradar_cmp__print(FILE *f, const struct kradar_cmp_result *res,
 		char intro[1024];
 
 		snprintf(intro, sizeof(intro),
-			 "Tested with kradar (tools/kradar-run, kradar-compare): %zu runs of the %s on the %s kernel and %zu on the %s",
+			 "Tested with kradar (tools/kradar-run, kradar-compare): %zu runs of the %s with %s and %zu with %s",
 			 first->base->nr, first->name, first->base->label,
 			 first->cand->nr, first->cand->label);
 		if (res->have_repro && res->have_control)

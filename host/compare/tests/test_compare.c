@@ -509,7 +509,7 @@ static void test_binary(void)
 
 	snprintf(args, sizeof(args), "--email %s/base-storm -- %s/cand-soft", tmpdir, tmpdir);
 	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 1, "binary: --email not fixed exits 1");
-	ASSERT_TRUE(strstr(out, "Verdict: not fixed.") != NULL, "binary: email verdict line");
+	ASSERT_TRUE(strstr(out, "Verdict: not fixed:") != NULL, "binary: email verdict line");
 	/* prose is wrapped: the lines before the first table */
 	for (line = out; line && *line && strncmp(line, "reproducer:", 11);) {
 		const char *nl = strchr(line, '\n');
