@@ -62,6 +62,8 @@ typedef uint64_t kradar_le64;
 #define KRADAR_GAP_TOP		4	/* hrtimer callbacks in a gap record */
 #define KRADAR_STALL_CPUS	64	/* CPUs listed in a stall record */
 #define KRADAR_COMM_LEN		16	/* task comm, NUL padded */
+#define KRADAR_LOCK_WAITERS	8	/* waiters listed in a lock record */
+#define KRADAR_LOCK_STACK	16	/* frames per stack in a lock record */
 
 enum kradar_rec_type {
 	KRADAR_REC_HELLO		= 1,
@@ -72,6 +74,7 @@ enum kradar_rec_type {
 	KRADAR_REC_LOST			= 6,
 	KRADAR_REC_QS_GAP		= 7,
 	KRADAR_REC_GP_STALL		= 8,
+	KRADAR_REC_LOCK			= 9,
 	KRADAR_REC_TYPE_MAX,
 };
 
@@ -111,6 +114,8 @@ struct kradar_rec_hello {
 	char port[KRADAR_NAME_LEN];	/* virtio port name */
 	__le32 storm_end_ms;	/* time below half the rate before storm end */
 	__le32 qs_gap_ms;	/* RCU gap threshold, ms; 0: detector off */
+	__le32 lock_wait_ms;	/* lock wait threshold, ms; 0: detector off */
+	__le32 reserved3;
 };
 
 /* Timebase, sent once per window: ties guest clocks to host receive time. */
@@ -257,6 +262,52 @@ struct kradar_rec_gp_stall {
 	__le16 cpus[KRADAR_STALL_CPUS];	/* CPUs in a gap, ascending */
 };
 
+/* kradar_rec_lock.flags */
+#define KRADAR_LOCKF_OWNER	0x0001	/* owner found among live tasks */
+#define KRADAR_LOCKF_ACQUIRED	0x0002	/* acquired_ns is when the owner
+					 * took it after waiting */
+#define KRADAR_LOCKF_RT		0x0004	/* an rt_mutex (PREEMPT_RT mutex) */
+
+/* A task waiting for a lock. */
+struct kradar_lock_waiter {
+	__le32 pid;
+	__le32 reserved;
+	__le64 wait_ns;		/* waiting so far; END: in total */
+	char comm[KRADAR_COMM_LEN];
+};
+
+/*
+ * A sleeping lock (mutex, rt_mutex) a task has waited for longer than
+ * lock_wait_ms: who holds it, in which state, with which stack, and who
+ * waits. BEGIN when the first waiter crosses the threshold, UPDATE every
+ * second or when the owner, its state or the waiters change, END when
+ * nobody waits any more. Three arrays are the last bytes of the record:
+ * nr_listed waiters of waiter_size bytes, then nr_owner_stack and
+ * nr_waiter_stack frames of frame_size bytes (the longest waiter's).
+ */
+struct kradar_rec_lock {
+	struct kradar_rec_hdr h;	/* cpu: KRADAR_CPU_NONE */
+	__le32 phase;		/* enum kradar_phase */
+	__le32 flags;		/* KRADAR_LOCKF_* */
+	__le64 lock;		/* address of the lock */
+	__le64 begin_ns;	/* the longest current wait began */
+	__le64 wait_ns;		/* longest wait so far; END: the episode */
+	__le64 held_ns;		/* owner has held it at least this long */
+	__le64 acquired_ns;	/* when it took it, if KRADAR_LOCKF_ACQUIRED */
+	__le32 owner_pid;	/* 0: no owner known */
+	__le32 nr_waiters;	/* waiting now (END: 0) */
+	char owner_comm[KRADAR_COMM_LEN];
+	char owner_state;	/* 'R', 'S', 'D', 'T', 't', 'X', 'Z', 'P', 'I' */
+	char reserved[7];
+	char name[KRADAR_NAME_LEN];	/* "rtnl_mutex", or an address */
+	__le32 nr_listed;
+	__le32 waiter_size;	/* bytes per struct kradar_lock_waiter */
+	__le32 nr_owner_stack;
+	__le32 nr_waiter_stack;
+	__le32 frame_size;	/* bytes per struct kradar_frame */
+	__le32 reserved2;
+};
+
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) % 8 == 0, "hello");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_heartbeat) % 8 == 0, "hb");
@@ -276,6 +327,12 @@ KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_qs_gap) +
 		     KRADAR_STACK_MAX * sizeof(struct kradar_frame) <=
 		     KRADAR_REC_MAX, "qs gap fits");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_gp_stall) % 8 == 0, "stall");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_lock_waiter) == 32, "waiter");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lock) == 200, "lock");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lock) +
+		     KRADAR_LOCK_WAITERS * sizeof(struct kradar_lock_waiter) +
+		     2 * KRADAR_LOCK_STACK * sizeof(struct kradar_frame) <=
+		     KRADAR_REC_MAX, "lock fits");
 
 #ifndef __KERNEL__
 #undef __le16

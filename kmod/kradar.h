@@ -8,6 +8,8 @@
  *                     into window, storm begin and storm end records;
  *   kradar_rcu.c      RCU quiescent-state gaps: which CPU holds up a
  *                     grace period, and what ran there;
+ *   kradar_lock.c     contended sleeping locks: owner, its state and
+ *                     stack, the waiters;
  *   kradar_ring.c     the byte ring holding encoded records until the
  *                     port takes them (sampler thread only, no locking);
  *   kradar_port.c     the virtio console port: finding it, opening its
@@ -33,6 +35,7 @@ extern unsigned int kradar_storm_windows;
 extern unsigned int kradar_storm_end_ms;
 extern unsigned int kradar_late_us;
 extern unsigned int kradar_qs_gap_ms;
+extern unsigned int kradar_lock_wait_ms;
 
 /* kradar_main.c */
 void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
@@ -60,6 +63,15 @@ void kradar_rcu_exit(void);
 void kradar_rcu_sample(u64 now_ns, u64 late_ns);
 void kradar_rcu_status(struct seq_file *m);
 bool kradar_rcu_enabled(void);
+
+/* kradar_lock.c */
+int kradar_lock_init(void);
+void kradar_lock_hook(void);
+void kradar_lock_unhook(void);
+void kradar_lock_exit(void);
+void kradar_lock_sample(u64 now_ns, u64 late_ns);
+void kradar_lock_status(struct seq_file *m);
+bool kradar_lock_enabled(void);
 
 /* kradar_ring.c: records are built in place and committed */
 int kradar_ring_init(size_t bytes);

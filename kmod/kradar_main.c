@@ -57,6 +57,9 @@
 #define KRADAR_QS_GAP_MS	300	/* ms */
 #define KRADAR_QS_GAP_MIN_MS	10	/* ms */
 #define KRADAR_QS_GAP_MAX_MS	600000	/* ms */
+#define KRADAR_LOCK_WAIT_MS	1000	/* ms */
+#define KRADAR_LOCK_WAIT_MIN_MS	10	/* ms */
+#define KRADAR_LOCK_WAIT_MAX_MS	600000	/* ms */
 
 static char *port = KRADAR_PORT_DEFAULT;
 module_param(port, charp, 0444);
@@ -89,6 +92,10 @@ MODULE_PARM_DESC(late_us, "an expiry this many us after its time counts as late,
 unsigned int kradar_qs_gap_ms = KRADAR_QS_GAP_MS;
 module_param_named(qs_gap_ms, kradar_qs_gap_ms, uint, 0444);
 MODULE_PARM_DESC(qs_gap_ms, "ms an RCU grace period is pending and a CPU without quiescent state before it is reported, 10..600000, 0 = off (default 300)");
+
+unsigned int kradar_lock_wait_ms = KRADAR_LOCK_WAIT_MS;
+module_param_named(lock_wait_ms, kradar_lock_wait_ms, uint, 0444);
+MODULE_PARM_DESC(lock_wait_ms, "ms a task waits for a mutex before its owner and waiters are reported, 10..600000, 0 = off (default 1000)");
 
 static unsigned int buffer_kb = KRADAR_BUFFER_KB;
 module_param(buffer_kb, uint, 0444);
@@ -141,6 +148,8 @@ static void kradar_emit_hello(u64 now, bool resent)
 	kradar_copy_name(r->port, port);
 	r->storm_end_ms = cpu_to_le32(kradar_storm_end_ms);
 	r->qs_gap_ms = cpu_to_le32(kradar_rcu_enabled() ? kradar_qs_gap_ms : 0);
+	r->lock_wait_ms = cpu_to_le32(kradar_lock_enabled() ?
+				      kradar_lock_wait_ms : 0);
 	kradar_rec_commit(r);
 }
 
@@ -224,6 +233,7 @@ static void kradar_window(u64 now, u64 late)
 		kradar_emit_hello(now, true);
 	kradar_hrtimer_sample(now);
 	kradar_rcu_sample(now, late);
+	kradar_lock_sample(now, late);
 	kradar_emit_buffer_loss(now);
 	kradar_emit_heartbeat(now, late);
 	if (kradar_open) {
@@ -339,6 +349,7 @@ static int kradar_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "windows_by_sampler: %llu %llu\n", kradar_windows_by[0],
 		   kradar_windows_by[1]);
 	kradar_rcu_status(m);
+	kradar_lock_status(m);
 	return 0;
 }
 
@@ -389,6 +400,14 @@ static int kradar_check_params(void)
 		       KRADAR_QS_GAP_MAX_MS);
 		return -EINVAL;
 	}
+	if (kradar_lock_wait_ms &&
+	    (kradar_lock_wait_ms < KRADAR_LOCK_WAIT_MIN_MS ||
+	     kradar_lock_wait_ms > KRADAR_LOCK_WAIT_MAX_MS)) {
+		pr_err("lock_wait_ms=%u out of range %d..%d ms (0 turns the lock detector off)\n",
+		       kradar_lock_wait_ms, KRADAR_LOCK_WAIT_MIN_MS,
+		       KRADAR_LOCK_WAIT_MAX_MS);
+		return -EINVAL;
+	}
 	if (hello_every < 1 || hello_every > 100000) {
 		pr_err("hello_every=%u out of range 1..100000\n", hello_every);
 		return -EINVAL;
@@ -414,6 +433,9 @@ static int __init kradar_init(void)
 	err = kradar_rcu_init();
 	if (err)
 		goto err_hrtimer_state;
+	err = kradar_lock_init();
+	if (err)
+		goto err_rcu_state;
 	kradar_port_init(port, tty);
 	kradar_proc = proc_create_single("kradar", 0444, NULL,
 					 kradar_status_show);
@@ -423,6 +445,7 @@ static int __init kradar_init(void)
 	}
 	/* before the samplers, so the first HELLO says whether it works */
 	kradar_rcu_hook();
+	kradar_lock_hook();
 	err = kradar_samplers_start();
 	if (err)
 		goto err_rcu_hook;
@@ -436,11 +459,14 @@ static int __init kradar_init(void)
 err_samplers:
 	kradar_samplers_stop();
 err_rcu_hook:
+	kradar_lock_unhook();
 	kradar_rcu_unhook();
 	tracepoint_synchronize_unregister();
 	proc_remove(kradar_proc);
 err_port:
 	kradar_port_exit();
+	kradar_lock_exit();
+err_rcu_state:
 	kradar_rcu_exit();
 err_hrtimer_state:
 	kradar_hrtimer_exit();
@@ -451,11 +477,13 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
+	kradar_lock_unhook();
 	kradar_rcu_unhook();
 	kradar_hrtimer_unhook();	/* waits for running probes */
 	kradar_samplers_stop();
 	proc_remove(kradar_proc);
 	kradar_port_exit();
+	kradar_lock_exit();
 	kradar_rcu_exit();
 	kradar_hrtimer_exit();
 	kradar_ring_exit();

@@ -93,6 +93,7 @@ const char *kradar_rec_type_name(unsigned int type)
 		[KRADAR_REC_LOST] = "lost",
 		[KRADAR_REC_QS_GAP] = "qs_gap",
 		[KRADAR_REC_GP_STALL] = "gp_stall",
+		[KRADAR_REC_LOCK] = "lock",
 	};
 
 	if (type < KRADAR_REC_TYPE_MAX && names[type])
@@ -380,6 +381,7 @@ static unsigned int decode_hello(struct kradar_rec_hello *r,
 	r->heartbeat_ms = le32toh(r->heartbeat_ms);
 	r->storm_end_ms = le32toh(r->storm_end_ms);
 	r->qs_gap_ms = le32toh(r->qs_gap_ms);
+	r->lock_wait_ms = le32toh(r->lock_wait_ms);
 	if (!fix_name(r->release, sizeof(r->release)) ||
 	    !fix_name(r->port, sizeof(r->port)))
 		malf |= KRADAR_MALF_NAME;
@@ -582,6 +584,86 @@ static unsigned int decode_gap(struct kradar_gap *g, const unsigned char *p,
 	return malf;
 }
 
+static unsigned int decode_frames(struct kradar_frame *dst,
+				  const unsigned char *p, uint32_t n,
+				  uint32_t fsz)
+{
+	unsigned int malf = 0;
+
+	for (uint32_t i = 0; i < n; i++, p += fsz) {
+		memcpy(&dst[i], p, sizeof(dst[i]));
+		dst[i].addr = le64toh(dst[i].addr);
+		if (!fix_name(dst[i].sym, sizeof(dst[i].sym)))
+			malf |= KRADAR_MALF_NAME;
+	}
+	return malf;
+}
+
+/* Same layout rule as QS_GAP: the arrays are the record's last bytes. */
+static unsigned int decode_lock(struct kradar_lockrec *l,
+				const unsigned char *p, uint32_t size)
+{
+	struct kradar_rec_lock *r = &l->r;
+	unsigned int malf = 0;
+	uint32_t wsz, fsz;
+	uint64_t need;
+	size_t off;
+
+	memset(l, 0, sizeof(*l));
+	DECODE(*r, p, size);
+	r->phase = le32toh(r->phase);
+	r->flags = le32toh(r->flags);
+	r->lock = le64toh(r->lock);
+	r->begin_ns = le64toh(r->begin_ns);
+	r->wait_ns = le64toh(r->wait_ns);
+	r->held_ns = le64toh(r->held_ns);
+	r->acquired_ns = le64toh(r->acquired_ns);
+	r->owner_pid = le32toh(r->owner_pid);
+	r->nr_waiters = le32toh(r->nr_waiters);
+	r->nr_listed = le32toh(r->nr_listed);
+	r->waiter_size = le32toh(r->waiter_size);
+	r->nr_owner_stack = le32toh(r->nr_owner_stack);
+	r->nr_waiter_stack = le32toh(r->nr_waiter_stack);
+	r->frame_size = le32toh(r->frame_size);
+	if (!fix_name(r->owner_comm, sizeof(r->owner_comm)) ||
+	    !fix_name(r->name, sizeof(r->name)))
+		malf |= KRADAR_MALF_NAME;
+	if (!phase_ok(r->phase))
+		malf |= KRADAR_MALF_PHASE;
+
+	wsz = r->waiter_size;
+	fsz = r->frame_size;
+	need = (uint64_t)r->nr_listed * wsz +
+	       ((uint64_t)r->nr_owner_stack + r->nr_waiter_stack) * fsz;
+	if (r->nr_listed > KRADAR_LOCK_WAITERS ||
+	    r->nr_owner_stack > KRADAR_LOCK_STACK ||
+	    r->nr_waiter_stack > KRADAR_LOCK_STACK ||
+	    (r->nr_listed && (wsz < sizeof(l->waiters[0]) || wsz % 8)) ||
+	    ((r->nr_owner_stack || r->nr_waiter_stack) &&
+	     (fsz < sizeof(struct kradar_frame) || fsz % 8)) ||
+	    size < sizeof(*r) || need > size - sizeof(*r))
+		return malf | KRADAR_MALF_ENTRIES;
+
+	off = size - need;
+	for (uint32_t i = 0; i < r->nr_listed; i++, off += wsz) {
+		struct kradar_lock_waiter *w = &l->waiters[i];
+
+		memcpy(w, p + off, sizeof(*w));
+		w->pid = le32toh(w->pid);
+		w->wait_ns = le64toh(w->wait_ns);
+		if (!fix_name(w->comm, sizeof(w->comm)))
+			malf |= KRADAR_MALF_NAME;
+	}
+	malf |= decode_frames(l->owner_stack, p + off, r->nr_owner_stack, fsz);
+	off += (size_t)r->nr_owner_stack * fsz;
+	malf |= decode_frames(l->waiter_stack, p + off, r->nr_waiter_stack,
+			      fsz);
+	l->nr_waiters_valid = r->nr_listed;
+	l->nr_owner_valid = r->nr_owner_stack;
+	l->nr_waiter_stack_valid = r->nr_waiter_stack;
+	return malf;
+}
+
 static unsigned int decode_stall(struct kradar_rec_gp_stall *r,
 				 const unsigned char *p, uint32_t size)
 {
@@ -725,6 +807,9 @@ static int deliver(struct kradar_decoder *dec, const unsigned char *p,
 		break;
 	case KRADAR_REC_GP_STALL:
 		malf = decode_stall(&rec->u.stall, p, size);
+		break;
+	case KRADAR_REC_LOCK:
+		malf = decode_lock(&rec->lock, p, size);
 		break;
 	}
 

@@ -53,6 +53,17 @@ struct kradar_gap {
 	struct kradar_frame stack[KRADAR_STACK_MAX];
 };
 
+/* Host-order LOCK: the fixed part, then its arrays, bounded. */
+struct kradar_lockrec {
+	struct kradar_rec_lock r;	/* fixed part; nr_* as sent */
+	uint32_t nr_waiters_valid;
+	uint32_t nr_owner_valid;
+	uint32_t nr_waiter_stack_valid;
+	struct kradar_lock_waiter waiters[KRADAR_LOCK_WAITERS];
+	struct kradar_frame owner_stack[KRADAR_LOCK_STACK];
+	struct kradar_frame waiter_stack[KRADAR_LOCK_STACK];
+};
+
 /*
  * One verified record. The wire structs are reused as host-order
  * containers: every field has been converted with leXXtoh(), names are
@@ -72,6 +83,7 @@ struct kradar_record {
 	} u;
 	struct kradar_window window;	/* HRTIMER_WINDOW only */
 	struct kradar_gap gap;		/* QS_GAP only */
+	struct kradar_lockrec lock;	/* LOCK only */
 };
 
 enum kradar_loss_kind {

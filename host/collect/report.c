@@ -89,7 +89,8 @@ int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
 	kc->storms = calloc(KC_MAX_STORMS, sizeof(*kc->storms));
 	kc->cbs = calloc(KC_MAX_CBS, sizeof(*kc->cbs));
 	kc->gaps = calloc(KC_MAX_GAPS, sizeof(*kc->gaps));
-	if (!kc->storms || !kc->cbs || !kc->gaps) {
+	kc->locks = calloc(KC_MAX_LOCKS, sizeof(*kc->locks));
+	if (!kc->storms || !kc->cbs || !kc->gaps || !kc->locks) {
 		kc_fini(kc);
 		return -ENOMEM;
 	}
@@ -101,6 +102,8 @@ void kc_fini(struct kc *kc)
 	free(kc->storms);
 	free(kc->cbs);
 	free(kc->gaps);
+	free(kc->locks);
+	kc->locks = NULL;
 	kc->storms = NULL;
 	kc->cbs = NULL;
 	kc->gaps = NULL;
@@ -216,6 +219,7 @@ static void jw_session_settings(struct jw *j, const struct kradar_rec_hello *h)
 	jw_u64(j, "late_us", h->late_us);
 	jw_u64(j, "storm_end_ms", h->storm_end_ms);
 	jw_u64(j, "qs_gap_ms", h->qs_gap_ms);
+	jw_u64(j, "lock_wait_ms", h->lock_wait_ms);
 	jw_obj_end(j);
 }
 static void ev_hello(struct kc *kc, const struct kradar_record *rec)
@@ -614,6 +618,124 @@ static void ev_stall(struct kc *kc, const struct kradar_record *rec)
 		kc->stall_max_ns = r->stall_ns;
 }
 
+static bool sched_frame(const char *sym)
+{
+	static const char *const skip[] = {
+		"__schedule", "schedule", "io_schedule", "preempt_schedule",
+		"__mutex_lock", "mutex_lock", "__rt_mutex", "rt_mutex",
+		"rt_spin", "rwbase_", "__down", "down_",
+	};
+
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strncmp(sym, skip[i], strlen(skip[i])))
+			return true;
+	return false;
+}
+
+/* The first frame of a sleeping task's stack that is not the scheduler's
+ * or a lock's own: what the task was doing when it went to sleep. */
+static const char *lock_key_frame(const struct kradar_frame *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!sched_frame(f[i].sym))
+			return f[i].sym;
+	return n ? f[0].sym : NULL;
+}
+
+static void jw_frames(struct jw *j, const char *key,
+		      const struct kradar_frame *f, uint32_t n)
+{
+	jw_arr(j, key);
+	for (uint32_t i = 0; i < n; i++)
+		jw_str(j, NULL, f[i].sym);
+	jw_arr_end(j);
+}
+
+static struct kc_lock *find_lock(struct kc *kc, uint64_t lock, bool begin)
+{
+	for (unsigned int i = kc->nr_locks; i-- > 0;)
+		if (kc->locks[i].lock == lock && !kc->locks[i].ended)
+			return &kc->locks[i];
+	if (!begin && kc->nr_locks && kc->locks[kc->nr_locks - 1].lock == lock)
+		return &kc->locks[kc->nr_locks - 1];
+	if (kc->nr_locks == KC_MAX_LOCKS) {
+		kc->locks_dropped++;
+		return NULL;
+	}
+	memset(&kc->locks[kc->nr_locks], 0, sizeof(kc->locks[0]));
+	kc->locks[kc->nr_locks].lock = lock;
+	return &kc->locks[kc->nr_locks++];
+}
+
+static void ev_lock(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_lockrec *l = &rec->lock;
+	const struct kradar_rec_lock *r = &l->r;
+	const char *key = lock_key_frame(l->owner_stack, l->nr_owner_valid);
+	char state[2] = { r->owner_state, 0 };
+	struct jw *j = &kc->jw;
+	struct kc_lock *k;
+
+	/* the documented head: type, phase, lock, lock_kind, holder */
+	ev_open(kc, "lock_contention");
+	jw_str(j, "phase", phase_name(r->phase));
+	jw_str(j, "lock", r->name);
+	jw_hex(j, "lock_addr", r->lock);
+	jw_str(j, "lock_kind", r->flags & KRADAR_LOCKF_RT ? "rt_mutex" : "mutex");
+	if (r->flags & KRADAR_LOCKF_OWNER) {
+		jw_u64(j, "holder_pid", r->owner_pid);
+		jw_str(j, "holder_comm", r->owner_comm);
+		jw_str(j, "holder_state", state);
+		jw_double(j, "held_ms", r->held_ns / 1e6, 1);
+		jw_bool(j, "held_exact", r->flags & KRADAR_LOCKF_ACQUIRED);
+	} else {
+		jw_null(j, "holder_pid");
+	}
+	jw_double(j, "wait_ms", r->wait_ns / 1e6, 1);
+	jw_u64(j, "nr_waiters", r->nr_waiters);
+	jw_arr(j, "waiters");
+	for (uint32_t i = 0; i < l->nr_waiters_valid; i++) {
+		jw_obj(j, NULL);
+		jw_u64(j, "pid", l->waiters[i].pid);
+		jw_str(j, "comm", l->waiters[i].comm);
+		jw_double(j, "waited_ms", l->waiters[i].wait_ns / 1e6, 1);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_frames(j, "holder_stack", l->owner_stack, l->nr_owner_valid);
+	if (key)
+		jw_str(j, "holder_in", key);
+	jw_frames(j, "waiter_stack", l->waiter_stack, l->nr_waiter_stack_valid);
+	jw_u64(j, "t_ns", rec->h.ts_ns);
+	ev_host(kc);
+	jw_u64(j, "wait_begin_ns", r->begin_ns);
+	ev_rec(kc, rec, false);
+	ev_end(kc);
+
+	k = find_lock(kc, r->lock, r->phase == KRADAR_PHASE_BEGIN);
+	if (!k)
+		return;
+	if (!k->first_rec_ns) {
+		k->first_rec_ns = rec->h.ts_ns;
+		k->begin_ns = r->begin_ns;
+	}
+	memcpy(k->name, r->name, sizeof(k->name));
+	k->ended = r->phase == KRADAR_PHASE_END;
+	if (r->wait_ns > k->wait_max_ns)
+		k->wait_max_ns = r->wait_ns;
+	if (r->nr_waiters > k->waiters_max)
+		k->waiters_max = r->nr_waiters;
+	if ((r->flags & KRADAR_LOCKF_OWNER) && r->held_ns >= k->held_max_ns) {
+		k->held_max_ns = r->held_ns;
+		k->owner_pid = r->owner_pid;
+		memcpy(k->owner_comm, r->owner_comm, sizeof(k->owner_comm));
+		k->owner_state = r->owner_state;
+		if (key)
+			snprintf(k->owner_frame, sizeof(k->owner_frame), "%s",
+				 key);
+	}
+}
+
 static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
 {
 	ev_begin(kc, "unknown_record");
@@ -661,6 +783,9 @@ int kc_on_record(void *ctx, const struct kradar_record *rec)
 		break;
 	case KRADAR_REC_GP_STALL:
 		ev_stall(kc, rec);
+		break;
+	case KRADAR_REC_LOCK:
+		ev_lock(kc, rec);
 		break;
 	default:
 		ev_unknown(kc, rec);
@@ -793,6 +918,27 @@ static void gap_sentence(const struct kc_gap *g, char *buf, size_t len)
 	}
 }
 
+/* "rtnl_mutex held 3.0 s by kradar_holder (pid 80, state D, in X), 2 waiting" */
+static void lock_sentence(const struct kc_lock *k, char *buf, size_t len)
+{
+	char name[TXT_LEN], comm[TXT_LEN], frame[TXT_LEN];
+	size_t n;
+
+	n = snprintf(buf, len, "%s waited for %.1f s", txt(k->name, name),
+		     k->wait_max_ns / 1e9);
+	if (k->owner_pid && n < len)
+		n += snprintf(buf + n, len - n,
+			      ", held >= %.1f s by %s (pid %u, state %c%s%s)",
+			      k->held_max_ns / 1e9, txt(k->owner_comm, comm),
+			      k->owner_pid, k->owner_state ? k->owner_state : '?',
+			      k->owner_frame[0] ? ", in " : "",
+			      k->owner_frame[0] ? txt(k->owner_frame, frame) : "");
+	else if (n < len)
+		n += snprintf(buf + n, len - n, ", holder unknown");
+	if (n < len)
+		snprintf(buf + n, len - n, ", %u waiting", k->waiters_max);
+}
+
 void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 {
 	const struct kradar_decoder_stats *st = kradar_decoder__stats(kc->dec);
@@ -811,6 +957,10 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 			sum->session = s;
 	}
 	sum->storms = kc->nr_storms + kc->storms_dropped;
+	for (unsigned int i = 0; i < kc->nr_locks; i++)
+		if (!sum->longest_lock ||
+		    kc->locks[i].wait_max_ns > sum->longest_lock->wait_max_ns)
+			sum->longest_lock = &kc->locks[i];
 	for (unsigned int i = 0; i < kc->nr_gaps; i++)
 		if (!sum->longest_gap ||
 		    kc->gaps[i].gap_ns > sum->longest_gap->gap_ns)
@@ -847,12 +997,19 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	     n ? ", " : "", st->malformed);
 #undef LOSS
 	bool lossy = n > 0;
-	char gap[320] = "";
+	char gap[640] = "";
 
 	if (sum->longest_gap) {
 		gap[0] = ';';
 		gap[1] = ' ';
 		gap_sentence(sum->longest_gap, gap + 2, sizeof(gap) - 2);
+	}
+	if (sum->longest_lock) {
+		size_t g = strlen(gap);
+
+		snprintf(gap + g, sizeof(gap) - g, "; ");
+		lock_sentence(sum->longest_lock, gap + g + 2,
+			      sizeof(gap) - g - 2);
 	}
 	w = worst_storm(kc);
 	if (!st->records) {
@@ -876,14 +1033,15 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 			 sum->storms > 1 ? " (and more, see table)" : "",
 			 gap, lossy ? loss : "stream complete");
 		sum->exit_code = 1;
-	} else if (sum->longest_gap) {
-		snprintf(sum->verdict, sizeof(sum->verdict),
-			 "RCU grace period held up: %s; %s", gap + 2,
+	} else if (sum->longest_gap || sum->longest_lock) {
+		snprintf(sum->verdict, sizeof(sum->verdict), "%s: %s; %s",
+			 sum->longest_gap ? "RCU grace period held up" :
+			 "contended lock", gap + 2,
 			 lossy ? loss : "stream complete");
 		sum->exit_code = 1;
 	} else {
 		snprintf(sum->verdict, sizeof(sum->verdict),
-			 "no hrtimer storm and no RCU gap in %.3f s of guest time; %s",
+			 "no hrtimer storm, RCU gap or long lock wait in %.3f s of guest time; %s",
 			 sum->covered_ns / 1e9,
 			 lossy ? loss : "stream complete");
 		sum->exit_code = lossy ? 1 : 0;
@@ -944,6 +1102,7 @@ static const char *type_label[KRADAR_REC_TYPE_MAX] = {
 	[KRADAR_REC_LOST] = "lost",
 	[KRADAR_REC_QS_GAP] = "qs_gap",
 	[KRADAR_REC_GP_STALL] = "gp_stall",
+	[KRADAR_REC_LOCK] = "lock",
 };
 
 void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
@@ -1075,6 +1234,22 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 		fprintf(f, "  longest grace-period stall: %s\n",
 			kc_fmt_ns(kc->stall_max_ns, a, sizeof(a)));
 
+	fprintf(f, "\ncontended locks (a waiter waited >= the threshold): %u%s\n",
+		kc->nr_locks, kc->locks_dropped ? " (more not listed)" : "");
+	if (sum->session && !sum->session->hello.lock_wait_ms)
+		fprintf(f, "  detector off in the guest (lock_wait_ms=0 or missing tracepoints)\n");
+	else if (!kc->nr_locks)
+		fprintf(f, "  no long lock wait\n");
+	for (unsigned int i = 0; i < kc->nr_locks; i++) {
+		char line[400];
+
+		lock_sentence(&kc->locks[i], line, sizeof(line));
+		fprintf(f, "  %s: since %s, reported at %s%s\n", line,
+			kc_fmt_ts(kc->locks[i].begin_ns, a, sizeof(a)),
+			kc_fmt_ts(kc->locks[i].first_rec_ns, b, sizeof(b)),
+			kc->locks[i].ended ? "" : ", still waiting");
+	}
+
 	fprintf(f, "\nloss accounting:\n");
 	fprintf(f, "  guest-reported drops (LOST records):\n");
 	for (unsigned int i = 1; i <= KRADAR_LOST_CAUSE_MAX; i++) {
@@ -1185,6 +1360,27 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 			  g->last_rec_ns > g->start_ns ?
 			  rate_per_s(g->top_count, g->last_rec_ns - g->start_ns) :
 			  0.0, 1);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_arr(j, "locks");
+	for (unsigned int i = 0; i < kc->nr_locks; i++) {
+		const struct kc_lock *k = &kc->locks[i];
+		char ost[2] = { k->owner_state, 0 };
+
+		jw_obj(j, NULL);
+		jw_str(j, "lock", k->name);
+		jw_hex(j, "lock_addr", k->lock);
+		jw_u64(j, "wait_begin_ns", k->begin_ns);
+		jw_u64(j, "reported_ns", k->first_rec_ns);
+		jw_u64(j, "wait_max_ns", k->wait_max_ns);
+		jw_u64(j, "held_max_ns", k->held_max_ns);
+		jw_u64(j, "holder_pid", k->owner_pid);
+		jw_str(j, "holder_comm", k->owner_comm);
+		jw_str(j, "holder_state", ost);
+		jw_str(j, "holder_in", k->owner_frame);
+		jw_u64(j, "waiters_max", k->waiters_max);
+		jw_bool(j, "ended", k->ended);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);

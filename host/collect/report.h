@@ -20,6 +20,7 @@
 #define KC_MAX_SESSIONS	64
 #define KC_TOP_PER_CPU	5
 #define KC_MAX_GAPS	1024	/* RCU gaps kept for the table */
+#define KC_MAX_LOCKS	1024	/* contended-lock episodes kept */
 
 struct kc_storm {
 	uint16_t cpu;
@@ -61,6 +62,23 @@ struct kc_gap {
 	uint64_t top_function, top_count;
 	char top_name[KRADAR_NAME_LEN];
 	char frame[KRADAR_NAME_LEN];	/* first frame outside irq entry */
+};
+
+/* One contended-lock episode, from its records. */
+struct kc_lock {
+	uint64_t lock;
+	uint64_t begin_ns;	/* first wait, guest clock */
+	uint64_t first_rec_ns;
+	bool ended;
+	char name[KRADAR_NAME_LEN];
+	uint64_t wait_max_ns;	/* longest wait seen */
+	uint64_t held_max_ns;	/* longest hold seen */
+	uint32_t owner_pid;
+	char owner_comm[KRADAR_COMM_LEN];
+	char owner_state;
+	uint32_t waiters_max;
+	char owner_frame[KRADAR_NAME_LEN];	/* first frame outside the
+						 * scheduler */
 };
 
 struct kc_session {
@@ -106,6 +124,10 @@ struct kc {
 	uint64_t stall_max_ns;
 	uint64_t stall_first_ns;	/* first stall BEGIN record made */
 
+	struct kc_lock *locks;
+	unsigned int nr_locks;
+	uint64_t locks_dropped;
+
 	struct kc_lost lost[KRADAR_LOST_CAUSE_MAX + 1];	/* [0]: unknown */
 	uint64_t record_bytes;	/* bytes in verified records */
 	uint64_t skipped_cpu;	/* records ignored: cpu out of range */
@@ -127,6 +149,7 @@ struct kc_summary {
 	uint64_t covered_ns;			/* guest time, all sessions */
 	uint64_t storms;
 	const struct kc_gap *longest_gap;	/* NULL if none */
+	const struct kc_lock *longest_lock;	/* NULL if none */
 	uint64_t guest_lost_records;
 	uint64_t guest_lost_events;
 	/*
@@ -136,7 +159,7 @@ struct kc_summary {
 	 */
 	uint64_t transit_lost;
 	int exit_code;		/* 0 clean, 1 finding or loss */
-	char verdict[512];
+	char verdict[1280];
 };
 
 int kc_init(struct kc *kc, FILE *events, const char *source, bool live);

@@ -19,6 +19,10 @@
  *                  advance_sched, reported >= 10 s before the kernel's
  *                  own "rcu_preempt detected stalls".
  *   busy           a busy healthy guest: no gap, no storm.
+ *   mutex-hold     a mutex held 3 s in D state with two waiters: holder
+ *                  pid, comm, state, hold time, waiters, the lock's symbol
+ *                  and the holding function in the holder's stack.
+ *   mutex-hammer   four threads hammering a mutex: no long-hold record.
  *
  * Output is TAP. Needs root-free QEMU and the Debian cloud kernel: when
  * they are missing every test is skipped with the reason.
@@ -137,6 +141,11 @@ struct run {
 	char gap_task[32];
 	double gap_max_ms;	/* over all qs_gap events */
 	bool gap_stack_has;	/* a qs_gap stack names the function asked */
+	int locks;		/* lock_contention events */
+	char lock_name[96], holder_comm[32], holder_state[4];
+	long long holder_pid;
+	double held_max_ms, lock_waiters_max;
+	bool holder_stack_has;	/* a holder_stack names gap_fn */
 };
 
 static int run_scenario_gap(const char *top, const char *scenario,
@@ -161,7 +170,7 @@ static int run_scenario_gap(const char *top, const char *scenario,
 	memset(r, 0, sizeof(*r));
 	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
 	snprintf(cmd, sizeof(cmd),
-		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' %s --timeout 240 --out '%s' >'%s.log' 2>&1",
+		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --timeout 240 %s --out '%s' >'%s.log' 2>&1",
 		 r->dir, r->dir, top, args, r->dir, r->dir);
 	rc = system(cmd);
 	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -204,6 +213,28 @@ static int run_scenario_gap(const char *top, const char *scenario,
 		} else if (!strcmp(e.type, "lost") ||
 			   !strcmp(e.type, "stream_loss")) {
 			r->losses++;
+		} else if (!strcmp(e.type, "lock_contention")) {
+			char *st = strstr(line, "\"holder_stack\":[");
+			char *end = st ? strstr(st, "]") : NULL;
+			double held = json_num(line, "held_ms", -1);
+
+			if (!r->locks++)
+				json_field(line, "lock", r->lock_name,
+					   sizeof(r->lock_name));
+			if (held > r->held_max_ms) {
+				r->held_max_ms = held;
+				r->holder_pid = (long long)json_num(line, "holder_pid", -1);
+				json_field(line, "holder_comm", r->holder_comm,
+					   sizeof(r->holder_comm));
+				json_field(line, "holder_state", r->holder_state,
+					   sizeof(r->holder_state));
+			}
+			if (json_num(line, "nr_waiters", 0) > r->lock_waiters_max)
+				r->lock_waiters_max = json_num(line, "nr_waiters", 0);
+			if (gap_fn && st && end) {
+				*end = '\0';
+				r->holder_stack_has |= strstr(st, gap_fn) != NULL;
+			}
 		} else if (!strcmp(e.type, "qs_gap")) {
 			char phase[16] = "", *st;
 			double ms = json_num(line, "gap_ms", 0);
@@ -415,6 +446,78 @@ static void test_rcu_spin(const char *top)
 	printf("# longest gap %.1f ms on CPU %d\n", r.gap_max_ms, r.gap_cpu);
 }
 
+/* The number after @needle on the first console line that has it. */
+static long long serial_num(const char *dir, const char *needle)
+{
+	char path[PATH_MAX + 32], line[4096];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (v < 0 && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, needle);
+
+		if (p)
+			v = strtoll(p + strlen(needle), NULL, 10);
+	}
+	fclose(f);
+	return v;
+}
+
+static void test_mutex_hold(const char *top)
+{
+	const char *fn = "kradar_test_hold_fn";
+	long long pid;
+	struct run r;
+
+	if (run_scenario_gap(top, "mutex-hold", "--scenario mutex-hold", NULL, fn, &r)) {
+		tap(false, "mutex-hold: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	pid = serial_num(r.dir, "kradar_test_mutex: holder pid ");
+	tap(r.locks >= 1 && !strcmp(r.lock_name, "kradar_test_mutex [kradar_test_mutex]"),
+	    "mutex-hold: the contended lock is named by its symbol",
+	    "expected lock_contention for 'kradar_test_mutex [kradar_test_mutex]', got %d events (first '%s')",
+	    r.locks, r.lock_name);
+	tap(!strcmp(r.holder_comm, "kradar_holder") && pid > 0 && r.holder_pid == pid,
+	    "mutex-hold: the holder's comm and pid",
+	    "expected kradar_holder pid %lld (serial.log), got '%s' pid %lld",
+	    pid, r.holder_comm, r.holder_pid);
+	tap(!strcmp(r.holder_state, "D"), "mutex-hold: the holder sleeps in state D",
+	    "expected holder_state D, got '%s'", r.holder_state);
+	tap(r.held_max_ms >= 1500 && r.held_max_ms <= 4000,
+	    "mutex-hold: hold time within tolerance of the 3 s hold",
+	    "expected 1500 <= held_ms <= 4000, got %.1f", r.held_max_ms);
+	tap(r.lock_waiters_max == 2, "mutex-hold: two waiters",
+	    "expected nr_waiters 2, got %.0f", r.lock_waiters_max);
+	tap(r.holder_stack_has, "mutex-hold: the holder's stack names the holding function",
+	    "no holder_stack contains '%s'", fn);
+	printf("# longest reported hold %.1f ms by %s (pid %lld, state %s), %.0f waiters\n",
+	       r.held_max_ms, r.holder_comm, r.holder_pid, r.holder_state,
+	       r.lock_waiters_max);
+}
+
+static void test_mutex_hammer(const char *top)
+{
+	struct run r;
+
+	if (run_scenario(top, "mutex-hammer", "--scenario mutex-hammer", NULL, &r)) {
+		tap(false, "mutex-hammer: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(serial_num(r.dir, "kradar_test_mutex: kradar_hammer/0: ") > 0,
+	    "mutex-hammer: the threads hammered the mutex",
+	    "expected 'kradar_hammer/0: N rounds' in %s/serial.log", r.dir);
+	tap(r.locks == 0, "mutex-hammer: no long-hold alarm at defaults",
+	    "expected 0 lock_contention events, got %d (%s held %.1f ms)",
+	    r.locks, r.lock_name, r.held_max_ms);
+	tap(r.status == 0, "mutex-hammer: collector exits 0",
+	    "expected 0, got %d", r.status);
+}
+
 /* printk time of the first console line containing @needle, or -1. */
 static double serial_time(const char *dir, const char *needle)
 {
@@ -442,7 +545,13 @@ static void test_taprio_stall(const char *top)
 	double stall, lead;
 	struct run r;
 
-	if (run_scenario(top, "taprio-stall", "--scenario taprio-stall", fn, &r)) {
+	/*
+	 * The storm can wedge the whole guest (a static key change on CPU 0
+	 * waits for CPU 1 to answer an IPI): stop it after 100 s, long after
+	 * the kernel's 21 s stall warning.
+	 */
+	if (run_scenario(top, "taprio-stall",
+			 "--timeout 100 --scenario taprio-stall", fn, &r)) {
 		tap(false, "taprio-stall: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
@@ -560,7 +669,8 @@ int main(int argc, char **argv)
 {
 	static const char *names[] = {
 		"taprio-storm", "taprio-normal", "hrtimer-storm", "idle",
-		"lifecycle", "busy", "rcu-spin", "taprio-stall",
+		"lifecycle", "busy", "rcu-spin", "taprio-stall", "mutex-hold",
+		"mutex-hammer",
 	};
 	char top[PATH_MAX], prog[PATH_MAX + 64];
 	const char *why = NULL, *build = getenv("BUILD");
@@ -594,6 +704,8 @@ int main(int argc, char **argv)
 	test_lifecycle(top);
 	test_busy(top);
 	test_rcu_spin(top);
+	test_mutex_hold(top);
+	test_mutex_hammer(top);
 	test_taprio_stall(top);
 	return failures ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <endian.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -284,6 +285,60 @@ size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g)
 		off += sizeof(f);
 	}
 	return kenc_rec(e, KRADAR_REC_QS_GAP, 0, cpu, body, off, 0);
+}
+
+size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
+		 const char *name, uint32_t owner_pid, const char *owner_comm,
+		 char state, uint64_t held_ns, uint64_t wait_ns)
+{
+	static const char *const owner_stack[] = {
+		"__schedule+0x2e4/0x870", "kradar_test_hold_fn+0x19/0x30 [kradar_test_mutex]",
+	};
+	static const char *const waiter_stack[] = {
+		"__mutex_lock.constprop.0+0x16c/0x4d0", "kradar_waiter+0x2a/0x50 [kradar_test_mutex]",
+	};
+	unsigned char body[KRADAR_REC_MAX];
+	struct kradar_rec_lock r;
+	size_t off = sizeof(r) - HDR;
+
+	memset(&r, 0, sizeof(r));
+	memset(body, 0, sizeof(body));
+	r.phase = htole32(phase);
+	r.flags = htole32(owner_pid ? KRADAR_LOCKF_OWNER : 0);
+	r.lock = htole64(lock);
+	r.begin_ns = htole64(1000000000ULL);
+	r.wait_ns = htole64(wait_ns);
+	r.held_ns = htole64(held_ns);
+	r.owner_pid = htole32(owner_pid);
+	r.nr_waiters = htole32(2);
+	strncpy(r.owner_comm, owner_comm, sizeof(r.owner_comm) - 1);
+	r.owner_state = state;
+	set_name(r.name, name);
+	r.nr_listed = htole32(2);
+	r.waiter_size = htole32(sizeof(struct kradar_lock_waiter));
+	r.nr_owner_stack = htole32(2);
+	r.nr_waiter_stack = htole32(2);
+	r.frame_size = htole32(sizeof(struct kradar_frame));
+	memcpy(body, (unsigned char *)&r + HDR, off);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct kradar_lock_waiter w;
+
+		memset(&w, 0, sizeof(w));
+		w.pid = htole32(81 + i);
+		w.wait_ns = htole64(wait_ns - i * 1000000);
+		snprintf(w.comm, sizeof(w.comm), "kradar_waiter/%u", i);
+		memcpy(body + off, &w, sizeof(w));
+		off += sizeof(w);
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		struct kradar_frame f;
+
+		memset(&f, 0, sizeof(f));
+		set_name(f.sym, i < 2 ? owner_stack[i] : waiter_stack[i - 2]);
+		memcpy(body + off, &f, sizeof(f));
+		off += sizeof(f);
+	}
+	return kenc_rec(e, KRADAR_REC_LOCK, 0, KRADAR_CPU_NONE, body, off, 0);
 }
 
 size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,

@@ -88,6 +88,10 @@ struct kenc_gap {
 
 /* QS_GAP, arrays at the end as the probe writes them */
 size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g);
+/* LOCK with two waiters and two-frame stacks */
+size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
+		 const char *name, uint32_t owner_pid, const char *owner_comm,
+		 char state, uint64_t held_ns, uint64_t wait_ns);
 size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
 		  uint64_t stall_ns, const uint16_t *cpus, uint32_t nr);
 

@@ -168,6 +168,9 @@ static void build_all_types(struct kenc *e)
 	kenc_gap(e, 1, &test_gap);
 	kenc_stall(e, KRADAR_PHASE_BEGIN, (uint64_t)-811, 400000000ULL,
 		   (const uint16_t[]){ 1 }, 1);
+	kenc_lock(e, KRADAR_PHASE_BEGIN, 0xffffffffc0a05000ULL,
+		  "kradar_test_mutex [kradar_test_mutex]", 80, "kradar_holder",
+		  'D', 1200000000ULL, 1100000000ULL);
 }
 
 static void test_all_types(void)
@@ -177,14 +180,30 @@ static void test_all_types(void)
 
 	build_all_types(&e);
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 8, "records delivered");
+	CHECK_EQ(c->nr, 9, "records delivered");
 	CHECK_EQ(c->nr_loss, 0, "losses reported");
 	CHECK_EQ(c->push_err, 0, "push error");
 	CHECK_EQ(c->finish_err, 0, "finish error");
 	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
 		CHECK_EQ(c->st.by_type[t], 1, kradar_rec_type_name(t));
 	CHECK_EQ(c->st.bytes, e.len, "bytes");
-	if (c->nr == 8) {
+	if (c->nr == 9) {
+		const struct kradar_lockrec *l = &c->full[8].lock;
+
+		CHECK_EQ(c->full[8].malformed, 0, "lock well formed");
+		CHECK_STR(l->r.name, "kradar_test_mutex [kradar_test_mutex]",
+			  "lock name");
+		CHECK_EQ(l->r.owner_pid, 80, "lock owner pid");
+		CHECK_EQ(l->r.owner_state, 'D', "lock owner state");
+		CHECK_EQ(l->nr_waiters_valid, 2, "lock waiters");
+		CHECK_STR(l->waiters[1].comm, "kradar_waiter/1", "lock waiter");
+		CHECK_EQ(l->nr_owner_valid, 2, "owner frames");
+		CHECK_STR(l->owner_stack[1].sym,
+			  "kradar_test_hold_fn+0x19/0x30 [kradar_test_mutex]",
+			  "owner frame");
+		CHECK_EQ(l->nr_waiter_stack_valid, 2, "waiter frames");
+	}
+	if (c->nr == 9) {
 		const struct kradar_gap *g = &c->full[6].gap;
 		const struct kradar_rec_gp_stall *st = &c->full[7].u.stall;
 
@@ -205,7 +224,7 @@ static void test_all_types(void)
 		CHECK_EQ(st->cpus[0], 1, "stall cpu");
 		CHECK_EQ(st->stall_ns, 400000000ULL, "stall_ns");
 	}
-	if (c->nr == 8) {
+	if (c->nr == 9) {
 		const struct kradar_rec_hello *h = &c->full[0].u.hello;
 		const struct kradar_window *w = &c->full[2].window;
 		const struct kradar_rec_storm *s = &c->full[3].u.storm;
@@ -464,7 +483,23 @@ static void test_unknown_types(void)
 	CHECK_EQ(c->st.skipped_bytes, 0, "skipped bytes");
 	CHECK_EQ(c->st.seq_lost, 0, "sequence gaps");
 	CHECK_EQ(c->nr_loss, 0, "losses reported");
-	if (c->nr == 8) {
+	if (c->nr == 9) {
+		const struct kradar_lockrec *l = &c->full[8].lock;
+
+		CHECK_EQ(c->full[8].malformed, 0, "lock well formed");
+		CHECK_STR(l->r.name, "kradar_test_mutex [kradar_test_mutex]",
+			  "lock name");
+		CHECK_EQ(l->r.owner_pid, 80, "lock owner pid");
+		CHECK_EQ(l->r.owner_state, 'D', "lock owner state");
+		CHECK_EQ(l->nr_waiters_valid, 2, "lock waiters");
+		CHECK_STR(l->waiters[1].comm, "kradar_waiter/1", "lock waiter");
+		CHECK_EQ(l->nr_owner_valid, 2, "owner frames");
+		CHECK_STR(l->owner_stack[1].sym,
+			  "kradar_test_hold_fn+0x19/0x30 [kradar_test_mutex]",
+			  "owner frame");
+		CHECK_EQ(l->nr_waiter_stack_valid, 2, "waiter frames");
+	}
+	if (c->nr == 9) {
 		const struct kradar_gap *g = &c->full[6].gap;
 		const struct kradar_rec_gp_stall *st = &c->full[7].u.stall;
 
@@ -485,7 +520,7 @@ static void test_unknown_types(void)
 		CHECK_EQ(st->cpus[0], 1, "stall cpu");
 		CHECK_EQ(st->stall_ns, 400000000ULL, "stall_ns");
 	}
-	if (c->nr == 8) {
+	if (c->nr == 9) {
 		CHECK_EQ(c->full[1].known, 0, "type 0 known");
 		CHECK_EQ(c->full[4].h.type, 0xffff, "type 0xffff");
 		CHECK_EQ(c->full[5].known, 1, "lost known");
@@ -556,7 +591,7 @@ static void test_missing_bytes(void)
 	memmove(e.buf + off, e.buf + off + 10, e.len - off - 10);
 	e.len -= 10;
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 7, "records delivered");
+	CHECK_EQ(c->nr, 8, "records delivered");
 	CHECK_EQ(c->st.skipped_bytes, size - 10, "skipped bytes");
 	CHECK_EQ(c->st.truncated_bytes, 0, "truncated bytes");
 	CHECK_EQ(c->st.resyncs, 1, "resync runs");
@@ -864,7 +899,7 @@ static void test_api(void)
 		kradar_decoder__push(dec, "garbage", 7);
 		kradar_decoder__push(dec, e.buf, e.len);
 		CHECK_EQ(kradar_decoder__finish(dec), 0, "finish");
-		CHECK_EQ(c->nr, 8, "records without a loss callback");
+		CHECK_EQ(c->nr, 9, "records without a loss callback");
 		CHECK_EQ(kradar_decoder__stats(dec)->skipped_bytes, 7, "skipped");
 		CHECK_EQ(kradar_decoder__session(dec), 0x1122334455667788ULL,
 			 "session");
