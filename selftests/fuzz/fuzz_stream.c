@@ -11,7 +11,9 @@
  *     size % 8 == 0, it lies inside the pushed bytes, records do not
  *     overlap and come in stream order;
  *   - indexes are bounded: a window's nr_valid <= MIN(nr_entries, 16),
- *     names are NUL-terminated inside their arrays;
+ *     the QS_GAP, GP_STALL and LOCK arrays decoded stay within both the
+ *     count sent and the array, names are NUL-terminated inside their
+ *     arrays;
  *   - every byte is accounted for once: record bytes + skipped bytes +
  *     truncated bytes == bytes pushed, and the loss reports add up to the
  *     counters;
@@ -192,6 +194,52 @@ static int on_record(void *ctx, const struct kradar_record *rec)
 	case KRADAR_REC_STORM_END:
 		check_name(r, rec->u.storm.name, sizeof(rec->u.storm.name));
 		break;
+	case KRADAR_REC_QS_GAP: {
+		const struct kradar_gap *g = &rec->gap;
+
+		FUZZ_ASSERT(g->nr_top_valid <= g->r.nr_top &&
+			    g->nr_top_valid <= KRADAR_GAP_TOP &&
+			    g->nr_stack_valid <= g->r.nr_stack &&
+			    g->nr_stack_valid <= KRADAR_STACK_MAX,
+			    "qs_gap: %u of %u top, %u of %u frames",
+			    g->nr_top_valid, g->r.nr_top, g->nr_stack_valid,
+			    g->r.nr_stack);
+		check_name(r, g->r.comm, sizeof(g->r.comm));
+		for (uint32_t i = 0; i < g->nr_top_valid; i++)
+			check_name(r, g->top[i].name, sizeof(g->top[i].name));
+		for (uint32_t i = 0; i < g->nr_stack_valid; i++)
+			check_name(r, g->stack[i].sym, sizeof(g->stack[i].sym));
+		break;
+	}
+	case KRADAR_REC_GP_STALL:
+		FUZZ_ASSERT(rec->u.stall.nr_cpus <= KRADAR_STALL_CPUS,
+			    "gp_stall: nr_cpus %u", rec->u.stall.nr_cpus);
+		break;
+	case KRADAR_REC_LOCK: {
+		const struct kradar_lockrec *l = &rec->lock;
+
+		FUZZ_ASSERT(l->nr_waiters_valid <= l->r.nr_listed &&
+			    l->nr_waiters_valid <= KRADAR_LOCK_WAITERS &&
+			    l->nr_owner_valid <= l->r.nr_owner_stack &&
+			    l->nr_owner_valid <= KRADAR_LOCK_STACK &&
+			    l->nr_waiter_stack_valid <= l->r.nr_waiter_stack &&
+			    l->nr_waiter_stack_valid <= KRADAR_LOCK_STACK,
+			    "lock: %u of %u waiters, %u of %u + %u of %u frames",
+			    l->nr_waiters_valid, l->r.nr_listed,
+			    l->nr_owner_valid, l->r.nr_owner_stack,
+			    l->nr_waiter_stack_valid, l->r.nr_waiter_stack);
+		check_name(r, l->r.owner_comm, sizeof(l->r.owner_comm));
+		check_name(r, l->r.name, sizeof(l->r.name));
+		for (uint32_t i = 0; i < l->nr_waiters_valid; i++)
+			check_name(r, l->waiters[i].comm, sizeof(l->waiters[i].comm));
+		for (uint32_t i = 0; i < l->nr_owner_valid; i++)
+			check_name(r, l->owner_stack[i].sym,
+				   sizeof(l->owner_stack[i].sym));
+		for (uint32_t i = 0; i < l->nr_waiter_stack_valid; i++)
+			check_name(r, l->waiter_stack[i].sym,
+				   sizeof(l->waiter_stack[i].sym));
+		break;
+	}
 	}
 	trace(r, &ev);
 	return 0;
