@@ -7,7 +7,8 @@
  * Streams: selftests/corpus/stream/storm.bin and clean.bin (recorded by
  * the test encoder, as the module writes them) and a longer one made here
  * with the same encoder (host/collect/tests/kradar_enc.c): 4 CPUs, 250
- * windows, about 1250 records. Each is first decoded with the decoder
+ * windows, about 1250 records; and a variant with RCU gap, grace-period
+ * stall and lock records among them. Each is first decoded with the decoder
  * library to know its records (offset, size, header, payload).
  *
  * A case builds a faulted stream from whole original records and raw
@@ -189,10 +190,11 @@ static int stream_load(struct stream *s, const char *name)
 
 /*
  * The long stream: 4 CPUs, 250 windows of 100 ms, a HELLO resent every
- * 50 windows, no storm and no loss. session picks the boot; t0 its clock.
+ * 50 windows, no storm and no loss; with findings, every 50 windows a
+ * QS_GAP, a GP_STALL and a LOCK record (findings: the collector exits 1). session picks the boot; t0 its clock.
  */
 static int stream_gen_long(struct stream *s, const char *name,
-			   uint64_t session, uint64_t t0)
+			   uint64_t session, uint64_t t0, bool findings)
 {
 	static const struct kenc_entry tick = {
 		.function = 0xffffffff81234560ULL, .count = 100, .late = 1,
@@ -215,6 +217,27 @@ static int stream_gen_long(struct stream *s, const char *name,
 		if (w && w % 50 == 0)
 			kenc_hello(&e, session, 4, KRADAR_RECF_RESENT,
 				   "6.12.0-kradar");
+		if (findings && w % 50 == 25) {
+			/* an RCU gap on CPU 2, the stall it causes, a lock */
+			static const uint16_t cpus[1] = { 2 };
+			struct kenc_gap g = {
+				.phase = KRADAR_PHASE_BEGIN, .pid = 4242 + w,
+				.comm = "syz-executor.0", .gap_start_ns = start,
+				.gap_ns = 21000000, .gp_seq = 1000 + w,
+				.gp_start_ns = start, .hrtimers = 250000,
+				.nr_top = 1, .top = { { 0xffffffffc0a01230ULL,
+					250000, "advance_sched [sch_taprio]" } },
+				.nr_stack = 1,
+				.stack = { "taprio_dequeue_soft+0x12/0x340 [sch_taprio]" },
+			};
+
+			kenc_gap(&e, 2, &g);
+			kenc_stall(&e, KRADAR_PHASE_BEGIN, 1000 + w, 21000000,
+				   cpus, 1);
+			kenc_lock(&e, KRADAR_PHASE_BEGIN, 0xffffffff8e1a2b48ULL,
+				  "rtnl_mutex", 4242 + w, "syz-executor.0", 'R',
+				  5000000000ULL, 4000000000ULL);
+		}
 		for (uint16_t cpu = 0; cpu < 4; cpu++) {
 			struct kenc_entry ent[2] = { tick, tick };
 
@@ -247,6 +270,7 @@ struct fstream {
 	/* byte-level loss the construction caused */
 	uint64_t skipped, truncated;
 	size_t skip_off[64], nr_skip;	/* where skipped runs start */
+	size_t broken_end;		/* end of the last broken bytes */
 	size_t trunc_off;
 	bool has_trunc;
 };
@@ -281,8 +305,10 @@ static void fs_rec(struct fstream *f, const struct stream *s, size_t i)
 /* Bytes that are lost (a broken or cut record followed by a good one). */
 static void fs_broken(struct fstream *f, const void *p, size_t n)
 {
-	if (f->nr_skip < 64)
+	/* broken bytes right after broken bytes: one run, reported once */
+	if (f->nr_skip < 64 && !(f->nr_skip && f->broken_end == f->len))
 		f->skip_off[f->nr_skip++] = f->len;
+	f->broken_end = f->len + n;
 	f->skipped += n;
 	fs_bytes(f, p, n);
 }
@@ -673,6 +699,9 @@ static const char *type_name_of(const struct kradar_record *r)
 	case KRADAR_REC_STORM_BEGIN:	return "hrtimer_storm";
 	case KRADAR_REC_STORM_END:	return "hrtimer_storm_end";
 	case KRADAR_REC_LOST:		return "lost";
+	case KRADAR_REC_QS_GAP:		return "qs_gap";
+	case KRADAR_REC_GP_STALL:	return "gp_stall";
+	case KRADAR_REC_LOCK:		return "lock_contention";
 	}
 	return NULL;
 }
@@ -766,9 +795,21 @@ static void check_record_event(const struct jv *ev, const char *type,
 		FIELD("records", r->u.lost.records);
 		FIELD("bytes", r->u.lost.bytes);
 		break;
+	case KRADAR_REC_QS_GAP:
+		FIELD("gp_seq", r->gap.r.gp_seq);
+		FIELD("pid", r->gap.r.pid);
+		FIELD("hrtimers", r->gap.r.hrtimers);
+		FIELD("gap_start_ns", r->gap.r.gap_start_ns);
+		break;
+	case KRADAR_REC_GP_STALL:
+		FIELD("gp_seq", r->u.stall.gp_seq);
+		break;
+	case KRADAR_REC_LOCK:
+		FIELD("lock_addr", r->lock.r.lock);
+		FIELD("holder_pid", r->lock.r.owner_pid);
+		break;
 	default:
-		/* a type this test does not know: the header must match */
-		FIELD("t_ns", r->h.ts_ns);
+		/* a type this test does not know: seq and offset matched */
 		break;
 	}
 }
@@ -916,7 +957,7 @@ static void run_case(const char *name, struct fstream *f,
 
 /* ---- the cases ------------------------------------------------------------ */
 
-static struct stream storm, clean, lng, lng2;
+static struct stream storm, clean, lng, lng2, lngf;
 
 static void case_untouched(const struct stream *s, int exit_code)
 {
@@ -967,16 +1008,15 @@ static void case_truncate_boundary(const struct stream *s, size_t k)
 
 /* Flip one bit in each of n interior records: each record's bytes are
  * skipped and it is one record lost by a sequence gap. */
-static void case_flip(const struct stream *s, uint64_t seed, size_t n)
+static void flip_records(const struct stream *s, uint64_t seed,
+			 const size_t *rm, size_t n, const char *what)
 {
-	size_t rm[16];
 	uint64_t x64 = seed * 0x94d049bb133111ebULL + 3;
 	struct fstream f = { 0 };
 	struct expect x = { .exit_code = 1, .orig = s, .extra_lost = n };
-	char name[160], bits[96] = "";
+	char name[200], bits[96] = "";
 	size_t k = 0, used = 0;
 
-	pick_interior(s, seed, n, false, rm);
 	for (size_t i = 0; i < s->nr; i++) {
 		if (k < n && rm[k] == i) {
 			const struct orec *o = &s->recs[i];
@@ -999,9 +1039,42 @@ static void case_flip(const struct stream *s, uint64_t seed, size_t n)
 		fs_rec(&f, s, i);
 	}
 	snprintf(name, sizeof(name),
-		 "%s with %zu flipped bit%s (seed %llu, bits %s): records skipped, %zu lost, exit 1",
-		 s->name, n, n > 1 ? "s" : "", (unsigned long long)seed, bits, n);
+		 "%s with %zu flipped bit%s%s (seed %llu, bits %s): records skipped, %zu lost, exit 1",
+		 s->name, n, n > 1 ? "s" : "", what, (unsigned long long)seed,
+		 bits, n);
 	run_case(name, &f, &x, NULL, 0);
+}
+
+static void case_flip(const struct stream *s, uint64_t seed, size_t n)
+{
+	size_t rm[16];
+
+	pick_interior(s, seed, n, false, rm);
+	flip_records(s, seed, rm, n, "");
+}
+
+/* One bit flipped in the second QS_GAP, GP_STALL and LOCK record. */
+static void case_flip_findings(const struct stream *s, uint64_t seed)
+{
+	static const uint16_t types[] = {
+		KRADAR_REC_QS_GAP, KRADAR_REC_GP_STALL, KRADAR_REC_LOCK,
+	};
+	size_t rm[3], n = 0;
+
+	for (size_t t = 0; t < 3; t++) {
+		int seen = 0;
+
+		for (size_t i = 0; i < s->nr && n == t; i++)
+			if (s->recs[i].rec.h.type == types[t] && ++seen == 2)
+				rm[n++] = i;
+	}
+	if (n != 3 || !interior(s, rm, n)) {
+		fail("%s lacks interior QS_GAP, GP_STALL and LOCK records", s->name);
+		tap_result("flipped bits in QS_GAP, GP_STALL and LOCK records");
+		return;
+	}
+	qsort(rm, n, sizeof(*rm), cmp_size);
+	flip_records(s, seed, rm, n, " in QS_GAP, GP_STALL and LOCK records");
 }
 
 /* Drop n interior records (a run of consecutive ones when run). */
@@ -1135,9 +1208,11 @@ int main(void)
 	if ((err = stream_load(&storm, "storm.bin")) ||
 	    (err = stream_load(&clean, "clean.bin")) ||
 	    (err = stream_gen_long(&lng, "long stream", 0x5eed5eed0000000aULL,
-				   100000000000ULL)) ||
+				   100000000000ULL, false)) ||
 	    (err = stream_gen_long(&lng2, "long stream (2nd boot)",
-				   0x5eed5eed0000000bULL, 5000000000ULL))) {
+				   0x5eed5eed0000000bULL, 5000000000ULL, false)) ||
+	    (err = stream_gen_long(&lngf, "long stream with RCU gaps and locks",
+				   0x5eed5eed0000000cULL, 100000000000ULL, true))) {
 		printf("not ok 1 - original streams in %s cannot be read or are not loss-free: %s\n1..1\n",
 		       KRADAR_STREAM_DIR, strerror(-err));
 		return 1;
@@ -1146,6 +1221,7 @@ int main(void)
 	case_untouched(&clean, 0);
 	case_untouched(&storm, 1);
 	case_untouched(&lng, 0);
+	case_untouched(&lngf, 1);
 
 	case_truncate(&clean, 1);
 	case_truncate(&storm, 2);
@@ -1157,14 +1233,18 @@ int main(void)
 	case_flip(&storm, 12, 1);
 	case_flip(&lng, 13, 1);
 	case_flip(&lng, 14, 4);
+	case_flip(&lngf, 15, 6);
+	case_flip_findings(&lngf, 16);
 
 	case_drop(&clean, 21, 1, false);
 	case_drop(&storm, 22, 3, false);
 	case_drop(&lng, 23, 5, false);
 	case_drop(&lng, 24, 10, true);
+	case_drop(&lngf, 25, 8, false);
 
 	case_dup(&clean, 31, 1, 0);
 	case_dup(&lng, 32, 3, 0);
+	case_dup(&lngf, 33, 4, 1);
 
 	case_reboot(&clean, clean.nr / 2, 0, &lng2, 0, 0,
 		    "two sessions, no loss, exit 0");
@@ -1176,6 +1256,7 @@ int main(void)
 	case_reconnect(&clean, 41, 0);
 	case_reconnect(&lng, 42, 0);
 	case_reconnect(&lng, 43, 3);
+	case_reconnect(&lngf, 44, 2);
 
 	printf("1..%d\n", tap_n);
 	{
