@@ -513,6 +513,21 @@ static bool phase_ok(uint32_t phase)
 	return phase >= KRADAR_PHASE_BEGIN && phase <= KRADAR_PHASE_END;
 }
 
+static unsigned int decode_frames(struct kradar_frame *dst,
+				  const unsigned char *p, uint32_t n,
+				  uint32_t fsz)
+{
+	unsigned int malf = 0;
+
+	for (uint32_t i = 0; i < n; i++, p += fsz) {
+		memcpy(&dst[i], p, sizeof(dst[i]));
+		dst[i].addr = le64toh(dst[i].addr);
+		if (!fix_name(dst[i].sym, sizeof(dst[i].sym)))
+			malf |= KRADAR_MALF_NAME;
+	}
+	return malf;
+}
+
 /*
  * The arrays are the last nr_top * top_size + nr_stack * frame_size bytes
  * of the record (top first), so the fixed part can grow. Sizes smaller
@@ -571,31 +586,9 @@ static unsigned int decode_gap(struct kradar_gap *g, const unsigned char *p,
 		if (!fix_name(t->name, sizeof(t->name)))
 			malf |= KRADAR_MALF_NAME;
 	}
-	for (uint32_t i = 0; i < r->nr_stack; i++, off += fsz) {
-		struct kradar_frame *f = &g->stack[i];
-
-		memcpy(f, p + off, sizeof(*f));
-		f->addr = le64toh(f->addr);
-		if (!fix_name(f->sym, sizeof(f->sym)))
-			malf |= KRADAR_MALF_NAME;
-	}
+	malf |= decode_frames(g->stack, p + off, r->nr_stack, fsz);
 	g->nr_top_valid = r->nr_top;
 	g->nr_stack_valid = r->nr_stack;
-	return malf;
-}
-
-static unsigned int decode_frames(struct kradar_frame *dst,
-				  const unsigned char *p, uint32_t n,
-				  uint32_t fsz)
-{
-	unsigned int malf = 0;
-
-	for (uint32_t i = 0; i < n; i++, p += fsz) {
-		memcpy(&dst[i], p, sizeof(dst[i]));
-		dst[i].addr = le64toh(dst[i].addr);
-		if (!fix_name(dst[i].sym, sizeof(dst[i].sym)))
-			malf |= KRADAR_MALF_NAME;
-	}
 	return malf;
 }
 

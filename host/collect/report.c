@@ -487,6 +487,15 @@ static const char *gap_key_frame(const struct kradar_gap *g)
 	return g->nr_stack_valid ? g->stack[key].sym : NULL;
 }
 
+static void jw_frames(struct jw *j, const char *key,
+		      const struct kradar_frame *f, uint32_t n)
+{
+	jw_arr(j, key);
+	for (uint32_t i = 0; i < n; i++)
+		jw_str(j, NULL, f[i].sym);
+	jw_arr_end(j);
+}
+
 static struct kc_gap *find_gap(struct kc *kc, uint16_t cpu, uint64_t start)
 {
 	for (unsigned int i = kc->nr_gaps; i-- > 0;)
@@ -537,10 +546,7 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
-	jw_arr(j, "stack");
-	for (uint32_t i = 0; i < g->nr_stack_valid; i++)
-		jw_str(j, NULL, g->stack[i].sym);
-	jw_arr_end(j);
+	jw_frames(j, "stack", g->stack, g->nr_stack_valid);
 	if (key)
 		jw_str(j, "interrupted_at", key);
 	jw_u64(j, "stack_ns", r->stack_ns);
@@ -640,15 +646,6 @@ static const char *lock_key_frame(const struct kradar_frame *f, uint32_t n)
 		if (!sched_frame(f[i].sym))
 			return f[i].sym;
 	return n ? f[0].sym : NULL;
-}
-
-static void jw_frames(struct jw *j, const char *key,
-		      const struct kradar_frame *f, uint32_t n)
-{
-	jw_arr(j, key);
-	for (uint32_t i = 0; i < n; i++)
-		jw_str(j, NULL, f[i].sym);
-	jw_arr_end(j);
 }
 
 static struct kc_lock *find_lock(struct kc *kc, uint64_t lock, bool begin)
