@@ -102,5 +102,8 @@ enum kradar_port_state kradar_port_state(void);
 const char *kradar_port_state_name(enum kradar_port_state s);
 
 void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src);
+void kradar_symbol(unsigned long addr, char name[KRADAR_NAME_LEN], bool exact);
+struct tracepoint *kradar_tp_attach(const char *name, void *probe,
+				    const char *detector);
 
 #endif /* _KRADAR_H */

@@ -139,25 +139,12 @@ void kradar_hrtimer_unhook(void)
 	tracepoint_synchronize_unregister();
 }
 
-/* "advance_sched+0x0/0x1a0 [sch_taprio]" -> "advance_sched [sch_taprio]" */
 static void kradar_resolve(int cpu, struct kradar_track *tr, void *fn)
 {
-	static char sym[KSYM_SYMBOL_LEN];	/* sampler thread only */
-	char *plus, *mod;
-
-	sprint_symbol(sym, (unsigned long)fn);
-	plus = strchr(sym, '+');
-	if (plus) {
-		mod = strstr(plus, " [");
-		if (mod)
-			memmove(plus, mod, strlen(mod) + 1);
-		else
-			*plus = '\0';
-	}
-	kradar_copy_name(tr->name, sym);
+	kradar_symbol((unsigned long)fn, tr->name, false);
 	tr->named = true;
 	/* the RCU detector watches the tick for quiescent states */
-	if (kradar_rcu_enabled() && !strcmp(sym, "tick_sched_timer"))
+	if (kradar_rcu_enabled() && !strcmp(tr->name, "tick_sched_timer"))
 		WRITE_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->tick_fn, fn);
 }
 

@@ -46,7 +46,6 @@
 #include <linux/uaccess.h>
 #include <trace/events/lock.h>
 #include "kradar.h"
-#include "compat/tracepoint.h"
 
 #define KRADAR_WAIT_BITS	7
 #define KRADAR_WAITS		BIT(KRADAR_WAIT_BITS)
@@ -77,6 +76,7 @@ struct kradar_acq {
 /* Sampler side: one contended lock being reported. */
 struct kradar_episode {
 	void *lock;
+	char name[KRADAR_NAME_LEN];	/* resolved once, when it begins */
 	bool open;
 	bool seen;		/* has waiters in this sample */
 	u64 first_ns;		/* earliest wait seen in the episode */
@@ -192,32 +192,19 @@ bool kradar_lock_enabled(void)
 /* Attach; missing tracepoints turn this detector off, not the module. */
 void kradar_lock_hook(void)
 {
-	int err;
-
 	if (!kradar_proc_buf)
 		return;
 	check_trace_callback_type_contention_begin(kradar_probe_begin);
 	check_trace_callback_type_contention_end(kradar_probe_end);
-	kradar_tp_begin = kradar_tracepoint_find("contention_begin");
-	kradar_tp_end = kradar_tracepoint_find("contention_end");
-	if (!kradar_tp_begin || !kradar_tp_end) {
-		pr_warn("lock detector off: tracepoints contention_begin/contention_end not found (kernel older than 5.19, or without CONFIG_TRACEPOINTS); the other detectors go on\n");
-		kradar_tp_begin = NULL;
-		kradar_tp_end = NULL;
+	kradar_tp_end = kradar_tp_attach("contention_end", kradar_probe_end,
+					 "lock detector");
+	if (!kradar_tp_end)
 		return;
-	}
-	err = tracepoint_probe_register(kradar_tp_end, kradar_probe_end, NULL);
-	if (!err) {
-		err = tracepoint_probe_register(kradar_tp_begin,
-						kradar_probe_begin, NULL);
-		if (err)
-			tracepoint_probe_unregister(kradar_tp_end,
-						    kradar_probe_end, NULL);
-	}
-	if (err) {
-		pr_warn("lock detector off: cannot attach to the contention tracepoints: %d; the other detectors go on\n",
-			err);
-		kradar_tp_begin = NULL;
+	kradar_tp_begin = kradar_tp_attach("contention_begin",
+					   kradar_probe_begin, "lock detector");
+	if (!kradar_tp_begin) {
+		tracepoint_probe_unregister(kradar_tp_end, kradar_probe_end,
+					    NULL);
 		kradar_tp_end = NULL;
 		return;
 	}
@@ -274,25 +261,6 @@ static bool kradar_still_waiting(struct task_struct *t, void *lock)
 			return true;
 	}
 	return false;
-}
-
-/* "rtnl_mutex+0x0/0x20" -> "rtnl_mutex"; no symbol: the address */
-static void kradar_lock_name(void *lock, char name[KRADAR_NAME_LEN])
-{
-	static char sym[KSYM_SYMBOL_LEN];	/* sampler only */
-	char *p;
-
-	sprint_symbol(sym, (unsigned long)lock);
-	p = strstr(sym, "+0x0/");
-	if (p) {
-		char *mod = strstr(p, " [");
-
-		if (mod)
-			memmove(p, mod, strlen(mod) + 1);
-		else
-			*p = '\0';
-	}
-	kradar_copy_name(name, sym);
 }
 
 /* The lock's owner, if its owner word points at a live task (+1 ref). */
@@ -431,7 +399,7 @@ static void kradar_emit_lock(struct kradar_episode *ep, u32 phase,
 		return;
 	r->phase = cpu_to_le32(phase);
 	r->lock = cpu_to_le64((unsigned long)ep->lock);
-	kradar_lock_name(ep->lock, r->name);
+	memcpy(r->name, ep->name, KRADAR_NAME_LEN);
 	p = (u8 *)(r + 1);
 	lw = (struct kradar_lock_waiter *)p;
 
@@ -519,6 +487,11 @@ static struct kradar_episode *kradar_episode(void *lock, bool create)
 		return NULL;
 	memset(free_ep, 0, sizeof(*free_ep));
 	free_ep->lock = lock;
+	/*
+	 * "rtnl_mutex"; a lock inside a static object keeps its offset. Once:
+	 * the module holding a static lock may be gone by the END record.
+	 */
+	kradar_symbol((unsigned long)lock, free_ep->name, true);
 	return free_ep;
 }
 

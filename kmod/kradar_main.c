@@ -25,6 +25,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/kallsyms.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -40,6 +41,7 @@
 #include <linux/tracepoint.h>
 #include <linux/utsname.h>
 #include "kradar.h"
+#include "compat/tracepoint.h"
 
 #define KRADAR_PORT_DEFAULT	"org.kradar.0"
 #define KRADAR_TTY_DEFAULT	"/dev/hvc0"
@@ -123,6 +125,52 @@ void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src)
 {
 	memset(dst, 0, KRADAR_NAME_LEN);
 	strscpy(dst, src, KRADAR_NAME_LEN);
+}
+
+/*
+ * "advance_sched+0x0/0x1a0 [sch_taprio]" -> "advance_sched [sch_taprio]";
+ * with @exact only a zero offset is dropped, so an object inside a bigger
+ * one keeps "+0x18/0x40". No symbol: the address. Sampler threads only.
+ */
+void kradar_symbol(unsigned long addr, char name[KRADAR_NAME_LEN], bool exact)
+{
+	static char sym[KSYM_SYMBOL_LEN];
+	char *plus, *mod;
+
+	sprint_symbol(sym, addr);
+	plus = strstr(sym, exact ? "+0x0/" : "+");
+	if (plus) {
+		mod = strstr(plus, " [");
+		if (mod)
+			memmove(plus, mod, strlen(mod) + 1);
+		else
+			*plus = '\0';
+	}
+	kradar_copy_name(name, sym);
+}
+
+/*
+ * Attach @probe to the tracepoint called @name for an optional detector:
+ * on failure say that @detector is off and why, and return NULL.
+ */
+struct tracepoint *kradar_tp_attach(const char *name, void *probe,
+				    const char *detector)
+{
+	struct tracepoint *tp = kradar_tracepoint_find(name);
+	int err;
+
+	if (!tp) {
+		pr_warn("%s off: tracepoint %s not found (the kernel is too old or lacks CONFIG_TRACEPOINTS, see configs/kradar.config); the other detectors go on\n",
+			detector, name);
+		return NULL;
+	}
+	err = tracepoint_probe_register(tp, probe, NULL);
+	if (err) {
+		pr_warn("%s off: cannot attach to %s: %d; the other detectors go on\n",
+			detector, name, err);
+		return NULL;
+	}
+	return tp;
 }
 
 static void kradar_emit_hello(u64 now, bool resent)

@@ -69,7 +69,6 @@
 #include <trace/events/irq.h>
 #include <trace/events/sched.h>
 #include "kradar.h"
-#include "compat/tracepoint.h"
 
 /*
  * Exported (GPL) by kernel/rcu/tree.c since 4.19, but declared only in the
@@ -241,25 +240,6 @@ void kradar_rcu_exit(void)
 	kradar_rcu_on = false;
 }
 
-static struct tracepoint *kradar_rcu_attach(const char *name, void *probe)
-{
-	struct tracepoint *tp = kradar_tracepoint_find(name);
-	int err;
-
-	if (!tp) {
-		pr_warn("RCU gap detector off: tracepoint %s not found (the kernel needs CONFIG_TRACEPOINTS, see configs/kradar.config); the hrtimer detector goes on\n",
-			name);
-		return NULL;
-	}
-	err = tracepoint_probe_register(tp, probe, NULL);
-	if (err) {
-		pr_warn("RCU gap detector off: cannot attach to %s: %d; the hrtimer detector goes on\n",
-			name, err);
-		return NULL;
-	}
-	return tp;
-}
-
 /* Attach; a missing tracepoint turns this detector off, not the module. */
 void kradar_rcu_hook(void)
 {
@@ -268,14 +248,15 @@ void kradar_rcu_hook(void)
 	check_trace_callback_type_sched_switch(kradar_probe_switch);
 	check_trace_callback_type_irq_handler_entry(kradar_probe_irq);
 	check_trace_callback_type_softirq_entry(kradar_probe_softirq);
-	kradar_tp_switch = kradar_rcu_attach("sched_switch",
-					     kradar_probe_switch);
+	kradar_tp_switch = kradar_tp_attach("sched_switch", kradar_probe_switch,
+					    "RCU gap detector");
 	if (!kradar_tp_switch)
 		return;
-	kradar_tp_irq = kradar_rcu_attach("irq_handler_entry",
-					  kradar_probe_irq);
-	kradar_tp_softirq = kradar_rcu_attach("softirq_entry",
-					      kradar_probe_softirq);
+	kradar_tp_irq = kradar_tp_attach("irq_handler_entry", kradar_probe_irq,
+					 "RCU gap detector");
+	kradar_tp_softirq = kradar_tp_attach("softirq_entry",
+					     kradar_probe_softirq,
+					     "RCU gap detector");
 	if (!kradar_tp_irq || !kradar_tp_softirq) {
 		kradar_rcu_unhook();
 		return;
