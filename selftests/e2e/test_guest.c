@@ -280,20 +280,26 @@ static int serial_cpu(const struct run *r, const char *marker)
 	return cpu;
 }
 
-static bool serial_has(const char *dir, const char *needle)
+/* Count serial.log lines containing @needle; copy the first into @first. */
+static int serial_count(const char *dir, const char *needle, char *first,
+			size_t firstlen)
 {
 	char path[PATH_MAX + 32], line[4096];
-	bool found = false;
+	int n = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/serial.log", dir);
 	f = fopen(path, "r");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, needle) != NULL;
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, needle))
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
 	fclose(f);
-	return found;
+	return n;
 }
 
 static void print_latency(const struct run *r)
@@ -414,7 +420,7 @@ static void test_busy(const char *top)
 		tap(false, "busy: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
-	tap(serial_has(r.dir, "kradar-busy: 18 processes for 10 s, 0 failed"),
+	tap(serial_count(r.dir, "kradar-busy: 18 processes for 10 s, 0 failed", NULL, 0) > 0,
 	    "busy: the load ran", "expected the kradar-busy result line in %s/serial.log", r.dir);
 	tap(r.gaps == 0, "busy: no RCU gap reported",
 	    "expected 0 qs_gap events, got %d (first on CPU %d, task %s, max %.1f ms)",
@@ -449,22 +455,11 @@ static void test_rcu_spin(const char *top)
 /* The number after @needle on the first console line that has it. */
 static long long serial_num(const char *dir, const char *needle)
 {
-	char path[PATH_MAX + 32], line[4096];
-	long long v = -1;
-	FILE *f;
+	char line[4096];
 
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
+	if (serial_count(dir, needle, line, sizeof(line)) <= 0)
 		return -1;
-	while (v < 0 && fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, needle);
-
-		if (p)
-			v = strtoll(p + strlen(needle), NULL, 10);
-	}
-	fclose(f);
-	return v;
+	return strtoll(strstr(line, needle) + strlen(needle), NULL, 10);
 }
 
 static void test_mutex_hold(const char *top)
@@ -521,22 +516,13 @@ static void test_mutex_hammer(const char *top)
 /* printk time of the first console line containing @needle, or -1. */
 static double serial_time(const char *dir, const char *needle)
 {
-	char path[PATH_MAX + 32], line[4096];
-	double t = -1;
-	FILE *f;
+	char line[4096];
+	const char *b;
 
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
+	if (serial_count(dir, needle, line, sizeof(line)) <= 0)
 		return -1;
-	while (t < 0 && fgets(line, sizeof(line), f)) {
-		const char *b = strchr(line, '[');
-
-		if (strstr(line, needle) && b)
-			t = strtod(b + 1, NULL);
-	}
-	fclose(f);
-	return t;
+	b = strchr(line, '[');
+	return b ? strtod(b + 1, NULL) : -1;
 }
 
 static void test_taprio_stall(const char *top)
@@ -585,27 +571,6 @@ static void test_taprio_stall(const char *top)
 	       r.gap_report_ns / 1e9, stall, lead);
 }
 
-/* Count serial.log lines containing @needle; copy the first into @first. */
-static int serial_count(const char *dir, const char *needle, char *first,
-			size_t firstlen)
-{
-	char path[PATH_MAX + 32], line[4096];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, needle))
-			continue;
-		if (!n++ && first)
-			snprintf(first, firstlen, "%s", line);
-	}
-	fclose(f);
-	return n;
-}
 
 static void test_lifecycle(const char *top)
 {
