@@ -27,289 +27,12 @@
  * Output is TAP. Needs root-free QEMU and the Debian cloud kernel: when
  * they are missing every test is skipped with the reason.
  */
-#include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-static int test_nr;
-static int failures;
-
-static void tap(bool ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-#include <stdarg.h>
-static void tap(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++test_nr, name);
-	if (!ok) {
-		failures++;
-		printf("#   ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
-
-static void skip(const char *name, const char *why)
-{
-	printf("ok %d - %s # SKIP %s\n", ++test_nr, name, why);
-}
-
-/* One parsed event line: only the fields the tests look at. */
-struct event {
-	char type[32];
-	char function[96];
-	long long cpu;
-	double rate, late_pct;
-	long long t_ns, host_ns;
-};
-
-/* Find "key": in a JSON object line; copy a string or number value. */
-static bool json_field(const char *line, const char *key, char *out,
-		       size_t outlen)
-{
-	char pat[64];
-	const char *p;
-	size_t n = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(line, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	while (*p == ' ')
-		p++;
-	if (*p == '"') {
-		p++;
-		while (*p && *p != '"' && n + 1 < outlen)
-			out[n++] = *p++;
-	} else {
-		while (*p && *p != ',' && *p != '}' && n + 1 < outlen)
-			out[n++] = *p++;
-	}
-	out[n] = '\0';
-	return true;
-}
-
-static double json_num(const char *line, const char *key, double dflt)
-{
-	char buf[64];
-
-	if (!json_field(line, key, buf, sizeof(buf)))
-		return dflt;
-	return strtod(buf, NULL);
-}
-
-static void parse_event(const char *line, struct event *e)
-{
-	memset(e, 0, sizeof(*e));
-	json_field(line, "type", e->type, sizeof(e->type));
-	json_field(line, "function", e->function, sizeof(e->function));
-	e->cpu = (long long)json_num(line, "cpu", -1);
-	e->rate = json_num(line, "rate_per_s", -1);
-	e->late_pct = json_num(line, "late_pct", -1);
-	e->t_ns = (long long)json_num(line, "t_ns", -1);
-	e->host_ns = (long long)json_num(line, "host_ns", -1);
-}
-
-struct run {
-	char dir[PATH_MAX];
-	int status;		/* kradar-run exit status */
-	int storms;		/* hrtimer_storm events */
-	int storm_ends;
-	int heartbeats;
-	int windows;
-	int losses;		/* lost + stream_loss events */
-	struct event first_storm;
-	double fn_window_rate_max;	/* of the function asked for */
-	long long hb_offset_min;	/* min(host_ns - t_ns) over heartbeats */
-	bool have_offset;
-	int gaps;		/* qs_gap begin events */
-	int gap_cpu;		/* of the first gap */
-	long long gap_start_ns, gap_report_ns;
-	char gap_top[96];	/* first top hrtimer of the first gap */
-	char gap_task[32];
-	double gap_max_ms;	/* over all qs_gap events */
-	bool gap_stack_has;	/* a qs_gap stack names the function asked */
-	int locks;		/* lock_contention events */
-	char lock_name[96], holder_comm[32], holder_state[4];
-	long long holder_pid;
-	double held_max_ms, lock_waiters_max;
-	bool holder_stack_has;	/* a holder_stack names gap_fn */
-};
-
-static int run_scenario_gap(const char *top, const char *scenario,
-			    const char *args, const char *fn,
-			    const char *gap_fn, struct run *r);
-
-/* Run kradar-run with @args; the run directory is runs/test-@name. */
-static int run_scenario(const char *top, const char *scenario,
-			const char *args, const char *fn, struct run *r)
-{
-	return run_scenario_gap(top, scenario, args, fn, NULL, r);
-}
-
-static int run_scenario_gap(const char *top, const char *scenario,
-			    const char *args, const char *fn,
-			    const char *gap_fn, struct run *r)
-{
-	char cmd[PATH_MAX * 5 + 256], path[PATH_MAX + 32], line[8192];
-	FILE *f;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
-	snprintf(cmd, sizeof(cmd),
-		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --timeout 240 %s --out '%s' >'%s.log' 2>&1",
-		 r->dir, r->dir, top, args, r->dir, r->dir);
-	rc = system(cmd);
-	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-
-	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		struct event e;
-
-		parse_event(line, &e);
-		if (!strcmp(e.type, "hrtimer_storm")) {
-			if (!r->storms++)
-				r->first_storm = e;
-		} else if (!strcmp(e.type, "hrtimer_storm_end")) {
-			r->storm_ends++;
-		} else if (!strcmp(e.type, "heartbeat")) {
-			long long off = e.host_ns - e.t_ns;
-
-			r->heartbeats++;
-			if (e.host_ns > 0 && (!r->have_offset ||
-					      off < r->hb_offset_min)) {
-				r->hb_offset_min = off;
-				r->have_offset = true;
-			}
-		} else if (!strcmp(e.type, "hrtimer_window")) {
-			const char *p = line;
-			char pat[128];
-
-			r->windows++;
-			snprintf(pat, sizeof(pat), "\"function\":\"%s\"", fn);
-			while (fn && (p = strstr(p, pat))) {
-				double rate = json_num(p, "rate_per_s", 0);
-
-				if (rate > r->fn_window_rate_max)
-					r->fn_window_rate_max = rate;
-				p += strlen(pat);
-			}
-		} else if (!strcmp(e.type, "lost") ||
-			   !strcmp(e.type, "stream_loss")) {
-			r->losses++;
-		} else if (!strcmp(e.type, "lock_contention")) {
-			char *st = strstr(line, "\"holder_stack\":[");
-			char *end = st ? strstr(st, "]") : NULL;
-			double held = json_num(line, "held_ms", -1);
-
-			if (!r->locks++)
-				json_field(line, "lock", r->lock_name,
-					   sizeof(r->lock_name));
-			if (held > r->held_max_ms) {
-				r->held_max_ms = held;
-				r->holder_pid = (long long)json_num(line, "holder_pid", -1);
-				json_field(line, "holder_comm", r->holder_comm,
-					   sizeof(r->holder_comm));
-				json_field(line, "holder_state", r->holder_state,
-					   sizeof(r->holder_state));
-			}
-			if (json_num(line, "nr_waiters", 0) > r->lock_waiters_max)
-				r->lock_waiters_max = json_num(line, "nr_waiters", 0);
-			if (gap_fn && st && end) {
-				*end = '\0';
-				r->holder_stack_has |= strstr(st, gap_fn) != NULL;
-			}
-		} else if (!strcmp(e.type, "qs_gap")) {
-			char phase[16] = "", *st;
-			double ms = json_num(line, "gap_ms", 0);
-
-			json_field(line, "phase", phase, sizeof(phase));
-			if (!strcmp(phase, "begin") && !r->gaps++) {
-				r->gap_cpu = (int)e.cpu;
-				r->gap_start_ns = (long long)json_num(line, "gap_start_ns", -1);
-				r->gap_report_ns = e.t_ns;
-				strcpy(r->gap_top, e.function);
-				json_field(line, "task", r->gap_task,
-					   sizeof(r->gap_task));
-			}
-			if (ms > r->gap_max_ms)
-				r->gap_max_ms = ms;
-			st = strstr(line, "\"stack\":[");
-			if (gap_fn && st && strstr(st, gap_fn))
-				r->gap_stack_has = true;
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
-/* CPU printed by the guest program: "... cpu=N" on the serial console. */
-static int serial_cpu(const struct run *r, const char *marker)
-{
-	char path[PATH_MAX + 32], line[4096];
-	int cpu = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/serial.log", r->dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, marker);
-
-		if (p && (p = strstr(p, "cpu=")))
-			cpu = atoi(p + 4);
-	}
-	fclose(f);
-	return cpu;
-}
-
-/* Count serial.log lines containing @needle; copy the first into @first. */
-static int serial_count(const char *dir, const char *needle, char *first,
-			size_t firstlen)
-{
-	char path[PATH_MAX + 32], line[4096];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, needle))
-			continue;
-		if (!n++ && first)
-			snprintf(first, firstlen, "%s", line);
-	}
-	fclose(f);
-	return n;
-}
-
-static void print_latency(const struct run *r)
-{
-	if (r->storms && r->have_offset && r->first_storm.host_ns > 0)
-		printf("# storm began at guest %.6f s; first storm record on the host %.1f ms later (heartbeat clock mapping)\n",
-		       r->first_storm.t_ns / 1e9,
-		       (r->first_storm.host_ns - r->first_storm.t_ns -
-			r->hb_offset_min) / 1e6);
-}
+#include "e2e.h"
 
 static void test_taprio_storm(const char *top)
 {
@@ -452,16 +175,6 @@ static void test_rcu_spin(const char *top)
 	printf("# longest gap %.1f ms on CPU %d\n", r.gap_max_ms, r.gap_cpu);
 }
 
-/* The number after @needle on the first console line that has it. */
-static long long serial_num(const char *dir, const char *needle)
-{
-	char line[4096];
-
-	if (serial_count(dir, needle, line, sizeof(line)) <= 0)
-		return -1;
-	return strtoll(strstr(line, needle) + strlen(needle), NULL, 10);
-}
-
 static void test_mutex_hold(const char *top)
 {
 	const char *fn = "kradar_test_hold_fn";
@@ -511,18 +224,6 @@ static void test_mutex_hammer(const char *top)
 	    r.locks, r.lock_name, r.held_max_ms);
 	tap(r.status == 0, "mutex-hammer: collector exits 0",
 	    "expected 0, got %d", r.status);
-}
-
-/* printk time of the first console line containing @needle, or -1. */
-static double serial_time(const char *dir, const char *needle)
-{
-	char line[4096];
-	const char *b;
-
-	if (serial_count(dir, needle, line, sizeof(line)) <= 0)
-		return -1;
-	b = strchr(line, '[');
-	return b ? strtod(b + 1, NULL) : -1;
 }
 
 static void test_taprio_stall(const char *top)
@@ -644,30 +345,14 @@ int main(int argc, char **argv)
 		"lifecycle", "busy", "rcu-spin", "taprio-stall", "mutex-hold",
 		"mutex-hammer",
 	};
-	char top[PATH_MAX], prog[PATH_MAX + 64];
-	const char *why = NULL, *build = getenv("BUILD");
-	struct stat st;
+	char top[PATH_MAX];
+	const char *why = guest_setup(argc, argv, top);
 	unsigned int i;
 
-	/* the repository root: argv[1], else two levels above build/tests */
-	if (!realpath(argc > 1 ? argv[1] : KRADAR_TOP, top)) {
-		perror("realpath");
-		return 2;
-	}
-	snprintf(prog, sizeof(prog), "%s/guest/kradar-taprio",
-		 build ? build : "build");
-	if (!build)
-		snprintf(prog, sizeof(prog), "%s/build/guest/kradar-taprio", top);
-	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1"))
-		why = "qemu-system-x86_64 not installed (make deps)";
-	else if (system("ls /boot/vmlinuz-*-cloud-amd64 >/dev/null 2>&1"))
-		why = "no Debian cloud kernel in /boot (make deps)";
-	else if (stat(prog, &st))
-		why = "guest programs not built (make)";
 	if (why) {
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			skip(names[i], why);
-		return 0;
+		return why[0] == '!' ? 2 : 0;
 	}
 	test_taprio_storm(top);
 	test_taprio_normal(top);

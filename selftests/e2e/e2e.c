@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared helpers of kradar's guest test suites: see e2e.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+int test_nr;
+int failures;
+
+void tap(bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - %s\n", ok ? "" : "not ", ++test_nr, name);
+	if (!ok) {
+		failures++;
+		printf("#   ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+void skip(const char *name, const char *why)
+{
+	printf("ok %d - %s # SKIP %s\n", ++test_nr, name, why);
+}
+
+/* Find "key": in a JSON object line; copy a string or number value. */
+bool json_field(const char *line, const char *key, char *out,
+		       size_t outlen)
+{
+	char pat[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	if (*p == '"') {
+		p++;
+		while (*p && *p != '"' && n + 1 < outlen)
+			out[n++] = *p++;
+	} else {
+		while (*p && *p != ',' && *p != '}' && n + 1 < outlen)
+			out[n++] = *p++;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+double json_num(const char *line, const char *key, double dflt)
+{
+	char buf[64];
+
+	if (!json_field(line, key, buf, sizeof(buf)))
+		return dflt;
+	return strtod(buf, NULL);
+}
+
+void parse_event(const char *line, struct event *e)
+{
+	memset(e, 0, sizeof(*e));
+	json_field(line, "type", e->type, sizeof(e->type));
+	json_field(line, "function", e->function, sizeof(e->function));
+	e->cpu = (long long)json_num(line, "cpu", -1);
+	e->rate = json_num(line, "rate_per_s", -1);
+	e->late_pct = json_num(line, "late_pct", -1);
+	e->t_ns = (long long)json_num(line, "t_ns", -1);
+	e->host_ns = (long long)json_num(line, "host_ns", -1);
+}
+
+/* Run kradar-run with @args; the run directory is runs/test-@name. */
+int run_scenario(const char *top, const char *scenario,
+			const char *args, const char *fn, struct run *r)
+{
+	return run_scenario_gap(top, scenario, args, fn, NULL, r);
+}
+
+int run_scenario_gap(const char *top, const char *scenario,
+			    const char *args, const char *fn,
+			    const char *gap_fn, struct run *r)
+{
+	char cmd[PATH_MAX * 5 + 256], path[PATH_MAX + 32], line[8192];
+	FILE *f;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --timeout 240 %s --out '%s' >'%s.log' 2>&1",
+		 r->dir, r->dir, top, args, r->dir, r->dir);
+	rc = system(cmd);
+	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct event e;
+
+		parse_event(line, &e);
+		if (!strcmp(e.type, "hrtimer_storm")) {
+			if (!r->storms++)
+				r->first_storm = e;
+		} else if (!strcmp(e.type, "hrtimer_storm_end")) {
+			r->storm_ends++;
+		} else if (!strcmp(e.type, "heartbeat")) {
+			long long off = e.host_ns - e.t_ns;
+
+			r->heartbeats++;
+			if (e.host_ns > 0 && (!r->have_offset ||
+					      off < r->hb_offset_min)) {
+				r->hb_offset_min = off;
+				r->have_offset = true;
+			}
+		} else if (!strcmp(e.type, "hrtimer_window")) {
+			const char *p = line;
+			char pat[128];
+
+			r->windows++;
+			snprintf(pat, sizeof(pat), "\"function\":\"%s\"", fn);
+			while (fn && (p = strstr(p, pat))) {
+				double rate = json_num(p, "rate_per_s", 0);
+
+				if (rate > r->fn_window_rate_max)
+					r->fn_window_rate_max = rate;
+				p += strlen(pat);
+			}
+		} else if (!strcmp(e.type, "lost") ||
+			   !strcmp(e.type, "stream_loss")) {
+			r->losses++;
+		} else if (!strcmp(e.type, "lock_contention")) {
+			char *st = strstr(line, "\"holder_stack\":[");
+			char *end = st ? strstr(st, "]") : NULL;
+			double held = json_num(line, "held_ms", -1);
+
+			if (!r->locks++)
+				json_field(line, "lock", r->lock_name,
+					   sizeof(r->lock_name));
+			if (held > r->held_max_ms) {
+				r->held_max_ms = held;
+				r->holder_pid = (long long)json_num(line, "holder_pid", -1);
+				json_field(line, "holder_comm", r->holder_comm,
+					   sizeof(r->holder_comm));
+				json_field(line, "holder_state", r->holder_state,
+					   sizeof(r->holder_state));
+			}
+			if (json_num(line, "nr_waiters", 0) > r->lock_waiters_max)
+				r->lock_waiters_max = json_num(line, "nr_waiters", 0);
+			if (gap_fn && st && end) {
+				*end = '\0';
+				r->holder_stack_has |= strstr(st, gap_fn) != NULL;
+			}
+		} else if (!strcmp(e.type, "qs_gap")) {
+			char phase[16] = "", *st;
+			double ms = json_num(line, "gap_ms", 0);
+
+			json_field(line, "phase", phase, sizeof(phase));
+			if (!strcmp(phase, "begin") && !r->gaps++) {
+				r->gap_cpu = (int)e.cpu;
+				r->gap_start_ns = (long long)json_num(line, "gap_start_ns", -1);
+				r->gap_report_ns = e.t_ns;
+				strcpy(r->gap_top, e.function);
+				json_field(line, "task", r->gap_task,
+					   sizeof(r->gap_task));
+			}
+			if (ms > r->gap_max_ms)
+				r->gap_max_ms = ms;
+			st = strstr(line, "\"stack\":[");
+			if (gap_fn && st && strstr(st, gap_fn))
+				r->gap_stack_has = true;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* CPU printed by the guest program: "... cpu=N" on the serial console. */
+int serial_cpu(const struct run *r, const char *marker)
+{
+	char path[PATH_MAX + 32], line[4096];
+	int cpu = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, marker);
+
+		if (p && (p = strstr(p, "cpu=")))
+			cpu = atoi(p + 4);
+	}
+	fclose(f);
+	return cpu;
+}
+
+/* Count serial.log lines containing @needle; copy the first into @first. */
+int serial_count(const char *dir, const char *needle, char *first,
+			size_t firstlen)
+{
+	char path[PATH_MAX + 32], line[4096];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, needle))
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
+	fclose(f);
+	return n;
+}
+
+void print_latency(const struct run *r)
+{
+	if (r->storms && r->have_offset && r->first_storm.host_ns > 0)
+		printf("# storm began at guest %.6f s; first storm record on the host %.1f ms later (heartbeat clock mapping)\n",
+		       r->first_storm.t_ns / 1e9,
+		       (r->first_storm.host_ns - r->first_storm.t_ns -
+			r->hb_offset_min) / 1e6);
+}
+
+/* The number after @needle on the first console line that has it. */
+long long serial_num(const char *dir, const char *needle)
+{
+	char line[4096];
+
+	if (serial_count(dir, needle, line, sizeof(line)) <= 0)
+		return -1;
+	return strtoll(strstr(line, needle) + strlen(needle), NULL, 10);
+}
+
+/* printk time of the first console line containing @needle, or -1. */
+double serial_time(const char *dir, const char *needle)
+{
+	char line[4096];
+	const char *b;
+
+	if (serial_count(dir, needle, line, sizeof(line)) <= 0)
+		return -1;
+	b = strchr(line, '[');
+	return b ? strtod(b + 1, NULL) : -1;
+}
+
+const char *guest_setup(int argc, char **argv, char *top)
+{
+	char prog[PATH_MAX + 64];
+	const char *build = getenv("BUILD");
+	struct stat st;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* the repository root: argv[1], else the one this was built in */
+	if (!realpath(argc > 1 ? argv[1] : KRADAR_TOP, top))
+		return "!cannot resolve the repository root";
+	if (build)
+		snprintf(prog, sizeof(prog), "%s/guest/kradar-taprio", build);
+	else
+		snprintf(prog, sizeof(prog), "%s/build/guest/kradar-taprio", top);
+	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1"))
+		return "qemu-system-x86_64 not installed (make deps)";
+	if (system("ls /boot/vmlinuz-*-cloud-amd64 >/dev/null 2>&1"))
+		return "no Debian cloud kernel in /boot (make deps)";
+	if (stat(prog, &st))
+		return "guest programs not built (make)";
+	return NULL;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers of kradar's guest test suites (selftests/e2e/test_*.c):
+ * TAP output, running tools/kradar-run, and reading back what a user
+ * sees (events.jsonl, serial.log).
+ */
+#ifndef KRADAR_E2E_H
+#define KRADAR_E2E_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+extern int test_nr;
+extern int failures;
+
+void tap(bool ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void skip(const char *name, const char *why);
+
+/* One parsed event line: only the fields the tests look at. */
+struct event {
+	char type[32];
+	char function[96];
+	long long cpu;
+	double rate, late_pct;
+	long long t_ns, host_ns;
+};
+
+struct run {
+	char dir[PATH_MAX];
+	int status;		/* kradar-run exit status */
+	int storms;		/* hrtimer_storm events */
+	int storm_ends;
+	int heartbeats;
+	int windows;
+	int losses;		/* lost + stream_loss events */
+	struct event first_storm;
+	double fn_window_rate_max;	/* of the function asked for */
+	long long hb_offset_min;	/* min(host_ns - t_ns) over heartbeats */
+	bool have_offset;
+	int gaps;		/* qs_gap begin events */
+	int gap_cpu;		/* of the first gap */
+	long long gap_start_ns, gap_report_ns;
+	char gap_top[96];	/* first top hrtimer of the first gap */
+	char gap_task[32];
+	double gap_max_ms;	/* over all qs_gap events */
+	bool gap_stack_has;	/* a qs_gap stack names the function asked */
+	int locks;		/* lock_contention events */
+	char lock_name[96], holder_comm[32], holder_state[4];
+	long long holder_pid;
+	double held_max_ms, lock_waiters_max;
+	bool holder_stack_has;	/* a holder_stack names gap_fn */
+};
+
+bool json_field(const char *line, const char *key, char *out, size_t outlen);
+double json_num(const char *line, const char *key, double dflt);
+void parse_event(const char *line, struct event *e);
+
+/*
+ * Run tools/kradar-run with @args (default --timeout 240 before them, so
+ * @args may override it); the run directory is runs/test-@scenario.
+ * @fn: hrtimer function whose peak window rate to record; @gap_fn: a
+ * function to look for in gap and lock stacks. Returns 0 when
+ * events.jsonl exists, else -errno.
+ */
+int run_scenario(const char *top, const char *scenario, const char *args,
+		 const char *fn, struct run *r);
+int run_scenario_gap(const char *top, const char *scenario, const char *args,
+		     const char *fn, const char *gap_fn, struct run *r);
+
+int serial_cpu(const struct run *r, const char *marker);
+int serial_count(const char *dir, const char *needle, char *first,
+		 size_t firstlen);
+long long serial_num(const char *dir, const char *needle);
+double serial_time(const char *dir, const char *needle);
+void print_latency(const struct run *r);
+
+/*
+ * The repository root (argv[1], else KRADAR_TOP) into @top; NULL when
+ * guests can run here, else why not (every test is then skipped).
+ */
+const char *guest_setup(int argc, char **argv, char *top);
+
+#endif
