@@ -213,14 +213,19 @@ struct kradar_gap_hrtimer {
 #define KRADAR_GAPF_USER	0x0001	/* the stack interrupted user mode */
 #define KRADAR_GAPF_IDLE	0x0002	/* END: the CPU went idle */
 #define KRADAR_GAPF_GP_MOVED	0x0004	/* END: the grace period advanced */
+#define KRADAR_GAPF_FLOOD	0x0008	/* an hrtimer storm floods the CPU */
 
 /*
  * An RCU grace period has been pending for qs_gap_ms and this CPU has had
  * no quiescent-state opportunity (context switch, tick in user mode, idle)
- * for as long: it is holding the grace period up. The gap lasts until the
- * CPU goes idle, or has had an opportunity and the grace period advanced
- * (an opportunity alone is not enough: the CPU must also report it, which
- * a CPU whose ticks and softirqs are starved cannot do). Counts cover the
+ * for as long: it is holding the grace period up. While an hrtimer storm
+ * floods the CPU (KRADAR_GAPF_FLOOD), its opportunities and its idle time
+ * since the storm began do not count: its ticks, softirqs and kthreads
+ * starve, the grace-period kthread's wakeup among them. The gap lasts
+ * until the CPU goes idle, or has had an opportunity and the grace period
+ * advanced (an opportunity alone is not enough: the CPU must also report
+ * it, which a CPU whose ticks and softirqs are starved cannot do; for a
+ * flooded CPU the grace period advancing is enough). Counts cover the
  * gap so far (END: all of it). Two arrays are the last bytes of the
  * record: nr_top entries of top_size bytes, then nr_stack frames of
  * frame_size bytes.

@@ -49,6 +49,7 @@ void kradar_hrtimer_exit(void);
 void kradar_hrtimer_sample(u64 now_ns);
 u64 kradar_hrtimer_events(void);
 unsigned int kradar_hrtimer_storms_active(void);
+u64 kradar_hrtimer_flood_ns(int cpu);
 void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
 struct kradar_cpu *kradar_hrtimer_cpu(int cpu);
 void kradar_hrtimer_name(int cpu, unsigned int slot,

@@ -62,6 +62,7 @@ struct kradar_track {
 struct kradar_cpu_track {
 	u64 nested, unattributed;	/* snapshots */
 	u64 last_ns;			/* end of the previous window */
+	u64 flood_ns;			/* earliest begin of a storm here */
 };
 
 static struct kradar_track *kradar_tracks;	/* nr_cpu_ids * SLOTS */
@@ -239,7 +240,7 @@ static void kradar_sample_cpu(int cpu, u64 now)
 	struct kradar_delta top[KRADAR_WINDOW_TOP];
 	struct kradar_rec_hrtimer_window *w;
 	u64 start = ct->last_ns, dur = now - start, events = 0, listed = 0;
-	u64 nested, unattr;
+	u64 nested, unattr, flood = 0;
 	unsigned int i, j, ntop = 0;
 
 	for (i = 0; i < KRADAR_SLOTS; i++) {
@@ -272,6 +273,8 @@ static void kradar_sample_cpu(int cpu, u64 now)
 
 		kradar_storm_step(cpu, tr, fn, &d, start, now,
 				  kradar_rate(d.count, dur));
+		if (tr->storming && (!flood || tr->begin_ns < flood))
+			flood = tr->begin_ns;
 		if (!d.count)
 			continue;
 		/* insertion into the top list, most frequent first */
@@ -296,6 +299,7 @@ static void kradar_sample_cpu(int cpu, u64 now)
 	ct->nested = nested;
 	ct->unattributed = unattr;
 	ct->last_ns = now;
+	ct->flood_ns = flood;
 
 	w = kradar_rec_begin(KRADAR_REC_HRTIMER_WINDOW,
 			     struct_size(w, entries, ntop), cpu, now);
@@ -329,6 +333,15 @@ void kradar_hrtimer_sample(u64 now)
 
 	for_each_online_cpu(cpu)
 		kradar_sample_cpu(cpu, now);
+}
+
+/*
+ * Since when a storm floods @cpu (the start of the first window of its
+ * earliest storm still going on), 0 when none does. Sampler only.
+ */
+u64 kradar_hrtimer_flood_ns(int cpu)
+{
+	return kradar_cpu_tracks ? kradar_cpu_tracks[cpu].flood_ns : 0;
 }
 
 unsigned int kradar_hrtimer_storms_active(void)

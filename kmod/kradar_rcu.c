@@ -25,9 +25,14 @@
  * the CPU must still notice the grace period and report its quiescent
  * state, from its tick and the RCU softirq, and a CPU whose tick and
  * softirqs are starved (an hrtimer storm) cannot; the records then carry
- * the opportunity seen (qs_ns). A GP_STALL record names all CPUs in a
- * gap, or none when the grace period is held up by something else (a
- * preempted reader, a starved grace-period kthread).
+ * the opportunity seen (qs_ns). A CPU that an hrtimer storm floods is
+ * not counted idle, and its opportunities since the storm began do not
+ * count, until the grace period advances: an idle CPU in a storm spends
+ * its time in interrupts while its tick, softirqs and kthreads starve
+ * (the grace-period kthread may wait for a timer on that CPU). A
+ * GP_STALL record names all CPUs in a gap, or none when the grace period
+ * is held up by something else (a preempted reader, a grace-period
+ * kthread starved elsewhere).
  *
  * The proxy can be wrong where the kernel reports a quiescent state that
  * kradar does not see: cond_resched() in a long kernel loop
@@ -481,11 +486,22 @@ void kradar_rcu_sample(u64 now, u64 late)
 		struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
 		struct kradar_gap_track *g = &kradar_gaps[cpu];
 		struct kradar_task_snap t;
-		u64 gap;
+		u64 gap, qs, flood = kradar_hrtimer_flood_ns(cpu);
+		u32 fl = flood ? KRADAR_GAPF_FLOOD : 0;
 
 		if (!kradar_task_read(r, &t))
 			continue;	/* switching right now: try next time */
-		gap = t.idle || t.qs_ns >= now ? 0 : now - t.qs_ns;
+		/*
+		 * A CPU an hrtimer storm floods is not quiescent even when
+		 * it runs the idle task, and its opportunities since the
+		 * storm began do not count: its tick, softirqs and kthreads
+		 * (the grace-period kthread's wakeup timer among them)
+		 * starve. Only the grace period advancing ends such a gap.
+		 */
+		if (flood)
+			t.idle = 0;
+		qs = flood ? min(t.qs_ns, flood) : t.qs_ns;
+		gap = t.idle || qs >= now ? 0 : now - qs;
 
 		if (g->open) {
 			u32 why = t.idle ? KRADAR_GAPF_IDLE :
@@ -494,11 +510,11 @@ void kradar_rcu_sample(u64 now, u64 late)
 
 			if (t.qs_ns != g->start_ns)
 				g->qs_in_gap = t.qs_ns;
-			if (t.idle || (g->qs_in_gap && why)) {
+			if (t.idle || (why && (g->qs_in_gap || flood))) {
 				g->open = false;
 				kradar_gaps_open--;
-				kradar_emit_gap(cpu, KRADAR_PHASE_END, why, g,
-						&t, now, late);
+				kradar_emit_gap(cpu, KRADAR_PHASE_END, why | fl,
+						g, &t, now, late);
 			}
 		}
 		if (!g->open && t.qs_ns != g->qs_seen) {
@@ -513,18 +529,18 @@ void kradar_rcu_sample(u64 now, u64 late)
 			if (nr < KRADAR_STALL_CPUS)
 				cpus[nr++] = cpu;
 			if (now - g->last_emit_ns >= KRADAR_GAP_UPDATE_NS)
-				kradar_emit_gap(cpu, KRADAR_PHASE_UPDATE, 0, g,
+				kradar_emit_gap(cpu, KRADAR_PHASE_UPDATE, fl, g,
 						&t, now, late);
 		} else if (stall && gap >= thresh) {
 			g->open = true;
-			g->start_ns = t.qs_ns;
+			g->start_ns = qs;
 			g->qs_in_gap = 0;
 			g->gp = gp;
 			kradar_gaps_open++;
 			kradar_gaps_total++;
 			if (nr < KRADAR_STALL_CPUS)
 				cpus[nr++] = cpu;
-			kradar_emit_gap(cpu, KRADAR_PHASE_BEGIN, 0, g, &t, now,
+			kradar_emit_gap(cpu, KRADAR_PHASE_BEGIN, fl, g, &t, now,
 					late);
 		}
 	}

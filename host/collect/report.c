@@ -535,6 +535,8 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 	jw_u64(j, "hardirqs", r->hardirqs);
 	jw_u64(j, "softirqs", r->softirqs);
 	jw_u64(j, "hrtimers", r->hrtimers);
+	if (r->flags & KRADAR_GAPF_FLOOD)
+		jw_bool(j, "flooded", true);
 	jw_arr(j, "top_hrtimers");
 	for (uint32_t i = 0; i < g->nr_top_valid; i++) {
 		jw_obj(j, NULL);
@@ -583,6 +585,7 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 		k->pid = r->pid;
 		memcpy(k->comm, r->comm, sizeof(k->comm));
 	}
+	k->flooded |= !!(r->flags & KRADAR_GAPF_FLOOD);
 	k->hrtimers = r->hrtimers;
 	k->hardirqs = r->hardirqs;
 	k->softirqs = r->softirqs;
@@ -900,6 +903,8 @@ static void gap_sentence(const struct kc_gap *g, char *buf, size_t len)
 	n = snprintf(buf, len, "CPU %u held up RCU for %s%.1f s (task %s",
 		     g->cpu, g->ended ? "" : ">=", gap_length(g) / 1e9,
 		     txt(g->comm, comm));
+	if (g->flooded && n < len)
+		n += snprintf(buf + n, len - n, ", flooded by an hrtimer storm");
 	if (g->frame[0] && n < len)
 		n += snprintf(buf + n, len - n, ", interrupted at %s",
 			      txt(g->frame, frame));

@@ -52,6 +52,7 @@ struct kc_cb {
 struct kc_gap {
 	uint16_t cpu;
 	bool ended;
+	bool flooded;		/* an hrtimer storm flooded the CPU */
 	uint64_t start_ns;	/* last QS opportunity, guest clock */
 	uint64_t gap_ns;	/* longest seen (END: total) */
 	uint64_t first_rec_ns;	/* BEGIN record made: the detection */
