@@ -9,7 +9,8 @@
  * small open-addressed table (claimed with cmpxchg, no lock): the lock,
  * when the task started to sleep for it. Only mutexes and rt_mutexes
  * (PREEMPT_RT's mutexes) are tracked, and only once the waiter sleeps,
- * not while it spins.
+ * not while it spins; on PREEMPT_RT not the spinlocks, rwlocks and
+ * rwsems that also sleep there (compat/locking.h).
  *
  * Once per window the sampler looks at the table. When a task has waited
  * for lock_wait_ms, it reads the lock's owner word (struct mutex->owner
@@ -46,6 +47,7 @@
 #include <linux/uaccess.h>
 #include <trace/events/lock.h>
 #include "kradar.h"
+#include "compat/locking.h"
 
 #define KRADAR_WAIT_BITS	7
 #define KRADAR_WAITS		BIT(KRADAR_WAIT_BITS)
@@ -53,8 +55,6 @@
 #define KRADAR_ACQ_BITS		6
 #define KRADAR_EPISODES		16	/* contended locks followed at once */
 #define KRADAR_LOCK_UPDATE_NS	NSEC_PER_SEC
-#define KRADAR_MUTEX_FLAGS	0x07UL	/* low bits of mutex->owner */
-#define KRADAR_RTMUTEX_FLAGS	0x01UL	/* RT_MUTEX_HAS_WAITERS */
 #define KRADAR_PROC_STACK_LEN	4096
 
 /* A task sleeping for a lock; task != NULL and ready: in use. */
@@ -114,7 +114,7 @@ static void notrace kradar_probe_begin(void *data, void *lock,
 	unsigned int i, n;
 
 	/* sleeping waits for mutexes and rt_mutexes only */
-	if (!(flags & (LCB_F_MUTEX | LCB_F_RT)) || (flags & LCB_F_SPIN))
+	if (!kradar_lcb_mutex_sleep(flags))
 		return;
 	i = hash_ptr(t, KRADAR_WAIT_BITS);
 	for (n = 0; n < KRADAR_WAIT_PROBES; n++) {
@@ -267,16 +267,13 @@ static bool kradar_still_waiting(struct task_struct *t, void *lock)
 static struct task_struct *kradar_lock_owner(void *lock, unsigned int flags)
 {
 	struct task_struct *owner = NULL, *g, *p;
-	unsigned long word;
-	void *src;
+	unsigned long word, mask;
+	const void *src;
 
-	if (flags & LCB_F_RT)
-		src = &((struct rt_mutex_base *)lock)->owner;
-	else
-		src = &((struct mutex *)lock)->owner;
-	if (copy_from_kernel_nofault(&word, src, sizeof(word)))
+	src = kradar_lock_owner_word(lock, flags, &mask);
+	if (!src || copy_from_kernel_nofault(&word, src, sizeof(word)))
 		return NULL;
-	word &= ~(flags & LCB_F_RT ? KRADAR_RTMUTEX_FLAGS : KRADAR_MUTEX_FLAGS);
+	word &= ~mask;
 	if (!word)
 		return NULL;
 	rcu_read_lock();
