@@ -80,6 +80,8 @@ enum kradar_rec_type {
 
 /* kradar_rec_hdr.flags */
 #define KRADAR_RECF_RESENT	0x0001	/* periodic repeat, not a new event */
+#define KRADAR_RECF_PANIC	0x0002	/* made in the panic notifier and
+					 * printed to the console only */
 
 struct kradar_rec_hdr {
 	__le32 sync;		/* KRADAR_SYNC */
