@@ -34,9 +34,11 @@
 #define _KRADAR_WIRE_H
 
 #ifdef __KERNEL__
+#include <linux/stddef.h>
 #include <linux/types.h>
 #define KRADAR_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
+#include <stddef.h>
 #include <stdint.h>
 #include <assert.h>
 typedef uint16_t kradar_le16;
@@ -274,6 +276,18 @@ struct kradar_rec_gp_stall {
 #define KRADAR_LOCKF_ACQUIRED	0x0002	/* acquired_ns is when the owner
 					 * took it after waiting */
 #define KRADAR_LOCKF_RT		0x0004	/* an rt_mutex (PREEMPT_RT mutex) */
+#define KRADAR_LOCKF_VHOST	0x0008	/* the lock lies in a vhost device:
+					 * the vhost_* fields are valid */
+#define KRADAR_LOCKF_VHOST_KILLED 0x0010 /* vhost_killed_pid waits in
+					  * vhost_worker_killed() */
+
+/* kradar_rec_lock.vhost_what: where in the vhost device the lock lies */
+enum kradar_vhost_what {
+	KRADAR_VHOST_VQ_MUTEX	= 1,	/* vq->mutex of vq vhost_vq */
+	KRADAR_VHOST_DEV_MUTEX	= 2,	/* dev->mutex of the device */
+	KRADAR_VHOST_IN_VQ	= 3,	/* vhost_off bytes into vq vhost_vq
+					 * (no BTF: field unknown) */
+};
 
 /* A task waiting for a lock. */
 struct kradar_lock_waiter {
@@ -291,7 +305,11 @@ struct kradar_lock_waiter {
  * nobody waits any more. Three arrays are the last bytes of the record:
  * nr_listed waiters of waiter_size bytes, then nr_owner_stack and
  * nr_waiter_stack frames of frame_size bytes (the longest waiter's).
+ * fixed_size says where the fixed part ends, so a reader knows which
+ * appended fields were sent: records with fixed_size 0 end their fixed
+ * part at KRADAR_LOCK_FIXED_V1 bytes and carry no vhost fields.
  */
+#define KRADAR_LOCK_FIXED_V1	200	/* bytes, fixed part without vhost */
 struct kradar_rec_lock {
 	struct kradar_rec_hdr h;	/* cpu: KRADAR_CPU_NONE */
 	__le32 phase;		/* enum kradar_phase */
@@ -312,7 +330,20 @@ struct kradar_rec_lock {
 	__le32 nr_owner_stack;
 	__le32 nr_waiter_stack;
 	__le32 frame_size;	/* bytes per struct kradar_frame */
-	__le32 reserved2;
+	__le32 fixed_size;	/* bytes before the arrays (0: 200, the first
+				 * size, without the vhost fields) */
+	/* appended: vhost awareness, valid with KRADAR_LOCKF_VHOST */
+	__le32 vhost_what;	/* enum kradar_vhost_what */
+	__le32 vhost_vq;	/* vq index in its device */
+	__le32 vhost_dev;	/* device number, from 1 in learning order */
+	__le32 vhost_off;	/* offset of the lock in the vq or device */
+	__le32 vhost_owner_pid;	/* thread that set the owner; 0: none */
+	__le32 vhost_worker_pid;	/* the device's worker; 0: unknown */
+	char vhost_owner_comm[KRADAR_COMM_LEN];
+	char vhost_kind[KRADAR_COMM_LEN];	/* "vhost-net", "vhost-vsock" */
+	__le32 vhost_killed_pid;	/* with KRADAR_LOCKF_VHOST_KILLED */
+	__le32 reserved3;
+	__le64 vhost_killed_ns;	/* when it entered vhost_worker_killed() */
 };
 
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
@@ -335,7 +366,9 @@ KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_qs_gap) +
 		     KRADAR_REC_MAX, "qs gap fits");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_gp_stall) % 8 == 0, "stall");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_lock_waiter) == 32, "waiter");
-KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lock) == 200, "lock");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lock) == 272, "lock");
+KRADAR_STATIC_ASSERT(offsetof(struct kradar_rec_lock, vhost_what) ==
+		     KRADAR_LOCK_FIXED_V1, "lock v1 size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lock) +
 		     KRADAR_LOCK_WAITERS * sizeof(struct kradar_lock_waiter) +
 		     2 * KRADAR_LOCK_STACK * sizeof(struct kradar_frame) <=

@@ -145,6 +145,7 @@ const char *kradar_malformed_str(unsigned int malf, char *buf, size_t len)
 		{ KRADAR_MALF_WINDOW, "window" },
 		{ KRADAR_MALF_COUNT, "count" },
 		{ KRADAR_MALF_PHASE, "phase" },
+		{ KRADAR_MALF_VHOST, "vhost" },
 	};
 	size_t used = 0;
 
@@ -592,18 +593,35 @@ static unsigned int decode_gap(struct kradar_gap *g, const unsigned char *p,
 	return malf;
 }
 
-/* Same layout rule as QS_GAP: the arrays are the record's last bytes. */
+/*
+ * Same layout rule as QS_GAP: the arrays are the record's last bytes.
+ * fixed_size (0: KRADAR_LOCK_FIXED_V1) says where the fixed part ends:
+ * fields this reader knows beyond it were not sent and read as zero, not
+ * as the array bytes that follow. A fixed_size below the first size, not
+ * a multiple of 8 or beyond the record makes it malformed.
+ */
 static unsigned int decode_lock(struct kradar_lockrec *l,
 				const unsigned char *p, uint32_t size)
 {
 	struct kradar_rec_lock *r = &l->r;
 	unsigned int malf = 0;
-	uint32_t wsz, fsz;
+	uint32_t wsz, fsz, fixed;
+	bool bad_fixed = false;
 	uint64_t need;
 	size_t off;
 
 	memset(l, 0, sizeof(*l));
 	DECODE(*r, p, size);
+	fixed = le32toh(r->fixed_size);
+	if (!fixed)
+		fixed = KRADAR_LOCK_FIXED_V1;
+	if (fixed < KRADAR_LOCK_FIXED_V1 || fixed % 8 || fixed > size) {
+		bad_fixed = true;
+		fixed = KRADAR_LOCK_FIXED_V1;
+	}
+	if (fixed < sizeof(*r))
+		memset((unsigned char *)r + fixed, 0, sizeof(*r) - fixed);
+	r->fixed_size = fixed;
 	r->phase = le32toh(r->phase);
 	r->flags = le32toh(r->flags);
 	r->lock = le64toh(r->lock);
@@ -618,11 +636,32 @@ static unsigned int decode_lock(struct kradar_lockrec *l,
 	r->nr_owner_stack = le32toh(r->nr_owner_stack);
 	r->nr_waiter_stack = le32toh(r->nr_waiter_stack);
 	r->frame_size = le32toh(r->frame_size);
+	r->vhost_what = le32toh(r->vhost_what);
+	r->vhost_vq = le32toh(r->vhost_vq);
+	r->vhost_dev = le32toh(r->vhost_dev);
+	r->vhost_off = le32toh(r->vhost_off);
+	r->vhost_owner_pid = le32toh(r->vhost_owner_pid);
+	r->vhost_worker_pid = le32toh(r->vhost_worker_pid);
+	r->vhost_killed_pid = le32toh(r->vhost_killed_pid);
+	r->vhost_killed_ns = le64toh(r->vhost_killed_ns);
 	if (!fix_name(r->owner_comm, sizeof(r->owner_comm)) ||
-	    !fix_name(r->name, sizeof(r->name)))
+	    !fix_name(r->name, sizeof(r->name)) ||
+	    !fix_name(r->vhost_owner_comm, sizeof(r->vhost_owner_comm)) ||
+	    !fix_name(r->vhost_kind, sizeof(r->vhost_kind)))
 		malf |= KRADAR_MALF_NAME;
 	if (!phase_ok(r->phase))
 		malf |= KRADAR_MALF_PHASE;
+	/* vhost fields that cannot be: not trusted, not shown */
+	if ((r->flags & KRADAR_LOCKF_VHOST) &&
+	    (r->vhost_what < KRADAR_VHOST_VQ_MUTEX ||
+	     r->vhost_what > KRADAR_VHOST_IN_VQ || !r->vhost_dev)) {
+		malf |= KRADAR_MALF_VHOST;
+		r->flags &= ~(uint32_t)KRADAR_LOCKF_VHOST;
+	}
+	if ((r->flags & KRADAR_LOCKF_VHOST_KILLED) && !r->vhost_killed_pid) {
+		malf |= KRADAR_MALF_VHOST;
+		r->flags &= ~(uint32_t)KRADAR_LOCKF_VHOST_KILLED;
+	}
 
 	wsz = r->waiter_size;
 	fsz = r->frame_size;
@@ -634,7 +673,7 @@ static unsigned int decode_lock(struct kradar_lockrec *l,
 	    (r->nr_listed && (wsz < sizeof(l->waiters[0]) || wsz % 8)) ||
 	    ((r->nr_owner_stack || r->nr_waiter_stack) &&
 	     (fsz < sizeof(struct kradar_frame) || fsz % 8)) ||
-	    size < sizeof(*r) || need > size - sizeof(*r))
+	    bad_fixed || size < fixed || need > size - fixed)
 		return malf | KRADAR_MALF_ENTRIES;
 
 	off = size - need;

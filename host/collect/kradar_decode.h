@@ -32,6 +32,8 @@
 #define KRADAR_MALF_WINDOW	0x0010	/* end_ns <= start_ns */
 #define KRADAR_MALF_COUNT	0x0020	/* late > count, or listed > events */
 #define KRADAR_MALF_PHASE	0x0040	/* phase not BEGIN, UPDATE or END */
+#define KRADAR_MALF_VHOST	0x0080	/* LOCK: vhost fields impossible
+					   (dropped, flags cleared) */
 
 /* Host-order window: bounded by nr_entries AND the record size. */
 struct kradar_window {
