@@ -187,3 +187,27 @@ void kradar_ring_take_drops(u64 *records, u64 *bytes)
 	kradar_unreported_records = 0;
 	kradar_unreported_bytes = 0;
 }
+
+/*
+ * Panic path: the committed records the port has not started to send,
+ * from the first whole record after what it took. Read without locking:
+ * the sampler may have stopped anywhere, so the caller checks every
+ * record it finds there.
+ */
+size_t kradar_ring_unsent(const u8 **buf)
+{
+	size_t from = READ_ONCE(kradar_frontier), to = READ_ONCE(kradar_tail);
+
+	if (!kradar_buf || from > to || to > kradar_cap)
+		return 0;
+	*buf = kradar_buf + from;
+	return to - from;
+}
+
+/* Panic path: take the next sequence number of @cpu's records. */
+u32 kradar_ring_take_seq(u16 cpu)
+{
+	u32 *seq = &kradar_seq[cpu >= nr_cpu_ids ? nr_cpu_ids : cpu];
+
+	return (*seq)++;
+}
