@@ -12,6 +12,8 @@
  *                     stack, the waiters;
  *   kradar_ring.c     the byte ring holding encoded records until the
  *                     port takes them (sampler thread only, no locking);
+ *   kradar_panic.c    at panic, the records the port has not sent and
+ *                     the partial window, as checksummed console lines;
  *   kradar_port.c     the virtio console port: finding it, opening its
  *                     hvc tty from the kernel, writing, closing;
  *   kradar_main.c     parameters, the sampler threads, /proc/kradar,
@@ -86,6 +88,13 @@ size_t kradar_ring_used(void);
 void kradar_ring_stats(u64 *records, u64 *dropped_records,
 		       u64 *dropped_bytes);
 void kradar_ring_take_drops(u64 *records, u64 *bytes);
+size_t kradar_ring_unsent(const u8 **buf);
+u32 kradar_ring_take_seq(u16 cpu);
+
+/* kradar_panic.c: the console dump at panic */
+int kradar_panic_init(u64 session);
+void kradar_panic_exit(void);
+void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent);
 
 /* kradar_port.c */
 enum kradar_port_state {
