@@ -280,6 +280,7 @@ static void kradar_window(u64 now, u64 late)
 	if (kradar_open && kradar_window_nr % hello_every == 0)
 		kradar_emit_hello(now, true);
 	kradar_hrtimer_sample(now);
+	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
 	kradar_rcu_sample(now, late);
 	kradar_lock_sample(now, late);
 	kradar_emit_buffer_loss(now);
@@ -484,6 +485,9 @@ static int __init kradar_init(void)
 	err = kradar_lock_init();
 	if (err)
 		goto err_rcu_state;
+	err = kradar_panic_init(kradar_session);
+	if (err)
+		goto err_lock_state;
 	kradar_port_init(port, tty);
 	kradar_proc = proc_create_single("kradar", 0444, NULL,
 					 kradar_status_show);
@@ -513,6 +517,8 @@ err_rcu_hook:
 	proc_remove(kradar_proc);
 err_port:
 	kradar_port_exit();
+	kradar_panic_exit();
+err_lock_state:
 	kradar_lock_exit();
 err_rcu_state:
 	kradar_rcu_exit();
@@ -531,6 +537,7 @@ static void __exit kradar_exit(void)
 	kradar_samplers_stop();
 	proc_remove(kradar_proc);
 	kradar_port_exit();
+	kradar_panic_exit();
 	kradar_lock_exit();
 	kradar_rcu_exit();
 	kradar_hrtimer_exit();
