@@ -79,6 +79,7 @@ struct kradar_episode {
 	char name[KRADAR_NAME_LEN];	/* resolved once, when it begins */
 	bool open;
 	bool seen;		/* has waiters in this sample */
+	unsigned int lcb;	/* LCB_F_* of its waits */
 	u64 first_ns;		/* earliest wait seen in the episode */
 	u64 last_emit_ns;
 	pid_t owner_pid;
@@ -389,6 +390,9 @@ static void kradar_emit_lock(struct kradar_episode *ep, u32 phase,
 		if (!longest || w[i].begin_ns < longest->begin_ns)
 			longest = &w[i];
 	}
+	if (!longest)
+		lcb = ep->lcb;	/* the END record: no waiters left */
+	ep->lcb = lcb;
 	size = sizeof(*r) + KRADAR_LOCK_WAITERS * sizeof(*lw) +
 	       2 * KRADAR_LOCK_STACK * sizeof(*frames);
 	r = kradar_rec_begin(KRADAR_REC_LOCK, size, KRADAR_CPU_NONE, now);
