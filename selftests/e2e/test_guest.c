@@ -6,7 +6,8 @@
  *
  *   taprio-storm   storm reported for "advance_sched [sch_taprio]" on the
  *                  CPU that installed the qdisc, rate >= 100k/s, >= 90 %
- *                  late; collector exits 1.
+ *                  late; collector exits 1; an RCU gap on the (idle,
+ *                  flooded) storm CPU within 1 s of the storm.
  *   taprio-normal  advance_sched seen in the windows, no storm, exit 0.
  *   hrtimer-storm  a runaway hrtimer that is not taprio, on CPU 0 where
  *                  the first sampler thread runs, is reported just the
@@ -65,6 +66,27 @@ static void test_taprio_storm(const char *top)
 	printf("# storm rate %.0f/s, %.1f %% late, cpu %lld\n",
 	       r.first_storm.rate, r.first_storm.late_pct, r.first_storm.cpu);
 	print_latency(&r);
+	/*
+	 * The storm CPU runs the idle task, flooded: the grace-period
+	 * kthread's wakeup starves there and the grace period stalls. The
+	 * gap starts with the storm or the next grace period after it.
+	 */
+	tap(r.gaps >= 1 && r.gap_cpu == r.first_storm.cpu,
+	    "taprio-storm: an RCU gap on the storm CPU",
+	    "expected a qs_gap on CPU %lld, got %d gaps (first on CPU %d)",
+	    r.first_storm.cpu, r.gaps, r.gap_cpu);
+	if (!r.gaps)
+		return;
+	tap(r.gap_start_ns >= r.first_storm.t_ns - 1000000000LL &&
+	    r.gap_start_ns <= r.first_storm.t_ns + 1000000000LL,
+	    "taprio-storm: the gap starts within 1 s of the storm",
+	    "storm began at %.3f s, gap at %.3f s", r.first_storm.t_ns / 1e9,
+	    r.gap_start_ns / 1e9);
+	tap(!strcmp(r.gap_top, fn), "taprio-storm: the gap is linked to advance_sched",
+	    "expected top hrtimer '%s' in the gap, got '%s'", fn, r.gap_top);
+	printf("# storm at %.3f s, first gap from %.3f s reported at %.3f s, longest %.1f ms\n",
+	       r.first_storm.t_ns / 1e9, r.gap_start_ns / 1e9,
+	       r.gap_report_ns / 1e9, r.gap_max_ms);
 }
 
 static void test_taprio_normal(const char *top)
@@ -249,14 +271,13 @@ static void test_taprio_stall(const char *top)
 	if (!r.storms || !r.gaps)
 		return;
 	/*
-	 * The gap starts at the CPU's last quiescent-state opportunity: the
-	 * busy task's last context switch or a tick that got through the
-	 * storm. Runs gave 25 ms to 1.3 s after the storm's first window, in
-	 * guest time; 2 s bounds it without depending on host speed.
+	 * The gap starts at the CPU's last quiescent-state opportunity
+	 * before the storm (the busy task's last context switch) or at the
+	 * first grace period the storm holds up, whichever is later.
 	 */
 	tap(r.gap_start_ns >= r.first_storm.t_ns - 1000000000LL &&
-	    r.gap_start_ns <= r.first_storm.t_ns + 2000000000LL,
-	    "taprio-stall: the gap starts with the storm",
+	    r.gap_start_ns <= r.first_storm.t_ns + 1000000000LL,
+	    "taprio-stall: the gap starts within 1 s of the storm",
 	    "storm began at %.3f s, gap at %.3f s", r.first_storm.t_ns / 1e9,
 	    r.gap_start_ns / 1e9);
 	tap(!strcmp(r.gap_top, fn), "taprio-stall: the gap is linked to advance_sched",
