@@ -88,6 +88,36 @@ static void text(FILE *f, double x, double y, const char *anchor, int size,
 	fputs("</text>\n", f);
 }
 
+/*
+ * A line that must fit in @maxw pixels: cut at a word with "...", the
+ * whole text kept as its tooltip. 0.6 em is a generous mean glyph width
+ * for DejaVu Sans.
+ */
+static void text_fit(FILE *f, double x, double y, int size, const char *fill,
+		     const char *s, double maxw)
+{
+	size_t max = (size_t)(maxw / (0.6 * size)), n = strlen(s), cut;
+	char buf[1024];
+
+	if (n <= max || max < 8 || max >= sizeof(buf)) {
+		text(f, x, y, "start", size, fill, s);
+		return;
+	}
+	cut = max - 3;
+	while (cut > max / 2 && s[cut] != ' ')
+		cut--;
+	/* never split a UTF-8 sequence */
+	while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	memcpy(buf, s, cut);
+	memcpy(buf + cut, "...", 4);
+	fprintf(f, "<g><title>");
+	xs(f, s);
+	fputs("</title>\n", f);
+	text(f, x, y, "start", size, fill, buf);
+	fputs("</g>\n", f);
+}
+
 static void bar(FILE *f, const struct geo *g, int64_t b, int64_t e, double y,
 		const char *fill, const char *tip)
 {
@@ -211,9 +241,9 @@ int run_svg(const struct kradar_run *r, FILE *f)
 	text(f, 10, 22, "start", 16, "#000", buf);
 	snprintf(buf, sizeof(buf), "%s", rep ? rep->title :
 		 r->collect_verdict[0] ? r->collect_verdict : "no crash report");
-	text(f, 10, 42, "start", 12, rep ? "#d62728" : "#333", buf);
+	text_fit(f, 10, 42, 12, rep ? "#d62728" : "#333", buf, SVG_W - 20);
 	if (r->nr_narrative)
-		text(f, 10, 58, "start", 11, "#333", r->narrative[0]);
+		text_fit(f, 10, 58, 11, "#333", r->narrative[0], SVG_W - 20);
 	axis(f, &g, plot_top, plot_bot - 40);
 
 	/* per-CPU rate plots, log10 from 1/s to the peak */

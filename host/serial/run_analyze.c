@@ -964,23 +964,31 @@ static void narrate(struct kradar_run *r)
 		}
 	}
 
-	/* 4: who held up RCU */
-	for (i = 0; i < r->nr_spans; i++) {
-		const struct kradar_span *sp = &r->spans[i];
+	/* 4: who held up RCU: the longest gap, and how many there were */
+	{
+		const struct kradar_span *sp = NULL;
+		char more[64] = "";
+		int gaps = 0;
 
-		if (sp->kind != KRADAR_SPAN_QS_GAP)
-			continue;
-		if (cpu_in_storm(r, sp->cpu, sp->end_ns, &storm))
+		for (i = 0; i < r->nr_spans; i++) {
+			if (r->spans[i].kind != KRADAR_SPAN_QS_GAP)
+				continue;
+			gaps++;
+			if (!sp || r->spans[i].value > sp->value)
+				sp = &r->spans[i];
+		}
+		if (gaps > 1)
+			snprintf(more, sizeof(more), " (the longest of %d gaps)", gaps);
+		if (sp && cpu_in_storm(r, sp->cpu, sp->end_ns, &storm))
 			say(r, "CPU %d, the storm CPU (%s), held up RCU: no quiescent "
-			       "state for %s%s%s.", sp->cpu, storm->name,
-			    dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
+			       "state for %s%s%s%s.", sp->cpu, storm->name,
+			    dur(d, sizeof(d), (int64_t)(sp->value * 1e6)), more,
 			    sp->top[0] ? "; its busiest hrtimer was " : "", sp->top);
-		else
-			say(r, "CPU %d held up RCU: no quiescent state for %s%s%s%s%s.",
+		else if (sp)
+			say(r, "CPU %d held up RCU: no quiescent state for %s%s%s%s%s%s.",
 			    sp->cpu, dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
-			    sp->task[0] ? ", running " : "", sp->task,
+			    more, sp->task[0] ? ", running " : "", sp->task,
 			    sp->top[0] ? "; busiest hrtimer " : "", sp->top);
-		break;
 	}
 	for (i = 0; i < n; i++) {
 		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
