@@ -47,31 +47,11 @@
 #include <linux/uaccess.h>
 #include <trace/events/lock.h>
 #include "kradar.h"
-#include "compat/locking.h"
+#include "kradar_lock_hot.h"
 
-#define KRADAR_WAIT_BITS	7
-#define KRADAR_WAITS		BIT(KRADAR_WAIT_BITS)
-#define KRADAR_WAIT_PROBES	8
-#define KRADAR_ACQ_BITS		6
 #define KRADAR_EPISODES		16	/* contended locks followed at once */
 #define KRADAR_LOCK_UPDATE_NS	NSEC_PER_SEC
 #define KRADAR_PROC_STACK_LEN	4096
-
-/* A task sleeping for a lock; task != NULL and ready: in use. */
-struct kradar_wait {
-	struct task_struct *task;
-	int ready;
-	unsigned int flags;	/* LCB_F_* */
-	void *lock;
-	u64 begin_ns;
-};
-
-/* The last task that took a lock after waiting for it, per lock hash. */
-struct kradar_acq {
-	void *lock;
-	struct task_struct *task;
-	u64 ns;
-};
 
 /* Sampler side: one contended lock being reported. */
 struct kradar_episode {
@@ -108,64 +88,17 @@ static char *kradar_proc_buf;
 static u64 kradar_locks_seen, kradar_untracked_reported;
 static bool kradar_proc_warned;
 
+/* The per-event work is in kradar_lock_hot.h (bench/ measures it). */
 static void notrace kradar_probe_begin(void *data, void *lock,
 				       unsigned int flags)
 {
-	struct task_struct *t = current;
-	unsigned int i, n;
-
-	/* sleeping waits for mutexes and rt_mutexes only */
-	if (!kradar_lcb_mutex_sleep(flags))
-		return;
-	i = hash_ptr(t, KRADAR_WAIT_BITS);
-	for (n = 0; n < KRADAR_WAIT_PROBES; n++) {
-		struct kradar_wait *w = &kradar_waits[(i + n) & (KRADAR_WAITS - 1)];
-
-		if (READ_ONCE(w->task) == t)
-			return;		/* woken and sleeping again */
-	}
-	for (n = 0; n < KRADAR_WAIT_PROBES; n++) {
-		struct kradar_wait *w = &kradar_waits[(i + n) & (KRADAR_WAITS - 1)];
-
-		if (READ_ONCE(w->task) || cmpxchg(&w->task, NULL, t))
-			continue;
-		w->lock = lock;
-		w->flags = flags;
-		w->begin_ns = local_clock();
-		smp_wmb();	/* the wait before ready: kradar_lock_sample() */
-		WRITE_ONCE(w->ready, 1);
-		return;
-	}
-	atomic64_inc(&kradar_waits_untracked);
+	kradar_lock_hot_begin(kradar_waits, &kradar_waits_untracked, current,
+			      lock, flags);
 }
 
 static void notrace kradar_probe_end(void *data, void *lock, int ret)
 {
-	struct task_struct *t = current;
-	unsigned int i, n;
-
-	i = hash_ptr(t, KRADAR_WAIT_BITS);
-	for (n = 0; n < KRADAR_WAIT_PROBES; n++) {
-		struct kradar_wait *w = &kradar_waits[(i + n) & (KRADAR_WAITS - 1)];
-
-		if (READ_ONCE(w->task) != t)
-			continue;
-		if (!ret) {
-			struct kradar_acq *a;
-
-			a = &kradar_acqs[hash_ptr(lock, KRADAR_ACQ_BITS)];
-			WRITE_ONCE(a->lock, NULL);
-			smp_wmb();	/* invalidate before rewriting */
-			a->task = t;
-			a->ns = local_clock();
-			smp_wmb();	/* the entry before its key */
-			WRITE_ONCE(a->lock, lock);
-		}
-		WRITE_ONCE(w->ready, 0);
-		smp_wmb();	/* not ready before the slot is free */
-		WRITE_ONCE(w->task, NULL);
-		return;
-	}
+	kradar_lock_hot_end(kradar_waits, kradar_acqs, current, lock, ret);
 }
 
 int kradar_lock_init(void)
