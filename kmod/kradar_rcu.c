@@ -496,11 +496,14 @@ void kradar_rcu_sample(u64 now, u64 late)
 		 * it runs the idle task, and its opportunities since the
 		 * storm began do not count: its tick, softirqs and kthreads
 		 * (the grace-period kthread's wakeup timer among them)
-		 * starve. Only the grace period advancing ends such a gap.
+		 * starve. Such a gap starts with the storm or the grace
+		 * period, whichever is later (the CPU has reported every
+		 * earlier one), and ends when the grace period advances.
 		 */
 		if (flood)
 			t.idle = 0;
-		qs = flood ? min(t.qs_ns, flood) : t.qs_ns;
+		qs = flood ? max(min(t.qs_ns, flood), kradar_gp_seen_ns) :
+			     t.qs_ns;
 		gap = t.idle || qs >= now ? 0 : now - qs;
 
 		if (g->open) {
