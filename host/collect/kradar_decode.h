@@ -153,6 +153,13 @@ kradar_decoder__stats(const struct kradar_decoder *dec);
 /* Session from the last HELLO (0 before any), its nr_cpus (0 = unknown) */
 uint64_t kradar_decoder__session(const struct kradar_decoder *dec);
 unsigned int kradar_decoder__nr_cpus(const struct kradar_decoder *dec);
+/*
+ * The sequence number expected next for records of @cpu (KRADAR_CPU_NONE:
+ * the global one) in the current session; false before any such record.
+ * Records before it were received or counted lost.
+ */
+bool kradar_decoder__next_seq(const struct kradar_decoder *dec, uint16_t cpu,
+			      uint32_t *next);
 
 const char *kradar_rec_type_name(unsigned int type);
 const char *kradar_lost_cause_name(unsigned int cause);
