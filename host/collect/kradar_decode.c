@@ -218,6 +218,15 @@ unsigned int kradar_decoder__nr_cpus(const struct kradar_decoder *dec)
 	return dec->nr_cpus;
 }
 
+bool kradar_decoder__next_seq(const struct kradar_decoder *dec, uint16_t cpu,
+			      uint32_t *next)
+{
+	if (cpu >= dec->nr_seq || !dec->seq[cpu].valid)
+		return false;
+	*next = dec->seq[cpu].next;
+	return true;
+}
+
 static uint32_t get_le32(const unsigned char *p)
 {
 	uint32_t v;
