@@ -104,6 +104,8 @@ struct kc {
 	bool have_host_ns;	/* live: host_ns is set for every event */
 	uint64_t host_ns;	/* CLOCK_REALTIME of the chunk being decoded */
 	const char *source;	/* socket path or input file, for the summary */
+	const char *via;	/* set: every event says "via": this (e.g.
+				 * "console" for records from the serial log) */
 	struct kradar_decoder *dec;
 
 	struct kc_session sessions[KC_MAX_SESSIONS];
