@@ -125,6 +125,8 @@ static void ev_host(struct kc *kc)
 	} else {
 		jw_null(&kc->jw, "host_ns");
 	}
+	if (kc->via)
+		jw_str(&kc->jw, "via", kc->via);
 }
 
 /* Common head of every event: type, host_ns */
