@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console_dump.h"
 #include "kradar_decode.h"
 #include "report.h"
 
@@ -46,6 +47,7 @@ struct opts {
 	const char *vport;
 	const char *input;
 	const char *out;
+	const char *serial;	/* guest console log, read at the end */
 	double duration;	/* s, 0 = until signalled */
 	bool quiet;
 };
@@ -54,6 +56,8 @@ struct collector {
 	struct opts o;
 	struct kc kc;
 	struct kradar_decoder *dec;
+	struct kradar_decoder *dec_console;	/* a dump of another session */
+	uint64_t console_session;
 	FILE *events;
 	FILE *stream;		/* NULL when decoding a file */
 	char events_path[PATH_MAX];
@@ -73,8 +77,8 @@ struct collector {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: %s --vport SOCK --out DIR [--duration SEC] [--quiet]\n"
-"       %s --input FILE|- --out DIR [--quiet]\n"
+"usage: %s --vport SOCK --out DIR [--serial LOG] [--duration SEC] [--quiet]\n"
+"       %s --input FILE|- --out DIR [--serial LOG] [--quiet]\n"
 "\n"
 "  --vport SOCK     QEMU chardev unix socket of the kradar virtio port\n"
 "                   (-chardev socket,id=kr,path=SOCK,server=on,wait=off\n"
@@ -82,6 +86,9 @@ static void usage(FILE *f)
 "                   waits for it and reconnects when QEMU restarts\n"
 "  --input FILE     decode a saved stream (e.g. DIR/stream.bin), - = stdin\n"
 "  --out DIR        write stream.bin, events.jsonl, summary.txt there\n"
+"  --serial LOG     after the stream ends, recover from the guest's console\n"
+"                   log the records the probe printed at panic\n"
+"                   (\"kradar-dump:\" lines) that the stream lacks\n"
 "  --duration SEC   stop after SEC seconds (default: SIGINT/SIGTERM)\n"
 "  --quiet          no status line, no progress messages\n"
 "\n"
@@ -444,13 +451,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "input", required_argument, NULL, 'i' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "serial", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "v:i:o:d:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "v:i:o:d:s:qh", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (ch) {
@@ -472,6 +480,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					optarg);
 				return 2;
 			}
+			break;
+		case 's':
+			o->serial = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -570,6 +581,119 @@ static int close_file(FILE *f, const char *path, int prior_err)
 	return 0;
 }
 
+/* Did the stream deliver this record (or count it lost) already? */
+static bool serial_seen(void *ctx, uint64_t session, uint16_t cpu,
+			uint32_t seq)
+{
+	struct collector *c = ctx;
+	uint32_t next;
+
+	if (kradar_decoder__session(c->dec) != session ||
+	    !kradar_decoder__next_seq(c->dec, cpu, &next))
+		return false;
+	return seq - next >= 0x80000000U;	/* seq < next, modulo 2^32 */
+}
+
+/*
+ * A recovered record continues the stream of its session, so gaps and
+ * loss are counted as for streamed records; a dump of a session the
+ * stream never announced gets a decoder of its own.
+ */
+static int serial_push(void *ctx, uint64_t session, const void *rec,
+		       size_t len)
+{
+	struct kradar_decoder_ops ops = {
+		.record = kc_on_record,
+		.loss = kc_on_loss,
+	};
+	struct collector *c = ctx;
+	uint64_t cur = kradar_decoder__session(c->dec);
+	int err;
+
+	if (!cur || cur == session)
+		return kradar_decoder__push(c->dec, rec, len);
+	if (c->dec_console && c->console_session != session) {
+		err = kradar_decoder__finish(c->dec_console);
+		kradar_decoder__free(c->dec_console);
+		c->dec_console = NULL;
+		if (err)
+			return err;
+	}
+	if (!c->dec_console) {
+		ops.ctx = &c->kc;
+		c->dec_console = kradar_decoder__new(&ops);
+		if (!c->dec_console)
+			return -errno;
+		c->console_session = session;
+	}
+	return kradar_decoder__push(c->dec_console, rec, len);
+}
+
+/* --serial: the records the probe printed at panic, after the stream */
+static int read_serial(struct collector *c)
+{
+	struct kcd_sink sink = {
+		.seen = serial_seen,
+		.push = serial_push,
+		.ctx = c,
+	};
+	const struct kcd_stats *st;
+	struct jw *j = &c->kc.jw;
+	struct kcd *k;
+	FILE *f;
+	int err;
+
+	f = fopen(c->o.serial, "r");
+	if (!f) {
+		err_msg(c, "cannot read the serial log %s: %s", c->o.serial,
+			strerror(errno));
+		return 2;
+	}
+	k = kcd__new();
+	if (!k) {
+		fclose(f);
+		err_msg(c, "out of memory");
+		return 2;
+	}
+	err = kcd__read_file(k, f);
+	fclose(f);
+	if (err) {
+		err_msg(c, "error reading %s: %s", c->o.serial, strerror(-err));
+		kcd__free(k);
+		return 2;
+	}
+	if (c->kc.have_host_ns)
+		c->kc.host_ns = now_ns(CLOCK_REALTIME);
+	c->kc.via = "console";
+	err = kcd__deliver(k, &sink);
+	if (!err && c->dec_console)
+		err = kradar_decoder__finish(c->dec_console);
+	c->kc.via = NULL;
+	st = kcd__stats(k);
+	jw_begin(j);
+	jw_str(j, "type", "console_dump");
+	if (c->kc.have_host_ns)
+		jw_u64(j, "host_ns", c->kc.host_ns);
+	else
+		jw_null(j, "host_ns");
+	jw_str(j, "path", c->o.serial);
+	kcd__write_json(k, j);
+	jw_end(j);
+	c->kc.events_written++;
+	if (st->lines)
+		info(c, "%s: %" PRIu64 " dump lines (%" PRIu64 " rejected), %"
+		     PRIu64 " records recovered, %" PRIu64 " already received",
+		     c->o.serial, st->lines, st->rejected, st->records_new,
+		     st->records_seen);
+	kcd__free(k);
+	if (err) {
+		err_msg(c, "cannot record events in %s: %s", c->events_path,
+			strerror(-err));
+		return 2;
+	}
+	return 0;
+}
+
 static int finish(struct collector *c, int ret)
 {
 	struct kc_summary sum;
@@ -651,12 +775,15 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ret = c.o.vport ? run_vport(&c) : run_input(&c);
+	if (!ret && c.o.serial)
+		ret = read_serial(&c);
 	ret = finish(&c, ret);
 out:
 	if (c.events)
 		fclose(c.events);
 	if (c.stream)
 		fclose(c.stream);
+	kradar_decoder__free(c.dec_console);
 	kradar_decoder__free(c.dec);
 	kc_fini(&c.kc);
 	return ret;
