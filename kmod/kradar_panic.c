@@ -354,7 +354,7 @@ static void kradar_dump(int panic_cpu)
 {
 	size_t limit = (size_t)panic_kb * 1024, reserve, k;
 	struct kradar_dump d = { };
-	u64 t0 = local_clock(), now;
+	u64 t0 = ktime_get_mono_fast_ns(), now;
 	int cpu;
 
 	/* room for what is made now: lost, heartbeat, a window per CPU */
@@ -384,7 +384,8 @@ static void kradar_dump(int panic_cpu)
 	k = scnprintf(kradar_line, sizeof(kradar_line),
 		      "end %016llx %llu %u %u %llu %llu %llu",
 		      kradar_dump_session, d.off, d.lines + 1, d.records,
-		      d.skipped_records, d.torn_bytes, local_clock() - t0);
+		      d.skipped_records, d.torn_bytes,
+		      ktime_get_mono_fast_ns() - t0);
 	kradar_dump_line(&d, k);
 }
 
