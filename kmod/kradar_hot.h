@@ -46,6 +46,21 @@ struct kradar_cpu {
 };
 
 /*
+ * @*p += @v in one instruction that cannot tear, with no lock prefix:
+ * only this CPU writes the counter, the sampler reads it with READ_ONCE().
+ * What local64_add() does on x86, for a plain u64 the rest of the probe
+ * reads as one. WRITE_ONCE(x, x + v) takes a load, an add and a store.
+ */
+static __always_inline void kradar_add(u64 *p, u64 v)
+{
+#ifdef __x86_64__
+	__asm__ __volatile__("addq %1, %0" : "+m" (*p) : "er" (v));
+#else
+	WRITE_ONCE(*p, *p + v);
+#endif
+}
+
+/*
  * Out of line, rare: a scheduler tick (HZ times a second at most), or the
  * sampler asked for a stack of this CPU.
  */
@@ -78,11 +93,11 @@ static __always_inline void kradar_hot_count(struct kradar_cpu *c, void *fn,
 			return;
 		}
 	}
-	WRITE_ONCE(s->count, s->count + 1);
+	kradar_add(&s->count, 1);
 	if (late > 0) {
 		if (late >= late_ns)
-			WRITE_ONCE(s->late, s->late + 1);
-		WRITE_ONCE(s->late_sum, s->late_sum + late);
+			kradar_add(&s->late, 1);
+		kradar_add(&s->late_sum, late);
 		if (late > s->late_max)
 			WRITE_ONCE(s->late_max, late);
 	}
