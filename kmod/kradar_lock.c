@@ -48,6 +48,7 @@
 #include <trace/events/lock.h>
 #include "kradar.h"
 #include "kradar_lock_hot.h"
+#include "kradar_vhost.h"
 
 #define KRADAR_EPISODES		16	/* contended locks followed at once */
 #define KRADAR_LOCK_UPDATE_NS	NSEC_PER_SEC
@@ -65,6 +66,8 @@ struct kradar_episode {
 	pid_t owner_pid;
 	char owner_state;
 	unsigned int nr_waiters;
+	bool in_vhost;		/* inside a vhost device: vhost is valid */
+	struct kradar_vhost_lock vhost;
 };
 
 /* A snapshot of one wait, taken by the sampler. */
@@ -143,6 +146,7 @@ void kradar_lock_hook(void)
 		return;
 	}
 	kradar_lock_on = true;
+	kradar_vhost_init();
 }
 
 /* The caller runs tracepoint_synchronize_unregister() afterwards. */
@@ -150,6 +154,7 @@ void kradar_lock_unhook(void)
 {
 	if (!kradar_lock_on)
 		return;
+	kradar_vhost_exit();
 	kradar_lock_on = false;
 	tracepoint_probe_unregister(kradar_tp_begin, kradar_probe_begin, NULL);
 	tracepoint_probe_unregister(kradar_tp_end, kradar_probe_end, NULL);
@@ -300,6 +305,39 @@ static unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
 	return n;
 }
 
+/* The vhost fields, and whether a listed waiter is a killed vhost worker. */
+static void kradar_lock_vhost(const struct kradar_episode *ep,
+			      struct kradar_rec_lock *r,
+			      const struct kradar_lock_waiter *lw,
+			      unsigned int listed)
+{
+	const struct kradar_vhost_lock *v = &ep->vhost;
+	unsigned int i;
+	u64 since;
+
+	if (ep->in_vhost) {
+		r->flags |= cpu_to_le32(KRADAR_LOCKF_VHOST);
+		r->vhost_what = cpu_to_le32(v->what);
+		r->vhost_vq = cpu_to_le32(v->vq);
+		r->vhost_dev = cpu_to_le32(v->dev);
+		r->vhost_off = cpu_to_le32(v->off);
+		r->vhost_owner_pid = cpu_to_le32(v->owner_pid);
+		r->vhost_worker_pid = cpu_to_le32(v->worker_pid);
+		memcpy(r->vhost_owner_comm, v->owner_comm, KRADAR_COMM_LEN);
+		memcpy(r->vhost_kind, v->kind, KRADAR_COMM_LEN);
+	}
+	for (i = 0; i < listed; i++) {
+		pid_t pid = le32_to_cpu(lw[i].pid);
+
+		if (kradar_vhost_killed(pid, &since)) {
+			r->flags |= cpu_to_le32(KRADAR_LOCKF_VHOST_KILLED);
+			r->vhost_killed_pid = cpu_to_le32(pid);
+			r->vhost_killed_ns = cpu_to_le64(since);
+			break;
+		}
+	}
+}
+
 static void kradar_emit_lock(struct kradar_episode *ep, u32 phase,
 			     const struct kradar_wait_snap *w,
 			     unsigned int nr, u64 now, u64 late)
@@ -400,6 +438,8 @@ static void kradar_emit_lock(struct kradar_episode *ep, u32 phase,
 	r->nr_owner_stack = cpu_to_le32(nown);
 	r->nr_waiter_stack = cpu_to_le32(nwait);
 	r->frame_size = cpu_to_le32(sizeof(*frames));
+	r->fixed_size = cpu_to_le32(sizeof(*r));
+	kradar_lock_vhost(ep, r, lw, listed);
 	kradar_rec_shrink(r, sizeof(*r) + listed * sizeof(*lw) +
 			  (nown + nwait) * sizeof(*frames));
 	kradar_rec_commit(r);
@@ -426,6 +466,10 @@ static struct kradar_episode *kradar_episode(void *lock, bool create)
 	 * the module holding a static lock may be gone by the END record.
 	 */
 	kradar_symbol((unsigned long)lock, free_ep->name, true);
+	free_ep->in_vhost = kradar_vhost_describe((unsigned long)lock,
+						  &free_ep->vhost);
+	if (free_ep->in_vhost)
+		kradar_vhost_name(&free_ep->vhost, free_ep->name);
 	return free_ep;
 }
 
@@ -514,4 +558,5 @@ void kradar_lock_status(struct seq_file *m)
 	seq_printf(m, "locks:             %u contended now, %llu seen, %lld waits untracked\n",
 		   open, kradar_locks_seen,
 		   (long long)atomic64_read(&kradar_waits_untracked));
+	kradar_vhost_status(m);
 }
