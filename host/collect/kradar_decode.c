@@ -653,9 +653,10 @@ static unsigned int decode_lock(struct kradar_lockrec *l,
 	r->vhost_worker_pid = le32toh(r->vhost_worker_pid);
 	r->vhost_killed_pid = le32toh(r->vhost_killed_pid);
 	r->vhost_killed_ns = le64toh(r->vhost_killed_ns);
-	if (!fix_name(r->owner_comm, sizeof(r->owner_comm)) ||
-	    !fix_name(r->name, sizeof(r->name)) ||
-	    !fix_name(r->vhost_owner_comm, sizeof(r->vhost_owner_comm)) ||
+	/* every name fixed, not only up to the first bad one */
+	if (!fix_name(r->owner_comm, sizeof(r->owner_comm)) +
+	    !fix_name(r->name, sizeof(r->name)) +
+	    !fix_name(r->vhost_owner_comm, sizeof(r->vhost_owner_comm)) +
 	    !fix_name(r->vhost_kind, sizeof(r->vhost_kind)))
 		malf |= KRADAR_MALF_NAME;
 	if (!phase_ok(r->phase))

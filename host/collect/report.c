@@ -669,19 +669,99 @@ static struct kc_lock *find_lock(struct kc *kc, uint64_t lock, bool begin)
 	return &kc->locks[kc->nr_locks++];
 }
 
+static const char *vhost_what_name(uint32_t what)
+{
+	switch (what) {
+	case KRADAR_VHOST_VQ_MUTEX:
+		return "vq->mutex";
+	case KRADAR_VHOST_DEV_MUTEX:
+		return "dev->mutex";
+	default:
+		return "in_vq";
+	}
+}
+
+/*
+ * The lock as a reader wants it: the guest's name, or for a lock in a
+ * vhost device "vq->mutex (vq 1 of vhost-net dev 1, owner kradar-vhost
+ * pid 123)", "dev->mutex (vhost-net dev 1, ...)" or, without the
+ * guest's BTF, "vq 1 of vhost-net dev 1 +0x8 (owner ...)".
+ */
+static void lock_label(const struct kradar_rec_lock *r, char *buf, size_t len)
+{
+	char owner[64] = "";
+	const char *kind = r->vhost_kind[0] ? r->vhost_kind : "vhost";
+
+	if (!(r->flags & KRADAR_LOCKF_VHOST)) {
+		snprintf(buf, len, "%s", r->name);
+		return;
+	}
+	if (r->vhost_owner_pid)
+		snprintf(owner, sizeof(owner), "owner %s pid %u",
+			 r->vhost_owner_comm, r->vhost_owner_pid);
+	switch (r->vhost_what) {
+	case KRADAR_VHOST_VQ_MUTEX:
+		snprintf(buf, len, "vq->mutex (vq %u of %s dev %u%s%s)",
+			 r->vhost_vq, kind, r->vhost_dev, owner[0] ? ", " : "",
+			 owner);
+		break;
+	case KRADAR_VHOST_DEV_MUTEX:
+		snprintf(buf, len, "dev->mutex (%s dev %u%s%s)", kind,
+			 r->vhost_dev, owner[0] ? ", " : "", owner);
+		break;
+	default:
+		snprintf(buf, len, "vq %u of %s dev %u +0x%x%s%s%s", r->vhost_vq,
+			 kind, r->vhost_dev, r->vhost_off,
+			 owner[0] ? " (" : "", owner, owner[0] ? ")" : "");
+		break;
+	}
+}
+
+static void jw_vhost(struct jw *j, const struct kradar_rec_lock *r)
+{
+	if (r->flags & KRADAR_LOCKF_VHOST) {
+		jw_obj(j, "vhost");
+		jw_str(j, "kind", r->vhost_kind);
+		jw_u64(j, "dev", r->vhost_dev);
+		jw_str(j, "what", vhost_what_name(r->vhost_what));
+		if (r->vhost_what != KRADAR_VHOST_DEV_MUTEX)
+			jw_u64(j, "vq", r->vhost_vq);
+		jw_u64(j, "offset", r->vhost_off);
+		if (r->vhost_owner_pid) {
+			jw_u64(j, "owner_pid", r->vhost_owner_pid);
+			jw_str(j, "owner_comm", r->vhost_owner_comm);
+		} else {
+			jw_null(j, "owner_pid");
+		}
+		if (r->vhost_worker_pid)
+			jw_u64(j, "worker_pid", r->vhost_worker_pid);
+		else
+			jw_null(j, "worker_pid");
+		jw_obj_end(j);
+	}
+	if (r->flags & KRADAR_LOCKF_VHOST_KILLED) {
+		jw_obj(j, "vhost_worker_killed");
+		jw_u64(j, "pid", r->vhost_killed_pid);
+		jw_u64(j, "since_ns", r->vhost_killed_ns);
+		jw_obj_end(j);
+	}
+}
+
 static void ev_lock(struct kc *kc, const struct kradar_record *rec)
 {
 	const struct kradar_lockrec *l = &rec->lock;
 	const struct kradar_rec_lock *r = &l->r;
 	const char *key = lock_key_frame(l->owner_stack, l->nr_owner_valid);
 	char state[2] = { r->owner_state, 0 };
+	char label[KC_LOCK_LABEL];
 	struct jw *j = &kc->jw;
 	struct kc_lock *k;
 
+	lock_label(r, label, sizeof(label));
 	/* the documented head: type, phase, lock, lock_kind, holder */
 	ev_open(kc, "lock_contention");
 	jw_str(j, "phase", phase_name(r->phase));
-	jw_str(j, "lock", r->name);
+	jw_str(j, "lock", label);
 	jw_hex(j, "lock_addr", r->lock);
 	jw_str(j, "lock_kind", r->flags & KRADAR_LOCKF_RT ? "rt_mutex" : "mutex");
 	if (r->flags & KRADAR_LOCKF_OWNER) {
@@ -708,6 +788,7 @@ static void ev_lock(struct kc *kc, const struct kradar_record *rec)
 	if (key)
 		jw_str(j, "holder_in", key);
 	jw_frames(j, "waiter_stack", l->waiter_stack, l->nr_waiter_stack_valid);
+	jw_vhost(j, r);
 	jw_u64(j, "t_ns", rec->h.ts_ns);
 	ev_host(kc);
 	jw_u64(j, "wait_begin_ns", r->begin_ns);
@@ -721,7 +802,9 @@ static void ev_lock(struct kc *kc, const struct kradar_record *rec)
 		k->first_rec_ns = rec->h.ts_ns;
 		k->begin_ns = r->begin_ns;
 	}
-	memcpy(k->name, r->name, sizeof(k->name));
+	memcpy(k->name, label, sizeof(k->name));
+	if (r->flags & KRADAR_LOCKF_VHOST_KILLED)
+		k->killed_pid = r->vhost_killed_pid;
 	k->ended = r->phase == KRADAR_PHASE_END;
 	if (r->wait_ns > k->wait_max_ns)
 		k->wait_max_ns = r->wait_ns;
@@ -940,7 +1023,10 @@ static void lock_sentence(const struct kc_lock *k, char *buf, size_t len)
 	else if (n < len)
 		n += snprintf(buf + n, len - n, ", holder unknown");
 	if (n < len)
-		snprintf(buf + n, len - n, ", %u waiting", k->waiters_max);
+		n += snprintf(buf + n, len - n, ", %u waiting", k->waiters_max);
+	if (k->killed_pid && n < len)
+		snprintf(buf + n, len - n,
+			 " (pid %u in vhost_worker_killed())", k->killed_pid);
 }
 
 void kc_summarize(const struct kc *kc, struct kc_summary *sum)
@@ -1384,6 +1470,8 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_str(j, "holder_state", ost);
 		jw_str(j, "holder_in", k->owner_frame);
 		jw_u64(j, "waiters_max", k->waiters_max);
+		if (k->killed_pid)
+			jw_u64(j, "vhost_worker_killed_pid", k->killed_pid);
 		jw_bool(j, "ended", k->ended);
 		jw_obj_end(j);
 	}

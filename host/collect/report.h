@@ -66,12 +66,16 @@ struct kc_gap {
 };
 
 /* One contended-lock episode, from its records. */
+/* "vq->mutex (vq 1 of vhost-net dev 1, owner COMM pid N)" fits */
+#define KC_LOCK_LABEL	160
+
 struct kc_lock {
 	uint64_t lock;
 	uint64_t begin_ns;	/* first wait, guest clock */
 	uint64_t first_rec_ns;
 	bool ended;
-	char name[KRADAR_NAME_LEN];
+	char name[KC_LOCK_LABEL];
+	uint32_t killed_pid;	/* a waiter in vhost_worker_killed() */
 	uint64_t wait_max_ns;	/* longest wait seen */
 	uint64_t held_max_ns;	/* longest hold seen */
 	uint32_t owner_pid;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kradar-gen-stream DIR: write the canned test streams (storm.bin,
+ * kradar-gen-stream DIR: write the canned test streams (storm.bin, vhost.bin,
  * clean.bin, hostile.bin) to DIR, as in selftests/corpus/stream/.
  */
 #include <errno.h>
@@ -40,7 +40,8 @@ int main(int argc, char **argv)
 	}
 	if (write_stream(argv[1], "storm.bin", kenc_gen_storm) ||
 	    write_stream(argv[1], "clean.bin", kenc_gen_clean) ||
-	    write_stream(argv[1], "hostile.bin", kenc_gen_hostile))
+	    write_stream(argv[1], "hostile.bin", kenc_gen_hostile) ||
+	    write_stream(argv[1], "vhost.bin", kenc_gen_vhost))
 		return 2;
 	return 0;
 }

@@ -291,6 +291,17 @@ size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
 		 const char *name, uint32_t owner_pid, const char *owner_comm,
 		 char state, uint64_t held_ns, uint64_t wait_ns)
 {
+	return kenc_lock_ex(e, phase, lock, name, owner_pid, owner_comm, state,
+			    held_ns, wait_ns, NULL, sizeof(struct kradar_rec_lock),
+			    sizeof(struct kradar_rec_lock));
+}
+
+size_t kenc_lock_ex(struct kenc *e, uint32_t phase, uint64_t lock,
+		    const char *name, uint32_t owner_pid,
+		    const char *owner_comm, char state, uint64_t held_ns,
+		    uint64_t wait_ns, const struct kradar_rec_lock *vh,
+		    uint32_t fixed, uint32_t fixed_field)
+{
 	static const char *const owner_stack[] = {
 		"__schedule+0x2e4/0x870", "kradar_test_hold_fn+0x19/0x30 [kradar_test_mutex]",
 	};
@@ -299,12 +310,27 @@ size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
 	};
 	unsigned char body[KRADAR_REC_MAX];
 	struct kradar_rec_lock r;
-	size_t off = sizeof(r) - HDR;
+	size_t off = (fixed < sizeof(r) ? fixed : sizeof(r)) - HDR;
 
 	memset(&r, 0, sizeof(r));
 	memset(body, 0, sizeof(body));
 	r.phase = htole32(phase);
-	r.flags = htole32(owner_pid ? KRADAR_LOCKF_OWNER : 0);
+	r.flags = htole32((owner_pid ? KRADAR_LOCKF_OWNER : 0) |
+			  (vh ? vh->flags : 0));
+	r.fixed_size = htole32(fixed_field);
+	if (vh) {
+		r.vhost_what = htole32(vh->vhost_what);
+		r.vhost_vq = htole32(vh->vhost_vq);
+		r.vhost_dev = htole32(vh->vhost_dev);
+		r.vhost_off = htole32(vh->vhost_off);
+		r.vhost_owner_pid = htole32(vh->vhost_owner_pid);
+		r.vhost_worker_pid = htole32(vh->vhost_worker_pid);
+		memcpy(r.vhost_owner_comm, vh->vhost_owner_comm,
+		       sizeof(r.vhost_owner_comm));
+		memcpy(r.vhost_kind, vh->vhost_kind, sizeof(r.vhost_kind));
+		r.vhost_killed_pid = htole32(vh->vhost_killed_pid);
+		r.vhost_killed_ns = htole64(vh->vhost_killed_ns);
+	}
 	r.lock = htole64(lock);
 	r.begin_ns = htole64(1000000000ULL);
 	r.wait_ns = htole64(wait_ns);
@@ -468,6 +494,88 @@ int kenc_gen_clean(struct kenc *e)
  * nr_entries far beyond the record, CPUs that do not exist, unknown types;
  * plus garbage between records and a truncated record at the end.
  */
+/*
+ * vhost.bin: LOCK records of the vhost scenario. A first-layout LOCK
+ * (fixed part 200 bytes, no fixed_size) that must keep its name; the
+ * vq->mutex episode (begin, end) with the vhost fields; a dev->mutex and
+ * a BTF-less "in vq" lock with a waiter in vhost_worker_killed(); then
+ * hostile vhost fields: an impossible what, device 0, a fixed_size that
+ * lies, an unterminated kind.
+ */
+int kenc_gen_vhost(struct kenc *e)
+{
+	struct kradar_rec_lock vh;
+	size_t n = sizeof(struct kradar_rec_lock);
+
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = KRADAR_LOCKF_VHOST;
+	vh.vhost_what = KRADAR_VHOST_VQ_MUTEX;
+	vh.vhost_vq = 1;
+	vh.vhost_dev = 1;
+	vh.vhost_off = 8;
+	vh.vhost_owner_pid = 111;
+	vh.vhost_worker_pid = 112;
+	strcpy(vh.vhost_owner_comm, "kradar-vhost");
+	strcpy(vh.vhost_kind, "vhost-net");
+	e->ts = 3000000000ULL;
+	kenc_hello(e, 0x7e57, 2, 0, "6.1.0-test");
+	kenc_heartbeat(e, 1, 0);
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888001000000ULL,
+		     "kradar_test_mutex [kradar_test_mutex]", 80,
+		     "kradar_holder", 'D', 1200000000ULL, 1100000000ULL, NULL,
+		     KRADAR_LOCK_FIXED_V1, 0);
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888002000008ULL,
+		     "vq->mutex (vq 1 of vhost-net dev 1)", 112, "vhost-111",
+		     'S', 1092000000ULL, 1092000000ULL, &vh, n, n);
+	kenc_lock_ex(e, KRADAR_PHASE_END, 0xffff888002000008ULL,
+		     "vq->mutex (vq 1 of vhost-net dev 1)", 0, "", 0, 0,
+		     3009000000ULL, &vh, n, n);
+	vh.vhost_what = KRADAR_VHOST_DEV_MUTEX;
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888003000008ULL,
+		     "dev->mutex (vhost-net dev 2)", 0, "", 0, 0,
+		     1500000000ULL, &vh, n, n);
+	vh.vhost_what = KRADAR_VHOST_IN_VQ;
+	vh.vhost_off = 0x48;
+	vh.vhost_owner_pid = 0;
+	vh.flags |= KRADAR_LOCKF_VHOST_KILLED;
+	vh.vhost_killed_pid = 82;
+	vh.vhost_killed_ns = 2900000000ULL;
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888004000048ULL,
+		     "vq 0 of vhost-net dev 1 +0x48", 0, "", 0, 0,
+		     1500000000ULL, &vh, n, n);
+	/* hostile: what 7, then device 0 (both: not vhost), killed pid 0 */
+	vh.flags = KRADAR_LOCKF_VHOST;
+	vh.vhost_what = 7;
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888005000000ULL,
+		     "0xffff888005000000", 0, "", 0, 0, 1500000000ULL, &vh, n,
+		     n);
+	vh.vhost_what = KRADAR_VHOST_VQ_MUTEX;
+	vh.vhost_dev = 0;
+	vh.flags |= KRADAR_LOCKF_VHOST_KILLED;
+	vh.vhost_killed_pid = 0;
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888006000000ULL,
+		     "0xffff888006000000", 0, "", 0, 0, 1500000000ULL, &vh, n,
+		     n);
+	/* fixed_size beyond the record, then not a multiple of 8 */
+	vh.vhost_dev = 1;
+	vh.flags = KRADAR_LOCKF_VHOST;
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888007000000ULL,
+		     "0xffff888007000000", 0, "", 0, 0, 1500000000ULL, &vh, n,
+		     4096);
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888008000000ULL,
+		     "0xffff888008000000", 0, "", 0, 0, 1500000000ULL, &vh, n,
+		     n - 4);
+	/* a kind and an owner comm without their NUL */
+	memset(vh.vhost_kind, 'K', sizeof(vh.vhost_kind));
+	memset(vh.vhost_owner_comm, 'O', sizeof(vh.vhost_owner_comm));
+	vh.vhost_owner_pid = 5;
+	kenc_lock_ex(e, KRADAR_PHASE_BEGIN, 0xffff888009000008ULL,
+		     "vq->mutex (vq 1 of ? dev 1)", 0, "", 0, 0, 1500000000ULL,
+		     &vh, n, n);
+	kenc_heartbeat(e, 2, 0);
+	return 0;
+}
+
 int kenc_gen_hostile(struct kenc *e)
 {
 	static const char evil[] = "\x01\x1b[31mred\"\\\n\t\xff\xfe\xc3\x28 \xe2\x82\xac ok";

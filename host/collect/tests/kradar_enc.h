@@ -92,6 +92,16 @@ size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g);
 size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
 		 const char *name, uint32_t owner_pid, const char *owner_comm,
 		 char state, uint64_t held_ns, uint64_t wait_ns);
+/*
+ * LOCK as kenc_lock, with flags and vhost fields from @vh (host order,
+ * NULL: none), @fixed bytes of fixed part (KRADAR_LOCK_FIXED_V1: the
+ * first layout) and @fixed_field written as fixed_size (may lie).
+ */
+size_t kenc_lock_ex(struct kenc *e, uint32_t phase, uint64_t lock,
+		    const char *name, uint32_t owner_pid,
+		    const char *owner_comm, char state, uint64_t held_ns,
+		    uint64_t wait_ns, const struct kradar_rec_lock *vh,
+		    uint32_t fixed, uint32_t fixed_field);
 size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
 		  uint64_t stall_ns, const uint16_t *cpus, uint32_t nr);
 
@@ -109,5 +119,6 @@ size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
 int kenc_gen_storm(struct kenc *e);
 int kenc_gen_clean(struct kenc *e);
 int kenc_gen_hostile(struct kenc *e);
+int kenc_gen_vhost(struct kenc *e);
 
 #endif /* _KRADAR_ENC_H */

@@ -475,6 +475,60 @@ static void test_input_hostile(void)
 		  "stream bytes:                    1519 = 1432 in records + 15 skipped + 72 truncated");
 }
 
+/* LOCK records of the vhost scenario: the lock named with its device */
+static void test_input_vhost(void)
+{
+	const char *ev = path_of("vhost/events.jsonl");
+	const char *sum = path_of("vhost/summary.txt");
+	int rc;
+
+	CHECK_EQ(gen_to("vhost.bin", kenc_gen_vhost, NULL), 0, "write stream");
+	rc = run((const char *[]){ "--input", path_of("vhost.bin"), "--out",
+				   path_of("vhost"), "--quiet", NULL },
+		 path_of("vhost.err"));
+	CHECK_EQ(rc, 1, "exit code (findings, malformed records)");
+	check_jsonl(ev);
+	CHECK_EQ(COUNT_LINES(ev, "\"lock\":\"kradar_test_mutex [kradar_test_mutex]\"",
+			     "\"waiters\":[{\"pid\":81,"),
+		 1, "first-layout LOCK keeps its name and waiters");
+	CHECK_EQ(COUNT_LINES(ev, "\"type\":\"lock_contention\"", "\"vhost\":{"),
+		 5, "lock_contention lines with a vhost object");
+	CHECK_EQ(COUNT_LINES(ev, "\"phase\":\"begin\"",
+			     "\"lock\":\"vq->mutex (vq 1 of vhost-net dev 1, owner kradar-vhost pid 111)\"",
+			     "\"vhost\":{\"kind\":\"vhost-net\",\"dev\":1,\"what\":\"vq->mutex\",\"vq\":1,\"offset\":8,\"owner_pid\":111,\"owner_comm\":\"kradar-vhost\",\"worker_pid\":112}",
+			     "\"holder_comm\":\"vhost-111\"", "\"holder_state\":\"S\""),
+		 1, "vq->mutex begin: label and vhost object");
+	CHECK_EQ(COUNT_LINES(ev, "\"phase\":\"end\"",
+			     "\"lock\":\"vq->mutex (vq 1 of vhost-net dev 1, owner kradar-vhost pid 111)\""),
+		 1, "vq->mutex end");
+	CHECK_EQ(COUNT_LINES(ev, "\"lock\":\"dev->mutex (vhost-net dev 1, owner kradar-vhost pid 111)\"",
+			     "\"what\":\"dev->mutex\",\"offset\""),
+		 1, "dev->mutex: no vq index");
+	CHECK_EQ(COUNT_LINES(ev, "\"lock\":\"vq 1 of vhost-net dev 1 +0x48\"",
+			     "\"owner_pid\":null",
+			     "\"vhost_worker_killed\":{\"pid\":82,\"since_ns\":2900000000}"),
+		 1, "lock by offset, waiter in vhost_worker_killed()");
+	/* impossible vhost fields: the guest's name, no vhost object */
+	CHECK_EQ(COUNT_LINES(ev, "\"type\":\"lock_contention\"", "\"lock\":\"0xffff888005000000\"",
+			     "\"waiter_stack\":[\"__mutex_lock.constprop.0+0x16c/0x4d0\",\"kradar_waiter+0x2a/0x50 [kradar_test_mutex]\"],\"t_ns\""),
+		 1, "what 7: plain name, no vhost object");
+	CHECK_EQ(COUNT_LINES(ev, "\"type\":\"lock_contention\"", "\"lock\":\"0xffff888006000000\"",
+			     "],\"t_ns\""),
+		 1, "device 0: plain name, no vhost object");
+	CHECK_EQ(COUNT_LINES(ev, "vhost_worker_killed\":{\"pid\":0"), 0, "killed pid 0 not shown");
+	CHECK_EQ(COUNT_LINES(ev, "\"kind\":\"malformed\"", "\"fields\":\"vhost\""),
+		 2, "malformed vhost lines");
+	CHECK_EQ(COUNT_LINES(ev, "\"kind\":\"malformed\"", "\"fields\":\"nr_entries,vhost\""),
+		 2, "fixed_size lies: malformed, arrays and vhost fields dropped");
+	CHECK_EQ(COUNT_LINES(ev, "\"lock\":\"0xffff888007000000\"", "\"waiters\":[],"),
+		 1, "fixed_size beyond the record: no waiters decoded");
+	CHECK_EQ(COUNT_LINES(ev, "\"type\":\"lock_contention\"",
+			     "\"lock\":\"vq->mutex (vq 1 of KKKKKKKKKKKKKKK dev 1, owner OOOOOOOOOOOOOOO pid 5)\""),
+		 1, "unterminated kind and comm cut at 15");
+	CHECK_HAS(sum, "vq->mutex (vq 1 of vhost-net dev 1, owner kradar-vhost pid 111) waited for 3.0 s, held >= 1.1 s by vhost-111 (pid 112, state S");
+	CHECK_HAS(sum, "(pid 82 in vhost_worker_killed())");
+}
+
 static void test_input_stdin(void)
 {
 	struct kenc e;
@@ -872,6 +926,7 @@ static void test_corpus(void)
 		{ "storm.bin", kenc_gen_storm, 1 },
 		{ "clean.bin", kenc_gen_clean, 0 },
 		{ "hostile.bin", kenc_gen_hostile, 1 },
+		{ "vhost.bin", kenc_gen_vhost, 1 },
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -931,6 +986,8 @@ int main(void)
 	tap_run("--input clean stream: no storm, exit 0", test_input_clean);
 	tap_run("--input hostile stream: valid JSON, safe text",
 		test_input_hostile);
+	tap_run("--input vhost stream: locks named by vhost device, hostile fields dropped",
+		test_input_vhost);
 	tap_run("--input - from stdin keeps stream.bin", test_input_stdin);
 	tap_run("SIGTERM during --input - finishes the outputs",
 		test_input_signal);

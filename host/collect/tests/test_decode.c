@@ -460,6 +460,87 @@ static void test_gap_hostile(void)
 	kenc_free(&e);
 }
 
+/*
+ * LOCK layouts: the first one (fixed part 200 bytes, fixed_size 0) must
+ * not have its waiters read as vhost fields; the current one carries
+ * them; impossible vhost fields and lying fixed_size are malformed and
+ * dropped, never shown.
+ */
+static void test_lock_vhost(void)
+{
+	const struct kradar_rec_lock *r;
+	struct kenc e;
+	struct cap *c;
+
+	if (kenc_init(&e) || kenc_gen_vhost(&e))
+		abort();
+	c = decode(e.buf, e.len, 0);
+	CHECK_EQ(c->nr, 13, "records delivered");
+	CHECK_EQ(c->nr_loss, 5, "losses (malformed records)");
+	CHECK_EQ(c->st.malformed, 5, "malformed records");
+	if (c->nr != 13)
+		goto out;
+	/* the first layout */
+	r = &c->full[2].lock.r;
+	CHECK_EQ(c->full[2].malformed, 0, "first layout well formed");
+	CHECK_EQ(r->fixed_size, KRADAR_LOCK_FIXED_V1, "first layout fixed_size");
+	CHECK_EQ(r->flags, KRADAR_LOCKF_OWNER, "first layout flags");
+	CHECK_EQ(r->vhost_what + r->vhost_vq + r->vhost_dev + r->vhost_off +
+		 r->vhost_owner_pid + r->vhost_worker_pid, 0,
+		 "first layout: no vhost fields read from its arrays");
+	CHECK_EQ(c->full[2].lock.nr_waiters_valid, 2, "first layout waiters");
+	CHECK_EQ(c->full[2].lock.waiters[0].pid, 81, "first layout waiter pid");
+	CHECK_STR(c->full[2].lock.waiter_stack[1].sym,
+		  "kradar_waiter+0x2a/0x50 [kradar_test_mutex]",
+		  "first layout waiter stack");
+	/* vq->mutex */
+	r = &c->full[3].lock.r;
+	CHECK_EQ(c->full[3].malformed, 0, "vq->mutex well formed");
+	CHECK_EQ(r->fixed_size, sizeof(*r), "fixed_size");
+	CHECK(r->flags & KRADAR_LOCKF_VHOST, "vhost flag");
+	CHECK_EQ(r->vhost_what, KRADAR_VHOST_VQ_MUTEX, "vhost_what");
+	CHECK_EQ(r->vhost_vq, 1, "vhost_vq");
+	CHECK_EQ(r->vhost_dev, 1, "vhost_dev");
+	CHECK_EQ(r->vhost_off, 8, "vhost_off");
+	CHECK_EQ(r->vhost_owner_pid, 111, "vhost owner pid");
+	CHECK_EQ(r->vhost_worker_pid, 112, "vhost worker pid");
+	CHECK_STR(r->vhost_owner_comm, "kradar-vhost", "vhost owner comm");
+	CHECK_STR(r->vhost_kind, "vhost-net", "vhost kind");
+	CHECK_EQ(c->full[3].lock.nr_owner_valid, 2, "vq->mutex owner frames");
+	/* in vq, waiter killed */
+	r = &c->full[6].lock.r;
+	CHECK_EQ(c->full[6].malformed, 0, "in-vq lock well formed");
+	CHECK_EQ(r->vhost_what, KRADAR_VHOST_IN_VQ, "in-vq what");
+	CHECK_EQ(r->vhost_off, 0x48, "in-vq offset");
+	CHECK(r->flags & KRADAR_LOCKF_VHOST_KILLED, "killed flag");
+	CHECK_EQ(r->vhost_killed_pid, 82, "killed pid");
+	CHECK_EQ(r->vhost_killed_ns, 2900000000ULL, "killed since");
+	/* hostile */
+	CHECK_EQ(c->full[7].malformed, KRADAR_MALF_VHOST, "what 7");
+	CHECK_EQ(c->full[7].lock.r.flags & KRADAR_LOCKF_VHOST, 0,
+		 "what 7: vhost flag cleared");
+	CHECK_EQ(c->full[8].malformed, KRADAR_MALF_VHOST, "device 0, killed 0");
+	CHECK_EQ(c->full[8].lock.r.flags &
+		 (KRADAR_LOCKF_VHOST | KRADAR_LOCKF_VHOST_KILLED), 0,
+		 "device 0: flags cleared");
+	CHECK_EQ(c->full[9].malformed, KRADAR_MALF_ENTRIES | KRADAR_MALF_VHOST,
+		 "fixed_size beyond the record");
+	CHECK_EQ(c->full[9].lock.nr_waiters_valid, 0,
+		 "fixed_size beyond the record: no arrays");
+	CHECK_EQ(c->full[9].lock.r.vhost_dev, 0,
+		 "fixed_size beyond the record: no vhost fields");
+	CHECK_EQ(c->full[10].malformed, KRADAR_MALF_ENTRIES | KRADAR_MALF_VHOST,
+		 "fixed_size not a multiple of 8");
+	CHECK_EQ(c->full[11].malformed, KRADAR_MALF_NAME, "unterminated kind");
+	CHECK_EQ(strlen(c->full[11].lock.r.vhost_kind), KRADAR_COMM_LEN - 1,
+		 "kind cut");
+	CHECK_EQ(strlen(c->full[11].lock.r.vhost_owner_comm),
+		 KRADAR_COMM_LEN - 1, "owner comm cut");
+out:
+	free(c);
+	kenc_free(&e);
+}
+
 static void test_unknown_types(void)
 {
 	static const char body[200] = "future record";
@@ -1000,6 +1081,8 @@ int main(void)
 	tap_run("unknown record types delivered, not loss", test_unknown_types);
 	tap_run("hostile gap and stall records are malformed, not trusted",
 		test_gap_hostile);
+	tap_run("LOCK layouts: first one, vhost fields, hostile vhost fields",
+		test_lock_vhost);
 	tap_run("resync after garbage and a bad CRC", test_resync_garbage);
 	tap_run("resync after missing bytes", test_missing_bytes);
 	tap_run("sequence gaps counted per CPU", test_seq_gaps);
