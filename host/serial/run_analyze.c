@@ -934,7 +934,17 @@ static void narrate(struct kradar_run *r)
 			rep->start.has_time ? (int64_t)rep->start.time_ns : INT64_MAX);
 		const char *frame = rep->guilty_frame[0] ? rep->guilty_frame : "(no frame)";
 
-		if (cause && cause->kind == KRADAR_SPAN_STORM && frames_name(rep, cause->name)) {
+		if (!strcmp(frame, "corrupted") && cause) {
+			char who[32] = "";
+
+			if (rep->cpu >= 0)
+				snprintf(who, sizeof(who), " (CPU %d)", rep->cpu);
+			say(r, "The report's stack%s has no frame outside interrupt "
+			       "handling, hence \"corrupted\" in its title: it tells "
+			       "nothing of the cause. The probe saw first %s, since %s.",
+			    who, span_desc(desc, sizeof(desc), cause),
+			    ptime(t1, sizeof(t1), cause->begin_ns));
+		} else if (cause && cause->kind == KRADAR_SPAN_STORM && frames_name(rep, cause->name)) {
 			say(r, "The report's stack contains %s, the storm callback: the "
 			       "reported stack shows the cause.", cause->name);
 		} else if (cause && rep->cpu >= 0 && cause->cpu >= 0 && rep->cpu != cause->cpu) {
