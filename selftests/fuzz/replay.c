@@ -48,6 +48,7 @@ typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 int kradar_fuzz_stream(const uint8_t *data, size_t size);
 int kradar_fuzz_serial(const uint8_t *data, size_t size);
 int kradar_fuzz_mbox(const uint8_t *data, size_t size);
+int kradar_fuzz_dump(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -56,6 +57,7 @@ static const struct {
 	{ "stream", kradar_fuzz_stream },
 	{ "serial", kradar_fuzz_serial },
 	{ "mbox", kradar_fuzz_mbox },
+	{ "dump", kradar_fuzz_dump },
 };
 
 static int tap_n, tap_failed;
