@@ -10,6 +10,8 @@
  *                     grace period, and what ran there;
  *   kradar_lock.c     contended sleeping locks: owner, its state and
  *                     stack, the waiters;
+ *   kradar_vhost.c    vhost awareness: which vhost device and vq a
+ *                     contended lock lies in (kradar_vhost.h);
  *   kradar_ring.c     the byte ring holding encoded records until the
  *                     port takes them (sampler thread only, no locking);
  *   kradar_panic.c    at panic, the records the port has not sent and
