@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest tests on Debian's PREEMPT_RT kernel (linux-image-rt-amd64), booted
+ * with tools/kradar-run --flavour rt. There mutexes are rt_mutexes,
+ * spinlock_t sleeps, most hrtimers (taprio's advance_sched among them)
+ * expire in softirq context, and RCU is preemptible with boosting.
+ *
+ *   rt-mutex-hold    what test_guest's mutex-hold asserts (holder pid,
+ *                    comm, state D, hold time, two waiters, the lock's
+ *                    symbol, the holding function in the holder's stack),
+ *                    and that every record calls the lock an rt_mutex;
+ *                    the guest did run PREEMPT_RT and the lock detector
+ *                    was on.
+ *   rt-mutex-hammer  four threads hammering the mutex: no long-hold
+ *                    record at defaults.
+ *   rt-taprio-storm  the taprio storm is still reported as a storm of
+ *                    advance_sched [sch_taprio].
+ *   rt-idle          no storm, no RCU gap, heartbeats, nothing lost; the
+ *                    RCU gap and lock detectors were on.
+ *
+ * Output is TAP. Every test is skipped, with the reason, when guests
+ * cannot run here or the RT kernel and its headers are not installed.
+ */
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+#define RT "--flavour rt "
+
+/* NULL when an RT kernel, its modules' build tree are installed, else why not. */
+static const char *rt_missing(void)
+{
+	glob_t g;
+	int k, b;
+
+	k = glob("/boot/vmlinuz-*-rt-amd64", 0, NULL, &g);
+	if (!k)
+		globfree(&g);
+	b = glob("/lib/modules/*-rt-amd64/build/Makefile", 0, NULL, &g);
+	if (!b)
+		globfree(&g);
+	if (k)
+		return "Debian PREEMPT_RT kernel not installed (apt-get install linux-image-rt-amd64 linux-headers-rt-amd64, or make deps)";
+	if (b)
+		return "no build tree for the PREEMPT_RT kernel (apt-get install linux-headers-rt-amd64)";
+	return NULL;
+}
+
+/* lock_contention events in the run, and how many say lock_kind @kind. */
+static int lock_kinds(const struct run *r, const char *kind, int *total)
+{
+	char path[PATH_MAX + 32], line[16384], k[32];
+	int n = 0;
+	FILE *f;
+
+	*total = 0;
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "\"type\":\"lock_contention\""))
+			continue;
+		(*total)++;
+		if (json_field(line, "lock_kind", k, sizeof(k)) && !strcmp(k, kind))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* The guest booted a PREEMPT_RT kernel: its banner says so. */
+static void check_rt_banner(const struct run *r, const char *name)
+{
+	char line[4096] = "", test[128];
+
+	serial_count(r->dir, "Linux version", line, sizeof(line));
+	snprintf(test, sizeof(test), "%s: the guest ran a PREEMPT_RT kernel", name);
+	tap(strstr(line, "PREEMPT_RT") && strstr(line, "-rt-amd64"), test,
+	    "expected a 'Linux version ...-rt-amd64 ... PREEMPT_RT' banner in %s/serial.log, got '%.200s'",
+	    r->dir, line);
+}
+
+/* A detector's line in the probe's /proc/kradar dump (end of serial.log) is not "off". */
+static void check_on(const struct run *r, const char *name, const char *key)
+{
+	char line[4096] = "", test[160];
+	int n = serial_count(r->dir, key, line, sizeof(line));
+
+	snprintf(test, sizeof(test), "%s: /proc/kradar shows '%s' on", name, key);
+	tap(n > 0 && !strstr(line, " off"), test,
+	    "expected a '%s' line that is not 'off' in %s/serial.log, got %d lines (first '%.200s')",
+	    key, r->dir, n, line);
+}
+
+static void test_mutex_hold(const char *top)
+{
+	const char *fn = "kradar_test_hold_fn";
+	int rt_n, total;
+	long long pid;
+	struct run r;
+
+	if (run_scenario_gap(top, "rt-mutex-hold", RT "--scenario mutex-hold", NULL, fn, &r)) {
+		tap(false, "rt-mutex-hold: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	check_rt_banner(&r, "rt-mutex-hold");
+	check_on(&r, "rt-mutex-hold", "locks:     ");
+	pid = serial_num(r.dir, "kradar_test_mutex: holder pid ");
+	tap(r.locks >= 1 && !strcmp(r.lock_name, "kradar_test_mutex [kradar_test_mutex]"),
+	    "rt-mutex-hold: the contended lock is named by its symbol",
+	    "expected lock_contention for 'kradar_test_mutex [kradar_test_mutex]', got %d events (first '%s')",
+	    r.locks, r.lock_name);
+	tap(!strcmp(r.holder_comm, "kradar_holder") && pid > 0 && r.holder_pid == pid,
+	    "rt-mutex-hold: the holder's comm and pid",
+	    "expected kradar_holder pid %lld (serial.log), got '%s' pid %lld",
+	    pid, r.holder_comm, r.holder_pid);
+	tap(!strcmp(r.holder_state, "D"), "rt-mutex-hold: the holder sleeps in state D",
+	    "expected holder_state D, got '%s'", r.holder_state);
+	tap(r.held_max_ms >= 1500 && r.held_max_ms <= 4000,
+	    "rt-mutex-hold: hold time within tolerance of the 3 s hold",
+	    "expected 1500 <= held_ms <= 4000, got %.1f", r.held_max_ms);
+	tap(r.lock_waiters_max == 2, "rt-mutex-hold: two waiters",
+	    "expected nr_waiters 2, got %.0f", r.lock_waiters_max);
+	tap(r.holder_stack_has, "rt-mutex-hold: the holder's stack names the holding function",
+	    "no holder_stack contains '%s'", fn);
+	rt_n = lock_kinds(&r, "rt_mutex", &total);
+	tap(total > 0 && rt_n == total, "rt-mutex-hold: every record calls the lock an rt_mutex",
+	    "expected lock_kind rt_mutex in all %d lock_contention events, got %d", total, rt_n);
+	tap(r.status == 1, "rt-mutex-hold: collector exits 1 (finding)",
+	    "expected exit 1, got %d", r.status);
+	printf("# RT: longest reported hold %.1f ms by %s (pid %lld, state %s), %.0f waiters\n",
+	       r.held_max_ms, r.holder_comm, r.holder_pid, r.holder_state,
+	       r.lock_waiters_max);
+}
+
+static void test_mutex_hammer(const char *top)
+{
+	struct run r;
+
+	if (run_scenario(top, "rt-mutex-hammer", RT "--scenario mutex-hammer", NULL, &r)) {
+		tap(false, "rt-mutex-hammer: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	check_rt_banner(&r, "rt-mutex-hammer");
+	tap(serial_num(r.dir, "kradar_test_mutex: kradar_hammer/0: ") > 0,
+	    "rt-mutex-hammer: the threads hammered the mutex",
+	    "expected 'kradar_hammer/0: N rounds' in %s/serial.log", r.dir);
+	tap(r.locks == 0, "rt-mutex-hammer: no long-hold alarm at defaults",
+	    "expected 0 lock_contention events, got %d (%s held %.1f ms)",
+	    r.locks, r.lock_name, r.held_max_ms);
+	tap(r.status == 0, "rt-mutex-hammer: collector exits 0",
+	    "expected 0, got %d", r.status);
+	printf("# RT hammer: kradar_hammer/0 took the mutex %lld times in 3 s\n",
+	       serial_num(r.dir, "kradar_test_mutex: kradar_hammer/0: "));
+}
+
+static void test_taprio_storm(const char *top)
+{
+	const char *fn = "advance_sched [sch_taprio]";
+	struct run r;
+
+	if (run_scenario(top, "rt-taprio-storm", RT "--scenario taprio-storm --timeout 60", fn, &r)) {
+		tap(false, "rt-taprio-storm: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	check_rt_banner(&r, "rt-taprio-storm");
+	tap(r.storms > 0 && !strcmp(r.first_storm.function, fn),
+	    "rt-taprio-storm: a storm of advance_sched [sch_taprio] is reported",
+	    "expected an hrtimer_storm of '%s', got %d storms (first '%s')",
+	    fn, r.storms, r.first_storm.function);
+	tap(r.status == 1, "rt-taprio-storm: collector exits 1 (finding)",
+	    "expected exit 1, got %d", r.status);
+	if (r.storms)
+		printf("# RT storm rate %.0f/s, %.1f %% late, cpu %lld\n",
+		       r.first_storm.rate, r.first_storm.late_pct,
+		       r.first_storm.cpu);
+	print_latency(&r);
+}
+
+static void test_idle(const char *top)
+{
+	struct run r;
+
+	if (run_scenario(top, "rt-idle", RT "--scenario idle", NULL, &r)) {
+		tap(false, "rt-idle: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	check_rt_banner(&r, "rt-idle");
+	check_on(&r, "rt-idle", "rcu_gaps:     ");
+	check_on(&r, "rt-idle", "locks:     ");
+	tap(r.storms == 0, "rt-idle: no storm reported",
+	    "expected 0 storms, got %d (%s)", r.storms, r.first_storm.function);
+	tap(r.gaps == 0, "rt-idle: no RCU gap reported",
+	    "expected 0 qs_gap events, got %d (first on CPU %d, task %s)",
+	    r.gaps, r.gap_cpu, r.gap_task);
+	tap(r.heartbeats >= 10, "rt-idle: heartbeats arrive",
+	    "expected >= 10 heartbeats, got %d", r.heartbeats);
+	tap(r.losses == 0, "rt-idle: nothing lost",
+	    "expected 0 loss events, got %d", r.losses);
+	tap(r.status == 0, "rt-idle: collector exits 0", "expected 0, got %d",
+	    r.status);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *names[] = {
+		"rt-mutex-hold", "rt-mutex-hammer", "rt-taprio-storm", "rt-idle",
+	};
+	char top[PATH_MAX];
+	const char *why = guest_setup(argc, argv, top);
+	unsigned int i;
+
+	if (!why)
+		why = rt_missing();
+	if (why) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			skip(names[i], why);
+		return why[0] == '!' ? 2 : 0;
+	}
+	test_mutex_hold(top);
+	test_mutex_hammer(top);
+	test_taprio_storm(top);
+	test_idle(top);
+	return failures ? 1 : 0;
+}
