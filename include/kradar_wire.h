@@ -269,6 +269,17 @@ struct kradar_rec_gp_stall {
 	__le64 stall_ns;	/* pending so far; END: until it advanced */
 	__le64 sampler_late_ns;
 	__le16 cpus[KRADAR_STALL_CPUS];	/* CPUs in a gap, ascending */
+	/*
+	 * The grace-period kthread (rcu_preempt or rcu_sched), which must
+	 * run for a grace period to advance; kthread_pid 0: not known
+	 * (records of older probes end before these fields).
+	 */
+	__le32 kthread_pid;
+	__le16 kthread_cpu;	/* the CPU it is on or last ran on */
+	char kthread_state;	/* R S D I ... as ps prints it */
+	char reserved;
+	__le64 kthread_idle_ns;	/* since the sampler last saw it run */
+	char kthread_comm[KRADAR_COMM_LEN];
 };
 
 /* kradar_rec_lock.flags */

@@ -128,6 +128,14 @@ static struct kradar_gap_track *kradar_gaps;
 static bool kradar_rcu_on;
 static struct tracepoint *kradar_tp_switch, *kradar_tp_irq, *kradar_tp_softirq;
 
+/*
+ * The grace-period kthread, found by name at load (a reference is held):
+ * the sampler watches its context-switch count to tell when it last ran.
+ */
+static struct task_struct *kradar_gp_task;
+static unsigned long kradar_gp_task_sw;
+static u64 kradar_gp_task_ran_ns;
+
 /* Sampler state, under kradar_sample_lock. */
 static unsigned long kradar_gp_last;
 static u64 kradar_gp_seen_ns;
@@ -218,6 +226,33 @@ bool kradar_rcu_enabled(void)
 	return kradar_rcu_on;
 }
 
+/* rcu_preempt (PREEMPT_RCU) or rcu_sched: the kthread driving grace periods */
+static struct task_struct *kradar_find_gp_task(void)
+{
+	struct task_struct *p, *found = NULL;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (!(p->flags & PF_KTHREAD))
+			continue;
+		if (!strcmp(p->comm, "rcu_preempt") ||
+		    !strcmp(p->comm, "rcu_sched")) {
+			get_task_struct(p);
+			found = p;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (!found)
+		pr_info("no rcu_preempt or rcu_sched kthread: stall records will not say where it is\n");
+	return found;
+}
+
+static unsigned long kradar_task_switches(struct task_struct *t)
+{
+	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+}
+
 int kradar_rcu_init(void)
 {
 	if (!kradar_qs_gap_ms) {
@@ -233,11 +268,19 @@ int kradar_rcu_init(void)
 	on_each_cpu(kradar_rcu_seed, NULL, 1);
 	kradar_gp_last = rcu_get_gp_seq();
 	kradar_gp_seen_ns = local_clock();
+	kradar_gp_task = kradar_find_gp_task();
+	if (kradar_gp_task) {
+		kradar_gp_task_sw = kradar_task_switches(kradar_gp_task);
+		kradar_gp_task_ran_ns = kradar_gp_seen_ns;
+	}
 	return 0;
 }
 
 void kradar_rcu_exit(void)
 {
+	if (kradar_gp_task)
+		put_task_struct(kradar_gp_task);
+	kradar_gp_task = NULL;
 	vfree(kradar_gaps);
 	kradar_gaps = NULL;
 	free_percpu(kradar_rcu_pcpu);
@@ -454,6 +497,16 @@ static void kradar_emit_stall(u32 phase, const u16 *cpus, unsigned int nr,
 	s->stall_ns = cpu_to_le64(now - kradar_gp_seen_ns);
 	s->sampler_late_ns = cpu_to_le64(late);
 	memcpy(s->cpus, cpus, nr * sizeof(*cpus));
+	if (kradar_gp_task) {
+		struct task_struct *t = kradar_gp_task;
+
+		s->kthread_pid = cpu_to_le32(t->pid);
+		s->kthread_cpu = cpu_to_le16(task_cpu(t));
+		s->kthread_state = task_state_to_char(t);
+		s->kthread_idle_ns = cpu_to_le64(now - kradar_gp_task_ran_ns);
+		memcpy(s->kthread_comm, t->comm, KRADAR_COMM_LEN);
+		s->kthread_comm[KRADAR_COMM_LEN - 1] = '\0';
+	}
 	kradar_rec_commit(s);
 	kradar_stall_emit_ns = now;
 }
@@ -470,6 +523,14 @@ void kradar_rcu_sample(u64 now, u64 late)
 
 	if (!kradar_rcu_on)
 		return;
+	if (kradar_gp_task) {
+		unsigned long sw = kradar_task_switches(kradar_gp_task);
+
+		if (sw != kradar_gp_task_sw) {
+			kradar_gp_task_sw = sw;
+			kradar_gp_task_ran_ns = now;
+		}
+	}
 	gp = rcu_get_gp_seq();
 	if (gp != kradar_gp_last) {
 		if (kradar_stall_open) {

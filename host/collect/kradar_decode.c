@@ -718,6 +718,14 @@ static unsigned int decode_stall(struct kradar_rec_gp_stall *r,
 	r->gp_start_ns = le64toh(r->gp_start_ns);
 	r->stall_ns = le64toh(r->stall_ns);
 	r->sampler_late_ns = le64toh(r->sampler_late_ns);
+	r->kthread_pid = le32toh(r->kthread_pid);
+	r->kthread_cpu = le16toh(r->kthread_cpu);
+	r->kthread_idle_ns = le64toh(r->kthread_idle_ns);
+	r->kthread_comm[KRADAR_COMM_LEN - 1] = '\0';
+	if (!r->kthread_pid)
+		r->kthread_state = 0;
+	else if (!strchr("RSDTtXZPIWK", r->kthread_state) || !r->kthread_state)
+		r->kthread_state = '?';
 	if (!phase_ok(r->phase))
 		malf |= KRADAR_MALF_PHASE;
 	if (r->nr_cpus > KRADAR_STALL_CPUS ||

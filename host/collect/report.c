@@ -616,6 +616,17 @@ static void ev_stall(struct kc *kc, const struct kradar_record *rec)
 	jw_u64(j, "t_ns", rec->h.ts_ns);
 	ev_host(kc);
 	jw_u64(j, "gp_start_ns", r->gp_start_ns);
+	if (r->kthread_pid) {
+		char st[2] = { r->kthread_state, 0 };
+
+		jw_obj(j, "gp_kthread");
+		jw_str(j, "comm", r->kthread_comm);
+		jw_u64(j, "pid", r->kthread_pid);
+		jw_u64(j, "cpu", r->kthread_cpu);
+		jw_str(j, "state", st);
+		jw_double(j, "not_run_ms", r->kthread_idle_ns / 1e6, 1);
+		jw_obj_end(j);
+	}
 	jw_double(j, "sampler_late_ms", r->sampler_late_ns / 1e6, 1);
 	ev_rec(kc, rec, false);
 	ev_end(kc);
@@ -625,8 +636,10 @@ static void ev_stall(struct kc *kc, const struct kradar_record *rec)
 		if (!kc->stall_first_ns)
 			kc->stall_first_ns = rec->h.ts_ns;
 	}
-	if (r->stall_ns > kc->stall_max_ns)
+	if (r->stall_ns > kc->stall_max_ns) {
 		kc->stall_max_ns = r->stall_ns;
+		kc->stall_max = *r;
+	}
 }
 
 static bool sched_frame(const char *sym)
@@ -1323,6 +1336,15 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 	if (kc->stalls)
 		fprintf(f, "  longest grace-period stall: %s\n",
 			kc_fmt_ns(kc->stall_max_ns, a, sizeof(a)));
+	if (kc->stalls && kc->stall_max.kthread_pid) {
+		const struct kradar_rec_gp_stall *s = &kc->stall_max;
+		char comm[TXT_LEN];
+
+		fprintf(f, "    grace-period kthread %s (pid %u) on CPU %u, state %c, "
+			"not seen running for %s\n", txt(s->kthread_comm, comm),
+			s->kthread_pid, s->kthread_cpu, s->kthread_state,
+			kc_fmt_ns(s->kthread_idle_ns, a, sizeof(a)));
+	}
 
 	fprintf(f, "\ncontended locks (a waiter waited >= the threshold): %u%s\n",
 		kc->nr_locks, kc->locks_dropped ? " (more not listed)" : "");

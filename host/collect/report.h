@@ -130,6 +130,7 @@ struct kc {
 	uint64_t stalls;		/* GP_STALL BEGIN records */
 	uint64_t stall_max_ns;
 	uint64_t stall_first_ns;	/* first stall BEGIN record made */
+	struct kradar_rec_gp_stall stall_max;	/* the record of stall_max_ns */
 
 	struct kc_lock *locks;
 	unsigned int nr_locks;
