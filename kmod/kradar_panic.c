@@ -10,9 +10,10 @@
  * works then: panic() flushes printk's consoles synchronously. So a panic
  * notifier prints, to the console, as checksummed text lines:
  *
- *   - the newest records still in the buffer that the port has not
- *     started to send (at most panic_kb KiB, the oldest left out and
- *     counted in a LOST record);
+ *   - the records still in the buffer that the port has not started
+ *     to send, at most panic_kb KiB: the newest episode records (storm,
+ *     RCU gap and stall, lock, loss) first, then the newest windows and
+ *     heartbeats; what is left out is counted in a LOST record;
  *   - records made at panic time from the live counters: a LOST record
  *     for what the dump leaves out, a heartbeat (the panic instant, how
  *     late the sampler was) and, per CPU with hrtimer callbacks since the
@@ -195,29 +196,59 @@ static size_t kradar_next_rec(const u8 *buf, size_t len, size_t off,
 }
 
 /*
- * The unsent records, newest first kept: those that do not fit in @limit
- * bytes are left out (oldest first) and counted.
+ * Records that open, update or close an episode (a storm, an RCU gap or
+ * stall, a contended lock) or account for loss: rarer and worth more than
+ * the periodic windows and heartbeats, so kept first.
+ */
+static bool kradar_key_rec(const u8 *p)
+{
+	switch (get_unaligned_le16(p + offsetof(struct kradar_rec_hdr, type))) {
+	case KRADAR_REC_HELLO:
+	case KRADAR_REC_STORM_BEGIN:
+	case KRADAR_REC_STORM_END:
+	case KRADAR_REC_LOST:
+	case KRADAR_REC_QS_GAP:
+	case KRADAR_REC_GP_STALL:
+	case KRADAR_REC_LOCK:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The unsent records, in buffer order, within @limit bytes: the newest
+ * episode records first, then the newest periodic ones in what is left.
+ * The records left out are counted.
  */
 static void kradar_dump_ring(struct kradar_dump *d, size_t limit)
 {
 	const u8 *buf;
 	size_t len = kradar_ring_unsent(&buf), off;
-	u64 total = 0, torn = 0;
+	u64 key = 0, other = 0, key_room, other_room, torn = 0;
 	u32 sz;
 
 	for (off = 0; (off = kradar_next_rec(buf, len, off, &sz, &torn)) < len;
-	     off += sz)
-		total += sz;
+	     off += sz) {
+		if (kradar_key_rec(buf + off))
+			key += sz;
+		else
+			other += sz;
+	}
+	key_room = min_t(u64, key, limit);
+	other_room = limit - key_room;
 	torn = 0;
 	for (off = 0; (off = kradar_next_rec(buf, len, off, &sz, &torn)) < len;
 	     off += sz) {
-		if (total > limit) {
+		u64 *left = kradar_key_rec(buf + off) ? &key : &other;
+		u64 room = left == &key ? key_room : other_room;
+
+		if (*left > room) {
 			d->skipped_records++;
 			d->skipped_bytes += sz;
 		} else {
 			kradar_dump_record(d, buf + off, sz);
 		}
-		total -= sz;
+		*left -= sz;
 	}
 	d->torn_bytes = torn;
 }
