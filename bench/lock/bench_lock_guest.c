@@ -31,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "../bench.h"
 
@@ -196,6 +198,11 @@ int main(int argc, char **argv)
 	if (strchr(outdir, '\'') || strchr(runner, '\'') ||
 	    (ko_cloud && strchr(ko_cloud, '\'')) || (ko_rt && strchr(ko_rt, '\''))) {
 		fprintf(stderr, "bench-lock-guest: paths must not contain '\n");
+		return 2;
+	}
+	if (mkdir(outdir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "bench-lock-guest: cannot create %s: %s\n",
+			outdir, strerror(errno));
 		return 2;
 	}
 	if (ko_cloud && run_flavour("cloud", ko_cloud))
