@@ -283,7 +283,9 @@ static void kradar_window(u64 now, u64 late)
 	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
 	kradar_rcu_sample(now, late);
 	kradar_lock_sample(now, late);
-	kradar_emit_buffer_loss(now);
+	/* while nobody reads, a LOST record would only be dropped in turn */
+	if (kradar_open)
+		kradar_emit_buffer_loss(now);
 	kradar_emit_heartbeat(now, late);
 	if (kradar_open) {
 		kradar_flush();
