@@ -72,6 +72,22 @@ static size_t kradar_rec_size_at(size_t off)
 	return le32_to_cpu(h->size);
 }
 
+/*
+ * A buffer-full LOST record dropped unsent never told the host: its
+ * counts go back to the unreported ones, so that the LOST records the
+ * host receives add up to everything dropped.
+ */
+static void kradar_requeue_lost(size_t off)
+{
+	const struct kradar_rec_lost *r = (const void *)(kradar_buf + off);
+
+	if (le16_to_cpu(r->h.type) != KRADAR_REC_LOST ||
+	    le32_to_cpu(r->cause) != KRADAR_LOST_BUFFER_FULL)
+		return;
+	kradar_unreported_records += le64_to_cpu(r->records);
+	kradar_unreported_bytes += le64_to_cpu(r->bytes);
+}
+
 /* Drop the oldest unsent data until @need bytes fit after tail. */
 static void kradar_make_room(size_t need)
 {
@@ -88,6 +104,7 @@ static void kradar_make_room(size_t need)
 			size_t sz = kradar_rec_size_at(kradar_head);
 
 			kradar_count_drop(sz);
+			kradar_requeue_lost(kradar_head);
 			kradar_head += sz;
 		}
 		kradar_frontier = kradar_head;
