@@ -12,6 +12,11 @@
  *                        CPU's sequence after the last streamed record,
  *                        none is a duplicate, no gap is claimed lost for
  *                        a recovered record, and the storm is reported.
+ *   panic-storm port=absent  the port never opens, so every record waits
+ *                        in the buffer: the dump alone brings the storm
+ *                        record (episode records are kept first), stays
+ *                        within panic_kb, and counts what it leaves out
+ *                        in a LOST record that covers every sequence gap.
  *   panic-storm panic_kb=0  the dump turned off: no dump lines, nothing
  *                        via console, the storm still reported.
  *   idle                 negative control: no dump lines, no records via
@@ -58,6 +63,10 @@ struct panic_view {
 	double dump_seen, dump_ns, dump_complete;
 	double transit_lost;
 	bool have_summary;
+	double dump_left_out;
+	bool console_storm;		/* hrtimer_storm of STORM_FN via console */
+	double console_lost_records;	/* in lost events via console */
+	double gap_records;		/* in seq_gap stream_loss events */
 };
 
 static const char *const record_types[] = {
@@ -72,6 +81,32 @@ static bool is_record(const char *type)
 		if (!strcmp(type, record_types[i]))
 			return true;
 	return false;
+}
+
+/*
+ * The record's own CPU. Records about one CPU (windows, storms, RCU gaps)
+ * name it first; hello, heartbeat, stall and lock records have none, but
+ * nested objects of theirs may have "cpu" keys; lost and unknown records
+ * write it just before "seq" when they have one. NO_CPU: no CPU.
+ */
+static long long rec_cpu(const char *line, const char *type)
+{
+	const char *p = line, *seq = strstr(line, "\"seq\":");
+
+	if (!strncmp(type, "hrtimer_", 8) || !strcmp(type, "qs_gap"))
+		return (long long)json_num(line, "cpu", NO_CPU);
+	if (strcmp(type, "lost") && strcmp(type, "unknown_record"))
+		return NO_CPU;
+	while (seq && (p = strstr(p, "\"cpu\":")) && p < seq) {
+		const char *q = p + 6;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q[0] == ',' && q == seq - 1)
+			return strtoll(p + 6, NULL, 10);
+		p = q;
+	}
+	return NO_CPU;
 }
 
 static int read_view(const char *dir, struct panic_view *v)
@@ -100,6 +135,7 @@ static int read_view(const char *dir, struct panic_view *v)
 			v->dump_bytes = json_num(line, "bytes", -1);
 			v->dump_ns = json_num(line, "guest_dump_ns", -1);
 			v->dump_complete = json_num(line, "dumps_complete", -1);
+			v->dump_left_out = json_num(line, "guest_left_out", -1);
 			continue;
 		}
 		if (!strcmp(type, "summary")) {
@@ -113,6 +149,7 @@ static int read_view(const char *dir, struct panic_view *v)
 			json_field(line, "kind", kind, sizeof(kind));
 			if (strcmp(kind, "seq_gap") || v->nr_gaps == 256)
 				continue;
+			v->gap_records += json_num(line, "records", 0);
 			json_field(line, "source", src, sizeof(src));
 			v->gaps[v->nr_gaps].cpu = !strcmp(src, "global") ? NO_CPU :
 				(long long)json_num(line, "cpu", -1);
@@ -124,13 +161,18 @@ static int read_view(const char *dir, struct panic_view *v)
 		}
 		if (!is_record(type) || v->nr == MAX_RECS)
 			continue;
-		v->recs[v->nr].cpu = (long long)json_num(line, "cpu", NO_CPU);
+		v->recs[v->nr].cpu = rec_cpu(line, type);
 		v->recs[v->nr].seq = (long long)json_num(line, "seq", -1);
 		v->recs[v->nr].console = console;
 		v->nr++;
 		if (!console)
 			continue;
 		v->console_records++;
+		if (!strcmp(type, "hrtimer_storm") && json_num(line, "cpu", -1) ==
+		    STORM_CPU && strstr(line, "\"function\":\"" STORM_FN "\""))
+			v->console_storm = true;
+		if (!strcmp(type, "lost"))
+			v->console_lost_records += json_num(line, "records", 0);
 		if (!strcmp(type, "hrtimer_window") &&
 		    json_num(line, "cpu", -1) == STORM_CPU) {
 			const char *p = strstr(line, "\"function\":\"" STORM_FN "\"");
@@ -284,6 +326,44 @@ out:
 	free(v);
 }
 
+static void test_panic_noport(const char *top)
+{
+	struct panic_view *v = calloc(1, sizeof(*v));
+	struct run r;
+
+	if (!v)
+		return;
+	if (run_scenario(top, "panic-storm-noport",
+			 "--scenario panic-storm --timeout 180 --probe-args port=org.kradar.absent",
+			 STORM_FN, &r) || read_view(r.dir, v)) {
+		tap(false, "port absent: run produced events.jsonl",
+		    "kradar-run exit %d, see %s.log", r.status, r.dir);
+		goto out;
+	}
+	tap(v->dump_rejected == 0 && v->dump_complete == 1 &&
+	    v->console_records > 0 && v->console_records == v->dump_recovered,
+	    "port absent: the whole evidence comes via console",
+	    "expected a complete dump, 0 rejected, console records == recovered; got %.0f complete, %.0f rejected, %d records, %.0f recovered",
+	    v->dump_complete, v->dump_rejected, v->console_records,
+	    v->dump_recovered);
+	tap(v->dump_bytes > 0 && v->dump_bytes <= 16384,
+	    "port absent: the dump stays within panic_kb (16 KiB)",
+	    "expected 1..16384 bytes, got %.0f", v->dump_bytes);
+	tap(v->console_storm,
+	    "port absent: the storm record is among them",
+	    "expected an hrtimer_storm for %s on CPU %d via console", STORM_FN,
+	    STORM_CPU);
+	tap(v->console_lost_records >= v->dump_left_out &&
+	    v->gap_records <= v->console_lost_records,
+	    "port absent: what the dump left out is in a LOST record covering every gap",
+	    "expected lost records >= left out %.0f and >= gap records %.0f, got %.0f",
+	    v->dump_left_out, v->gap_records, v->console_lost_records);
+	check_sequences("port absent", v);
+	report_dump(r.dir, v);
+out:
+	free(v);
+}
+
 static void test_panic_off(const char *top)
 {
 	struct panic_view *v = calloc(1, sizeof(*v));
@@ -373,7 +453,8 @@ out:
 int main(int argc, char **argv)
 {
 	static const char *const names[] = {
-		"panic-storm", "panic_kb=0", "idle control", "panic-lockup",
+		"panic-storm", "port absent", "panic_kb=0", "idle control",
+		"panic-lockup",
 	};
 	char top[PATH_MAX];
 	const char *why = guest_setup(argc, argv, top);
@@ -385,6 +466,7 @@ int main(int argc, char **argv)
 		return why[0] == '!' ? 2 : 0;
 	}
 	test_panic_storm(top);
+	test_panic_noport(top);
 	test_panic_off(top);
 	test_idle(top);
 	test_lockup(top);
