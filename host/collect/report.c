@@ -636,10 +636,12 @@ static void ev_stall(struct kc *kc, const struct kradar_record *rec)
 		if (!kc->stall_first_ns)
 			kc->stall_first_ns = rec->h.ts_ns;
 	}
-	if (r->stall_ns > kc->stall_max_ns) {
+	if (r->stall_ns > kc->stall_max_ns)
 		kc->stall_max_ns = r->stall_ns;
+	/* where the kthread was while it stalled: not the END record's */
+	if (r->phase != KRADAR_PHASE_END &&
+	    r->stall_ns >= kc->stall_max.stall_ns)
 		kc->stall_max = *r;
-	}
 }
 
 static bool sched_frame(const char *sym)
