@@ -228,3 +228,12 @@ u32 kradar_ring_take_seq(u16 cpu)
 
 	return (*seq)++;
 }
+
+/*
+ * Panic path: size of a record begun and not committed (its sequence
+ * number is taken, so the dump counts it lost), or 0.
+ */
+size_t kradar_ring_open_size(void)
+{
+	return READ_ONCE(kradar_open);
+}
