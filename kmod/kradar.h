@@ -92,6 +92,7 @@ void kradar_ring_stats(u64 *records, u64 *dropped_records,
 void kradar_ring_take_drops(u64 *records, u64 *bytes);
 size_t kradar_ring_unsent(const u8 **buf);
 u32 kradar_ring_take_seq(u16 cpu);
+size_t kradar_ring_open_size(void);
 
 /* kradar_panic.c: the console dump at panic */
 int kradar_panic_init(u64 session);
