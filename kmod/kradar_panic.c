@@ -276,7 +276,10 @@ static void kradar_panic_commit(struct kradar_dump *d, size_t size)
 	kradar_dump_record(d, (u8 *)kradar_rec_buf, size);
 }
 
-/* Records the dump leaves out, and drops the stream never reported. */
+/*
+ * Records the dump leaves out, drops the stream never reported, and a
+ * record the sampler was making when the kernel died.
+ */
 static void kradar_dump_lost(struct kradar_dump *d, u64 now)
 {
 	struct kradar_rec_lost *r;
@@ -285,6 +288,11 @@ static void kradar_dump_lost(struct kradar_dump *d, u64 now)
 	kradar_ring_take_drops(&recs, &bytes);
 	recs += d->skipped_records;
 	bytes += d->skipped_bytes;
+	/* the sampler stopped halfway through a record: numbered, never sent */
+	if (kradar_ring_open_size()) {
+		recs++;
+		bytes += kradar_ring_open_size();
+	}
 	if (!recs)
 		return;
 	r = kradar_panic_rec(KRADAR_REC_LOST, sizeof(*r), KRADAR_CPU_NONE, now);
