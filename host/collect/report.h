@@ -110,6 +110,12 @@ struct kc {
 	const char *source;	/* socket path or input file, for the summary */
 	const char *via;	/* set: every event says "via": this (e.g.
 				 * "console" for records from the serial log) */
+	/* --serial: the probe's panic dump read from the console log */
+	bool console_read;
+	uint64_t console_lines, console_rejected, console_recovered;
+	uint64_t console_apart_bytes;	/* record bytes of a dump of another
+					 * session, decoded apart from the
+					 * stream */
 	struct kradar_decoder *dec;
 
 	struct kc_session sessions[KC_MAX_SESSIONS];
