@@ -1397,10 +1397,16 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 		" ignored: cpu out of range)\n", st->malformed, kc->skipped_cpu);
 	fprintf(f, "  stream bytes:              %10" PRIu64 " = %" PRIu64
 		" in records + %" PRIu64 " skipped + %" PRIu64 " truncated%s\n",
-		st->bytes, kc->record_bytes, st->skipped_bytes,
-		st->truncated_bytes,
-		st->bytes == kc->record_bytes + st->skipped_bytes +
-		st->truncated_bytes ? "" : " (MISMATCH: decoder bug)");
+		st->bytes, kc->record_bytes - kc->console_apart_bytes,
+		st->skipped_bytes, st->truncated_bytes,
+		st->bytes == kc->record_bytes - kc->console_apart_bytes +
+		st->skipped_bytes + st->truncated_bytes ? "" :
+		" (MISMATCH: decoder bug)");
+	if (kc->console_read)
+		fprintf(f, "  panic dump on the console: %10" PRIu64
+			" records recovered from %" PRIu64 " lines (%" PRIu64
+			" rejected)\n", kc->console_recovered,
+			kc->console_lines, kc->console_rejected);
 	if (kc->have_heartbeat)
 		fprintf(f, "  worst sampler lateness:    %10s\n",
 			kc_fmt_ns(kc->sampler_late_max_ns, a, sizeof(a)));
@@ -1550,6 +1556,13 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 	jw_u64(j, "malformed_records", st->malformed);
 	jw_u64(j, "stream_bytes", st->bytes);
 	jw_u64(j, "record_bytes", kc->record_bytes);
+	if (kc->console_read) {
+		jw_obj(j, "console_dump");
+		jw_u64(j, "lines", kc->console_lines);
+		jw_u64(j, "lines_rejected", kc->console_rejected);
+		jw_u64(j, "records_recovered", kc->console_recovered);
+		jw_obj_end(j);
+	}
 	jw_obj_end(j);
 	jw_str(j, "verdict", sum->verdict);
 	jw_u64(j, "exit_code", sum->exit_code);
