@@ -626,6 +626,7 @@ static int serial_push(void *ctx, uint64_t session, const void *rec,
 			return -errno;
 		c->console_session = session;
 	}
+	c->kc.console_apart_bytes += len;
 	return kradar_decoder__push(c->dec_console, rec, len);
 }
 
@@ -670,6 +671,10 @@ static int read_serial(struct collector *c)
 		err = kradar_decoder__finish(c->dec_console);
 	c->kc.via = NULL;
 	st = kcd__stats(k);
+	c->kc.console_read = true;
+	c->kc.console_lines = st->lines;
+	c->kc.console_rejected = st->rejected;
+	c->kc.console_recovered = st->records_new;
 	jw_begin(j);
 	jw_str(j, "type", "console_dump");
 	if (c->kc.have_host_ns)
