@@ -461,6 +461,54 @@ static void test_gap_hostile(void)
 }
 
 /*
+ * GP_STALL's grace-period kthread fields: a record of an older probe
+ * (ending at cpus[]) decodes with kthread_pid 0; an impossible state
+ * becomes '?', a comm without its NUL is cut, a state without a pid is
+ * dropped.
+ */
+static void test_stall_kthread(void)
+{
+	struct kradar_rec_gp_stall r, *w;
+	size_t hdr = sizeof(struct kradar_rec_hdr), off;
+	struct kenc e;
+	struct cap *c;
+
+	kenc_init(&e);
+	kenc_hello(&e, 1, 2, 0, "t");
+	memset(&r, 0, sizeof(r));
+	r.phase = htole32(KRADAR_PHASE_BEGIN);
+	r.kthread_pid = htole32(15);	/* beyond the old size: not sent */
+	kenc_rec(&e, KRADAR_REC_GP_STALL, 0, KRADAR_CPU_NONE,
+		 (const unsigned char *)&r + hdr,
+		 offsetof(struct kradar_rec_gp_stall, kthread_pid) - hdr, 0);
+	off = kenc_stall(&e, KRADAR_PHASE_UPDATE, 1, 1, NULL, 0);
+	w = (struct kradar_rec_gp_stall *)(e.buf + off);
+	w->kthread_pid = htole32(15);
+	w->kthread_cpu = htole16(1);
+	w->kthread_state = 'Q';
+	memset(w->kthread_comm, 'A', sizeof(w->kthread_comm));
+	kenc_fix_crc(&e, off);
+	off = kenc_stall(&e, KRADAR_PHASE_UPDATE, 1, 1, NULL, 0);
+	w = (struct kradar_rec_gp_stall *)(e.buf + off);
+	w->kthread_state = 'I';		/* no pid */
+	kenc_fix_crc(&e, off);
+	c = decode(e.buf, e.len, 0);
+	CHECK_EQ(c->nr, 4, "records delivered");
+	CHECK_EQ(c->st.malformed, 0, "malformed records");
+	if (c->nr == 4) {
+		CHECK_EQ(c->full[1].u.stall.kthread_pid, 0, "old record: no kthread");
+		CHECK_EQ(c->full[2].u.stall.kthread_pid, 15, "kthread pid");
+		CHECK_EQ(c->full[2].u.stall.kthread_cpu, 1, "kthread cpu");
+		CHECK_EQ(c->full[2].u.stall.kthread_state, '?', "impossible state");
+		CHECK_EQ(strlen(c->full[2].u.stall.kthread_comm),
+			 KRADAR_COMM_LEN - 1, "comm cut at its last byte");
+		CHECK_EQ(c->full[3].u.stall.kthread_state, 0, "state without pid");
+	}
+	free(c);
+	kenc_free(&e);
+}
+
+/*
  * LOCK layouts: the first one (fixed part 200 bytes, fixed_size 0) must
  * not have its waiters read as vhost fields; the current one carries
  * them; impossible vhost fields and lying fixed_size are malformed and
@@ -1083,6 +1131,8 @@ int main(void)
 		test_gap_hostile);
 	tap_run("LOCK layouts: first one, vhost fields, hostile vhost fields",
 		test_lock_vhost);
+	tap_run("GP_STALL kthread fields: old records, hostile values",
+		test_stall_kthread);
 	tap_run("resync after garbage and a bad CRC", test_resync_garbage);
 	tap_run("resync after missing bytes", test_missing_bytes);
 	tap_run("sequence gaps counted per CPU", test_seq_gaps);
