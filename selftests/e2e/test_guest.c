@@ -35,6 +35,40 @@
 
 #include "e2e.h"
 
+/*
+ * Stall records say where the grace-period kthread is: found by name
+ * (rcu_preempt on Debian's PREEMPT_RCU kernels), with its CPU and state.
+ */
+static void test_stall_kthread(const struct run *r)
+{
+	char path[PATH_MAX + 32], line[8192], first[256] = "";
+	int stalls = 0, named = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *k;
+
+		if (!strstr(line, "\"type\":\"gp_stall\""))
+			continue;
+		stalls++;
+		k = strstr(line, "\"gp_kthread\":{");
+		if (k && strstr(k, "\"comm\":\"rcu_preempt\"") &&
+		    json_num(k, "pid", 0) > 0 && json_num(k, "cpu", -1) >= 0)
+			named++;
+		if (k && !first[0])
+			snprintf(first, sizeof(first), "%.200s", k);
+	}
+	if (f)
+		fclose(f);
+	tap(stalls > 0 && named == stalls,
+	    "taprio-storm: stall records name the grace-period kthread",
+	    "expected gp_kthread rcu_preempt with pid and cpu in all %d gp_stall events, got %d (%s)",
+	    stalls, named, first);
+	printf("# %s\n", first);
+}
+
 static void test_taprio_storm(const char *top)
 {
 	const char *fn = "advance_sched [sch_taprio]";
@@ -87,6 +121,7 @@ static void test_taprio_storm(const char *top)
 	printf("# storm at %.3f s, first gap from %.3f s reported at %.3f s, longest %.1f ms\n",
 	       r.first_storm.t_ns / 1e9, r.gap_start_ns / 1e9,
 	       r.gap_report_ns / 1e9, r.gap_max_ms);
+	test_stall_kthread(&r);
 }
 
 static void test_taprio_normal(const char *top)
