@@ -15,6 +15,8 @@
  *                wait times are within tolerance of the 3 s delay. In
  *                the same run kradar_test_mutex's static mutex keeps its
  *                own name: no vhost label on a lock that is not vhost's.
+ *   vhost-uffd (rt)  the same on Debian's PREEMPT_RT kernel (skipped when
+ *                it is not installed): the vq mutex is an rt_mutex there.
  *   vhost-late   the vhost modules are unloaded and loaded again after
  *                the probe: the module notifier disarms and re-arms the
  *                probes; run with vhost_btf=N, the lock is named by its
@@ -36,6 +38,7 @@
 struct vlock {
 	int lines, begins, ends;
 	char lock[200], holder_comm[32], holder_state[4], holder_in[128];
+	char kind[16];
 	long long holder_pid;
 	double held_max_ms, end_wait_ms;
 	bool waiter_seen, stack_has_tx, has_vhost;
@@ -71,6 +74,7 @@ static int read_lock(const char *dir, const char *prefix, long long waiter,
 			continue;
 		v->lines++;
 		snprintf(v->lock, sizeof(v->lock), "%s", lock);
+		json_field(line, "lock_kind", v->kind, sizeof(v->kind));
 		json_field(line, "phase", phase, sizeof(phase));
 		v->begins += !strcmp(phase, "begin");
 		if (!strcmp(phase, "end")) {
@@ -132,16 +136,21 @@ static int vhost_objects(const char *dir, const char *prefix)
 	return v.has_vhost;
 }
 
-static void test_vhost_uffd(const char *top)
+/* @rt: on Debian's PREEMPT_RT kernel, where the vq mutex is an rt_mutex */
+static void test_vhost_uffd(const char *top, bool rt)
 {
+	const char *t = rt ? "vhost-uffd (rt)" : "vhost-uffd";
 	long long owner, worker, waiter;
-	char want[96], comm[32];
+	char want[96], comm[32], name[160];
 	double got_ms;
 	struct run r;
 	struct vlock v;
 
-	if (run_scenario(top, "vhost-uffd", "--scenario vhost-uffd", NULL, &r)) {
-		tap(false, "vhost-uffd: run produced events.jsonl", "kradar-run exit %d, see %s.log", r.status, r.dir);
+#define T(s) (snprintf(name, sizeof(name), "%s: %s", t, s), name)
+	if (run_scenario(top, rt ? "vhost-uffd-rt" : "vhost-uffd",
+			 rt ? "--flavour rt --scenario vhost-uffd" :
+			      "--scenario vhost-uffd", NULL, &r)) {
+		tap(false, T("run produced events.jsonl"), "kradar-run exit %d, see %s.log", r.status, r.dir);
 		return;
 	}
 	owner = serial_num(r.dir, "kradar-vhost: owner pid ");
@@ -150,61 +159,64 @@ static void test_vhost_uffd(const char *top)
 	got_ms = (double)serial_num(r.dir, "kradar-vhost: waiter got vq 1 after ");
 	tap(serial_count(r.dir, "kradar-run: job finished: status 0", NULL, 0) == 1 &&
 	    owner > 0 && worker > 0 && waiter > 0,
-	    "vhost-uffd: the worker held vq->mutex and the ioctl waited",
+	    T("the worker held vq->mutex and the ioctl waited"),
 	    "expected job status 0 and owner/worker/waiter pids on the console, got %lld/%lld/%lld (see %s/serial.log)",
 	    owner, worker, waiter, r.dir);
 	read_lock(r.dir, "vq->mutex (", waiter, &v);
 	snprintf(want, sizeof(want), "vq->mutex (vq 1 of vhost-net dev ");
 	tap(v.begins == 1 && !strncmp(v.lock, want, strlen(want)) &&
 	    !strcmp(v.v_what, "vq->mutex") && v.v_vq == 1 &&
-	    !strcmp(v.v_kind, "vhost-net"),
-	    "vhost-uffd: the lock is named vq->mutex of vq 1 (TX) of the vhost-net device",
-	    "expected one episode of '%s...' with vhost what vq->mutex, vq 1, kind vhost-net; got %d begins, '%s', what '%s', vq %lld, kind '%s'",
-	    want, v.begins, v.lock, v.v_what, v.v_vq, v.v_kind);
+	    !strcmp(v.v_kind, "vhost-net") &&
+	    !strcmp(v.kind, rt ? "rt_mutex" : "mutex"),
+	    T("the lock is named vq->mutex of vq 1 (TX) of the vhost-net device"),
+	    "expected one episode of '%s...' (%s) with vhost what vq->mutex, vq 1, kind vhost-net; got %d begins, '%s' (%s), what '%s', vq %lld, kind '%s'",
+	    want, rt ? "rt_mutex" : "mutex", v.begins, v.lock, v.kind,
+	    v.v_what, v.v_vq, v.v_kind);
 	snprintf(want, sizeof(want), ", owner kradar-vhost pid %lld)", owner);
 	tap(strstr(v.lock, want) && v.v_owner_pid == owner &&
 	    !strcmp(v.v_owner_comm, "kradar-vhost") && v.v_worker_pid == worker,
-	    "vhost-uffd: the device's owner and worker",
+	    T("the device's owner and worker"),
 	    "expected '%s' in the name, owner %lld kradar-vhost, worker %lld; got '%s', owner %lld '%s', worker %lld",
 	    want, owner, worker, v.lock, v.v_owner_pid, v.v_owner_comm,
 	    v.v_worker_pid);
 	snprintf(comm, sizeof(comm), "vhost-%lld", owner);
 	tap(v.holder_pid == worker && !strcmp(v.holder_comm, comm),
-	    "vhost-uffd: the holder is the vhost worker",
+	    T("the holder is the vhost worker"),
 	    "expected holder %s pid %lld, got '%s' pid %lld",
 	    comm, worker, v.holder_comm, v.holder_pid);
 	tap(!strcmp(v.holder_state, "S"),
-	    "vhost-uffd: the worker sleeps interruptibly (S) in the user fault",
+	    T("the worker sleeps interruptibly (S) in the user fault"),
 	    "expected holder_state S, got '%s'", v.holder_state);
 	tap(!strncmp(v.holder_in, "handle_userfault+", 17) && v.stack_has_tx,
-	    "vhost-uffd: the holder's stack: handle_userfault() under handle_tx()",
+	    T("the holder's stack: handle_userfault() under handle_tx()"),
 	    "expected holder_in handle_userfault and handle_tx in holder_stack, got '%s', handle_tx %s",
 	    v.holder_in, v.stack_has_tx ? "found" : "missing");
-	tap(v.waiter_seen, "vhost-uffd: the waiter is the ioctl thread",
+	tap(v.waiter_seen, T("the waiter is the ioctl thread"),
 	    "expected waiter pid %lld comm kradar-vq-wait in waiters", waiter);
 	tap(v.held_max_ms >= 1500 && v.held_max_ms <= DELAY_MS + 1000,
-	    "vhost-uffd: hold time within tolerance of the 3 s fault delay",
+	    T("hold time within tolerance of the 3 s fault delay"),
 	    "expected 1500 <= held_ms <= %d, got %.1f", DELAY_MS + 1000,
 	    v.held_max_ms);
 	tap(v.ends == 1 && v.end_wait_ms >= DELAY_MS - 500 &&
 	    v.end_wait_ms <= DELAY_MS + 1500,
-	    "vhost-uffd: the episode's wait within tolerance of the delay",
+	    T("the episode's wait within tolerance of the delay"),
 	    "expected one end with %d <= wait_ms <= %d, got %d ends, %.1f ms",
 	    DELAY_MS - 500, DELAY_MS + 1500, v.ends, v.end_wait_ms);
-	printf("# vhost-uffd: holder %s pid %lld state %s in %s, held >= %.1f ms, wait %.1f ms (ioctl saw %.0f ms)\n",
-	       v.holder_comm, v.holder_pid, v.holder_state, v.holder_in,
+	printf("# %s: holder %s pid %lld state %s in %s, held >= %.1f ms, wait %.1f ms (ioctl saw %.0f ms)\n",
+	       t, v.holder_comm, v.holder_pid, v.holder_state, v.holder_in,
 	       v.held_max_ms, v.end_wait_ms, got_ms);
 
 	/* negative control: a lock that is not vhost's keeps its name */
 	read_lock(r.dir, "kradar_test_mutex [kradar_test_mutex]", -1, &v);
 	tap(v.begins == 1 && !v.has_vhost && !strcmp(v.holder_comm, "kradar_holder"),
-	    "vhost-uffd: kradar_test_mutex keeps its symbol name, no vhost label",
+	    T("kradar_test_mutex keeps its symbol name, no vhost label"),
 	    "expected one 'kradar_test_mutex [kradar_test_mutex]' episode held by kradar_holder without a vhost object, got %d begins, vhost %d, holder '%s'",
 	    v.begins, v.has_vhost, v.holder_comm);
 	tap(vhost_objects(r.dir, "") == 1 &&
 	    serial_count(r.dir, "kradar_probe: vhost: on; from BTF", NULL, 0) == 1,
-	    "vhost-uffd: the probe read the vq layout from BTF",
+	    T("the probe read the vq layout from BTF"),
 	    "expected 'vhost: on; from BTF' once in %s/serial.log", r.dir);
+#undef T
 }
 
 static void test_vhost_late(const char *top)
@@ -239,7 +251,8 @@ static void test_vhost_late(const char *top)
 
 int main(int argc, char **argv)
 {
-	static const char *names[] = { "vhost-uffd", "vhost-late" };
+	static const char *names[] = { "vhost-uffd", "vhost-late",
+				       "vhost-uffd (rt)" };
 	char top[PATH_MAX];
 	const char *why = guest_setup(argc, argv, top);
 	unsigned int i;
@@ -250,8 +263,12 @@ int main(int argc, char **argv)
 		printf("1..%d\n", test_nr);
 		return *why == '!' ? 2 : 0;
 	}
-	test_vhost_uffd(top);
+	test_vhost_uffd(top, false);
 	test_vhost_late(top);
+	if (system("ls /boot/vmlinuz-*-rt-amd64 >/dev/null 2>&1"))
+		skip("vhost-uffd (rt)", "no Debian PREEMPT_RT kernel in /boot (linux-image-rt-amd64)");
+	else
+		test_vhost_uffd(top, true);
 	printf("1..%d\n", test_nr);
 	return failures ? 1 : 0;
 }
