@@ -971,16 +971,31 @@ static const struct kc_storm *worst_storm(const struct kc *kc)
 static uint64_t storm_duration(const struct kc *kc, const struct kc_storm *s,
 			       bool *ongoing)
 {
-	uint64_t end = s->end_ns;
+	uint64_t end = s->end_ns, later_end = 0, later_first = 0;
 
 	*ongoing = !s->ended;
 	if (!s->ended) {
+		/*
+		 * Up to the last record of the session the storm began in;
+		 * for evidence that starts after the storm did (the port
+		 * came late, the records came from a panic dump), of the
+		 * earliest session that goes on past the storm's start.
+		 */
 		end = 0;
-		for (unsigned int i = 0; i < kc->nr_sessions; i++)
-			if (kc->sessions[i].have_ts &&
-			    kc->sessions[i].first_ns <= s->begin_ns &&
-			    kc->sessions[i].last_ns > end)
-				end = kc->sessions[i].last_ns;
+		for (unsigned int i = 0; i < kc->nr_sessions; i++) {
+			const struct kc_session *ss = &kc->sessions[i];
+
+			if (!ss->have_ts || ss->last_ns <= s->begin_ns)
+				continue;
+			if (ss->first_ns <= s->begin_ns) {
+				end = ss->last_ns > end ? ss->last_ns : end;
+			} else if (!later_end || ss->first_ns < later_first) {
+				later_end = ss->last_ns;
+				later_first = ss->first_ns;
+			}
+		}
+		if (!end)
+			end = later_end;
 	}
 	return end > s->begin_ns ? end - s->begin_ns : 0;
 }
