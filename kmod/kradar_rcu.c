@@ -139,6 +139,7 @@ static u64 kradar_gp_task_ran_ns;
 /* Sampler state, under kradar_sample_lock. */
 static unsigned long kradar_gp_last;
 static u64 kradar_gp_seen_ns;
+static u64 kradar_gp_done_ns;	/* a grace period last seen completed */
 static bool kradar_stall_open;
 static u64 kradar_stall_emit_ns;
 static unsigned int kradar_gaps_open;
@@ -268,6 +269,7 @@ int kradar_rcu_init(void)
 	on_each_cpu(kradar_rcu_seed, NULL, 1);
 	kradar_gp_last = rcu_get_gp_seq();
 	kradar_gp_seen_ns = local_clock();
+	kradar_gp_done_ns = kradar_gp_seen_ns;
 	kradar_gp_task = kradar_find_gp_task();
 	if (kradar_gp_task) {
 		kradar_gp_task_sw = kradar_task_switches(kradar_gp_task);
@@ -532,6 +534,9 @@ void kradar_rcu_sample(u64 now, u64 late)
 		}
 	}
 	gp = rcu_get_gp_seq();
+	/* the counter above the state bits moves when a grace period ends */
+	if ((gp ^ kradar_gp_last) & ~(unsigned long)KRADAR_RCU_SEQ_STATE_MASK)
+		kradar_gp_done_ns = now;
 	if (gp != kradar_gp_last) {
 		if (kradar_stall_open) {
 			kradar_stall_open = false;
@@ -557,13 +562,14 @@ void kradar_rcu_sample(u64 now, u64 late)
 		 * it runs the idle task, and its opportunities since the
 		 * storm began do not count: its tick, softirqs and kthreads
 		 * (the grace-period kthread's wakeup timer among them)
-		 * starve. Such a gap starts with the storm or the grace
-		 * period, whichever is later (the CPU has reported every
-		 * earlier one), and ends when the grace period advances.
+		 * starve. Such a gap starts with the storm, or when a grace
+		 * period was last seen to complete if that is later (the
+		 * CPU had reported its quiescent state by then), and ends
+		 * when the grace period advances.
 		 */
 		if (flood)
 			t.idle = 0;
-		qs = flood ? max(min(t.qs_ns, flood), kradar_gp_seen_ns) :
+		qs = flood ? max(min(t.qs_ns, flood), kradar_gp_done_ns) :
 			     t.qs_ns;
 		gap = t.idle || qs >= now ? 0 : now - qs;
 
