@@ -22,9 +22,12 @@
  * its title text is final, or at the end of input, and then gets its
  * title from serial_titles.c.
  *
- * Cost: O(bytes) with a small constant for ordinary lines (prefix parse +
- * one JIT-compiled prefilter); memory is bounded by the limits in
- * kradar_serial.h (a few MB at most), whatever the input.
+ * Cost: O(bytes) with a small constant for ordinary lines: one SIMD pass
+ * (the literal scanner below) finds line ends and prefilter literals
+ * together, and a line with none of them, outside any open report's
+ * context, is only counted and its timestamp read, without being copied.
+ * Memory is bounded by the limits in kradar_serial.h (a few MB at most),
+ * whatever the input.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -54,6 +57,7 @@ struct line {
 	struct ctx ctx;
 	struct kradar_serial_pos pos;
 	int oops;		/* first matching oops, or -1 */
+	uint64_t lits;		/* KS_LIT_* bits of raw */
 };
 
 struct collector {
@@ -83,6 +87,7 @@ struct kradar_serial {
 	struct kradar_serial_report *reports;
 	size_t nr_reports, cap_reports;
 	struct collector col[KS_MAX_OPEN_COLLECTORS];
+	size_t nr_open;		/* collectors open */
 	uint64_t col_seq;
 	size_t mem;		/* bytes currently held */
 	bool finished;
@@ -96,7 +101,368 @@ static void mem_add(struct kradar_serial *p, long delta)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * Literal scanner. Every line goes through it, so it is the parser's hot
+ * path: it tells which prefilter literals (and the few other literals
+ * the line handling looks for) a line contains, in one pass over its
+ * bytes, without running a regular expression.
+ *
+ * The method is Hyperscan's "Teddy": each literal has a 3-byte
+ * fingerprint (3 consecutive bytes of it, at offset off) and a bucket
+ * (one of 8 bits). For fingerprint position j, two 16-entry tables map
+ * the low and the high nibble of a byte to the buckets whose literals
+ * can have that nibble there. With SSSE3/AVX2 PSHUFB looks up 16/32
+ * bytes at once; AND-ing the six lookups leaves, per input byte, the
+ * buckets whose fingerprint may start there. Only those positions are
+ * verified with memcmp(), so the result is exact. Bucket 0 catches NUL
+ * and ESC bytes (fingerprint bytes 2 and 3 are wildcards), which make
+ * the line need cleaning. The offsets and buckets below were chosen on
+ * real console logs to keep false fingerprint hits rare (about one per
+ * three lines); they only affect speed, never results. The scalar
+ * implementation computes the same bucket bytes one byte at a time.
+ */
+struct ks_lit {
+	const char *s;
+	uint8_t off;		/* fingerprint offset in the literal */
+	uint8_t bucket;		/* 1..7 */
+	uint64_t bit;		/* KS_LIT_* or 1 << index for candidates */
+	size_t len;
+};
+
+#define KS_LIT(str, o, b) { str, o, b, 0, sizeof(str) - 1 }
+#define KS_LIT_ROLE(str, o, b, bit) { str, o, b, bit, sizeof(str) - 1 }
+static struct ks_lit ks_lits[] = {
+	/* Prefilter candidates: each is a prefilter word, and every
+	 * prefilter word contains one of them (checked in ks_scan_init()). */
+	KS_LIT("rcu", 0, 1), KS_LIT("BUG", 0, 4), KS_LIT("WARNING", 3, 6),
+	KS_LIT("INFO:", 2, 4), KS_LIT("Oops", 0, 4),
+	KS_LIT("Unable to handle kernel", 20, 5),
+	KS_LIT("general protection fault", 3, 3),
+	KS_LIT("stack segment: ", 7, 3), KS_LIT("Kernel panic", 9, 3),
+	KS_LIT("PANIC: double fault", 3, 4),
+	KS_LIT("rust_kernel: panicked", 8, 5), KS_LIT("divide error:", 2, 6),
+	KS_LIT("divide_error:", 9, 1), KS_LIT("invalid opcode:", 0, 2),
+	KS_LIT("UBSAN:", 0, 3), KS_LIT("Booting the kernel.", 0, 4),
+	KS_LIT("unregister_netdevice: waiting for", 18, 5),
+	KS_LIT("VFS: Close: file count is 0", 1, 4),
+	KS_LIT("VFS: Busy inodes after unmount", 5, 4),
+	KS_LIT("Internal error:", 0, 2), KS_LIT("Unhandled fault:", 0, 5),
+	KS_LIT("Alignment trap:", 0, 4), KS_LIT("trusty: panic", 2, 6),
+	KS_LIT("fatal error:", 0, 2), KS_LIT("SYZFAIL:", 5, 4),
+	KS_LIT("SYZFATAL:", 3, 2), KS_LIT("panic:", 2, 3),
+	KS_LIT("hrtimer: interrupt took", 9, 2), KS_LIT("soft lockup", 1, 2),
+	KS_LIT("hard LOCKUP", 5, 4), KS_LIT("blocked for more than", 12, 1),
+	KS_LIT("blocked on a", 9, 3), KS_LIT("RT throttling", 6, 2),
+	/* Literals the line handling needs (parse_prefix, strip_prefix). */
+	KS_LIT_ROLE(" login: ", 4, 5, KS_LIT_LOGIN),
+	KS_LIT_ROLE("<EOI>", 0, 5, KS_LIT_EOI),
+	KS_LIT_ROLE(" ? ", 0, 7, KS_LIT_QUESTION),
+	/* ks_info_with_stack() (col_feed) */
+	KS_LIT_ROLE("vmalloc: allocation failure:", 5, 3, KS_LIT_INFO_STACK),
+	KS_LIT_ROLE("FAULT_INJECTION: forcing a failure", 1, 4, KS_LIT_INFO_STACK),
+	KS_LIT_ROLE("FAULT_FLAG_ALLOW_RETRY missing", 1, 4, KS_LIT_INFO_STACK),
+};
+#define KS_NR_LITS (sizeof(ks_lits) / sizeof(ks_lits[0]))
+
+/* Nibble tables: [fingerprint byte][0 low, 1 high nibble][nibble]. */
+static uint8_t ks_nib[3][2][16] __attribute__((aligned(16)));
+/* Literals per bucket, -1 terminated. */
+static signed char ks_bucket_lits[8][KS_NR_LITS + 1];
+
+/* Bucket bytes of 64 positions at p (p[0..65] readable), in bk[64];
+ * returns the mask of nonzero ones and sets *nl to the '\n' positions. */
+typedef uint64_t ks_block_fn(const unsigned char *p, uint8_t *bk, uint64_t *nl);
+
+static uint64_t ks_block_scalar(const unsigned char *p, uint8_t *bk, uint64_t *nl)
+{
+	uint64_t hit = 0, n = 0;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		unsigned char c0 = p[i], c1 = p[i + 1], c2 = p[i + 2];
+		uint8_t b = ks_nib[0][0][c0 & 15] & ks_nib[0][1][c0 >> 4] &
+			    ks_nib[1][0][c1 & 15] & ks_nib[1][1][c1 >> 4] &
+			    ks_nib[2][0][c2 & 15] & ks_nib[2][1][c2 >> 4];
+
+		bk[i] = b;
+		if (b)
+			hit |= 1ull << i;
+		if (c0 == '\n')
+			n |= 1ull << i;
+	}
+	*nl = n;
+	return hit;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define KS_HAVE_X86 1
+
+__attribute__((target("ssse3")))
+static uint64_t ks_block_ssse3(const unsigned char *p, uint8_t *bk, uint64_t *nl)
+{
+	const __m128i m = _mm_set1_epi8(15), lf = _mm_set1_epi8('\n');
+	const __m128i l0 = _mm_load_si128((const void *)ks_nib[0][0]);
+	const __m128i h0 = _mm_load_si128((const void *)ks_nib[0][1]);
+	const __m128i l1 = _mm_load_si128((const void *)ks_nib[1][0]);
+	const __m128i h1 = _mm_load_si128((const void *)ks_nib[1][1]);
+	const __m128i l2 = _mm_load_si128((const void *)ks_nib[2][0]);
+	const __m128i h2 = _mm_load_si128((const void *)ks_nib[2][1]);
+	uint64_t hit = 0, n = 0;
+	int i;
+
+	for (i = 0; i < 64; i += 16) {
+		__m128i v0 = _mm_loadu_si128((const void *)(p + i));
+		__m128i v1 = _mm_loadu_si128((const void *)(p + i + 1));
+		__m128i v2 = _mm_loadu_si128((const void *)(p + i + 2));
+		__m128i r;
+
+		r = _mm_and_si128(_mm_shuffle_epi8(l0, _mm_and_si128(v0, m)),
+				  _mm_shuffle_epi8(h0, _mm_and_si128(_mm_srli_epi16(v0, 4), m)));
+		r = _mm_and_si128(r, _mm_shuffle_epi8(l1, _mm_and_si128(v1, m)));
+		r = _mm_and_si128(r, _mm_shuffle_epi8(h1, _mm_and_si128(_mm_srli_epi16(v1, 4), m)));
+		r = _mm_and_si128(r, _mm_shuffle_epi8(l2, _mm_and_si128(v2, m)));
+		r = _mm_and_si128(r, _mm_shuffle_epi8(h2, _mm_and_si128(_mm_srli_epi16(v2, 4), m)));
+		_mm_storeu_si128((void *)(bk + i), r);
+		hit |= (uint64_t)(uint16_t)~_mm_movemask_epi8(
+			_mm_cmpeq_epi8(r, _mm_setzero_si128())) << i;
+		n |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, lf)) << i;
+	}
+	*nl = n;
+	return hit;
+}
+
+__attribute__((target("avx2")))
+static uint64_t ks_block_avx2(const unsigned char *p, uint8_t *bk, uint64_t *nl)
+{
+	const __m256i m = _mm256_set1_epi8(15), lf = _mm256_set1_epi8('\n');
+	const __m256i l0 = _mm256_broadcastsi128_si256(_mm_load_si128((const void *)ks_nib[0][0]));
+	const __m256i h0 = _mm256_broadcastsi128_si256(_mm_load_si128((const void *)ks_nib[0][1]));
+	const __m256i l1 = _mm256_broadcastsi128_si256(_mm_load_si128((const void *)ks_nib[1][0]));
+	const __m256i h1 = _mm256_broadcastsi128_si256(_mm_load_si128((const void *)ks_nib[1][1]));
+	const __m256i l2 = _mm256_broadcastsi128_si256(_mm_load_si128((const void *)ks_nib[2][0]));
+	const __m256i h2 = _mm256_broadcastsi128_si256(_mm_load_si128((const void *)ks_nib[2][1]));
+	uint64_t hit = 0, n = 0;
+	int i;
+
+	for (i = 0; i < 64; i += 32) {
+		__m256i v0 = _mm256_loadu_si256((const void *)(p + i));
+		__m256i v1 = _mm256_loadu_si256((const void *)(p + i + 1));
+		__m256i v2 = _mm256_loadu_si256((const void *)(p + i + 2));
+		__m256i r;
+
+		r = _mm256_and_si256(_mm256_shuffle_epi8(l0, _mm256_and_si256(v0, m)),
+				     _mm256_shuffle_epi8(h0, _mm256_and_si256(_mm256_srli_epi16(v0, 4), m)));
+		r = _mm256_and_si256(r, _mm256_shuffle_epi8(l1, _mm256_and_si256(v1, m)));
+		r = _mm256_and_si256(r, _mm256_shuffle_epi8(h1, _mm256_and_si256(_mm256_srli_epi16(v1, 4), m)));
+		r = _mm256_and_si256(r, _mm256_shuffle_epi8(l2, _mm256_and_si256(v2, m)));
+		r = _mm256_and_si256(r, _mm256_shuffle_epi8(h2, _mm256_and_si256(_mm256_srli_epi16(v2, 4), m)));
+		_mm256_storeu_si256((void *)(bk + i), r);
+		hit |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(r, _mm256_setzero_si256())) << i;
+		n |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, lf)) << i;
+	}
+	*nl = n;
+	return hit;
+}
+#endif
+
+static ks_block_fn *ks_block = ks_block_scalar;
+
+int ks_scan_use(enum ks_scan_impl impl)
+{
+	switch (impl) {
+	case KS_SCAN_SCALAR:
+		ks_block = ks_block_scalar;
+		return 0;
+#ifdef KS_HAVE_X86
+	case KS_SCAN_SSSE3:
+		__builtin_cpu_init();
+		if (!__builtin_cpu_supports("ssse3"))
+			return -ENOTSUP;
+		ks_block = ks_block_ssse3;
+		return 0;
+	case KS_SCAN_AVX2:
+		__builtin_cpu_init();
+		if (!__builtin_cpu_supports("avx2"))
+			return -ENOTSUP;
+		ks_block = ks_block_avx2;
+		return 0;
+#endif
+	default:
+		return -ENOTSUP;
+	}
+}
+
+int ks_scan_init(void)
+{
+	static bool done;
+	static int err;
+	static const unsigned char control[] = { 0x00, 0x1b };
+	uint64_t next_bit = 1;
+	size_t i, j, n[8] = { 0 };
+
+	if (done)
+		return err;
+	done = true;
+	for (i = 0; i < KS_NR_LITS; i++) {
+		struct ks_lit *l = &ks_lits[i];
+
+		if ((size_t)l->off + 3 > l->len || !l->bucket || l->bucket > 7) {
+			err = -EINVAL;	/* a table bug */
+			return err;
+		}
+		if (!l->bit) {
+			l->bit = next_bit;
+			next_bit <<= 1;
+		}
+		for (j = 0; j < 3; j++) {
+			unsigned char c = (unsigned char)l->s[l->off + j];
+
+			ks_nib[j][0][c & 15] |= (uint8_t)(1u << l->bucket);
+			ks_nib[j][1][c >> 4] |= (uint8_t)(1u << l->bucket);
+		}
+		ks_bucket_lits[l->bucket][n[l->bucket]++] = (signed char)i;
+	}
+	for (i = 0; i < 8; i++)
+		ks_bucket_lits[i][n[i]] = -1;
+	if (next_bit > KS_LIT_CANDIDATE + 1) {
+		err = -EINVAL;
+		return err;
+	}
+	/* bucket 0: control bytes at the first position, anything after */
+	for (i = 0; i < sizeof(control); i++) {
+		ks_nib[0][0][control[i] & 15] |= 1;
+		ks_nib[0][1][control[i] >> 4] |= 1;
+	}
+	for (j = 1; j < 3; j++)
+		for (i = 0; i < 16; i++) {
+			ks_nib[j][0][i] |= 1;
+			ks_nib[j][1][i] |= 1;
+		}
+	/* The candidates must mean exactly "contains a prefilter word". */
+	for (i = 0; ks_prefilter_word(i); i++) {
+		const char *w = ks_prefilter_word(i);
+		bool covered = false;
+
+		for (j = 0; j < KS_NR_LITS && !covered; j++)
+			covered = (ks_lits[j].bit & KS_LIT_CANDIDATE) &&
+				  strstr(w, ks_lits[j].s);
+		if (!covered) {
+			err = -EINVAL;
+			return err;
+		}
+	}
+	for (i = 0; ks_info_stack_word(i); i++) {
+		bool listed = false;
+
+		for (j = 0; j < KS_NR_LITS && !listed; j++)
+			listed = ks_lits[j].bit == KS_LIT_INFO_STACK &&
+				 !strcmp(ks_info_stack_word(i), ks_lits[j].s);
+		if (!listed) {
+			err = -EINVAL;
+			return err;
+		}
+	}
+	for (j = 0; j < KS_NR_LITS; j++) {
+		bool listed = false;
+
+		if (!(ks_lits[j].bit & KS_LIT_CANDIDATE))
+			continue;
+		for (i = 0; ks_prefilter_word(i) && !listed; i++)
+			listed = !strcmp(ks_prefilter_word(i), ks_lits[j].s);
+		if (!listed) {
+			err = -EINVAL;
+			return err;
+		}
+	}
+	if (ks_scan_use(KS_SCAN_AVX2) && ks_scan_use(KS_SCAN_SSSE3))
+		ks_scan_use(KS_SCAN_SCALAR);
+	return 0;
+}
+
+/* Verify a fingerprint hit at s[pos] with bucket byte bk; s[0..len). */
+static uint64_t ks_verify(const unsigned char *s, size_t len, size_t pos,
+			  unsigned int bk)
+{
+	uint64_t r = 0;
+	unsigned int b;
+
+	if ((bk & 1) && (s[pos] == 0 || s[pos] == 0x1b))
+		r |= KS_LIT_CONTROL;
+	for (b = bk & ~1u; b; b &= b - 1) {
+		const signed char *li = ks_bucket_lits[__builtin_ctz(b)];
+
+		for (; *li >= 0; li++) {
+			const struct ks_lit *l = &ks_lits[*li];
+
+			if (pos >= l->off && pos - l->off + l->len <= len &&
+			    !memcmp(s + pos - l->off, l->s, l->len))
+				r |= l->bit;
+		}
+	}
+	return r;
+}
+
+/* One block of s[off..len): the block function on s itself when 66
+ * bytes are readable there, else on a zero-padded copy. Masks are cut
+ * at len. */
+static uint64_t ks_block_at(const unsigned char *s, size_t len, size_t off,
+			    uint8_t *bk, uint64_t *nl)
+{
+	unsigned char tail[64 + 2];
+	size_t avail = len - off;
+	uint64_t hit, keep;
+
+	if (avail >= sizeof(tail))
+		return ks_block(s + off, bk, nl);
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, s + off, avail);
+	hit = ks_block(tail, bk, nl);
+	keep = avail >= 64 ? ~0ull : (1ull << avail) - 1;
+	*nl &= keep;
+	return hit & keep;
+}
+
+uint64_t ks_scan_line(const char *line, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	uint8_t bk[64];
+	uint64_t r = 0, hit, nl;
+	size_t off;
+
+	for (off = 0; off < len; off += 64) {
+		hit = ks_block_at(s, len, off, bk, &nl);
+		while (hit) {
+			int i = __builtin_ctzll(hit);
+
+			hit &= hit - 1;
+			r |= ks_verify(s, len, off + (size_t)i, bk[i]);
+		}
+	}
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
 /* Line cleanup and prefix parsing. */
+
+/* Strip \r at both ends of s[0..len) in place, NUL-terminate; the new
+ * length. */
+static size_t strip_cr(char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (n && s[n - 1] == '\r')
+		n--;
+	while (i < n && s[i] == '\r')
+		i++;
+	if (i) {
+		memmove(s, s + i, n - i);
+		n -= i;
+	}
+	s[n] = 0;
+	return n;
+}
 
 /* Drop NUL bytes and ANSI escape sequences in place; strip \r at both
  * ends. Returns the new length. */
@@ -143,17 +509,7 @@ static size_t clean_line(struct kradar_serial *p, char *s, size_t len)
 		s[n++] = (char)c;
 		i++;
 	}
-	while (n && s[n - 1] == '\r')
-		n--;
-	i = 0;
-	while (i < n && s[i] == '\r')
-		i++;
-	if (i) {
-		memmove(s, s + i, n - i);
-		n -= i;
-	}
-	s[n] = 0;
-	return n;
+	return strip_cr(s, n);
 }
 
 static bool is_digit(char c)
@@ -255,7 +611,7 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 }
 
 /* syzkaller's consoleOutputRe with its optional prefixes. */
-static void parse_prefix(struct line *l)
+static void parse_prefix(struct line *l, uint64_t lits)
 {
 	static const char dropped_end[] = " printk messages dropped ** ";
 	const char *s = l->raw;
@@ -286,7 +642,7 @@ static void parse_prefix(struct line *l)
 
 		/* "(?:.* login: )?" is greedy: last occurrence first (the line
 		 * is NUL-terminated, strstr is the fast path) */
-		while ((q = strstr(q, " login: "))) {
+		while ((lits & KS_LIT_LOGIN) && (q = strstr(q, " login: "))) {
 			if (nlg < 8)
 				lg[nlg++] = q;
 			else
@@ -326,7 +682,7 @@ static void parse_prefix(struct line *l)
 }
 
 /* syzkaller's stripLinePrefix (questionable frames are not used). */
-static void strip_prefix(struct line *l)
+static void strip_prefix(struct line *l, uint64_t lits)
 {
 	const char *s = l->raw, *p;
 	size_t len = l->raw_len;
@@ -341,9 +697,9 @@ static void strip_prefix(struct line *l)
 		return;
 	l->text = p + 2;
 	l->text_len = len - (size_t)(l->text - s);
-	if (strstr(l->text, "<EOI>"))
+	if ((lits & KS_LIT_EOI) && strstr(l->text, "<EOI>"))
 		return;
-	p = strstr(l->text, " ? ");
+	p = (lits & KS_LIT_QUESTION) ? strstr(l->text, " ? ") : NULL;
 	if (p) {
 		l->text_len -= (size_t)(p + 2 - l->text);
 		l->text = p + 2;
@@ -793,6 +1149,7 @@ static void col_close(struct kradar_serial *p, struct collector *c, bool truncat
 	free(c->buf);
 	mem_add(p, -(long)c->cap);
 	memset(c, 0, sizeof(*c));
+	p->nr_open--;
 }
 
 /* One line for an open collector: syzkaller's findReport() loop body. */
@@ -803,7 +1160,7 @@ static void col_feed(struct kradar_serial *p, struct collector *c,
 
 	c->nr_lines++;
 	if (!opening && !c->second) {
-		if (ks_info_with_stack(l->raw, l->raw_len))
+		if ((l->lits & KS_LIT_INFO_STACK) && ks_info_with_stack(l->raw, l->raw_len))
 			c->second = true;
 		else if (l->oops >= 0 && !ks_report_start_ignored(l->raw, l->raw_len))
 			c->second = true;
@@ -893,6 +1250,7 @@ static void col_open(struct kradar_serial *p, const struct line *l)
 		       l->text_len : sizeof(rep->first_line) - 1), l->text);
 	memset(c, 0, sizeof(*c));
 	c->open = true;
+	p->nr_open++;
 	c->slot = p->nr_reports++;
 	c->oops = l->oops;
 	c->ctx = l->ctx;
@@ -903,7 +1261,13 @@ static void col_open(struct kradar_serial *p, const struct line *l)
 
 /* ------------------------------------------------------------------ */
 
-static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut)
+/*
+ * One line, s[len] writable, NUL-terminated at len. lits: its KS_LIT_*
+ * bits when lits_valid (they stay valid through clean_line() when the line
+ * has no control byte: it then only strips \r at the ends).
+ */
+static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut,
+			 uint64_t lits, bool lits_valid)
 {
 	struct line l;
 	bool cand;
@@ -915,15 +1279,23 @@ static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut)
 	memset(&l, 0, sizeof(l));
 	l.pos.offset = p->line_offset;
 	l.pos.line = p->st.lines;
-	l.raw_len = clean_line(p, s, len);
+	if (!lits_valid)
+		lits = ks_scan_line(s, len);
+	if (lits & KS_LIT_CONTROL) {
+		l.raw_len = clean_line(p, s, len);
+		lits = ks_scan_line(s, l.raw_len);
+	} else {
+		l.raw_len = strip_cr(s, len);
+	}
 	l.raw = s;
-	parse_prefix(&l);
+	l.lits = lits;
+	parse_prefix(&l, lits);
 	l.pos.caller[sizeof(l.pos.caller) - 1] = 0;
 	if (l.pos.has_time)
 		p->st.lines_with_time++;
-	strip_prefix(&l);
+	strip_prefix(&l, lits);
 	l.oops = -1;
-	cand = ks_line_candidate(l.raw, l.raw_len);
+	cand = (lits & KS_LIT_CANDIDATE) != 0;
 	if (cand)
 		l.oops = ks_match_oops(l.raw, l.raw_len);
 	detect_events(p, &l, cand);
@@ -934,10 +1306,138 @@ static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut)
 		col_open(p, &l);
 }
 
+/* Would the next line be an RCU stall detail line (rcu_stall_detail())? */
+static bool rcu_detail_pending(const struct kradar_serial *p)
+{
+	const struct kradar_serial_event *e;
+
+	if (!p->nr_events)
+		return false;
+	e = &p->events[p->nr_events - 1];
+	return e->kind == KRADAR_EV_RCU_STALL &&
+	       p->st.lines + 1 - e->pos.line <= KS_STALL_DETAIL_LINES;
+}
+
+/*
+ * The short path of process_line() for a line s[0..len) that needs no
+ * cleaning, has no "** N printk messages dropped **" or login prefix and
+ * contains no prefilter literal: so it opens no report and makes no
+ * event. For open collectors col_feed() only counts it, unless its
+ * context is theirs. Returns false, changing nothing, when the line needs
+ * the full path.
+ */
+static bool plain_line(struct kradar_serial *p, const char *s, size_t len)
+{
+	struct ctx ctx;
+	char caller[16];
+	uint64_t ns;
+	size_t i;
+	long end;
+
+	while (len && s[len - 1] == '\r')
+		len--;
+	end = ts_at(s, len, 0, &ns, caller, sizeof(caller));
+	if (p->nr_open) {
+		ctx.kind = end < 0 ? CTX_NONE : caller[0] ? CTX_CALLER : CTX_CONSOLE;
+		str_copy(ctx.caller, sizeof(ctx.caller), end < 0 ? "" : caller);
+		for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++) {
+			const struct collector *c = &p->col[i];
+
+			if (c->open && (ctx_eq(&ctx, &c->ctx) ||
+					(c->cpu_traceback && ctx_is_cpu(&ctx))))
+				return false;
+		}
+		for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++) {
+			struct collector *c = &p->col[i];
+
+			if (!c->open)
+				continue;
+			c->nr_lines++;
+			if (c->second && c->ctx.kind != CTX_CALLER &&
+			    ++c->lines_after_final > KS_LINES_AFTER_FINAL)
+				col_close(p, c, false);
+		}
+	}
+	p->st.lines++;
+	if (end >= 0)
+		p->st.lines_with_time++;
+	return true;
+}
+
+static void lbuf_append(struct kradar_serial *p, const char *s, size_t n)
+{
+	size_t room = KRADAR_SERIAL_MAX_LINE - p->llen;
+
+	if (n > room) {
+		p->lcut = true;
+		n = room;
+	}
+	memcpy(p->lbuf + p->llen, s, n);
+	p->llen += n;
+}
+
+/*
+ * A complete line s[0..len) inside the caller's buffer, with its KS_LIT_*
+ * bits. Most lines are neither candidates nor in a report: for them only
+ * the counters change, and the line is not copied. The others are copied
+ * into lbuf and take the full path, with the same result.
+ */
+static void line_in_place(struct kradar_serial *p, const char *s, size_t len,
+			  uint64_t lits)
+{
+	bool cut = false;
+
+	if (!(lits & (KS_LIT_CANDIDATE | KS_LIT_CONTROL | KS_LIT_LOGIN |
+		      KS_LIT_INFO_STACK)) &&
+	    len <= KRADAR_SERIAL_MAX_LINE && (!len || (s[0] != '\r' && s[0] != '*')) &&
+	    !rcu_detail_pending(p) && plain_line(p, s, len))
+		return;
+	if (len > KRADAR_SERIAL_MAX_LINE) {
+		len = KRADAR_SERIAL_MAX_LINE;
+		cut = true;
+	}
+	memcpy(p->lbuf, s, len);
+	p->lbuf[len] = 0;
+	process_line(p, p->lbuf, len, cut, lits, !cut);
+}
+
+/* Complete lines buf[0..len), buf[len - 1] == '\n', at stream offset
+ * base: one scanner pass finds the line ends and the literals together. */
+static void feed_lines(struct kradar_serial *p, const char *buf, size_t len,
+		       uint64_t base)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	uint64_t lits = 0, hit, nl, ev;
+	size_t off, ls = 0;
+	uint8_t bk[64];
+
+	for (off = 0; off < len; off += 64) {
+		hit = ks_block_at(s, len, off, bk, &nl);
+		ev = hit | nl;
+		while (ev) {
+			int i = __builtin_ctzll(ev);
+			size_t pos = off + (size_t)i;
+
+			ev &= ev - 1;
+			if ((hit >> i) & 1)
+				lits |= ks_verify(s, len, pos, bk[i]);
+			if ((nl >> i) & 1) {
+				p->line_offset = base + ls;
+				line_in_place(p, buf + ls, pos - ls, lits);
+				ls = pos + 1;
+				lits = 0;
+			}
+		}
+	}
+}
+
 struct kradar_serial *kradar_serial__new(void)
 {
 	struct kradar_serial *p;
 	int err = ks_titles_init();
+
+	if (!err)
+		err = ks_scan_init();
 
 	if (err) {
 		errno = -err;
@@ -946,7 +1446,7 @@ struct kradar_serial *kradar_serial__new(void)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		goto err_out;
-	p->lbuf = malloc(KRADAR_SERIAL_MAX_LINE + 1);
+	p->lbuf = calloc(1, KRADAR_SERIAL_MAX_LINE + 1);
 	if (!p->lbuf)
 		goto err_out;
 	mem_add(p, (long)(sizeof(*p) + KRADAR_SERIAL_MAX_LINE + 1));
@@ -973,7 +1473,7 @@ void kradar_serial__free(struct kradar_serial *p)
 
 int kradar_serial__feed(struct kradar_serial *p, const void *buf, size_t len)
 {
-	const char *s = buf, *start = buf;
+	const char *s = buf, *start = buf, *nl;
 	uint64_t base;
 
 	if (!p || (!buf && len))
@@ -982,29 +1482,35 @@ int kradar_serial__feed(struct kradar_serial *p, const void *buf, size_t len)
 		return -EALREADY;
 	base = p->st.bytes;
 	p->st.bytes += len;
-	while (len) {
-		const char *nl = memchr(s, '\n', len);
-		size_t n = nl ? (size_t)(nl - s) : len;
-		size_t room = KRADAR_SERIAL_MAX_LINE - p->llen;
+	/* the line the previous call left open */
+	if (len && (p->llen || p->lcut)) {
+		size_t n;
 
-		if (n > room) {
-			p->lcut = true;
-			memcpy(p->lbuf + p->llen, s, room);
-			p->llen += room;
-		} else {
-			memcpy(p->lbuf + p->llen, s, n);
-			p->llen += n;
-		}
+		nl = memchr(s, '\n', len);
+		n = nl ? (size_t)(nl - s) : len;
+		lbuf_append(p, s, n);
 		if (!nl)
-			break;
+			return 0;
 		p->lbuf[p->llen] = 0;
-		process_line(p, p->lbuf, p->llen, p->lcut);
-		p->line_offset = base + (uint64_t)(nl + 1 - start);
+		process_line(p, p->lbuf, p->llen, p->lcut, 0, false);
 		s = nl + 1;
 		len -= n + 1;
+		p->line_offset = base + (uint64_t)(s - start);
 		p->llen = 0;
 		p->lcut = false;
 	}
+	if (!len)
+		return 0;
+	nl = memrchr(s, '\n', len);
+	if (nl) {
+		size_t n = (size_t)(nl + 1 - s);
+
+		feed_lines(p, s, n, base + (uint64_t)(s - start));
+		s += n;
+		len -= n;
+		p->line_offset = base + (uint64_t)(s - start);
+	}
+	lbuf_append(p, s, len);
 	return 0;
 }
 
@@ -1018,7 +1524,7 @@ int kradar_serial__finish(struct kradar_serial *p)
 		return 0;
 	if (p->llen || p->lcut) {
 		p->lbuf[p->llen] = 0;
-		process_line(p, p->lbuf, p->llen, p->lcut);
+		process_line(p, p->lbuf, p->llen, p->lcut, 0, false);
 		p->llen = 0;
 	}
 	/* close in opening order so results do not depend on slots */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "kradar_serial.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -30,8 +31,36 @@ int ks_titles_init(void);
 
 /* The line arguments below are NUL-terminated at len (no NUL inside). */
 
-/* Cheap test: can this raw line match any oops header or event keyword? */
+/* Cheap test: can this raw line match any oops header or event keyword?
+ * (PCRE2 form of the prefilter; the stream layer uses ks_scan_line().) */
 bool ks_line_candidate(const char *line, size_t len);
+/* The literals of that prefilter: the oops headers in syzkaller's order,
+ * then the event keywords; NULL past the last. */
+const char *ks_prefilter_word(size_t i);
+
+/*
+ * Literal scanner of the stream layer (kradar_serial.c): one pass over a
+ * line finds which of a fixed set of literals it contains. The result is
+ * a mask of KS_LIT_* bits; a line is a prefilter candidate exactly when
+ * ks_line_candidate() says so, i.e. when (mask & KS_LIT_CANDIDATE) != 0.
+ */
+#define KS_LIT_INFO_STACK	(1ull << 59)	/* a ks_info_stack_word() */
+#define KS_LIT_LOGIN		(1ull << 60)	/* " login: " */
+#define KS_LIT_EOI		(1ull << 61)	/* "<EOI>" */
+#define KS_LIT_QUESTION		(1ull << 62)	/* " ? " */
+#define KS_LIT_CONTROL		(1ull << 63)	/* a NUL or ESC byte */
+#define KS_LIT_CANDIDATE	((1ull << 59) - 1)
+
+enum ks_scan_impl { KS_SCAN_SCALAR, KS_SCAN_SSSE3, KS_SCAN_AVX2 };
+
+/* Build the scanner tables (checks them against ks_prefilter_word()); 0 or
+ * -EINVAL (a bug). Called by kradar_serial__new(). */
+int ks_scan_init(void);
+/* KS_LIT_* bits of line[0..len) (any bytes, no terminator needed). */
+uint64_t ks_scan_line(const char *line, size_t len);
+/* Pick the implementation (tests compare them); 0, or -ENOTSUP when this
+ * CPU lacks it. The default is the fastest one the CPU has. */
+int ks_scan_use(enum ks_scan_impl impl);
 
 /* Index of the first oops (in syzkaller's order) whose header the raw line
  * contains and whose suppressions it does not match; -1 if none. */
@@ -40,6 +69,8 @@ int ks_match_oops(const char *line, size_t len);
 bool ks_report_start_ignored(const char *line, size_t len);
 /* syzkaller's infoMessagesWithStack. */
 bool ks_info_with_stack(const char *line, size_t len);
+/* Its literals; NULL past the last. */
+const char *ks_info_stack_word(size_t i);
 /* " ? " frames and "(unreliable)" frames (questionable). */
 bool ks_questionable_frame(const char *line, size_t len);
 

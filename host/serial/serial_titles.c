@@ -940,6 +940,21 @@ static const char key_stall_anchor[] = "stall-anchor";
 
 /* ------------------------------------------------------------------ */
 
+/* Event keywords: with the oops headers, the literals of the prefilter. */
+static const char *const ev_words[] = {
+	"rcu", "hrtimer: interrupt took", "soft lockup", "hard LOCKUP",
+	"blocked for more than", "blocked on a", "RT throttling",
+	"Oops", "BUG", "WARNING", NULL,
+};
+
+const char *ks_prefilter_word(size_t i)
+{
+	if (i < ARRAY_SIZE(oopses))
+		return oopses[i].header;
+	return ev_words[i - ARRAY_SIZE(oopses) < ARRAY_SIZE(ev_words) ?
+			i - ARRAY_SIZE(oopses) : ARRAY_SIZE(ev_words) - 1];
+}
+
 static char prefilter_src[4096];
 static char headers_src[2048];	/* the oops headers only */
 
@@ -958,17 +973,9 @@ int ks_titles_init(void)
 	pcre2_set_match_limit(re_mctx, KS_MATCH_LIMIT);
 
 	/* Prefilter: every oops header and every event keyword, literally. */
-	static const char *const ev_words[] = {
-		"rcu", "hrtimer: interrupt took", "soft lockup", "hard LOCKUP",
-		"blocked for more than", "blocked on a", "RT throttling",
-		"Oops", "BUG", "WARNING", NULL,
-	};
-	for (i = 0; i < ARRAY_SIZE(oopses) + 10; i++) {
-		const char *w = i < ARRAY_SIZE(oopses) ? oopses[i].header :
-				ev_words[i - ARRAY_SIZE(oopses)];
+	for (i = 0; ks_prefilter_word(i); i++) {
+		const char *w = ks_prefilter_word(i);
 
-		if (!w)
-			break;
 		if (n)
 			prefilter_src[n++] = '|';
 		for (j = 0; w[j] && n + 4 < sizeof(prefilter_src); j++) {
@@ -1027,6 +1034,11 @@ int ks_match_oops(const char *line, size_t len)
 bool ks_report_start_ignored(const char *line, size_t len)
 {
 	return re_match_any(report_start_ignores, line, len);
+}
+
+const char *ks_info_stack_word(size_t i)
+{
+	return i < ARRAY_SIZE(info_with_stack) ? info_with_stack[i] : NULL;
 }
 
 bool ks_info_with_stack(const char *line, size_t len)

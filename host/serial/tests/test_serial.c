@@ -4,7 +4,9 @@
  * reports with and without printk timestamps and caller ids, interleaved
  * with other tasks' lines, with ANSI noise, \r, NUL bytes and invalid
  * UTF-8, cut mid-line, with an absurdly long line, fed byte by byte; event
- * fields; negative cases (clean log, suppressed lines); and a 200 MB
+ * fields; negative cases (clean log, suppressed lines); the literal
+ * scanner against PCRE2 and memmem, every implementation of it against the
+ * others, whole parses with each of them and any chunking; and a 200 MB
  * synthetic log parsed in bounded memory (throughput is printed, not
  * asserted).
  */
@@ -650,6 +652,342 @@ static void test_bench(void)
 	free(rep.s);
 }
 
+/* ------------------------------------------------------------------ */
+/* The literal scanner of the stream layer (ks_scan_line()). */
+
+/* The KS_LIT_* bits a line must get, computed the slow way: the PCRE2
+ * prefilter for candidates, memmem() for the rest. */
+static uint64_t scan_reference(const char *s, size_t len)
+{
+	static const struct { const char *lit; uint64_t bit; } roles[] = {
+		{ " login: ", KS_LIT_LOGIN }, { "<EOI>", KS_LIT_EOI },
+		{ " ? ", KS_LIT_QUESTION },
+	};
+	char *z = malloc(len + 1);
+	uint64_t r = 0;
+	size_t i;
+
+	if (!z)
+		exit(2);
+	memcpy(z, s, len);
+	z[len] = 0;
+	if (ks_line_candidate(z, len))
+		r |= KS_LIT_CANDIDATE;
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (memmem(s, len, roles[i].lit, strlen(roles[i].lit)))
+			r |= roles[i].bit;
+	for (i = 0; ks_info_stack_word(i); i++)
+		if (memmem(s, len, ks_info_stack_word(i), strlen(ks_info_stack_word(i))))
+			r |= KS_LIT_INFO_STACK;
+	if (memchr(s, 0, len) || memchr(s, 0x1b, len))
+		r |= KS_LIT_CONTROL;
+	free(z);
+	return r;
+}
+
+static uint64_t scan_summary(uint64_t bits)
+{
+	return (bits & ~KS_LIT_CANDIDATE) | ((bits & KS_LIT_CANDIDATE) ? KS_LIT_CANDIDATE : 0);
+}
+
+static const enum ks_scan_impl scan_impls[] = { KS_SCAN_SCALAR, KS_SCAN_SSSE3, KS_SCAN_AVX2 };
+static const char *const scan_names[] = { "scalar", "SSSE3", "AVX2" };
+
+struct scan_tally {
+	unsigned long lines, cands, bad[3], differ[3];
+};
+
+/* One line through every implementation the CPU has: each must give the
+ * reference summary, and all the same literal bits. */
+static void scan_check(struct scan_tally *t, const char *s, size_t len)
+{
+	uint64_t want = scan_reference(s, len), first = 0;
+	size_t i;
+
+	t->lines++;
+	if (want & KS_LIT_CANDIDATE)
+		t->cands++;
+	for (i = 0; i < 3; i++) {
+		uint64_t got;
+
+		if (ks_scan_use(scan_impls[i]))
+			continue;
+		got = ks_scan_line(s, len);
+		if (scan_summary(got) != want) {
+			if (t->bad[i]++ < 3)
+				printf("#   %s: line '%.*s': bits %#llx, expected %#llx\n",
+				       scan_names[i], (int)(len > 120 ? 120 : len), s,
+				       (unsigned long long)scan_summary(got),
+				       (unsigned long long)want);
+		}
+		if (i == 0)
+			first = got;
+		else if (got != first)
+			t->differ[i]++;
+	}
+}
+
+static void scan_lines(struct scan_tally *t, const char *s, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len;
+
+		scan_check(t, s, n);
+		if (!nl)
+			break;
+		s = nl + 1;
+		len -= n + 1;
+	}
+}
+
+static bool read_file(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char tmp[65536];
+	size_t n;
+
+	if (!f)
+		return false;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		buf_add(b, tmp, n);
+	fclose(f);
+	return true;
+}
+
+static void scan_restore_default(void)
+{
+	if (ks_scan_use(KS_SCAN_AVX2) && ks_scan_use(KS_SCAN_SSSE3))
+		ks_scan_use(KS_SCAN_SCALAR);
+}
+
+static void test_scanner(void)
+{
+	static const char *const files[] = {
+		"selftests/corpus/serial/rcu_stall_taprio.log",
+		"selftests/corpus/serial/clean_boot.log",
+		"selftests/corpus/serial/syzbot_rcu_stall_report.txt",
+		"selftests/corpus/serial/run-storm/serial.log",
+	};
+	static const char *const extra[] = {
+		" login: ", "<EOI>", " ? ", "vmalloc: allocation failure:",
+		"FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing",
+	};
+	struct scan_tally t = { 0 };
+	unsigned long long x = 0x2545f4914f6cdd1dull;
+	struct buf b = { 0 }, line = { 0 };
+	char noise[200], path[512];
+	size_t i, k, nf = 0, nw = 0;
+	bool have[3];
+	int fails = 0;
+
+	for (i = 0; i < 3; i++)
+		have[i] = !ks_scan_use(scan_impls[i]);
+	/* real console lines */
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", KRADAR_TOP, files[i]);
+		b.len = 0;
+		if (read_file(path, &b)) {
+			scan_lines(&t, b.s, b.len);
+			nf++;
+		}
+	}
+	/* every literal alone, in noise, at each place around a 64-byte
+	 * block edge, and with one byte changed (mostly no candidate) */
+	for (i = 0; i < 64; i++)
+		noise[i] = "abcdefghijklmnopqrstuvwxyz0123456789 _:[].+/"[i % 45];
+	for (i = 0; ks_prefilter_word(i) || i - nw < sizeof(extra) / sizeof(extra[0]); i++) {
+		const char *w = ks_prefilter_word(i) ? ks_prefilter_word(i) : extra[i - nw];
+		size_t wl = strlen(w), at;
+
+		if (ks_prefilter_word(i))
+			nw = i + 1;
+		scan_check(&t, w, wl);
+		for (at = 0; at < 80; at++) {
+			size_t lead = at % 64, pre = at < 64 ? 0 : 19;
+
+			line.len = 0;
+			buf_add(&line, noise, lead);
+			buf_add(&line, "[  12.345678][ T1] ", pre);
+			buf_add(&line, w, wl);
+			buf_add(&line, noise, (at * 7) % 64);
+			scan_check(&t, line.s, line.len);
+			/* the literal cut by the end of the line */
+			scan_check(&t, line.s, lead + pre + wl - 1);
+			/* one byte of it changed */
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			line.s[lead + pre + x % wl] ^= (char)(1 + x % 255);
+			scan_check(&t, line.s, line.len);
+		}
+	}
+	/* random bytes, control bytes included */
+	for (i = 0; i < 3000; i++) {
+		size_t n = 1 + i % 300;
+
+		line.len = 0;
+		for (k = 0; k < n; k++) {
+			char c;
+
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			c = (x & 0xf00) == 0 ? (char)(x >> 24) : "BUGrcuINFO: ?<>\x1b\n"[x % 18];
+			buf_add(&line, &c, 1);
+		}
+		scan_check(&t, line.s, line.len);
+	}
+	printf("# scanner: %lu lines (%zu corpus files), %lu candidates; SIMD: %s%s\n",
+	       t.lines, nf, t.cands, have[2] ? "AVX2 " : "", have[1] ? "SSSE3" : "none");
+	for (i = 0; i < 3; i++) {
+		char name[96];
+
+		snprintf(name, sizeof(name), "scanner (%s): literal bits agree with PCRE2 and memmem",
+			 scan_names[i]);
+		if (!have[i]) {
+			tap_skip(name, "this CPU lacks it");
+			continue;
+		}
+		fails += !ASSERT_EQ_INT(t.bad[i], 0, name);
+		if (i) {
+			snprintf(name, sizeof(name), "scanner (%s): same bits as the scalar one",
+				 scan_names[i]);
+			fails += !ASSERT_EQ_INT(t.differ[i], 0, name);
+		}
+	}
+	ASSERT_TRUE(nf == sizeof(files) / sizeof(files[0]) && t.cands > 500 &&
+		    t.cands < t.lines / 2, "scanner: corpus read, candidates and non-candidates seen");
+	scan_restore_default();
+	free(b.s);
+	free(line.s);
+	(void)fails;
+}
+
+/* Everything a parse produced, as text. */
+static void digest(struct kradar_serial *p, struct buf *d)
+{
+	const struct kradar_serial_stats *st = kradar_serial__stats(p);
+	char tmp[1024];
+	size_t i;
+	int k;
+
+	d->len = 0;
+	snprintf(tmp, sizeof(tmp), "%llu %llu %llu %llu %llu %llu %llu %llu\n",
+		 (unsigned long long)st->bytes, (unsigned long long)st->lines,
+		 (unsigned long long)st->lines_cut, (unsigned long long)st->lines_with_time,
+		 (unsigned long long)st->nul_bytes, (unsigned long long)st->escapes,
+		 (unsigned long long)st->events_dropped, (unsigned long long)st->reports_total);
+	buf_str(d, tmp);
+	for (i = 0; i < kradar_serial__nr_events(p); i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(p, i);
+
+		snprintf(tmp, sizeof(tmp), "E %d %llu %llu %d %llu %s %d %d %s %d %s %lld %lld %lld %s|%s\n",
+			 e->kind, (unsigned long long)e->pos.offset,
+			 (unsigned long long)e->pos.line, e->pos.has_time,
+			 (unsigned long long)e->pos.time_ns, e->pos.caller, e->cpu, e->pid,
+			 e->comm, e->owner_pid, e->owner_comm, (long long)e->jiffies,
+			 (long long)e->ns, (long long)e->seconds, e->flavor, e->text);
+		buf_str(d, tmp);
+	}
+	for (i = 0; i < kradar_serial__nr_reports(p); i++) {
+		const struct kradar_serial_report *r = kradar_serial__report(p, i);
+
+		snprintf(tmp, sizeof(tmp), "R %s|%s|%d|%s|%s|%llu %llu|%llu|%s|%d %d %s|%d|%d\n",
+			 r->title, r->type, r->corrupted, r->corrupted_reason, r->guilty_frame,
+			 (unsigned long long)r->start.offset, (unsigned long long)r->start.line,
+			 (unsigned long long)r->end_line, r->first_line, r->cpu, r->pid,
+			 r->comm, r->truncated, r->nr_frames);
+		buf_str(d, tmp);
+		for (k = 0; k < r->nr_alt; k++) {
+			buf_str(d, r->alt[k]);
+			buf_str(d, "\n");
+		}
+		for (k = 0; k < r->nr_frames; k++) {
+			snprintf(tmp, sizeof(tmp), "%s %llu %llu %s %d\n", r->frames[k].func,
+				 (unsigned long long)r->frames[k].off,
+				 (unsigned long long)r->frames[k].size, r->frames[k].module,
+				 r->frames[k].key);
+			buf_str(d, tmp);
+		}
+	}
+}
+
+/* The full parse does not depend on the scanner implementation or on how
+ * the input is chunked: real logs, the fixtures in every prefix form, with
+ * noise, CRLF, control bytes, cut and absurdly long lines. */
+static void test_scanner_parse(void)
+{
+	static const char *const files[] = {
+		"selftests/corpus/serial/rcu_stall_taprio.log",
+		"selftests/corpus/serial/syzbot_rcu_stall_report.txt",
+		"selftests/corpus/serial/run-storm/serial.log",
+		"selftests/fuzz/corpus/serial/kasan.log",
+		"selftests/fuzz/corpus/serial/warning-softlockup.log",
+		"selftests/fuzz/corpus/serial/hung-task.log",
+		"selftests/fuzz/corpus/serial/rust-panic-notime.log",
+	};
+	static const size_t chunks[] = { 0, 1, 63, 64, 65, 4096, 65536 };
+	struct buf log = { 0 }, ref = { 0 }, got = { 0 };
+	unsigned long long x = 0x9e3779b97f4a7c15ull;
+	char path[512], *big;
+	size_t i, c, nf = 0, runs = 0, differ = 0, reports;
+	struct kradar_serial *p;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", KRADAR_TOP, files[i]);
+		nf += read_file(path, &log);
+		buf_str(&log, "\n");
+	}
+	render(&log, rcu_stall, P_CALLER, "C1", 1, "\r\n");
+	render(&log, hung_task, P_TIME, NULL, 2, "\n");
+	buf_str(&log, "[    2.500000] \x1b[31mBU\x1bG: noise \0 inside\r\n");
+	buf_add(&log, "[    2.600000] vmalloc: allocation\0 failure: x\n", 47);
+	render(&log, soft_lockup, P_NONE, NULL, 3, "\n");
+	buf_str(&log, "** 5 printk messages dropped ** [    3.1] WARNING: CPU: 0 PID: 1 at x\n");
+	buf_str(&log, "syzkaller login: [    3.2] INFO: task a:1 blocked for more than 1 seconds.\n");
+	render(&log, rust_panic, P_CALLER, "T298", 4, "\n");
+	render(&log, rcu_stall, P_CALLER, "C0", 5, "\n");
+	big = malloc(40000);
+	if (!big)
+		exit(2);
+	for (i = 0; i < 40000; i++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		big[i] = "abc ?_0[]:\r"[x % 11];
+	}
+	memcpy(big + 20000, " BUG: past the cut", 18);
+	buf_str(&log, "[    6.0] ");
+	buf_add(&log, big, 40000);
+	buf_str(&log, "\n\r\n\n");
+	render(&log, hung_task, P_CALLER, "T31", 7, "\n");
+	buf_str(&log, "[    8.0] no newline at the end BUG");
+
+	p = parse(log.s, log.len, 0);
+	digest(p, &ref);
+	reports = kradar_serial__nr_reports(p);
+	kradar_serial__free(p);
+	for (i = 0; i < 3; i++) {
+		if (ks_scan_use(scan_impls[i]))
+			continue;
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			p = parse(log.s, log.len, chunks[c]);
+			digest(p, &got);
+			kradar_serial__free(p);
+			runs++;
+			if (got.len != ref.len || memcmp(got.s, ref.s, ref.len)) {
+				if (differ++ < 2)
+					printf("#   %s, chunks of %zu: results differ\n",
+					       scan_names[i], chunks[c]);
+			}
+		}
+	}
+	scan_restore_default();
+	ASSERT_TRUE(nf == sizeof(files) / sizeof(files[0]) && reports >= 8,
+		    "scanner parse: test log built, reports found");
+	ASSERT_EQ_INT(differ, 0, "scanner parse: same results for every implementation and chunking");
+	printf("# %zu parses compared, %zu reports each\n", runs, reports);
+	free(big);
+	free(log.s);
+	free(ref.s);
+	free(got.s);
+}
+
 int main(void)
 {
 	test_prefix_variants();
@@ -662,6 +1000,8 @@ int main(void)
 	test_negative();
 	test_rust_demangle();
 	test_fuzz();
+	test_scanner();
+	test_scanner_parse();
 	test_bench();
 	return tap_done();
 }
