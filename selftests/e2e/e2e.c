@@ -290,3 +290,30 @@ const char *guest_setup(int argc, char **argv, char *top)
 		return "guest programs not built (make)";
 	return NULL;
 }
+
+void check_mutex_hold(const struct run *r, const char *label, const char *fn)
+{
+	const char *want = "kradar_test_mutex [kradar_test_mutex]";
+	long long pid = serial_num(r->dir, "kradar_test_mutex: holder pid ");
+	char name[128];
+
+#define NAME(what) (snprintf(name, sizeof(name), "%s: %s", label, what), name)
+	tap(r->locks >= 1 && !strcmp(r->lock_name, want),
+	    NAME("the contended lock is named by its symbol"),
+	    "expected lock_contention for '%s', got %d events (first '%s')",
+	    want, r->locks, r->lock_name);
+	tap(!strcmp(r->holder_comm, "kradar_holder") && pid > 0 &&
+	    r->holder_pid == pid, NAME("the holder's comm and pid"),
+	    "expected kradar_holder pid %lld (serial.log), got '%s' pid %lld",
+	    pid, r->holder_comm, r->holder_pid);
+	tap(!strcmp(r->holder_state, "D"), NAME("the holder sleeps in state D"),
+	    "expected holder_state D, got '%s'", r->holder_state);
+	tap(r->held_max_ms >= 1500 && r->held_max_ms <= 4000,
+	    NAME("hold time within tolerance of the 3 s hold"),
+	    "expected 1500 <= held_ms <= 4000, got %.1f", r->held_max_ms);
+	tap(r->lock_waiters_max == 2, NAME("two waiters"),
+	    "expected nr_waiters 2, got %.0f", r->lock_waiters_max);
+	tap(r->holder_stack_has, NAME("the holder's stack names the holding function"),
+	    "no holder_stack contains '%s'", fn);
+#undef NAME
+}

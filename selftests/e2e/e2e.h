@@ -77,6 +77,13 @@ double serial_time(const char *dir, const char *needle);
 void print_latency(const struct run *r);
 
 /*
+ * The mutex-hold scenario's assertions (kradar_test_mutex: a mutex held
+ * 3 s in D state by kradar_holder in @fn, two waiters), each test named
+ * "@label: ...". Shared by the cloud and the PREEMPT_RT suites.
+ */
+void check_mutex_hold(const struct run *r, const char *label, const char *fn);
+
+/*
  * The repository root (argv[1], else KRADAR_TOP) into @top; NULL when
  * guests can run here, else why not (every test is then skipped).
  */

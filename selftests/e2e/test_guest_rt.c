@@ -101,7 +101,6 @@ static void test_mutex_hold(const char *top)
 {
 	const char *fn = "kradar_test_hold_fn";
 	int rt_n, total;
-	long long pid;
 	struct run r;
 
 	if (run_scenario_gap(top, "rt-mutex-hold", RT "--scenario mutex-hold", NULL, fn, &r)) {
@@ -110,24 +109,7 @@ static void test_mutex_hold(const char *top)
 	}
 	check_rt_banner(&r, "rt-mutex-hold");
 	check_on(&r, "rt-mutex-hold", "locks:     ");
-	pid = serial_num(r.dir, "kradar_test_mutex: holder pid ");
-	tap(r.locks >= 1 && !strcmp(r.lock_name, "kradar_test_mutex [kradar_test_mutex]"),
-	    "rt-mutex-hold: the contended lock is named by its symbol",
-	    "expected lock_contention for 'kradar_test_mutex [kradar_test_mutex]', got %d events (first '%s')",
-	    r.locks, r.lock_name);
-	tap(!strcmp(r.holder_comm, "kradar_holder") && pid > 0 && r.holder_pid == pid,
-	    "rt-mutex-hold: the holder's comm and pid",
-	    "expected kradar_holder pid %lld (serial.log), got '%s' pid %lld",
-	    pid, r.holder_comm, r.holder_pid);
-	tap(!strcmp(r.holder_state, "D"), "rt-mutex-hold: the holder sleeps in state D",
-	    "expected holder_state D, got '%s'", r.holder_state);
-	tap(r.held_max_ms >= 1500 && r.held_max_ms <= 4000,
-	    "rt-mutex-hold: hold time within tolerance of the 3 s hold",
-	    "expected 1500 <= held_ms <= 4000, got %.1f", r.held_max_ms);
-	tap(r.lock_waiters_max == 2, "rt-mutex-hold: two waiters",
-	    "expected nr_waiters 2, got %.0f", r.lock_waiters_max);
-	tap(r.holder_stack_has, "rt-mutex-hold: the holder's stack names the holding function",
-	    "no holder_stack contains '%s'", fn);
+	check_mutex_hold(&r, "rt-mutex-hold", fn);
 	rt_n = lock_kinds(&r, "rt_mutex", &total);
 	tap(total > 0 && rt_n == total, "rt-mutex-hold: every record calls the lock an rt_mutex",
 	    "expected lock_kind rt_mutex in all %d lock_contention events, got %d", total, rt_n);
