@@ -12,9 +12,14 @@
 #ifndef _KRADAR_BENCH_H
 #define _KRADAR_BENCH_H
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 static inline void bench_result(const char *key, double value,
 				const char *unit, const char *goal,
@@ -65,6 +70,78 @@ static inline double bench_median(double *v, size_t n)
 			v[j - 1] = t;
 		}
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * Run @args (this program and its arguments, NULL-terminated, at most 10)
+ * under callgrind, counting only inside the function @toggle, with the
+ * child's stdout on @out_fd (-1: /dev/null). Returns the instructions
+ * counted, or -1; sets *missing when valgrind is not installed. @who and
+ * @what name the program and the run in error messages.
+ */
+static inline long long bench_callgrind_ir(const char *who, const char *what,
+					   const char *toggle,
+					   const char *const *args, int out_fd,
+					   int *missing)
+{
+	char out[] = "/tmp/kradar-bench-callgrind.XXXXXX";
+	char outopt[64], toggleopt[128], line[512];
+	const char *argv[16] = {
+		"valgrind", "--tool=callgrind", "-q", "--collect-atstart=no",
+		toggleopt, outopt,
+	};
+	long long ir = -1;
+	int fd, status;
+	size_t n = 6;
+	pid_t pid;
+	FILE *f;
+
+	while (*args && n < sizeof(argv) / sizeof(argv[0]) - 1)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	fd = mkstemp(out);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", out);
+	snprintf(toggleopt, sizeof(toggleopt), "--toggle-collect=%s", toggle);
+	pid = fork();
+	if (pid < 0) {
+		unlink(out);
+		return -1;
+	}
+	if (pid == 0) {
+		if (out_fd < 0)
+			out_fd = open("/dev/null", O_WRONLY);
+		if (out_fd >= 0)
+			dup2(out_fd, 1);
+		execvp("valgrind", (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			*missing = 1;
+		else
+			fprintf(stderr, "%s: valgrind run %s failed (status 0x%x)\n",
+				who, what, status);
+		unlink(out);
+		return -1;
+	}
+	f = fopen(out, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "totals:", 7))
+			ir = strtoll(line + 7, NULL, 10);
+		else if (!strncmp(line, "summary:", 8) && ir < 0)
+			ir = strtoll(line + 8, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	unlink(out);
+	if (ir <= 0)
+		fprintf(stderr, "%s: no totals in callgrind output for %s\n",
+			who, what);
+	return ir;
 }
 
 #endif /* _KRADAR_BENCH_H */

@@ -79,57 +79,12 @@ static int run_child(const char *mix_s, const char *mode_s, const char *n_s)
 static long long callgrind_ir(const char *self, const char *mix,
 			      const char *mode, const char *n_s, int *missing)
 {
-	char out[] = "/tmp/kradar-bench-hot.XXXXXX";
-	char outopt[64], line[512];
-	long long ir = -1;
-	int fd, status;
-	pid_t pid;
-	FILE *f;
+	const char *args[] = { self, "--run", mix, mode, n_s, NULL };
+	char what[64];
 
-	fd = mkstemp(out);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", out);
-	pid = fork();
-	if (pid < 0) {
-		unlink(out);
-		return -1;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", 1);
-
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		execlp("valgrind", "valgrind", "--tool=callgrind", "-q",
-		       "--collect-atstart=no", "--toggle-collect=hot_loop",
-		       outopt, self, "--run", mix, mode, n_s, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			*missing = 1;
-		else
-			fprintf(stderr, "bench-hot: valgrind run %s/%s failed (status 0x%x)\n",
-				mix, mode, status);
-		unlink(out);
-		return -1;
-	}
-	f = fopen(out, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "totals:", 7))
-			ir = strtoll(line + 7, NULL, 10);
-		else if (!strncmp(line, "summary:", 8) && ir < 0)
-			ir = strtoll(line + 8, NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	unlink(out);
-	if (ir <= 0)
-		fprintf(stderr, "bench-hot: no totals in callgrind output for %s/%s\n",
-			mix, mode);
-	return ir;
+	snprintf(what, sizeof(what), "%s/%s", mix, mode);
+	return bench_callgrind_ir("bench-hot", what, "hot_loop", args, -1,
+				  missing);
 }
 
 int main(int argc, char **argv)

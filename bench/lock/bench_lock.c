@@ -122,72 +122,33 @@ static long long callgrind_ir(const char *self, const char *var,
 			      const char *n_s, int *missing,
 			      unsigned long long *events)
 {
-	char out[] = "/tmp/kradar-bench-lock.XXXXXX";
+	const char *args[] = { self, "--run", var, mix, mode, n_s, NULL };
 	char res[] = "/tmp/kradar-bench-lock-out.XXXXXX";
-	char outopt[64], line[512];
-	long long ir = -1;
-	int fd, rfd, status;
-	pid_t pid;
+	char what[96];
+	long long ir;
 	FILE *f;
+	int rfd;
 
-	fd = mkstemp(out);
-	if (fd < 0)
-		return -1;
-	close(fd);
 	rfd = mkstemp(res);
-	if (rfd < 0) {
-		unlink(out);
+	if (rfd < 0)
 		return -1;
-	}
-	snprintf(outopt, sizeof(outopt), "--callgrind-out-file=%s", out);
-	pid = fork();
-	if (pid < 0) {
-		unlink(out);
-		unlink(res);
-		close(rfd);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(rfd, 1);
-		execlp("valgrind", "valgrind", "--tool=callgrind", "-q",
-		       "--collect-atstart=no", "--toggle-collect=lock_loop",
-		       outopt, self, "--run", var, mix, mode, n_s,
-		       (char *)NULL);
-		_exit(127);
-	}
+	snprintf(what, sizeof(what), "%s/%s/%s", var, mix, mode);
+	ir = bench_callgrind_ir("bench-lock", what, "lock_loop", args, rfd,
+				missing);
 	close(rfd);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			*missing = 1;
-		else
-			fprintf(stderr, "bench-lock: valgrind run %s/%s/%s failed (status 0x%x)\n",
-				var, mix, mode, status);
-		unlink(out);
-		unlink(res);
-		return -1;
-	}
-	f = fopen(res, "r");
 	*events = 0;
+	f = ir < 0 ? NULL : fopen(res, "r");
 	if (f) {
 		if (fscanf(f, "%llu", events) != 1)
 			*events = 0;
 		fclose(f);
 	}
 	unlink(res);
-	f = fopen(out, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "totals:", 7))
-			ir = strtoll(line + 7, NULL, 10);
-		else if (!strncmp(line, "summary:", 8) && ir < 0)
-			ir = strtoll(line + 8, NULL, 10);
-	}
-	if (f)
-		fclose(f);
-	unlink(out);
-	if (ir <= 0 || !*events) {
-		fprintf(stderr, "bench-lock: no totals or event count from the callgrind run %s/%s/%s\n",
-			var, mix, mode);
+	if (ir <= 0)
+		return -1;
+	if (!*events) {
+		fprintf(stderr, "bench-lock: no event count from the callgrind run %s\n",
+			what);
 		return -1;
 	}
 	return ir;
