@@ -132,8 +132,14 @@ static void test_taprio_storm(const char *top)
 	tap(cpu >= 0 && r.first_storm.cpu == cpu,
 	    "taprio-storm: storm is on the CPU that installed the qdisc",
 	    "expected cpu %d (serial.log), got %lld", cpu, r.first_storm.cpu);
-	tap(r.first_storm.rate >= 100000, "taprio-storm: rate >= 100000/s",
-	    "expected rate_per_s >= 100000, got %.0f", r.first_storm.rate);
+	/*
+	 * The storm's busiest window: its first one is partial (the storm
+	 * begins inside it), so its rate depends on where the qdisc landed
+	 * in the window and on how fast the host emulates.
+	 */
+	tap(r.fn_window_rate_max >= 100000, "taprio-storm: rate >= 100000/s",
+	    "expected a window of advance_sched at >= 100000/s, busiest %.0f (first storm window %.0f)",
+	    r.fn_window_rate_max, r.first_storm.rate);
 	tap(r.first_storm.late_pct >= 90, "taprio-storm: >= 90 % expired late",
 	    "expected late_pct >= 90, got %.1f", r.first_storm.late_pct);
 	tap(r.status == 1, "taprio-storm: collector exits 1 (finding)",
