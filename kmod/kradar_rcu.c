@@ -106,7 +106,7 @@ struct kradar_rcu_cpu {
 /* Per CPU, sampler side. */
 struct kradar_gap_track {
 	bool open;
-	u64 qs_seen;		/* qs_ns at the last sample */
+	u64 qs_seen;		/* the gap start at the last sample */
 	u64 start_ns;		/* gap start: the last opportunity */
 	u64 qs_in_gap;		/* an opportunity seen during the gap */
 	unsigned long gp;	/* grace period when the gap began */
@@ -587,8 +587,13 @@ void kradar_rcu_sample(u64 now, u64 late)
 						g, &t, now, late);
 			}
 		}
-		if (!g->open && t.qs_ns != g->qs_seen) {
-			g->qs_seen = t.qs_ns;
+		/*
+		 * Counters from where a gap would start: for a flooded CPU
+		 * that is not its last tick in idle, which moves every
+		 * window and would leave a gap's counts near zero.
+		 */
+		if (!g->open && qs != g->qs_seen) {
+			g->qs_seen = qs;
 			kradar_gap_snapshot(cpu, g, r);
 		}
 		if (pending && !t.idle && gap >= thresh / 2 &&
