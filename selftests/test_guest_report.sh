@@ -5,10 +5,11 @@
 # (tools/kradar-run); SKIPs otherwise. About 2 minutes under TCG.
 #
 # (a) taprio storm with a busy task on the storm CPU (scenario
-#     taprio-stall, as a reproducer's threads are), held 30 s: the
+#     taprio-stall, as a reproducer's threads are), held 50 s: the
 #     timeline puts the storm first, its stall window is guest-internal,
-#     the console's RCU stall gives the title "INFO: rcu detected stall
-#     in ...", the narrative names the CPU that held up RCU, every
+#     the narrative names the CPU that held up RCU, the console's RCU
+#     stall (when the kernel reached its 21 s timeout) gives the title
+#     "INFO: rcu detected stall in ...", every
 #     evidence file is valid (Perfetto JSON checked by
 #     build/tests/perfetto-check, SVG by xmllint).
 # (b) starvation: an idle guest whose QEMU process is stopped (SIGSTOP)
@@ -39,7 +40,7 @@ ls /boot/vmlinuz-* >/dev/null 2>&1 || { skip "guest report tests" "no guest kern
 dir=$top/runs/test-report-taprio
 # The storm can wedge the guest (a static key change waits for the storm
 # CPU to answer an IPI): 100 s is long past the kernel's 21 s warning.
-KRADAR_HOLD=30 "$top/tools/kradar-run" --scenario taprio-stall --timeout 100 --out "$dir" \
+KRADAR_HOLD=50 "$top/tools/kradar-run" --scenario taprio-stall --timeout 100 --out "$dir" \
 	>"$top/runs/test-report-taprio.log" 2>&1
 rc=$?
 if [ $rc -eq 2 ] || [ ! -s "$dir/events.jsonl" ]; then
@@ -63,20 +64,23 @@ else
 		"# storm window: QEMU CPU \(.qemu_cpu_pct)%, clock ratio \(.clock_ratio)"' "$j"
 	starved=$(jq '[.stalls[] | select(.verdict == "starved by host")] | length' "$j")
 	check "taprio: no window starved by host" "$starved" 0
+	# The probe's gap is there whether or not the kernel got to warn.
+	if jq -e '.narrative | map(test("held up RCU")) | any' "$j" >/dev/null; then
+		ok "taprio: the narrative says which CPU held up RCU"
+	else
+		nok "taprio: the narrative says which CPU held up RCU" "$(jq -c .narrative "$j")"
+	fi
+	# The kernel warns only when one grace period stalls for its 21 s
+	# timeout; in a storm some complete after 7 to 16 s.
 	if [ "$(jq '[.console.events[] | select(.kind == "rcu_stall")] | length' "$j")" -gt 0 ]; then
 		title=$(jq -r '.console.title' "$j")
 		case "$title" in
 		"INFO: rcu detected stall in "*) ok "taprio: title $title" ;;
 		*) nok "taprio: title INFO: rcu detected stall in ..." "actual '$title'" ;;
 		esac
-		if jq -e '.narrative | map(test("held up RCU")) | any' "$j" >/dev/null; then
-			ok "taprio: the narrative says which CPU held up RCU"
-		else
-			nok "taprio: the narrative says which CPU held up RCU" "$(jq -c .narrative "$j")"
-		fi
 	else
-		nok "taprio: the console shows an RCU stall" \
-			"no rcu_stall console event in $j (see $dir/serial.log)"
+		skip "taprio: RCU stall title" \
+			"no kernel stall warning: its grace periods all completed within its timeout (see $dir/serial.log)"
 	fi
 	jq -r '.narrative[] | "# " + .' "$j"
 	out=$("$CHECK" "$dir/trace.perfetto.json" --expect-counter --expect-slice --expect-instant)
