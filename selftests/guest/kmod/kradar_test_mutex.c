@@ -16,7 +16,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
-#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
@@ -38,10 +37,6 @@ MODULE_PARM_DESC(hold_ms, "ms the holder sleeps with the mutex, or the hammering
 static unsigned int hammer;
 module_param(hammer, uint, 0444);
 MODULE_PARM_DESC(hammer, "0: one long hold and two waiters; N: N threads hammering the mutex, 1..16 (default 0)");
-
-static int hammer_cpu = -1;
-module_param(hammer_cpu, int, 0444);
-MODULE_PARM_DESC(hammer_cpu, "CPU the hammering threads are bound to; -1: any (default)");
 
 static DEFINE_MUTEX(kradar_test_mutex);
 static unsigned long kradar_woke;
@@ -108,30 +103,17 @@ static int __init kradar_test_mutex_init(void)
 		       KRADAR_TEST_HAMMER_MAX);
 		return -EINVAL;
 	}
-	if (hammer_cpu >= 0 &&
-	    (hammer_cpu >= nr_cpu_ids || !cpu_online(hammer_cpu))) {
-		pr_err("hammer_cpu=%d is not online\n", hammer_cpu);
-		return -EINVAL;
-	}
 	for (i = 0; i < n; i++) {
 		init_completion(&kradar_done[i]);
-		if (hammer && hammer_cpu >= 0) {
-			t = kthread_create(kradar_hammer, &kradar_done[i],
-					   "kradar_hammer/%u", i);
-			if (!IS_ERR(t)) {
-				kthread_bind(t, hammer_cpu);
-				wake_up_process(t);
-			}
-		} else if (hammer) {
+		if (hammer)
 			t = kthread_run(kradar_hammer, &kradar_done[i],
 					"kradar_hammer/%u", i);
-		} else if (i == 0) {
+		else if (i == 0)
 			t = kthread_run(kradar_holder, &kradar_done[i],
 					"kradar_holder");
-		} else {
+		else
 			t = kthread_run(kradar_waiter, &kradar_done[i],
 					"kradar_waiter/%u", i - 1);
-		}
 		if (IS_ERR(t)) {
 			pr_err("cannot start thread %u: %ld\n", i, PTR_ERR(t));
 			if (!hammer && i > 0)
