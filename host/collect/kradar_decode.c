@@ -1061,3 +1061,35 @@ int kradar_decoder__finish(struct kradar_decoder *dec)
 		return err;
 	return close_skip(dec);
 }
+
+/*
+ * Resuming: a collector that starts after another one stopped (the host
+ * side of the port was closed meanwhile) decodes the earlier collector's
+ * saved stream into @prev, then continues its sequences here, so the
+ * records sent while nobody read show as SEQ_GAP on the first records of
+ * that session. Only the session, nr_cpus and sequence slots are copied;
+ * a HELLO of another session resets them as for any new session.
+ */
+int kradar_decoder__resume(struct kradar_decoder *dec,
+			   const struct kradar_decoder *prev)
+{
+	struct seq_slot *s = NULL;
+
+	if (dec->st.bytes || dec->finished)
+		return -EBUSY;
+	if (!prev->have_session)
+		return -EINVAL;
+	if (prev->nr_seq) {
+		s = malloc(prev->nr_seq * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		memcpy(s, prev->seq, prev->nr_seq * sizeof(*s));
+	}
+	free(dec->seq);
+	dec->seq = s;
+	dec->nr_seq = prev->nr_seq;
+	dec->have_session = true;
+	dec->session = prev->session;
+	dec->nr_cpus = prev->nr_cpus;
+	return 0;
+}

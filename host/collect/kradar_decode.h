@@ -160,6 +160,15 @@ unsigned int kradar_decoder__nr_cpus(const struct kradar_decoder *dec);
  */
 bool kradar_decoder__next_seq(const struct kradar_decoder *dec, uint16_t cpu,
 			      uint32_t *next);
+/*
+ * Continue where @prev, a decoder of the same stream up to this point,
+ * stopped: its session, nr_cpus and next sequence numbers, so records of
+ * that session missing in between count as SEQ_GAP here (a collector
+ * resuming after another). Before the first push() only (-EBUSY);
+ * -EINVAL when @prev saw no HELLO; -ENOMEM.
+ */
+int kradar_decoder__resume(struct kradar_decoder *dec,
+			   const struct kradar_decoder *prev);
 
 const char *kradar_rec_type_name(unsigned int type);
 const char *kradar_lost_cause_name(unsigned int cause);
