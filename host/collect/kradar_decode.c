@@ -34,8 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "crc32.h"
 #include "kradar_decode.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -81,6 +81,7 @@ struct kradar_decoder {
 static const unsigned char sync_bytes[4] = { 0x4b, 0x52, 0x44, 0x52 };
 
 _Static_assert(KRADAR_SYNC == 0x5244524bU, "sync bytes match KRADAR_SYNC");
+_Static_assert(CRC_OFFSET == 12, "kradar_crc32_record() masks bytes 12..15");
 
 const char *kradar_rec_type_name(unsigned int type)
 {
@@ -249,13 +250,7 @@ static bool size_ok(uint32_t size)
 /* CRC-32 of the record with its crc field read as zero */
 static bool crc_ok(const unsigned char *p, uint32_t size)
 {
-	static const unsigned char zero[4];
-	uLong crc = crc32(0L, Z_NULL, 0);
-
-	crc = crc32(crc, p, CRC_OFFSET);
-	crc = crc32(crc, zero, sizeof(zero));
-	crc = crc32(crc, p + CRC_OFFSET + 4, size - CRC_OFFSET - 4);
-	return (uint32_t)crc == get_le32(p + CRC_OFFSET);
+	return kradar_crc32_record(p, size) == get_le32(p + CRC_OFFSET);
 }
 
 /* A complete, verified record starts at p (avail bytes available)? */
