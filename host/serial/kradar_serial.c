@@ -70,8 +70,8 @@ struct collector {
 	bool second;		/* syzkaller's secondReportPos != 0 */
 	bool cpu_traceback, skip_text;
 	int text_lines, min_lines;
-	uint64_t lines_after_final;
-	uint64_t nr_lines;
+	uint64_t open_line;	/* line number of the opening line */
+	uint64_t second_line;	/* line that made second true */
 	uint64_t last_line;
 	uint64_t seq;		/* opening order, to close the oldest */
 };
@@ -89,6 +89,17 @@ struct kradar_serial {
 	struct collector col[KS_MAX_OPEN_COLLECTORS];
 	size_t nr_open;		/* collectors open */
 	uint64_t col_seq;
+	/*
+	 * What the short path (plain_line()) needs to know about the open
+	 * collectors, rebuilt by want_refresh() when want_dirty: which line
+	 * contexts one of them takes, and the first line at which one of
+	 * them may close by itself.
+	 */
+	bool want_dirty;
+	bool want_none, want_console, want_cpu;
+	size_t nr_want_callers;
+	char want_callers[KS_MAX_OPEN_COLLECTORS][16];
+	uint64_t want_deadline;
 	size_t mem;		/* bytes currently held */
 	bool finished;
 };
@@ -127,10 +138,11 @@ struct ks_lit {
 	uint8_t bucket;		/* 1..7 */
 	uint64_t bit;		/* KS_LIT_* or 1 << index for candidates */
 	size_t len;
+	uint64_t head, head_mask; /* its first 8 bytes (fewer: masked) */
 };
 
-#define KS_LIT(str, o, b) { str, o, b, 0, sizeof(str) - 1 }
-#define KS_LIT_ROLE(str, o, b, bit) { str, o, b, bit, sizeof(str) - 1 }
+#define KS_LIT(str, o, b) { str, o, b, 0, sizeof(str) - 1, 0, 0 }
+#define KS_LIT_ROLE(str, o, b, bit) { str, o, b, bit, sizeof(str) - 1, 0, 0 }
 static struct ks_lit ks_lits[] = {
 	/* Prefilter candidates: each is a prefilter word, and every
 	 * prefilter word contains one of them (checked in ks_scan_init()). */
@@ -153,10 +165,10 @@ static struct ks_lit ks_lits[] = {
 	KS_LIT("hrtimer: interrupt took", 9, 2), KS_LIT("soft lockup", 1, 2),
 	KS_LIT("hard LOCKUP", 5, 4), KS_LIT("blocked for more than", 12, 1),
 	KS_LIT("blocked on a", 9, 3), KS_LIT("RT throttling", 6, 2),
-	/* Literals the line handling needs (parse_prefix, strip_prefix). */
+	/* Literals the line handling needs (parse_prefix). strip_prefix()
+	 * looks for " ? " and "<EOI>" itself: it runs only on lines that
+	 * take the full path, and " ? " is on most call-trace lines. */
 	KS_LIT_ROLE(" login: ", 4, 5, KS_LIT_LOGIN),
-	KS_LIT_ROLE("<EOI>", 0, 5, KS_LIT_EOI),
-	KS_LIT_ROLE(" ? ", 0, 7, KS_LIT_QUESTION),
 	/* ks_info_with_stack() (col_feed) */
 	KS_LIT_ROLE("vmalloc: allocation failure:", 5, 3, KS_LIT_INFO_STACK),
 	KS_LIT_ROLE("FAULT_INJECTION: forcing a failure", 1, 4, KS_LIT_INFO_STACK),
@@ -166,8 +178,10 @@ static struct ks_lit ks_lits[] = {
 
 /* Nibble tables: [fingerprint byte][0 low, 1 high nibble][nibble]. */
 static uint8_t ks_nib[3][2][16] __attribute__((aligned(16)));
-/* Literals per bucket, -1 terminated. */
-static signed char ks_bucket_lits[8][KS_NR_LITS + 1];
+/* Literals by the first byte of their fingerprint: the indices
+ * ks_fp_lits[ks_fp_first[c] .. ks_fp_first[c + 1]). */
+static uint8_t ks_fp_first[257];
+static uint8_t ks_fp_lits[KS_NR_LITS];
 
 /* Bucket bytes of 64 positions at p (p[0..65] readable), in bk[64];
  * returns the mask of nonzero ones and sets *nl to the '\n' positions. */
@@ -300,7 +314,7 @@ int ks_scan_init(void)
 	static int err;
 	static const unsigned char control[] = { 0x00, 0x1b };
 	uint64_t next_bit = 1;
-	size_t i, j, n[8] = { 0 };
+	size_t i, j, k;
 
 	if (done)
 		return err;
@@ -322,10 +336,20 @@ int ks_scan_init(void)
 			ks_nib[j][0][c & 15] |= (uint8_t)(1u << l->bucket);
 			ks_nib[j][1][c >> 4] |= (uint8_t)(1u << l->bucket);
 		}
-		ks_bucket_lits[l->bucket][n[l->bucket]++] = (signed char)i;
+		l->head = 0;
+		l->head_mask = 0;
+		for (j = 0; j < 8 && j < l->len; j++) {
+			l->head |= (uint64_t)(unsigned char)l->s[j] << (8 * j);
+			l->head_mask |= 0xffull << (8 * j);
+		}
 	}
-	for (i = 0; i < 8; i++)
-		ks_bucket_lits[i][n[i]] = -1;
+	for (i = 0, k = 0; i < 256; i++) {
+		ks_fp_first[i] = (uint8_t)k;
+		for (j = 0; j < KS_NR_LITS; j++)
+			if ((unsigned char)ks_lits[j].s[ks_lits[j].off] == i)
+				ks_fp_lits[k++] = (uint8_t)j;
+	}
+	ks_fp_first[256] = (uint8_t)k;
 	if (next_bit > KS_LIT_CANDIDATE + 1) {
 		err = -EINVAL;
 		return err;
@@ -381,25 +405,48 @@ int ks_scan_init(void)
 	return 0;
 }
 
-/* Verify a fingerprint hit at s[pos] with bucket byte bk; s[0..len). */
-static uint64_t ks_verify(const unsigned char *s, size_t len, size_t pos,
-			  unsigned int bk)
+/* Load 8 bytes, little-endian order as in ks_lit.head. */
+static inline uint64_t ks_load8(const unsigned char *p)
 {
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* Verify a fingerprint hit at s[pos] with bucket byte bk; s[0..len).
+ * Only literals whose fingerprint starts with the byte s[pos] and whose
+ * bucket is in bk can be there. */
+static inline uint64_t ks_verify(const unsigned char *s, size_t len, size_t pos,
+				 unsigned int bk)
+{
+	unsigned int c = s[pos];
 	uint64_t r = 0;
-	unsigned int b;
+	size_t k;
 
-	if ((bk & 1) && (s[pos] == 0 || s[pos] == 0x1b))
+	if ((bk & 1) && (c == 0 || c == 0x1b))
 		r |= KS_LIT_CONTROL;
-	for (b = bk & ~1u; b; b &= b - 1) {
-		const signed char *li = ks_bucket_lits[__builtin_ctz(b)];
+	for (k = ks_fp_first[c]; k < ks_fp_first[c + 1]; k++) {
+		const struct ks_lit *l = &ks_lits[ks_fp_lits[k]];
+		size_t st;
 
-		for (; *li >= 0; li++) {
-			const struct ks_lit *l = &ks_lits[*li];
-
-			if (pos >= l->off && pos - l->off + l->len <= len &&
-			    !memcmp(s + pos - l->off, l->s, l->len))
-				r |= l->bit;
+		if (!((bk >> l->bucket) & 1) || pos < l->off)
+			continue;
+		st = pos - l->off;
+		if (st + l->len > len)
+			continue;
+		if (st + 8 <= len) {
+			if ((ks_load8(s + st) ^ l->head) & l->head_mask)
+				continue;
+			if (l->len > 8 && memcmp(s + st + 8, l->s + 8, l->len - 8))
+				continue;
+		} else if (memcmp(s + st, l->s, l->len)) {
+			continue;
 		}
+		r |= l->bit;
 	}
 	return r;
 }
@@ -519,10 +566,13 @@ static bool is_digit(char c)
 
 /*
  * Match "(?:<N>)?\[ *N\.N\](\[ *(?:C|T)N\])? " at s[at]. On success return
- * the index just past the trailing space, fill the time and caller.
+ * the index just past the trailing space and fill caller[16] with the
+ * caller bracket (cut to 15 bytes, zero-padded; all zero when absent);
+ * with need_ns, *ns gets the time. -1 when there is no match.
  */
-static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
-		  char *caller, size_t callersz)
+static inline __attribute__((always_inline))
+long ts_match(const char *s, size_t len, size_t at, uint64_t *ns, char *caller,
+	      bool need_ns)
 {
 	size_t i = at, c0;
 	uint64_t sec = 0, frac = 0;
@@ -544,7 +594,7 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 	if (i >= len || !is_digit(s[i]))
 		return -1;
 	while (i < len && is_digit(s[i])) {
-		if (sec < UINT64_MAX / 10 - 10)
+		if (need_ns && sec < UINT64_MAX / 10 - 10)
 			sec = sec * 10 + (uint64_t)(s[i] - '0');
 		i++;
 	}
@@ -554,7 +604,7 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 	if (i >= len || !is_digit(s[i]))
 		return -1;
 	while (i < len && is_digit(s[i])) {
-		if (fd < 9) {
+		if (need_ns && fd < 9) {
 			frac = frac * 10 + (uint64_t)(s[i] - '0');
 			fd++;
 		}
@@ -563,11 +613,7 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 	if (i >= len || s[i] != ']')
 		return -1;
 	i++;
-	while (fd < 9) {
-		frac *= 10;
-		fd++;
-	}
-	caller[0] = 0;
+	memset(caller, 0, 16);
 	c0 = i;
 	if (i < len && s[i] == '[') {
 		size_t j = i + 1;
@@ -582,14 +628,8 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 			if (j < len && s[j] == ']') {
 				size_t n = j + 1 - c0;
 
-				if (n < callersz) {
-					memcpy(caller, s + c0, n);
-					caller[n] = 0;
-				} else {
-					/* absurdly padded: keep it distinct but cut */
-					memcpy(caller, s + c0, callersz - 1);
-					caller[callersz - 1] = 0;
-				}
+				/* absurdly padded: keep it distinct but cut */
+				memcpy(caller, s + c0, n < 16 ? n : 15);
 				i = j + 1;
 			}
 		}
@@ -598,7 +638,7 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 		if (caller[0]) {
 			/* the optional group must be backtracked: without the
 			 * caller, the char after "]" must be a space */
-			caller[0] = 0;
+			memset(caller, 0, 16);
 			i = c0;
 			if (i >= len || s[i] != ' ')
 				return -1;
@@ -606,8 +646,20 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 			return -1;
 		}
 	}
-	*ns = sec * 1000000000ull + frac;
+	if (need_ns) {
+		while (fd < 9) {
+			frac *= 10;
+			fd++;
+		}
+		*ns = sec * 1000000000ull + frac;
+	}
 	return (long)(i + 1);
+}
+
+static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
+		  char caller[16])
+{
+	return ts_match(s, len, at, ns, caller, true);
 }
 
 /* syzkaller's consoleOutputRe with its optional prefixes. */
@@ -650,13 +702,12 @@ static void parse_prefix(struct line *l, uint64_t lits)
 			q++;
 		}
 		while (nlg-- > 0) {
-			end = ts_at(s, len, (size_t)(lg[nlg] - s) + 8, &ns, caller,
-				    sizeof(caller));
+			end = ts_at(s, len, (size_t)(lg[nlg] - s) + 8, &ns, caller);
 			if (end >= 0)
 				break;
 		}
 		if (end < 0)
-			end = ts_at(s, len, base, &ns, caller, sizeof(caller));
+			end = ts_at(s, len, base, &ns, caller);
 		if (end >= 0) {
 			l->pos.has_time = true;
 			l->pos.time_ns = ns;
@@ -682,7 +733,7 @@ static void parse_prefix(struct line *l, uint64_t lits)
 }
 
 /* syzkaller's stripLinePrefix (questionable frames are not used). */
-static void strip_prefix(struct line *l, uint64_t lits)
+static void strip_prefix(struct line *l)
 {
 	const char *s = l->raw, *p;
 	size_t len = l->raw_len;
@@ -697,17 +748,19 @@ static void strip_prefix(struct line *l, uint64_t lits)
 		return;
 	l->text = p + 2;
 	l->text_len = len - (size_t)(l->text - s);
-	if ((lits & KS_LIT_EOI) && strstr(l->text, "<EOI>"))
-		return;
-	p = (lits & KS_LIT_QUESTION) ? strstr(l->text, " ? ") : NULL;
+	/* "<EOI>" only matters on a line that would be questionable */
+	p = strstr(l->text, " ? ");
 	if (p) {
+		if (strstr(l->text, "<EOI>"))
+			return;
 		l->text_len -= (size_t)(p + 2 - l->text);
 		l->text = p + 2;
 		l->questionable = true;
 		return;
 	}
 	if (l->text_len >= 13 &&
-	    !memcmp(l->text + l->text_len - 13, " (unreliable)", 13)) {
+	    !memcmp(l->text + l->text_len - 13, " (unreliable)", 13) &&
+	    !strstr(l->text, "<EOI>")) {
 		l->text_len -= 13;
 		l->questionable = true;
 	}
@@ -1133,6 +1186,14 @@ static void report_task(const char *text, size_t len,
 	}
 }
 
+/* Whether c's title text is final and KS_LINES_AFTER_FINAL lines have
+ * passed since (counting every line from the one that made it final). */
+static bool col_final_done(const struct collector *c, uint64_t line)
+{
+	return c->second && c->ctx.kind != CTX_CALLER &&
+	       line - c->second_line + 1 > KS_LINES_AFTER_FINAL;
+}
+
 static void col_close(struct kradar_serial *p, struct collector *c, bool truncated)
 {
 	struct kradar_serial_report *rep = &p->reports[c->slot];
@@ -1150,23 +1211,25 @@ static void col_close(struct kradar_serial *p, struct collector *c, bool truncat
 	mem_add(p, -(long)c->cap);
 	memset(c, 0, sizeof(*c));
 	p->nr_open--;
+	p->want_dirty = true;
 }
 
 /* One line for an open collector: syzkaller's findReport() loop body. */
 static void col_feed(struct kradar_serial *p, struct collector *c,
 		     const struct line *l, bool opening)
 {
+	uint64_t line = l->pos.line;
 	bool skip_line;
 
-	c->nr_lines++;
 	if (!opening && !c->second) {
-		if ((l->lits & KS_LIT_INFO_STACK) && ks_info_with_stack(l->raw, l->raw_len))
+		if (((l->lits & KS_LIT_INFO_STACK) && ks_info_with_stack(l->raw, l->raw_len)) ||
+		    (l->oops >= 0 && !ks_report_start_ignored(l->raw, l->raw_len))) {
 			c->second = true;
-		else if (l->oops >= 0 && !ks_report_start_ignored(l->raw, l->raw_len))
-			c->second = true;
+			c->second_line = line;
+			p->want_dirty = true;
+		}
 	}
-	if (c->second && c->ctx.kind != CTX_CALLER &&
-	    ++c->lines_after_final > KS_LINES_AFTER_FINAL) {
+	if (col_final_done(c, line)) {
 		col_close(p, c, false);
 		return;
 	}
@@ -1180,6 +1243,7 @@ static void col_feed(struct kradar_serial *p, struct collector *c,
 		skip_line = true;
 	} else if (strstr(l->raw, "Sending NMI from CPU")) {
 		c->cpu_traceback = true;
+		p->want_dirty = true;
 	} else if ((strstr(l->raw, "Kernel panic - not syncing") ||
 		    strstr(l->raw, "WARNING: possible circular locking dependency detected")) &&
 		   c->text_lines > c->min_lines) {
@@ -1188,7 +1252,7 @@ static void col_feed(struct kradar_serial *p, struct collector *c,
 	}
 	if (!opening && skip_line)
 		return;
-	if (c->nr_lines > KRADAR_SERIAL_REPORT_MAX_LINES ||
+	if (line - c->open_line + 1 > KRADAR_SERIAL_REPORT_MAX_LINES ||
 	    col_append(p, c, l->text, l->text_len)) {
 		col_close(p, c, true);
 		return;
@@ -1250,7 +1314,9 @@ static void col_open(struct kradar_serial *p, const struct line *l)
 		       l->text_len : sizeof(rep->first_line) - 1), l->text);
 	memset(c, 0, sizeof(*c));
 	c->open = true;
+	c->open_line = l->pos.line;
 	p->nr_open++;
+	p->want_dirty = true;
 	c->slot = p->nr_reports++;
 	c->oops = l->oops;
 	c->ctx = l->ctx;
@@ -1293,7 +1359,7 @@ static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut,
 	l.pos.caller[sizeof(l.pos.caller) - 1] = 0;
 	if (l.pos.has_time)
 		p->st.lines_with_time++;
-	strip_prefix(&l, lits);
+	strip_prefix(&l);
 	l.oops = -1;
 	cand = (lits & KS_LIT_CANDIDATE) != 0;
 	if (cand)
@@ -1318,6 +1384,58 @@ static bool rcu_detail_pending(const struct kradar_serial *p)
 	       p->st.lines + 1 - e->pos.line <= KS_STALL_DETAIL_LINES;
 }
 
+/* Rebuild what plain_line() knows about the open collectors. */
+static void want_refresh(struct kradar_serial *p)
+{
+	size_t i;
+
+	p->want_none = p->want_console = p->want_cpu = false;
+	p->nr_want_callers = 0;
+	p->want_deadline = UINT64_MAX;
+	for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++) {
+		const struct collector *c = &p->col[i];
+
+		if (!c->open)
+			continue;
+		if (c->ctx.kind == CTX_NONE)
+			p->want_none = true;
+		else if (c->ctx.kind == CTX_CONSOLE)
+			p->want_console = true;
+		else
+			memcpy(p->want_callers[p->nr_want_callers++], c->ctx.caller, 16);
+		if (c->cpu_traceback)
+			p->want_cpu = true;
+		if (c->second && c->ctx.kind != CTX_CALLER &&
+		    c->second_line + KS_LINES_AFTER_FINAL < p->want_deadline)
+			p->want_deadline = c->second_line + KS_LINES_AFTER_FINAL;
+	}
+	p->want_dirty = false;
+}
+
+/*
+ * Does an open collector take a line of this context (col_feed()'s test:
+ * same context, or any CPU's once an all-CPU backtrace started)? end is
+ * ts_match()'s result, caller its zero-padded caller bracket.
+ */
+static bool want_ctx(const struct kradar_serial *p, long end, const char caller[16])
+{
+	const char *c = caller + 1;
+	size_t i;
+
+	if (end < 0)
+		return p->want_none;
+	if (!caller[0])
+		return p->want_console;
+	for (i = 0; i < p->nr_want_callers; i++)
+		if (!memcmp(p->want_callers[i], caller, 16))
+			return true;
+	if (!p->want_cpu)
+		return false;
+	while (*c == ' ')
+		c++;
+	return *c == 'C';
+}
+
 /*
  * The short path of process_line() for a line s[0..len) that needs no
  * cleaning, has no "** N printk messages dropped **" or login prefix and
@@ -1328,37 +1446,25 @@ static bool rcu_detail_pending(const struct kradar_serial *p)
  */
 static bool plain_line(struct kradar_serial *p, const char *s, size_t len)
 {
-	struct ctx ctx;
+	uint64_t line = p->st.lines + 1;
 	char caller[16];
-	uint64_t ns;
-	size_t i;
 	long end;
+	size_t i;
 
 	while (len && s[len - 1] == '\r')
 		len--;
-	end = ts_at(s, len, 0, &ns, caller, sizeof(caller));
+	end = ts_match(s, len, 0, NULL, caller, false);
 	if (p->nr_open) {
-		ctx.kind = end < 0 ? CTX_NONE : caller[0] ? CTX_CALLER : CTX_CONSOLE;
-		str_copy(ctx.caller, sizeof(ctx.caller), end < 0 ? "" : caller);
-		for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++) {
-			const struct collector *c = &p->col[i];
-
-			if (c->open && (ctx_eq(&ctx, &c->ctx) ||
-					(c->cpu_traceback && ctx_is_cpu(&ctx))))
-				return false;
-		}
-		for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++) {
-			struct collector *c = &p->col[i];
-
-			if (!c->open)
-				continue;
-			c->nr_lines++;
-			if (c->second && c->ctx.kind != CTX_CALLER &&
-			    ++c->lines_after_final > KS_LINES_AFTER_FINAL)
-				col_close(p, c, false);
-		}
+		if (p->want_dirty)
+			want_refresh(p);
+		if (want_ctx(p, end, caller))
+			return false;
+		if (line >= p->want_deadline)
+			for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++)
+				if (p->col[i].open && col_final_done(&p->col[i], line))
+					col_close(p, &p->col[i], false);
 	}
-	p->st.lines++;
+	p->st.lines = line;
 	if (end >= 0)
 		p->st.lines_with_time++;
 	return true;

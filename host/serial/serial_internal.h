@@ -46,8 +46,6 @@ const char *ks_prefilter_word(size_t i);
  */
 #define KS_LIT_INFO_STACK	(1ull << 59)	/* a ks_info_stack_word() */
 #define KS_LIT_LOGIN		(1ull << 60)	/* " login: " */
-#define KS_LIT_EOI		(1ull << 61)	/* "<EOI>" */
-#define KS_LIT_QUESTION		(1ull << 62)	/* " ? " */
 #define KS_LIT_CONTROL		(1ull << 63)	/* a NUL or ESC byte */
 #define KS_LIT_CANDIDATE	((1ull << 59) - 1)
 

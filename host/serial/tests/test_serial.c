@@ -660,8 +660,7 @@ static void test_bench(void)
 static uint64_t scan_reference(const char *s, size_t len)
 {
 	static const struct { const char *lit; uint64_t bit; } roles[] = {
-		{ " login: ", KS_LIT_LOGIN }, { "<EOI>", KS_LIT_EOI },
-		{ " ? ", KS_LIT_QUESTION },
+		{ " login: ", KS_LIT_LOGIN },
 	};
 	char *z = malloc(len + 1);
 	uint64_t r = 0;
