@@ -80,6 +80,7 @@ struct kradar_wait_snap {
 
 static struct kradar_wait kradar_waits[KRADAR_WAITS];
 static struct kradar_acq kradar_acqs[BIT(KRADAR_ACQ_BITS)];
+static atomic_t kradar_waits_home[KRADAR_WAITS];	/* kradar_lock_hot.h */
 static atomic64_t kradar_waits_untracked;	/* table full */
 static struct tracepoint *kradar_tp_begin, *kradar_tp_end;
 static bool kradar_lock_on;
@@ -95,13 +96,14 @@ static bool kradar_proc_warned;
 static void notrace kradar_probe_begin(void *data, void *lock,
 				       unsigned int flags)
 {
-	kradar_lock_hot_begin(kradar_waits, &kradar_waits_untracked, current,
-			      lock, flags);
+	kradar_lock_hot_begin(kradar_waits, kradar_waits_home,
+			      &kradar_waits_untracked, current, lock, flags);
 }
 
 static void notrace kradar_probe_end(void *data, void *lock, int ret)
 {
-	kradar_lock_hot_end(kradar_waits, kradar_acqs, current, lock, ret);
+	kradar_lock_hot_end(kradar_waits, kradar_waits_home, kradar_acqs,
+			    current, lock, ret);
 }
 
 int kradar_lock_init(void)
@@ -177,7 +179,8 @@ static unsigned int kradar_lock_snapshot(void)
 		s->flags = READ_ONCE(w->flags);
 		s->begin_ns = READ_ONCE(w->begin_ns);
 		smp_rmb();	/* the fields before the second look */
-		if (s->task && READ_ONCE(w->ready) &&
+		/* no lock: freed and claimed again while we looked */
+		if (s->task && s->lock && READ_ONCE(w->ready) &&
 		    READ_ONCE(w->task) == s->task)
 			n++;
 	}
@@ -547,7 +550,7 @@ void kradar_lock_sample(u64 now, u64 late)
 
 void kradar_lock_status(struct seq_file *m)
 {
-	unsigned int i, open = 0;
+	unsigned int i, open = 0, tracked = 0;
 
 	if (!kradar_lock_on) {
 		seq_puts(m, "locks:             off\n");
@@ -555,8 +558,10 @@ void kradar_lock_status(struct seq_file *m)
 	}
 	for (i = 0; i < KRADAR_EPISODES; i++)
 		open += kradar_eps[i].open;
-	seq_printf(m, "locks:             %u contended now, %llu seen, %lld waits untracked\n",
-		   open, kradar_locks_seen,
+	for (i = 0; i < KRADAR_WAITS; i++)
+		tracked += atomic_read(&kradar_waits_home[i]);
+	seq_printf(m, "locks:             %u contended now, %llu seen, %u waits tracked now, %lld waits untracked\n",
+		   open, kradar_locks_seen, tracked,
 		   (long long)atomic64_read(&kradar_waits_untracked));
 	kradar_vhost_status(m);
 }

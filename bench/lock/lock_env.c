@@ -7,7 +7,7 @@
 #include <string.h>
 #include "lock_hot.h"
 
-struct task_struct *bench_current;
+__thread struct task_struct *bench_current;
 struct task_struct lock_tasks[LOCK_TASKS] __attribute__((aligned(64)));
 struct mutex lock_mutex;
 unsigned long lock_clock_calls;

@@ -18,24 +18,27 @@
 #endif /* CONFIG_PREEMPT_RT */
 
 static struct kradar_wait LH(waits)[KRADAR_WAITS];
+static atomic_t LH(homes)[KRADAR_WAITS];
 static struct kradar_acq LH(acqs)[BIT(KRADAR_ACQ_BITS)];
 static atomic64_t LH(untracked);
 
 static noinline void LH(probe_begin)(void *data, void *lock,
 				     unsigned int flags)
 {
-	kradar_lock_hot_begin(LH(waits), &LH(untracked), current, lock,
-			      flags);
+	kradar_lock_hot_begin(LH(waits), LH(homes), &LH(untracked), current,
+			      lock, flags);
 }
 
 static noinline void LH(probe_end)(void *data, void *lock, int ret)
 {
-	kradar_lock_hot_end(LH(waits), LH(acqs), current, lock, ret);
+	kradar_lock_hot_end(LH(waits), LH(homes), LH(acqs), current, lock,
+			    ret);
 }
 
 static void LH(reset)(void)
 {
 	memset(LH(waits), 0, sizeof(LH(waits)));
+	memset(LH(homes), 0, sizeof(LH(homes)));
 	memset(LH(acqs), 0, sizeof(LH(acqs)));
 	LH(untracked).counter = 0;
 }
@@ -45,6 +48,7 @@ const struct lock_variant LH(lock_variant) = {
 	.begin = LH(probe_begin),
 	.end = LH(probe_end),
 	.waits = LH(waits),
+	.homes = LH(homes),
 	.acqs = LH(acqs),
 	.untracked = &LH(untracked),
 	.reset = LH(reset),

@@ -19,6 +19,7 @@ struct lock_variant {
 	lock_begin_fn begin;		/* kradar_probe_begin() */
 	lock_end_fn end;		/* kradar_probe_end() */
 	struct kradar_wait *waits;	/* KRADAR_WAITS */
+	atomic_t *homes;		/* KRADAR_WAITS: tracked per home */
 	struct kradar_acq *acqs;	/* BIT(KRADAR_ACQ_BITS) */
 	atomic64_t *untracked;
 	void (*reset)(void);		/* zero the tables */

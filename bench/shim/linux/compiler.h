@@ -13,6 +13,7 @@
 #undef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #define noinline	__attribute__((__noinline__))
+#define notrace		__attribute__((__no_instrument_function__))
 
 /* The kernel strips qualifiers with __unqual_scalar_typeof(); the hot
  * path only reads scalars, for which typeof() gives the same access. */
