@@ -150,6 +150,21 @@ struct kc {
 	struct kradar_rec_heartbeat last_hb;
 	uint64_t sampler_late_max_ns;
 
+	/*
+	 * --resume: sequences continued from an earlier collector's stream;
+	 * a gap on a first record of one of them was sent while no
+	 * collector was connected.
+	 */
+	const char *resume_from;	/* PREV/stream.bin, NULL: no --resume */
+	uint64_t resume_session;	/* the session PREV ended in */
+	uint64_t resume_bytes;		/* PREV/stream.bin's size */
+	const char *resume_note;	/* why the seed was not used, or NULL */
+	bool resume_assumed;		/* no HELLO confirmed the session */
+	unsigned char *resume_pending;	/* [cpu field]: no record of it yet */
+	size_t resume_nr;		/* entries of resume_pending */
+	uint64_t resume_seqs;		/* sequences continued */
+	struct kc_lost uncollected;	/* records/reports of such gaps */
+
 	uint64_t connects;
 	uint64_t disconnects;
 	uint64_t first_host_ns;
@@ -172,6 +187,8 @@ struct kc_summary {
 	 * records was lost between the guest and the collector.
 	 */
 	uint64_t transit_lost;
+	/* --resume: sequence gaps sent while no collector was connected */
+	uint64_t uncollected_lost;
 	int exit_code;		/* 0 clean, 1 finding or loss */
 	char verdict[1280];
 };
@@ -183,6 +200,12 @@ int kc_on_loss(void *ctx, const struct kradar_loss *loss);
 void kc_connect_event(struct kc *kc, const char *path);
 void kc_disconnect_event(struct kc *kc, const char *path, uint64_t bytes,
 			 const char *reason);
+/*
+ * --resume: @prev decoded @from (the earlier collector's stream.bin) and
+ * the live decoder continues its sequences; 0 or -ENOMEM.
+ */
+int kc_resume(struct kc *kc, const char *from, uint64_t bytes,
+	      const struct kradar_decoder *prev);
 void kc_summarize(const struct kc *kc, struct kc_summary *sum);
 /* summary.txt and the final "summary" events.jsonl line */
 void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
