@@ -10,6 +10,15 @@
  * QEMU closes it, decoding across reconnects as one stream so that
  * `--input DIR/stream.bin` reproduces the same record events offline.
  *
+ * --resume PREV_DIR: a collector started after another one stopped (the
+ * host side of the port closed meanwhile: QEMU's virtconsole discards what
+ * the guest sends then, and the guest cannot tell) first decodes
+ * PREV_DIR/stream.bin to learn the session and the next sequence number
+ * of every CPU, and continues them, so what nobody received is counted as
+ * "lost" with cause no_collector. Until the live stream's first HELLO says
+ * whether it is still that session, its bytes are held (bounded, see
+ * RESUME_HOLD_MAX) and decoded once that is known.
+ *
  * Exit: 0 clean and nothing found, 1 storm seen or data lost (or nothing
  * received), 2 usage or environment error. Documentation/collector.rst.
  */
@@ -39,6 +48,12 @@
 #define RETRY_MS	200	/* between connect attempts */
 #define STATUS_MS	500	/* live status refresh */
 #define CHUNK		65536
+/*
+ * --resume: live bytes held while waiting for the first HELLO; a probe
+ * repeats it every hello_every windows (50 x 100 ms by default), a few
+ * hundred KiB even in a storm. Beyond this the session is assumed.
+ */
+#define RESUME_HOLD_MAX	(8u << 20)
 
 static const char *prog = "kradar-collect";
 static volatile sig_atomic_t stop_sig;
@@ -48,6 +63,7 @@ struct opts {
 	const char *input;
 	const char *out;
 	const char *serial;	/* guest console log, read at the end */
+	const char *resume;	/* PREV_DIR: continue its stream.bin */
 	double duration;	/* s, 0 = until signalled */
 	bool quiet;
 };
@@ -72,13 +88,25 @@ struct collector {
 	uint64_t last_hb_ms;	/* monotonic ms of the last heartbeat */
 	uint64_t hb_seen;
 	int write_err;		/* errno of the first stream.bin write error */
+
+	/* --resume */
+	struct kradar_decoder *prev;	/* PREV_DIR/stream.bin decoded */
+	struct kradar_decoder *look;	/* finds the live first HELLO */
+	bool holding;		/* live bytes held until the session is known */
+	bool look_hello;
+	uint64_t look_session;
+	unsigned char *held;
+	size_t held_len, held_cap;
+	char prev_path[PATH_MAX];
+	char resume_note[96];
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: %s --vport SOCK --out DIR [--serial LOG] [--duration SEC] [--quiet]\n"
-"       %s --input FILE|- --out DIR [--serial LOG] [--quiet]\n"
+"usage: %s --vport SOCK --out DIR [--resume PREV_DIR] [--serial LOG]\n"
+"                      [--duration SEC] [--quiet]\n"
+"       %s --input FILE|- --out DIR [--resume PREV_DIR] [--serial LOG] [--quiet]\n"
 "\n"
 "  --vport SOCK     QEMU chardev unix socket of the kradar virtio port\n"
 "                   (-chardev socket,id=kr,path=SOCK,server=on,wait=off\n"
@@ -86,6 +114,10 @@ static void usage(FILE *f)
 "                   waits for it and reconnects when QEMU restarts\n"
 "  --input FILE     decode a saved stream (e.g. DIR/stream.bin), - = stdin\n"
 "  --out DIR        write stream.bin, events.jsonl, summary.txt there\n"
+"  --resume PREV_DIR  this collector follows the one that wrote PREV_DIR\n"
+"                   (its --out): continue the session and sequence numbers\n"
+"                   of PREV_DIR/stream.bin, so records the guest sent while\n"
+"                   no collector was connected are counted as lost\n"
 "  --serial LOG     after the stream ends, recover from the guest's console\n"
 "                   log the records the probe printed at panic\n"
 "                   (\"kradar-dump:\" lines) that the stream lacks\n"
@@ -181,6 +213,93 @@ static void status_line(struct collector *c, bool force)
 	c->status_shown = true;
 }
 
+/* --resume: the live stream's first valid HELLO says its session */
+static int look_record(void *ctx, const struct kradar_record *rec)
+{
+	struct collector *c = ctx;
+
+	if (rec->h.type != KRADAR_REC_HELLO ||
+	    (rec->malformed & KRADAR_MALF_HELLO))
+		return 0;
+	c->look_hello = true;
+	c->look_session = rec->u.hello.session;
+	return -ECANCELED;	/* found: stop looking */
+}
+
+/*
+ * --resume: the session of the live stream is known (its first HELLO), or
+ * assumed (no HELLO within RESUME_HOLD_MAX bytes, before a disconnect or
+ * at the end): continue PREV's sequences if it is PREV's session, then
+ * decode the bytes held meanwhile.
+ */
+static int resume_decide(struct collector *c)
+{
+	uint64_t prev_session = kradar_decoder__session(c->prev);
+	int err = 0;
+
+	c->holding = false;
+	kradar_decoder__free(c->look);
+	c->look = NULL;
+	if (c->look_hello && c->look_session != prev_session) {
+		snprintf(c->resume_note, sizeof(c->resume_note),
+			 "the live stream is another session (0x%016" PRIx64 ")",
+			 c->look_session);
+		c->kc.resume_note = c->resume_note;
+		info(c, "%s ended in session 0x%016" PRIx64 "; %s: not continued",
+		     c->prev_path, prev_session, c->resume_note);
+	} else {
+		err = kradar_decoder__resume(c->dec, c->prev);
+		if (!err)
+			err = kc_resume(&c->kc, c->prev_path,
+					kradar_decoder__stats(c->prev)->bytes,
+					c->prev);
+		if (err)
+			goto out;
+		c->kc.resume_assumed = !c->look_hello;
+		info(c, "continuing session 0x%016" PRIx64 " of %s%s",
+		     prev_session, c->prev_path, c->look_hello ? "" :
+		     " (no HELLO received yet: same session assumed)");
+	}
+	if (c->held_len)
+		err = kradar_decoder__push(c->dec, c->held, c->held_len);
+out:
+	free(c->held);
+	c->held = NULL;
+	c->held_len = c->held_cap = 0;
+	return err;
+}
+
+/* --resume: keep live bytes until the session is known */
+static int hold(struct collector *c, const void *buf, size_t len)
+{
+	int err;
+
+	if (c->held_len + len > RESUME_HOLD_MAX) {
+		err = resume_decide(c);
+		return err ? err : kradar_decoder__push(c->dec, buf, len);
+	}
+	if (c->held_len + len > c->held_cap) {
+		size_t cap = c->held_cap ? 2 * c->held_cap : CHUNK;
+		unsigned char *b;
+
+		while (cap < c->held_len + len)
+			cap *= 2;
+		if (cap > RESUME_HOLD_MAX)
+			cap = RESUME_HOLD_MAX;
+		b = realloc(c->held, cap);
+		if (!b)
+			return -ENOMEM;
+		c->held = b;
+		c->held_cap = cap;
+	}
+	memcpy(c->held + c->held_len, buf, len);
+	c->held_len += len;
+	err = kradar_decoder__push(c->look, buf, len);
+	if (err == -ECANCELED || c->look_hello)
+		return resume_decide(c);
+	return err;
+}
+
 /* Feed received bytes: stream.bin first, then the decoder */
 static int consume(struct collector *c, const void *buf, size_t len,
 		   bool live)
@@ -195,7 +314,10 @@ static int consume(struct collector *c, const void *buf, size_t len,
 		c->write_err = errno ? errno : EIO;
 	if (live)
 		c->kc.host_ns = now_ns(CLOCK_REALTIME);
-	err = kradar_decoder__push(c->dec, buf, len);
+	if (c->holding)
+		err = hold(c, buf, len);
+	else
+		err = kradar_decoder__push(c->dec, buf, len);
 	if (!err && fflush(c->events) == EOF)
 		err = -(errno ? errno : EIO);
 	if (st->by_type[KRADAR_REC_HEARTBEAT] != hb) {
@@ -371,6 +493,17 @@ static int run_vport(struct collector *c)
 		else
 			info(c, "disconnected from %s (%s) after %" PRIu64
 			     " bytes; reconnecting", c->o.vport, reason, conn_bytes);
+		/* --resume: what follows may be another boot */
+		if (c->holding) {
+			int r = resume_decide(c);
+
+			if (r < 0) {
+				err_msg(c, "cannot record events in %s: %s",
+					c->events_path, strerror(-r));
+				ret = 2;
+				break;
+			}
+		}
 		c->kc.host_ns = now_ns(CLOCK_REALTIME);
 		kc_disconnect_event(&c->kc, c->o.vport, conn_bytes, reason);
 	}
@@ -452,13 +585,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "serial", required_argument, NULL, 's' },
+		{ "resume", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "v:i:o:d:s:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "v:i:o:d:s:r:qh", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (ch) {
@@ -483,6 +617,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 's':
 			o->serial = optarg;
+			break;
+		case 'r':
+			o->resume = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -525,6 +662,108 @@ static int make_path(char *dst, const char *dir, const char *name)
 		err_msg(NULL, "output path too long: %s/%s", dir, name);
 		return 2;
 	}
+	return 0;
+}
+
+static int prev_record(void *ctx, const struct kradar_record *rec)
+{
+	return 0;
+}
+
+/*
+ * --resume PREV_DIR: decode PREV_DIR/stream.bin (it may end inside a
+ * record: that collector may have been killed) for its session and next
+ * sequence numbers. Before open_outputs(): --out must not be PREV_DIR.
+ */
+static int load_prev(struct collector *c)
+{
+	struct kradar_decoder_ops ops = { .record = prev_record };
+	const char *dir = c->o.resume;
+	struct stat sd, so;
+	unsigned char *buf;
+	int fd, err = 0;
+
+	if (stat(dir, &sd) < 0 || !S_ISDIR(sd.st_mode)) {
+		int e = errno;
+
+		err_msg(NULL, "--resume %s: %s; give the --out directory of the collector that ran before this one",
+			dir, stat(dir, &sd) < 0 ? strerror(e) : "not a directory");
+		return 2;
+	}
+	if (!stat(c->o.out, &so) && so.st_dev == sd.st_dev &&
+	    so.st_ino == sd.st_ino) {
+		err_msg(NULL, "--resume %s is the --out directory: its stream.bin would be overwritten; write the new collector's output elsewhere",
+			dir);
+		return 2;
+	}
+	if (make_path(c->prev_path, dir, "stream.bin"))
+		return 2;
+	fd = open(c->prev_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_msg(NULL, "--resume: cannot read %s: %s; PREV_DIR must be the --out directory of a collector that received the stream (it saves stream.bin there), or run without --resume",
+			c->prev_path, strerror(errno));
+		return 2;
+	}
+	c->prev = kradar_decoder__new(&ops);
+	buf = malloc(CHUNK);
+	if (!c->prev || !buf) {
+		err_msg(NULL, "out of memory");
+		err = 2;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, CHUNK);
+		int r;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_msg(NULL, "--resume: error reading %s: %s",
+				c->prev_path, strerror(errno));
+			err = 2;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		r = kradar_decoder__push(c->prev, buf, n);
+		if (r < 0) {
+			err_msg(NULL, "--resume: cannot decode %s: %s",
+				c->prev_path, strerror(-r));
+			err = 2;
+			goto out;
+		}
+	}
+	/* a record cut short is the earlier collector's last, not an error */
+	kradar_decoder__finish(c->prev);
+	if (!kradar_decoder__session(c->prev)) {
+		err_msg(NULL, "--resume: %s (%" PRIu64 " bytes) holds no valid HELLO record, so the session to continue is unknown; run without --resume (the records sent while no collector was connected then go uncounted)",
+			c->prev_path, kradar_decoder__stats(c->prev)->bytes);
+		err = 2;
+	}
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+/* --resume: hold the live bytes until the first HELLO says the session */
+static int resume_start(struct collector *c)
+{
+	struct kradar_decoder_ops ops = { .record = look_record, .ctx = c };
+
+	c->kc.resume_from = c->prev_path;
+	c->kc.resume_session = kradar_decoder__session(c->prev);
+	c->kc.resume_bytes = kradar_decoder__stats(c->prev)->bytes;
+	c->look = kradar_decoder__new(&ops);
+	if (!c->look) {
+		err_msg(NULL, "cannot create the decoder: %s", strerror(errno));
+		return 2;
+	}
+	c->holding = true;
+	info(c, "resuming after %s: session 0x%016" PRIx64 ", %" PRIu64
+	     " records, %" PRIu64 " bytes", c->prev_path,
+	     c->kc.resume_session, kradar_decoder__stats(c->prev)->records,
+	     c->kc.resume_bytes);
 	return 0;
 }
 
@@ -703,9 +942,12 @@ static int finish(struct collector *c, int ret)
 {
 	struct kc_summary sum;
 	FILE *f;
-	int r;
+	int r = 0;
 
-	r = kradar_decoder__finish(c->dec);
+	if (c->holding && !ret)
+		r = resume_decide(c);
+	if (!r)
+		r = kradar_decoder__finish(c->dec);
 	if (r < 0 && !ret) {
 		err_msg(c, "cannot record events in %s: %s", c->events_path,
 			strerror(-r));
@@ -759,6 +1001,11 @@ int main(int argc, char **argv)
 	ret = parse_opts(argc, argv, &c.o);
 	if (ret)
 		return ret < 0 ? 0 : ret;
+	if (c.o.resume) {
+		ret = load_prev(&c);
+		if (ret)
+			goto out;
+	}
 	ret = open_outputs(&c);
 	if (ret)
 		goto out;
@@ -777,6 +1024,11 @@ int main(int argc, char **argv)
 	}
 	c.kc.dec = c.dec;
 	c.status = isatty(STDERR_FILENO) && !c.o.quiet;
+	if (c.o.resume) {
+		ret = resume_start(&c);
+		if (ret)
+			goto out;
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	ret = c.o.vport ? run_vport(&c) : run_input(&c);
@@ -790,6 +1042,9 @@ out:
 		fclose(c.stream);
 	kradar_decoder__free(c.dec_console);
 	kradar_decoder__free(c.dec);
+	kradar_decoder__free(c.prev);
+	kradar_decoder__free(c.look);
+	free(c.held);
 	kc_fini(&c.kc);
 	return ret;
 }

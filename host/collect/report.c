@@ -103,6 +103,9 @@ void kc_fini(struct kc *kc)
 	free(kc->cbs);
 	free(kc->gaps);
 	free(kc->locks);
+	free(kc->resume_pending);
+	kc->resume_pending = NULL;
+	kc->resume_nr = 0;
 	kc->locks = NULL;
 	kc->storms = NULL;
 	kc->cbs = NULL;
@@ -846,11 +849,72 @@ static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
 	ev_end(kc);
 }
 
+int kc_resume(struct kc *kc, const char *from, uint64_t bytes,
+	      const struct kradar_decoder *prev)
+{
+	uint32_t next;
+
+	kc->resume_from = from;
+	kc->resume_bytes = bytes;
+	kc->resume_session = kradar_decoder__session(prev);
+	kc->resume_pending = calloc(KRADAR_CPU_NONE + 1, 1);
+	if (!kc->resume_pending)
+		return -ENOMEM;
+	kc->resume_nr = KRADAR_CPU_NONE + 1;
+	for (size_t cpu = 0; cpu < kc->resume_nr; cpu++)
+		if (kradar_decoder__next_seq(prev, (uint16_t)cpu, &next)) {
+			kc->resume_pending[cpu] = 1;
+			kc->resume_seqs++;
+		}
+	return 0;
+}
+
+/* The first record of a continued sequence, or a new session: resolved */
+static void resume_seen(struct kc *kc, const struct kradar_record *rec)
+{
+	if (rec->h.type == KRADAR_REC_HELLO &&
+	    !(rec->malformed & KRADAR_MALF_HELLO) &&
+	    rec->u.hello.session != kc->resume_session) {
+		memset(kc->resume_pending, 0, kc->resume_nr);
+		return;
+	}
+	if (rec->h.cpu < kc->resume_nr)
+		kc->resume_pending[rec->h.cpu] = 0;
+}
+
+/*
+ * A gap before the first record of a sequence continued from the earlier
+ * collector: the guest sent those records while no collector was
+ * connected (QEMU's virtconsole discards them and the guest cannot tell).
+ */
+static void ev_uncollected(struct kc *kc, const struct kradar_loss *loss)
+{
+	struct jw *j = &kc->jw;
+
+	ev_begin(kc, "lost");
+	if (loss->cpu == KRADAR_CPU_NONE)
+		jw_str(j, "source", "global");
+	else
+		jw_u64(j, "cpu", loss->cpu);
+	jw_u64(j, "seq", loss->seq);
+	jw_u64(j, "offset", loss->offset);
+	jw_str(j, "cause", "no_collector");
+	jw_str(j, "reason", "sent while no collector was connected");
+	jw_u64(j, "records", loss->records);
+	jw_u64(j, "expected_seq", loss->expected_seq);
+	jw_str(j, "resumed_from", kc->resume_from);
+	ev_end(kc);
+	kc->uncollected.reports++;
+	kc->uncollected.records += loss->records;
+}
+
 int kc_on_record(void *ctx, const struct kradar_record *rec)
 {
 	struct kc *kc = ctx;
 
 	kc->record_bytes += rec->h.size;
+	if (kc->resume_nr && !(rec->malformed & KRADAR_MALF_CPU))
+		resume_seen(kc, rec);
 	/* Described by the stream_loss "malformed" line; nothing to trust */
 	if (rec->malformed & KRADAR_MALF_CPU) {
 		kc->skipped_cpu++;
@@ -933,6 +997,9 @@ int kc_on_loss(void *ctx, const struct kradar_loss *loss)
 		break;
 	}
 	ev_end(kc);
+	if (loss->kind == KRADAR_LOSS_SEQ_GAP && loss->cpu < kc->resume_nr &&
+	    kc->resume_pending[loss->cpu])
+		ev_uncollected(kc, loss);
 	return kc->jw.err;
 }
 
@@ -1089,8 +1156,13 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 		sum->guest_lost_records += kc->lost[i].records;
 		sum->guest_lost_events += kc->lost[i].events;
 	}
-	sum->transit_lost = st->seq_lost > sum->guest_lost_records ?
-			    st->seq_lost - sum->guest_lost_records : 0;
+	/* every such gap is a decoder sequence gap: it is within seq_lost */
+	sum->uncollected_lost = kc->uncollected.records < st->seq_lost ?
+				kc->uncollected.records : st->seq_lost;
+	sum->transit_lost = st->seq_lost - sum->uncollected_lost >
+			    sum->guest_lost_records ?
+			    st->seq_lost - sum->uncollected_lost -
+			    sum->guest_lost_records : 0;
 
 	n = 0;
 	loss[0] = '\0';
@@ -1106,6 +1178,9 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	     !sum->guest_lost_records,
 	     "%s%" PRIu64 " records dropped per heartbeat", n ? ", " : "",
 	     (uint64_t)kc->last_hb.records_dropped);
+	LOSS(sum->uncollected_lost, "%s%" PRIu64
+	     " records sent while no collector was connected",
+	     n ? ", " : "", sum->uncollected_lost);
 	LOSS(sum->transit_lost, "%s%" PRIu64
 	     " records lost between guest and host (sequence gaps)",
 	     n ? ", " : "", sum->transit_lost);
@@ -1263,6 +1338,15 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 			s->have_hello ? "" : " before the first HELLO");
 	}
 	fprintf(f, "covered:     %.3f s of guest time\n", sum->covered_ns / 1e9);
+	if (kc->resume_from && kc->resume_note)
+		fprintf(f, "resumed:     no: %s (%s)\n", kc->resume_note,
+			kc->resume_from);
+	else if (kc->resume_from)
+		fprintf(f, "resumed:     after %s (%" PRIu64
+			" bytes, session 0x%016" PRIx64 "): %" PRIu64
+			" sequences continued%s\n", kc->resume_from,
+			kc->resume_bytes, kc->resume_session, kc->resume_seqs,
+			kc->resume_assumed ? " (no HELLO since: same session assumed)" : "");
 	if (kc->have_host_ns)
 		fprintf(f, "host time:   %.3f s, %" PRIu64 " connects, %" PRIu64
 			" disconnects\n",
@@ -1399,7 +1483,11 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 		" records missing in %" PRIu64 " gaps\n", st->seq_lost,
 		st->seq_gaps);
 	fprintf(f, "    of which dropped by the guest:%7" PRIu64 "\n",
-		st->seq_lost - sum->transit_lost);
+		st->seq_lost - sum->transit_lost - sum->uncollected_lost);
+	if (kc->resume_from)
+		fprintf(f, "    sent while no collector was connected: %" PRIu64
+			" (in %" PRIu64 " gaps)\n", sum->uncollected_lost,
+			kc->uncollected.reports);
 	fprintf(f, "    lost between guest and host:  %7" PRIu64 "\n",
 		sum->transit_lost);
 	fprintf(f, "  sequence restarts:         %10" PRIu64
@@ -1448,6 +1536,18 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_null(j, "session");
 	}
 	jw_u64(j, "sessions", kc->nr_sessions);
+	if (kc->resume_from) {
+		jw_obj(j, "resumed");
+		jw_str(j, "from", kc->resume_from);
+		jw_hex(j, "session", kc->resume_session);
+		jw_u64(j, "sequences", kc->resume_seqs);
+		jw_bool(j, "session_confirmed", !kc->resume_assumed);
+		if (kc->resume_note)
+			jw_str(j, "not_used", kc->resume_note);
+		else
+			jw_null(j, "not_used");
+		jw_obj_end(j);
+	}
 	jw_u64(j, "guest_ns_covered", sum->covered_ns);
 	jw_obj(j, "records");
 	jw_u64(j, "total", st->records);
@@ -1564,6 +1664,8 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 	jw_u64(j, "seq_gaps", st->seq_gaps);
 	jw_u64(j, "seq_lost_records", st->seq_lost);
 	jw_u64(j, "transit_lost_records", sum->transit_lost);
+	if (kc->resume_from)
+		jw_u64(j, "no_collector_lost_records", sum->uncollected_lost);
 	jw_u64(j, "seq_restarts", st->seq_back);
 	jw_u64(j, "skipped_bytes", st->skipped_bytes);
 	jw_u64(j, "resyncs", st->resyncs);
