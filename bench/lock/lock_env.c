@@ -50,10 +50,10 @@ noinline void lock_loop(const struct lock_ev *ev, size_t n, lock_begin_fn b,
  * state D.
  *
  * LOCK_MIX_FILTERED: contention the detector does not track, whose
- * contention_end still looks for a slot: on the cloud kernel a mutex
- * waiter that gets the lock while spinning on the owner (LCB_F_MUTEX |
- * LCB_F_SPIN), on PREEMPT_RT a spinlock_t waiter (LCB_F_RT in state
- * TASK_RTLOCK_WAIT).
+ * contention_end returns after one look at its home count: on the cloud
+ * kernel a mutex waiter that gets the lock while spinning on the owner
+ * (LCB_F_MUTEX | LCB_F_SPIN), on PREEMPT_RT a spinlock_t waiter (LCB_F_RT
+ * in state TASK_RTLOCK_WAIT).
  */
 size_t lock_gen(struct lock_ev *ev, size_t n, enum lock_mix mix,
 		const struct lock_variant *v)
