@@ -662,6 +662,81 @@ static long ts_at(const char *s, size_t len, size_t at, uint64_t *ns,
 	return ts_match(s, len, at, ns, caller, true);
 }
 
+/* Index of the first position >= i whose bit is clear in the 32-bit mask
+ * m (32 when there is none). */
+static inline unsigned int run_end(uint32_t m, unsigned int i)
+{
+	return (unsigned int)__builtin_ctzll(~(uint64_t)m >> i) + i;
+}
+
+/*
+ * ts_match(s, len, 0, NULL, caller, false) for a line s[0..len) followed
+ * in memory by '\r' or '\n' (so no pattern can match past its end), with
+ * at least 32 bytes readable at s: masks of the digits and spaces of the
+ * first 32 bytes replace the byte loops. Returns -2 when the prefix does
+ * not fit in those 32 bytes or starts with "<": the caller then asks
+ * ts_match().
+ */
+static long ts_fast(const char *s, char caller[16])
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+	const __m128i sp = _mm_set1_epi8(' ');
+	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
+	__m128i a = _mm_loadu_si128((const void *)s);
+	__m128i b = _mm_loadu_si128((const void *)(s + 16));
+	uint32_t dig, spc;
+	unsigned int i, j, k;
+
+	if (s[0] != '[')
+		return s[0] == '<' ? -2 : -1;
+	dig = (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(a, lo),
+							_mm_cmplt_epi8(a, hi))) |
+	      (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(b, lo),
+							_mm_cmplt_epi8(b, hi))) << 16;
+	spc = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, sp)) |
+	      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, sp)) << 16;
+	i = run_end(spc, 1);
+	if (i >= 32)
+		return -2;
+	if (!((dig >> i) & 1))
+		return -1;
+	i = run_end(dig, i);
+	if (i >= 31)
+		return -2;
+	if (s[i] != '.' || !((dig >> (i + 1)) & 1))
+		return -1;
+	i = run_end(dig, i + 1);
+	if (i >= 31)
+		return -2;
+	if (s[i] != ']')
+		return -1;
+	i++;
+	memset(caller, 0, 16);
+	if (s[i] == ' ')
+		return (long)i + 1;
+	if (s[i] != '[')
+		return -1;
+	/* "[ *(?:C|T)N]" then a space; without it the line has no match
+	 * (s[i] is '[', not the space the backtracked form needs) */
+	j = run_end(spc, i + 1);
+	if (j >= 31)
+		return -2;
+	if ((s[j] != 'C' && s[j] != 'T') || !((dig >> (j + 1)) & 1))
+		return -1;
+	k = run_end(dig, j + 1);
+	if (k >= 31)
+		return -2;
+	if (s[k] != ']' || s[k + 1] != ' ')
+		return -1;
+	memcpy(caller, s + i, k + 1 - i < 16 ? k + 1 - i : 15);
+	return (long)k + 2;
+#else
+	(void)s;
+	(void)caller;
+	return -2;
+#endif
+}
+
 /* syzkaller's consoleOutputRe with its optional prefixes. */
 static void parse_prefix(struct line *l, uint64_t lits)
 {
@@ -1441,19 +1516,24 @@ static bool want_ctx(const struct kradar_serial *p, long end, const char caller[
  * cleaning, has no "** N printk messages dropped **" or login prefix and
  * contains no prefilter literal: so it opens no report and makes no
  * event. For open collectors col_feed() only counts it, unless its
- * context is theirs. Returns false, changing nothing, when the line needs
- * the full path.
+ * context is theirs. avail bytes are readable at s (the timestamp is
+ * read with SIMD masks when there are 32). Returns false, changing
+ * nothing, when the line needs the full path.
  */
-static bool plain_line(struct kradar_serial *p, const char *s, size_t len)
+static bool plain_line(struct kradar_serial *p, const char *s, size_t len,
+		       size_t avail)
 {
 	uint64_t line = p->st.lines + 1;
 	char caller[16];
-	long end;
+	long end = -2;
 	size_t i;
 
 	while (len && s[len - 1] == '\r')
 		len--;
-	end = ts_match(s, len, 0, NULL, caller, false);
+	if (avail >= 32)
+		end = ts_fast(s, caller);
+	if (end == -2)
+		end = ts_match(s, len, 0, NULL, caller, false);
 	if (p->nr_open) {
 		if (p->want_dirty)
 			want_refresh(p);
@@ -1483,20 +1563,20 @@ static void lbuf_append(struct kradar_serial *p, const char *s, size_t n)
 }
 
 /*
- * A complete line s[0..len) inside the caller's buffer, with its KS_LIT_*
- * bits. Most lines are neither candidates nor in a report: for them only
+ * A complete line s[0..len) inside the caller's buffer (avail bytes
+ * readable at s, s[len] is '\n'), with its KS_LIT_* bits. Most lines are neither candidates nor in a report: for them only
  * the counters change, and the line is not copied. The others are copied
  * into lbuf and take the full path, with the same result.
  */
 static void line_in_place(struct kradar_serial *p, const char *s, size_t len,
-			  uint64_t lits)
+			  size_t avail, uint64_t lits)
 {
 	bool cut = false;
 
 	if (!(lits & (KS_LIT_CANDIDATE | KS_LIT_CONTROL | KS_LIT_LOGIN |
 		      KS_LIT_INFO_STACK)) &&
 	    len <= KRADAR_SERIAL_MAX_LINE && (!len || (s[0] != '\r' && s[0] != '*')) &&
-	    !rcu_detail_pending(p) && plain_line(p, s, len))
+	    !rcu_detail_pending(p) && plain_line(p, s, len, avail))
 		return;
 	if (len > KRADAR_SERIAL_MAX_LINE) {
 		len = KRADAR_SERIAL_MAX_LINE;
@@ -1529,7 +1609,7 @@ static void feed_lines(struct kradar_serial *p, const char *buf, size_t len,
 				lits |= ks_verify(s, len, pos, bk[i]);
 			if ((nl >> i) & 1) {
 				p->line_offset = base + ls;
-				line_in_place(p, buf + ls, pos - ls, lits);
+				line_in_place(p, buf + ls, pos - ls, len - ls, lits);
 				ls = pos + 1;
 				lits = 0;
 			}

@@ -955,6 +955,41 @@ static void test_scanner_parse(void)
 	buf_add(&log, big, 40000);
 	buf_str(&log, "\n\r\n\n");
 	render(&log, hung_task, P_CALLER, "T31", 7, "\n");
+	/* printk prefixes, well-formed and not, in and out of an open
+	 * report's context: the short path reads them with SIMD masks when
+	 * 32 bytes are readable, the full path byte by byte */
+	buf_str(&log, "[  100.000000][  T100] BUG: unable to handle page fault for address: 0\n");
+	for (i = 0; i < 3000; i++) {
+		static const char *const callers[] = {
+			"[  T100]", "[ T100]", "[    C1]", "[C1]", "[  T10]", "[  X100]",
+			"[  T]", "[  T100", "[                T100]", "",
+		};
+		static const char *const texts[] = {
+			" func+0x1/0x2", " Sending NMI from CPU 0 to CPUs 1:", "x",
+			" ", "", "  ? f+0x1/0x2", "\r",
+		};
+		char pre[96];
+		int n = 0, k;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		if (x % 13 == 0)
+			n += snprintf(pre + n, sizeof(pre) - n, "<%d>", (int)(x % 7));
+		if (x % 17)
+			pre[n++] = '[';
+		for (k = (int)(x >> 8) % 9; k > 0; k--)
+			pre[n++] = ' ';
+		n += snprintf(pre + n, sizeof(pre) - n, "%.*s", (int)((x >> 12) % 7), "1234567");
+		if ((x >> 16) % 11)
+			pre[n++] = '.';
+		n += snprintf(pre + n, sizeof(pre) - n, "%.*s", (int)((x >> 20) % 9), "00012345");
+		if ((x >> 24) % 13)
+			pre[n++] = ']';
+		n += snprintf(pre + n, sizeof(pre) - n, "%s%s", callers[(x >> 28) % 10],
+			      texts[(x >> 32) % 7]);
+		pre[n] = 0;
+		buf_str(&log, pre);
+		buf_str(&log, "\n");
+	}
 	buf_str(&log, "[    8.0] no newline at the end BUG");
 
 	p = parse(log.s, log.len, 0);
