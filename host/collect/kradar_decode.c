@@ -362,10 +362,13 @@ static bool fix_name(char *name, size_t len)
 	return ok;
 }
 
-#define DECODE(dst, p, size) do {					\
-	memset(&(dst), 0, sizeof(dst));					\
-	memcpy(&(dst), (p), MIN((size_t)(size), sizeof(dst)));		\
-} while (0)
+/*
+ * The fixed part of a record into dst, which is all zero (the decoder's
+ * record is, see scrub()): a shorter record leaves the rest zero, a
+ * longer one has its tail ignored.
+ */
+#define DECODE(dst, p, size) \
+	memcpy(&(dst), (p), MIN((size_t)(size), sizeof(dst)))
 
 static unsigned int decode_hello(struct kradar_rec_hello *r,
 				 const unsigned char *p, uint32_t size)
@@ -422,8 +425,9 @@ static unsigned int decode_window(struct kradar_window *w,
 	uint32_t room, esz;
 	size_t off;
 
+	if (size < sizeof(fixed))
+		memset(&fixed, 0, sizeof(fixed));
 	DECODE(fixed, p, size);
-	memset(w, 0, sizeof(*w));
 	w->start_ns = le64toh(fixed.start_ns);
 	w->end_ns = le64toh(fixed.end_ns);
 	w->events = le64toh(fixed.events);
@@ -548,7 +552,6 @@ static unsigned int decode_gap(struct kradar_gap *g, const unsigned char *p,
 	uint32_t tsz, fsz;
 	size_t off;
 
-	memset(g, 0, sizeof(*g));
 	DECODE(*r, p, size);
 	r->phase = le32toh(r->phase);
 	r->pid = le32toh(r->pid);
@@ -614,7 +617,6 @@ static unsigned int decode_lock(struct kradar_lockrec *l,
 	uint64_t need;
 	size_t off;
 
-	memset(l, 0, sizeof(*l));
 	DECODE(*r, p, size);
 	fixed = le32toh(r->fixed_size);
 	if (!fixed)
@@ -817,14 +819,74 @@ static bool needs_cpu(unsigned int type)
 	       type == KRADAR_REC_QS_GAP;
 }
 
-static int deliver(struct kradar_decoder *dec, const unsigned char *p,
-		   uint32_t size)
+/*
+ * Zero what deliver() wrote for this record beyond the header fields, so
+ * that dec->rec is all zero again for the next one: every part a record
+ * does not fill reads as zero, as if the whole struct (7 KB, 35 times the
+ * mean record) were cleared each time. The counts bound what was written.
+ */
+static void scrub(struct kradar_record *rec)
+{
+	switch (rec->h.type) {
+	case KRADAR_REC_HELLO:
+		memset(&rec->u.hello, 0, sizeof(rec->u.hello));
+		break;
+	case KRADAR_REC_HEARTBEAT:
+		memset(&rec->u.heartbeat, 0, sizeof(rec->u.heartbeat));
+		break;
+	case KRADAR_REC_HRTIMER_WINDOW: {
+		struct kradar_window *w = &rec->window;
+
+		memset(w, 0, offsetof(struct kradar_window, entries) +
+		       MIN(w->nr_valid, KRADAR_HRTIMER_MAX_ENTRIES) *
+		       sizeof(w->entries[0]));
+		break;
+	}
+	case KRADAR_REC_STORM_BEGIN:
+	case KRADAR_REC_STORM_END:
+		memset(&rec->u.storm, 0, sizeof(rec->u.storm));
+		break;
+	case KRADAR_REC_LOST:
+		memset(&rec->u.lost, 0, sizeof(rec->u.lost));
+		break;
+	case KRADAR_REC_QS_GAP: {
+		struct kradar_gap *g = &rec->gap;
+
+		memset(g->top, 0, MIN(g->nr_top_valid, KRADAR_GAP_TOP) *
+		       sizeof(g->top[0]));
+		memset(g->stack, 0, MIN(g->nr_stack_valid, KRADAR_STACK_MAX) *
+		       sizeof(g->stack[0]));
+		memset(g, 0, offsetof(struct kradar_gap, top));
+		break;
+	}
+	case KRADAR_REC_GP_STALL:
+		memset(&rec->u.stall, 0, sizeof(rec->u.stall));
+		break;
+	case KRADAR_REC_LOCK: {
+		struct kradar_lockrec *l = &rec->lock;
+
+		memset(l->waiters, 0,
+		       MIN(l->nr_waiters_valid, KRADAR_LOCK_WAITERS) *
+		       sizeof(l->waiters[0]));
+		memset(l->owner_stack, 0,
+		       MIN(l->nr_owner_valid, KRADAR_LOCK_STACK) *
+		       sizeof(l->owner_stack[0]));
+		memset(l->waiter_stack, 0,
+		       MIN(l->nr_waiter_stack_valid, KRADAR_LOCK_STACK) *
+		       sizeof(l->waiter_stack[0]));
+		memset(l, 0, offsetof(struct kradar_lockrec, waiters));
+		break;
+	}
+	}
+}
+
+/* Fill dec->rec (all zero but for the last header) from p; KRADAR_MALF_* */
+static unsigned int decode_record(struct kradar_decoder *dec,
+				  const unsigned char *p, uint32_t size)
 {
 	struct kradar_record *rec = &dec->rec;
 	unsigned int malf = 0;
-	int err;
 
-	memset(rec, 0, sizeof(*rec));
 	rec->offset = cur_offset(dec);
 	memcpy(&rec->h, p, HDR_SIZE);
 	hdr_to_host(&rec->h);
@@ -868,6 +930,14 @@ static int deliver(struct kradar_decoder *dec, const unsigned char *p,
 		malf |= KRADAR_MALF_CPU;
 	}
 	rec->malformed = malf;
+	return malf;
+}
+
+static int account(struct kradar_decoder *dec, const struct kradar_record *rec,
+		   uint32_t size)
+{
+	unsigned int malf = rec->malformed;
+	int err;
 
 	dec->st.records++;
 	if (rec->known)
@@ -898,6 +968,17 @@ static int deliver(struct kradar_decoder *dec, const unsigned char *p,
 			return err;
 	}
 	return dec->ops.record(dec->ops.ctx, rec);
+}
+
+static int deliver(struct kradar_decoder *dec, const unsigned char *p,
+		   uint32_t size)
+{
+	int err;
+
+	decode_record(dec, p, size);
+	err = account(dec, &dec->rec, size);
+	scrub(&dec->rec);
+	return err;
 }
 
 static int truncated(struct kradar_decoder *dec, size_t n)
