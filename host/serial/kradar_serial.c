@@ -176,6 +176,19 @@ static struct ks_lit ks_lits[] = {
 };
 #define KS_NR_LITS (sizeof(ks_lits) / sizeof(ks_lits[0]))
 
+uint64_t ks_lit_bits(const char *word)
+{
+	uint64_t r = 0;
+	size_t i;
+
+	for (i = 0; i < KS_NR_LITS; i++)
+		if ((ks_lits[i].bit & KS_LIT_CANDIDATE) && strstr(word, ks_lits[i].s))
+			r |= ks_lits[i].bit;
+	return r;
+}
+
+static void ev_bits_init(void);
+
 /* Nibble tables: [fingerprint byte][0 low, 1 high nibble][nibble]. */
 static uint8_t ks_nib[3][2][16] __attribute__((aligned(16)));
 /* Literals by the first byte of their fingerprint: the indices
@@ -402,6 +415,7 @@ int ks_scan_init(void)
 	}
 	if (ks_scan_use(KS_SCAN_AVX2) && ks_scan_use(KS_SCAN_SSSE3))
 		ks_scan_use(KS_SCAN_SCALAR);
+	ev_bits_init();
 	return 0;
 }
 
@@ -1030,6 +1044,59 @@ static void rcu_stall_detail(struct kradar_serial *p, const struct line *l)
 		e->jiffies = parse_num(q + 2, NULL);
 }
 
+/* Scanner literals of the first strings detect_events() looks for: a
+ * line without all of them cannot contain the string (ks_lit_bits()). */
+static struct {
+	uint64_t info_rcu;
+	uint64_t hrtimer;
+	uint64_t soft;
+	uint64_t hard;
+	uint64_t info_task;
+	uint64_t blocked_on;
+	uint64_t rt;
+	uint64_t panic;
+	uint64_t warning;
+	uint64_t bug;
+	uint64_t ubsan;
+	uint64_t kernel_bug;
+	uint64_t kernel_bug2;
+	uint64_t gpf;
+	uint64_t oops;
+	uint64_t unable;
+	uint64_t invalid;
+	uint64_t double_fault;
+	uint64_t internal;
+} ev_bits;
+
+static void ev_bits_init(void)
+{
+	ev_bits.info_rcu = ks_lit_bits("INFO: rcu_");
+	ev_bits.hrtimer = ks_lit_bits("hrtimer: interrupt took ");
+	ev_bits.soft = ks_lit_bits("soft lockup - CPU#");
+	ev_bits.hard = ks_lit_bits("hard LOCKUP on cpu ");
+	ev_bits.info_task = ks_lit_bits("INFO: task ");
+	ev_bits.blocked_on = ks_lit_bits(" is blocked on a ");
+	ev_bits.rt = ks_lit_bits("RT throttling activated");
+	ev_bits.panic = ks_lit_bits("Kernel panic - not syncing");
+	ev_bits.warning = ks_lit_bits("WARNING:");
+	ev_bits.bug = ks_lit_bits("BUG:");
+	ev_bits.ubsan = ks_lit_bits("UBSAN:");
+	ev_bits.kernel_bug = ks_lit_bits("kernel BUG");
+	ev_bits.kernel_bug2 = ks_lit_bits("Kernel BUG");
+	ev_bits.gpf = ks_lit_bits("general protection fault");
+	ev_bits.oops = ks_lit_bits("Oops:");
+	ev_bits.unable = ks_lit_bits("Unable to handle kernel");
+	ev_bits.invalid = ks_lit_bits("invalid opcode:");
+	ev_bits.double_fault = ks_lit_bits("PANIC: double fault");
+	ev_bits.internal = ks_lit_bits("Internal error:");
+}
+
+/* Can the line contain a string whose literal bits are bits? */
+static inline bool ev_may(const struct line *l, uint64_t bits)
+{
+	return (l->lits & bits) == bits;
+}
+
 static void detect_events(struct kradar_serial *p, const struct line *l,
 			  bool candidate)
 {
@@ -1042,7 +1109,7 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 	}
 
 	/* The text is NUL-terminated: it ends where the cleaned raw line ends. */
-	if ((q = strstr(t, "INFO: rcu_")) &&
+	if (ev_may(l, ev_bits.info_rcu) && (q = strstr(t, "INFO: rcu_")) &&
 	    (r = strstr(q, "detected")) && strstr(r, " stall")) {
 		e = new_event(p, KRADAR_EV_RCU_STALL, l);
 		if (e) {
@@ -1077,13 +1144,13 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		}
 		return;
 	}
-	if ((q = strstr(t, "hrtimer: interrupt took "))) {
+	if (ev_may(l, ev_bits.hrtimer) && (q = strstr(t, "hrtimer: interrupt took "))) {
 		e = new_event(p, KRADAR_EV_HRTIMER_SLOW, l);
 		if (e)
 			e->ns = parse_num(q + strlen("hrtimer: interrupt took "), NULL);
 		return;
 	}
-	if ((q = strstr(t, "soft lockup - CPU#"))) {
+	if (ev_may(l, ev_bits.soft) && (q = strstr(t, "soft lockup - CPU#"))) {
 		e = new_event(p, KRADAR_EV_SOFT_LOCKUP, l);
 		if (e) {
 			const char *end;
@@ -1096,13 +1163,14 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		}
 		return;
 	}
-	if ((q = strstr(t, "hard LOCKUP on cpu "))) {
+	if (ev_may(l, ev_bits.hard) && (q = strstr(t, "hard LOCKUP on cpu "))) {
 		e = new_event(p, KRADAR_EV_HARD_LOCKUP, l);
 		if (e)
 			e->cpu = (int)parse_num(q + strlen("hard LOCKUP on cpu "), NULL);
 		return;
 	}
-	if ((q = strstr(t, "INFO: task ")) && (r = strstr(q, " blocked ")) &&
+	if (ev_may(l, ev_bits.info_task) && (q = strstr(t, "INFO: task ")) &&
+	    (r = strstr(q, " blocked ")) &&
 	    (strstr(r, " blocked for more than ") == r ||
 	     strstr(r, " blocked in I/O wait for more than ") == r)) {
 		e = new_event(p, KRADAR_EV_HUNG_TASK, l);
@@ -1112,7 +1180,8 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		}
 		return;
 	}
-	if ((q = strstr(t, "task ")) && (r = strstr(q, " is blocked on a ")) &&
+	if (ev_may(l, ev_bits.blocked_on) && (q = strstr(t, "task ")) &&
+	    (r = strstr(q, " is blocked on a ")) &&
 	    strstr(r, " owned by task ")) {
 		e = new_event(p, KRADAR_EV_HUNG_MUTEX_OWNER, l);
 		if (e) {
@@ -1127,11 +1196,11 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		}
 		return;
 	}
-	if (strstr(t, "RT throttling activated")) {
+	if (ev_may(l, ev_bits.rt) && strstr(t, "RT throttling activated")) {
 		new_event(p, KRADAR_EV_RT_THROTTLING, l);
 		return;
 	}
-	if (strstr(t, "Kernel panic - not syncing")) {
+	if (ev_may(l, ev_bits.panic) && strstr(t, "Kernel panic - not syncing")) {
 		new_event(p, KRADAR_EV_PANIC, l);
 		return;
 	}
@@ -1139,7 +1208,8 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		rcu_stall_detail(p, l);
 		return;
 	}
-	if ((q = strstr(t, "WARNING:")) && !strstr(t, "BUG:")) {
+	if (ev_may(l, ev_bits.warning) && (q = strstr(t, "WARNING:")) &&
+	    !(ev_may(l, ev_bits.bug) && strstr(t, "BUG:"))) {
 		e = new_event(p, KRADAR_EV_WARNING, l);
 		if (e) {
 			const char *end;
@@ -1159,21 +1229,27 @@ static void detect_events(struct kradar_serial *p, const struct line *l,
 		}
 		return;
 	}
-	if (strstr(t, "BUG: KASAN:") || strstr(t, "BUG: KMSAN:") ||
-	    strstr(t, "BUG: KCSAN:") || strstr(t, "BUG: KFENCE:") ||
-	    strstr(t, "UBSAN:")) {
+	if ((ev_may(l, ev_bits.bug) &&
+	     (strstr(t, "BUG: KASAN:") || strstr(t, "BUG: KMSAN:") ||
+	      strstr(t, "BUG: KCSAN:") || strstr(t, "BUG: KFENCE:"))) ||
+	    (ev_may(l, ev_bits.ubsan) && strstr(t, "UBSAN:"))) {
 		new_event(p, KRADAR_EV_KASAN, l);
 		return;
 	}
-	if (strstr(t, "BUG:") || strstr(t, "kernel BUG") || strstr(t, "Kernel BUG")) {
+	if ((ev_may(l, ev_bits.bug) && strstr(t, "BUG:")) ||
+	    (ev_may(l, ev_bits.kernel_bug) && strstr(t, "kernel BUG")) ||
+	    (ev_may(l, ev_bits.kernel_bug2) && strstr(t, "Kernel BUG"))) {
 		new_event(p, KRADAR_EV_BUG, l);
 		return;
 	}
-	if (strstr(t, "general protection fault") || strstr(t, "Oops:") ||
-	    strstr(t, "Unable to handle kernel") || strstr(t, "divide error") ||
-	    strstr(t, "divide_error") || strstr(t, "invalid opcode:") ||
-	    strstr(t, "stack segment:") || strstr(t, "PANIC: double fault") ||
-	    strstr(t, "Internal error:"))
+	if ((ev_may(l, ev_bits.gpf) && strstr(t, "general protection fault")) ||
+	    (ev_may(l, ev_bits.oops) && strstr(t, "Oops:")) ||
+	    (ev_may(l, ev_bits.unable) && strstr(t, "Unable to handle kernel")) ||
+	    strstr(t, "divide error") || strstr(t, "divide_error") ||
+	    (ev_may(l, ev_bits.invalid) && strstr(t, "invalid opcode:")) ||
+	    strstr(t, "stack segment:") ||
+	    (ev_may(l, ev_bits.double_fault) && strstr(t, "PANIC: double fault")) ||
+	    (ev_may(l, ev_bits.internal) && strstr(t, "Internal error:")))
 		new_event(p, KRADAR_EV_OOPS, l);
 }
 
@@ -1438,7 +1514,7 @@ static void process_line(struct kradar_serial *p, char *s, size_t len, bool cut,
 	l.oops = -1;
 	cand = (lits & KS_LIT_CANDIDATE) != 0;
 	if (cand)
-		l.oops = ks_match_oops(l.raw, l.raw_len);
+		l.oops = ks_match_oops(l.raw, l.raw_len, lits);
 	detect_events(p, &l, cand);
 	for (i = 0; i < KS_MAX_OPEN_COLLECTORS; i++)
 		if (p->col[i].open)

@@ -60,9 +60,16 @@ uint64_t ks_scan_line(const char *line, size_t len);
  * CPU lacks it. The default is the fastest one the CPU has. */
 int ks_scan_use(enum ks_scan_impl impl);
 
+/* The KS_LIT_* candidate bits of the scanner literals that word contains
+ * (so a line containing word has them all). After ks_scan_init(). */
+uint64_t ks_lit_bits(const char *word);
+#define KS_LIT_ALL		(~0ull)	/* "literals not known" */
+
 /* Index of the first oops (in syzkaller's order) whose header the raw line
- * contains and whose suppressions it does not match; -1 if none. */
-int ks_match_oops(const char *line, size_t len);
+ * contains and whose suppressions it does not match; -1 if none. lits:
+ * the line's ks_scan_line() bits (headers whose literals are not all
+ * there are skipped), or KS_LIT_ALL. */
+int ks_match_oops(const char *line, size_t len, uint64_t lits);
 /* syzkaller's reportStartIgnores: oops lines that do not start a new report. */
 bool ks_report_start_ignored(const char *line, size_t len);
 /* syzkaller's infoMessagesWithStack. */

@@ -1015,14 +1015,22 @@ bool ks_line_candidate(const char *line, size_t len)
 	return re_match(prefilter_src, line, len);
 }
 
-int ks_match_oops(const char *line, size_t len)
+int ks_match_oops(const char *line, size_t len, uint64_t lits)
 {
+	/* per header, the scanner literals it contains: all must be there */
+	static uint64_t need[ARRAY_SIZE(oopses)];
+	static bool need_done;
 	size_t i;
 
-	if (!re_match(headers_src, line, len))
+	if (!need_done) {
+		for (i = 0; i < ARRAY_SIZE(oopses); i++)
+			need[i] = ks_lit_bits(oopses[i].header);
+		need_done = true;
+	}
+	if (lits == KS_LIT_ALL && !re_match(headers_src, line, len))
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(oopses); i++) {
-		if (!strstr(line, oopses[i].header))
+		if ((lits & need[i]) != need[i] || !strstr(line, oopses[i].header))
 			continue;
 		if (re_match_any(oopses[i].suppressions, line, len))
 			continue;
