@@ -55,11 +55,14 @@ struct seq_slot {
 
 struct kradar_decoder {
 	struct kradar_decoder_ops ops;
-	unsigned char *buf;
+	unsigned char *buf;	/* pending bytes between pushes */
 	size_t cap;
-	size_t start;		/* first unconsumed byte */
+	const unsigned char *data;	/* bytes being decoded: buf, or during
+					   push() the caller's chunk */
+	size_t start;		/* first unconsumed byte of data */
 	size_t end;		/* one past the last byte */
-	uint64_t base;		/* stream offset of buf[0] */
+	uint64_t base;		/* stream offset of data[0] */
+	size_t want;		/* more bytes process() waits for, 0: unknown */
 	bool finished;
 
 	bool in_skip;		/* inside a run of skipped bytes */
@@ -186,6 +189,7 @@ struct kradar_decoder *kradar_decoder__new(const struct kradar_decoder_ops *ops)
 		err = -ENOMEM;
 		goto err_out;
 	}
+	dec->data = dec->buf;
 	return dec;
 
 err_out:
@@ -1018,16 +1022,19 @@ static int process(struct kradar_decoder *dec, bool eof)
 {
 	int err;
 
+	dec->want = 0;
 	for (;;) {
-		const unsigned char *p = dec->buf + dec->start;
+		const unsigned char *p = dec->data + dec->start;
 		size_t avail = dec->end - dec->start;
 		uint32_t size;
 
 		if (!avail)
 			return 0;
 		if (avail < sizeof(sync_bytes)) {
-			if (!eof)
+			if (!eof) {
+				dec->want = sizeof(sync_bytes) - avail;
 				return 0;
+			}
 			if (memcmp(p, sync_bytes, avail) == 0)
 				return truncated(dec, avail);
 			/* one byte: a shorter sync prefix may follow */
@@ -1039,8 +1046,10 @@ static int process(struct kradar_decoder *dec, bool eof)
 			continue;
 		}
 		if (avail < HDR_SIZE) {
-			if (!eof)
+			if (!eof) {
+				dec->want = HDR_SIZE - avail;
 				return 0;
+			}
 			err = incomplete_at_eof(dec, p, avail);
 			if (err)
 				return err;
@@ -1052,8 +1061,10 @@ static int process(struct kradar_decoder *dec, bool eof)
 			continue;
 		}
 		if (avail < size) {
-			if (!eof)
+			if (!eof) {
+				dec->want = size - avail;
 				return 0;
+			}
 			err = incomplete_at_eof(dec, p, avail);
 			if (err)
 				return err;
@@ -1073,54 +1084,97 @@ static int process(struct kradar_decoder *dec, bool eof)
 	}
 }
 
-static int make_room(struct kradar_decoder *dec, size_t len)
+/* Append len bytes to the pending bytes in dec->buf */
+static int append(struct kradar_decoder *dec, const unsigned char *in,
+		  size_t len)
 {
 	size_t pending = dec->end - dec->start;
 	size_t need;
 	unsigned char *b;
 
-	if (dec->start) {
-		memmove(dec->buf, dec->buf + dec->start, pending);
-		dec->base += dec->start;
-		dec->start = 0;
-		dec->end = pending;
+	if (dec->cap - dec->end < len) {
+		if (dec->start) {
+			memmove(dec->buf, dec->buf + dec->start, pending);
+			dec->base += dec->start;
+			dec->start = 0;
+			dec->end = pending;
+		}
+		if (__builtin_add_overflow(pending, len, &need))
+			return -EOVERFLOW;
+		if (need > dec->cap) {
+			if (need < 2 * dec->cap)
+				need = 2 * dec->cap;
+			b = realloc(dec->buf, need);
+			if (!b)
+				return -ENOMEM;
+			dec->buf = b;
+			dec->cap = need;
+		}
+		dec->data = dec->buf;
 	}
-	if (__builtin_add_overflow(pending, len, &need))
-		return -EOVERFLOW;
-	if (need <= dec->cap)
-		return 0;
-	if (need < 2 * dec->cap)
-		need = 2 * dec->cap;
-	b = realloc(dec->buf, need);
-	if (!b)
-		return -ENOMEM;
-	dec->buf = b;
-	dec->cap = need;
+	memcpy(dec->buf + dec->end, in, len);
+	dec->end += len;
 	return 0;
 }
 
+/*
+ * Pushed bytes are decoded where they are; only what is left at the end
+ * of a chunk (an incomplete record: < KRADAR_REC_MAX bytes, unless a
+ * callback stopped the decoder) is copied, and the next push() appends to
+ * it only the bytes that record still lacks before going on in place.
+ * The decoder's results do not depend on how the stream is cut, so this
+ * gives what decoding one copy of the whole stream would.
+ */
 int kradar_decoder__push(struct kradar_decoder *dec, const void *buf,
 			 size_t len)
 {
-	int err;
+	const unsigned char *in = buf;
+	size_t left;
+	int err = 0;
 
 	if (dec->finished)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	if (dec->cap - dec->end < len) {
-		err = make_room(dec, len);
+	dec->st.bytes += len;
+
+	/* Complete what is pending, appending no more than it waits for */
+	while (dec->start < dec->end && len) {
+		size_t n = dec->want && dec->want < len ? dec->want : len;
+
+		err = append(dec, in, n);
 		if (err)
 			return err;
+		in += n;
+		len -= n;
+		err = process(dec, false);
+		if (err) {
+			/* keep the rest for a later push(), as if appended */
+			int e = append(dec, in, len);
+
+			return e ? e : err;
+		}
 	}
-	memcpy(dec->buf + dec->end, buf, len);
-	dec->end += len;
-	dec->st.bytes += len;
-	err = process(dec, false);
-	/* Keep the buffer small: move what is pending to the front early */
 	if (dec->start == dec->end) {
-		dec->base += dec->start;
+		dec->base += dec->end;
 		dec->start = dec->end = 0;
+	}
+	if (!len)
+		return 0;
+
+	/* The rest of the chunk in place; keep what it leaves */
+	dec->data = in;
+	dec->end = len;
+	err = process(dec, false);
+	left = dec->end - dec->start;
+	dec->base += dec->start;
+	dec->data = dec->buf;
+	dec->start = dec->end = 0;
+	if (left) {
+		int e = append(dec, in + (len - left), left);
+
+		if (e)
+			return e;
 	}
 	return err;
 }

@@ -12,8 +12,10 @@
  *
  * The decoder never prints and never exits: functions return 0 or a
  * negative errno, kradar_decoder__new() returns NULL and sets errno.
- * Memory use is bounded: the pending bytes (< KRADAR_REC_MAX plus the last
- * chunk) and one sequence slot per CPU number seen (at most 65536).
+ * Memory use is bounded: the pending bytes (an incomplete record,
+ * < KRADAR_REC_MAX, or the rest of a chunk after a callback stopped
+ * push()) and one sequence slot per CPU number seen (at most 65536).
+ * Pushed bytes are decoded in place; nothing keeps a pointer to them.
  */
 #ifndef _KRADAR_DECODE_H
 #define _KRADAR_DECODE_H
