@@ -9,7 +9,8 @@
 #    the newest records with one LOST record for what it dropped.
 # 2. host closed: during a storm the job asks the runner to stop the
 #    collector, waits 6 s with a heartbeat every second, asks for a new
-#    collector and goes on.
+#    collector (the runner starts it with --resume, so it counts what was
+#    sent meanwhile) and goes on.
 P=/lib/kradar/kradar_probe.ko
 K=/lib/kradar
 taskset -p 1 $$ >/dev/null 2>&1
