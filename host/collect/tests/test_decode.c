@@ -1000,6 +1000,154 @@ static void test_api(void)
 	kenc_free(&e);
 }
 
+/*
+ * Each record as the callback sees it must equal the same record decoded
+ * alone by a fresh decoder (same session and nr_cpus): nothing of an
+ * earlier, larger record shows through in parts this one does not fill.
+ */
+struct alone {
+	const unsigned char *buf;	/* the stream */
+	struct kradar_decoder *dec;	/* the decoder under test */
+	struct kradar_record one;	/* the record decoded alone */
+	size_t nr, same, bad_at;
+};
+
+static int alone_copy(void *ctx, const struct kradar_record *r)
+{
+	((struct alone *)ctx)->one = *r;
+	return 0;
+}
+
+static int alone_record(void *ctx, const struct kradar_record *r)
+{
+	struct alone *a = ctx;
+	struct kradar_decoder_ops ops = { .record = alone_copy, .ctx = a };
+	struct kradar_decoder *d = kradar_decoder__new(&ops);
+
+	if (!d)
+		abort();
+	kradar_decoder__resume(d, a->dec);	/* -EINVAL before a HELLO */
+	memset(&a->one, 0xa5, sizeof(a->one));
+	kradar_decoder__push(d, a->buf + r->offset, r->h.size);
+	kradar_decoder__free(d);
+	a->one.offset = r->offset;
+	if (!memcmp(&a->one, r, sizeof(*r)))
+		a->same++;
+	else if (!a->bad_at)
+		a->bad_at = a->nr + 1;
+	a->nr++;
+	return 0;
+}
+
+static void check_alone(const struct kenc *e, size_t chunk, const char *what)
+{
+	struct alone a = { .buf = e->buf };
+	struct kradar_decoder_ops ops = { .record = alone_record, .ctx = &a };
+
+	a.dec = kradar_decoder__new(&ops);
+	if (!a.dec)
+		abort();
+	for (size_t o = 0; o < e->len; o += chunk)
+		kradar_decoder__push(a.dec, e->buf + o,
+				     e->len - o < chunk ? e->len - o : chunk);
+	kradar_decoder__finish(a.dec);
+	kradar_decoder__free(a.dec);
+	CHECK(a.nr > 0 && a.same == a.nr,
+	      "%s, chunks of %zu: %zu of %zu records as decoded alone (first other: record %zu)",
+	      what, chunk, a.same, a.nr, a.bad_at);
+}
+
+static void test_record_cleared(void)
+{
+	struct kenc_entry one = ent_b;
+	struct kenc_gap small = test_gap;
+	struct kradar_rec_hello short_hello = { .magic = htole64(KRADAR_MAGIC) };
+	int (*gen[])(struct kenc *) = { kenc_gen_storm, kenc_gen_hostile,
+					kenc_gen_vhost };
+	struct kenc e;
+
+	/* every type, then smaller records of the same types */
+	build_all_types(&e);
+	kenc_window(&e, 2, 57617360123ULL, 57717360123ULL, 1, &one, 1);
+	small.nr_top = 1;
+	small.nr_stack = 0;
+	small.comm = "k";
+	kenc_gap(&e, 1, &small);
+	kenc_rec(&e, KRADAR_REC_HELLO, KRADAR_RECF_RESENT, KRADAR_CPU_NONE,
+		 (const unsigned char *)&short_hello +
+		 sizeof(struct kradar_rec_hdr), 16, 0);
+	kenc_rec(&e, 200, 0, 1, "unknown type", 12, 0);
+	kenc_heartbeat(&e, 8, 0);
+	kenc_lock_ex(&e, KRADAR_PHASE_END, 0xffffffffc0a05000ULL, "m", 80,
+		     "h", 'R', 1, 1, NULL, KRADAR_LOCK_FIXED_V1, 0);
+	for (size_t chunk = 1; chunk <= 4096; chunk *= 8)
+		check_alone(&e, chunk, "all types, then smaller ones");
+	kenc_free(&e);
+
+	for (size_t i = 0; i < sizeof(gen) / sizeof(gen[0]); i++) {
+		if (kenc_init(&e) || gen[i](&e))
+			abort();
+		check_alone(&e, 7, "canned stream");
+		check_alone(&e, 65536, "canned stream");
+		kenc_free(&e);
+	}
+}
+
+/*
+ * A callback error stops push() in the middle of a chunk: the rest of the
+ * chunk is kept and decoded by the next push(), as if the stream had
+ * been pushed without the error, minus the record that failed.
+ */
+static void test_stop_resume(void)
+{
+	struct kenc e;
+	struct cap *whole;
+
+	if (kenc_init(&e) || kenc_gen_storm(&e))
+		abort();
+	whole = decode(e.buf, e.len, 0);
+	for (size_t chunk = 64; chunk <= 8192; chunk *= 4) {
+		struct cap *c = cap_new();
+		struct kradar_decoder_ops ops = {
+			.record = cap_record, .loss = cap_loss, .ctx = c,
+		};
+		struct kradar_decoder *dec = kradar_decoder__new(&ops);
+		int first_err = 0;
+		size_t j = 0;
+
+		c->fail_at = 5;
+		for (size_t o = 0; o < e.len; o += chunk) {
+			int err = kradar_decoder__push(dec, e.buf + o,
+					e.len - o < chunk ? e.len - o : chunk);
+
+			if (err && !first_err) {
+				first_err = err;
+				c->fail_at = 0;
+			}
+		}
+		CHECK_EQ(kradar_decoder__finish(dec), 0, "finish");
+		c->st = *kradar_decoder__stats(dec);
+		CHECK_EQ(first_err, -EIO, "the callback's error from push()");
+		CHECK_EQ(c->nr + 1, whole->nr, "records: all but the failed one");
+		for (size_t i = 0; i < whole->nr && j < c->nr; i++) {
+			if (i == 4)
+				continue;	/* the one whose callback failed */
+			if (c->rec[j].offset != whole->rec[i].offset ||
+			    c->rec[j].seq != whole->rec[i].seq)
+				break;
+			j++;
+		}
+		CHECK(j == c->nr, "chunks of %zu: records after the error in order: %zu of %zu",
+		      chunk, j, c->nr);
+		CHECK_EQ(c->st.bytes, e.len, "bytes");
+		CHECK_EQ(c->st.skipped_bytes, whole->st.skipped_bytes, "skipped");
+		kradar_decoder__free(dec);
+		free(c);
+	}
+	free(whole);
+	kenc_free(&e);
+}
+
 /* xorshift: deterministic, so a failure reproduces */
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
 
@@ -1142,6 +1290,10 @@ int main(void)
 	tap_run("short records zero-filled, long ones accepted",
 		test_short_long_records);
 	tap_run("API: errors, NULL, callbacks", test_api);
+	tap_run("each record reads as if decoded alone into a cleared struct",
+		test_record_cleared);
+	tap_run("a callback error mid-chunk keeps the rest for the next push",
+		test_stop_resume);
 	tap_run("fuzz: accounting and chunking invariants", test_fuzz);
 	tap_run("JSON escaping of untrusted strings", test_json_escape);
 	return tap_done();
