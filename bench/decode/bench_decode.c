@@ -25,7 +25,9 @@
  * decoder gets 64 KiB chunks, as the collector's socket reads do, and a
  * record callback that reads each record's type and time.
  *
- *   bench-decode [--mb N] [--rounds N] SEED.bin...
+ *   bench-decode [--mb N] [--rounds N] [--clmul 0|1] SEED.bin...
+ * --clmul 0: the decoder's CRC code runs its portable path (zlib), as on a
+ * CPU without PCLMULQDQ.
  * Exit: 0 measured, 1 the decoder reported loss or miscounted, 2 usage
  * or environment error.
  */
@@ -259,6 +261,8 @@ int main(int argc, char **argv)
 			mb = strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--rounds"))
 			rounds = strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--clmul"))
+			kradar_crc32_use_clmul(strcmp(argv[i + 1], "0") != 0);
 		else
 			goto usage;
 	}
@@ -360,6 +364,6 @@ int main(int argc, char **argv)
 	free(s.buf);
 	return fflush(stdout) || ferror(stdout) ? 2 : 0;
 usage:
-	fprintf(stderr, "usage: bench-decode [--mb 1..4096] [--rounds 1..100] SEED.bin...\n");
+	fprintf(stderr, "usage: bench-decode [--mb 1..4096] [--rounds 1..100] [--clmul 0|1] SEED.bin...\n");
 	return 2;
 }
