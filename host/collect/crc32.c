@@ -212,22 +212,21 @@ static uint32_t zlib_crc(uint32_t crc, const unsigned char *p, size_t len)
 uint32_t kradar_crc32(uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	size_t head;
 
-	if (len < 16 || !HAVE_CLMUL_CODE || !mode())
-		return zlib_crc(crc, p, len);
 #if HAVE_CLMUL_CODE
-	head = len % 16;
-	if (head) {
-		crc = zlib_crc(crc, p, head);
-		p += head;
-		len -= head;
+	if (len >= 16 && mode()) {
+		size_t head = len % 16;
+
+		/* the first len % 16 bytes with zlib, then whole blocks */
+		if (head) {
+			crc = zlib_crc(crc, p, head);
+			p += head;
+			len -= head;
+		}
+		return ~clmul_update(~crc, p, len);
 	}
-	return ~clmul_update(~crc, p, len);
-#else
-	(void)head;
-	return crc;
 #endif
+	return zlib_crc(crc, p, len);
 }
 
 uint32_t kradar_crc32_record(const void *rec, size_t size)
