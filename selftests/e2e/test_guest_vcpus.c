@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest tests of kradar-run's timeout capture (kradar-vcpus through
+ * QEMU's QMP socket, Documentation/runner.rst "Frozen guests"):
+ *
+ *   sleep 1000 with --timeout 30   the guest does not power off in time:
+ *                                  vcpus.txt exists, run-events.txt says
+ *                                  "vcpus captured", both vCPUs are idle,
+ *                                  named by symbol (native_safe_halt,
+ *                                  do_idle on the stack), and the
+ *                                  runner's note repeats the verdicts;
+ *   a shell busy loop              one vCPU runs user code, the other is
+ *                                  idle;
+ *   true (negative control)        the guest powers off: no capture.
+ *
+ * The first run may boot the kernel once more for its symbol list
+ * (cached in build/kallsyms/). About 2 minutes under TCG. TAP; skipped
+ * when guests cannot run here.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "e2e.h"
+
+static char top[PATH_MAX];
+
+/* The whole of a small file (at most 64 KiB), "" when absent. */
+static const char *slurp(const char *dir, const char *name)
+{
+	static char buf[4][65536];
+	static int i;
+	char path[PATH_MAX + 64];
+	FILE *f;
+	size_t n = 0;
+
+	i = (i + 1) % 4;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf[i], 1, sizeof(buf[i]) - 1, f);
+		fclose(f);
+	}
+	buf[i][n] = '\0';
+	return buf[i];
+}
+
+/* Run kradar-run with @args into runs/test-vcpus-@name; its exit status. */
+static int run(const char *name, const char *args, char *dir, size_t dirlen)
+{
+	char cmd[PATH_MAX * 3];
+	int st;
+
+	snprintf(dir, dirlen, "%s/runs/test-vcpus-%s", top, name);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s' && '%s/tools/kradar-run' %s --out '%s' >'%s.out' 2>&1",
+		 dir, dir, top, args, dir, dir);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !stat(path, &st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *why = guest_setup(argc, argv, top);
+	char dir[PATH_MAX + 64], outname[PATH_MAX + 96];
+	const char *v, *ev, *out;
+	int rc;
+
+	if (why) {
+		skip("vcpus: idle guest at the timeout", why);
+		skip("vcpus: busy loop at the timeout", why);
+		skip("vcpus: a guest that powers off is not sampled", why);
+		printf("1..%d\n", test_nr);
+		return 0;
+	}
+
+	rc = run("idle", "--cmd 'sleep 1000' --timeout 30", dir, sizeof(dir));
+	v = slurp(dir, "vcpus.txt");
+	ev = slurp(dir, "run-events.txt");
+	snprintf(outname, sizeof(outname), "%s.out", dir);
+	out = slurp("/", outname);
+	tap(rc >= 0 && rc <= 1 && exists(dir, "vcpus.txt") && strstr(ev, " timeout\n") &&
+	    strstr(ev, " vcpus captured\n"),
+	    "vcpus: a guest that does not power off is sampled before it is killed",
+	    "kradar-run exit %d, vcpus.txt %s, run-events.txt:\n%s", rc,
+	    exists(dir, "vcpus.txt") ? "present" : "absent", ev);
+	tap(strstr(v, "\nvCPU 0 is idle: halted with interrupts on") &&
+	    strstr(v, "\nvCPU 1 is idle: halted with interrupts on"),
+	    "vcpus: sleep 1000: both vCPUs idle", "vcpus.txt:\n%.1500s", v);
+	tap(strstr(v, "symbols: ") && !strstr(v, "symbols: none") &&
+	    strstr(v, "native_safe_halt+0x") && strstr(v, "? do_idle+0x"),
+	    "vcpus: addresses named through the cached symbol list and the KASLR offset",
+	    "vcpus.txt:\n%.2000s", v);
+	tap(strstr(out, "kradar-run:   vCPU 0 is idle") != NULL,
+	    "vcpus: the runner's note repeats the verdicts", "kradar-run output:\n%.3000s", out);
+
+	rc = run("busy", "--cmd 'while :; do :; done' --timeout 30", dir, sizeof(dir));
+	v = slurp(dir, "vcpus.txt");
+	tap(rc >= 0 && rc <= 1 && strstr(v, "user mode") && strstr(v, " is idle"),
+	    "vcpus: busy loop: one vCPU in user code, the other idle",
+	    "kradar-run exit %d, vcpus.txt:\n%.1500s", rc, v);
+
+	rc = run("true", "--cmd true --timeout 120", dir, sizeof(dir));
+	ev = slurp(dir, "run-events.txt");
+	tap(rc >= 0 && rc <= 1 && !exists(dir, "vcpus.txt") && !strstr(ev, "vcpus") &&
+	    strstr(ev, "qemu exited"),
+	    "vcpus: a guest that powers off is not sampled",
+	    "kradar-run exit %d, vcpus.txt %s, run-events.txt:\n%s", rc,
+	    exists(dir, "vcpus.txt") ? "present" : "absent", ev);
+
+	printf("1..%d\n", test_nr);
+	return failures ? 1 : 0;
+}
