@@ -34,7 +34,7 @@
 #include "vcpus.h"
 
 /* What the stale-translation verdict tells the user to do. */
-#define VC_STALE_ADVICE "rerun the guest (Documentation/runner.rst, \"Frozen guests\", has the workaround)"
+#define VC_STALE_ADVICE "rerun with --tcg-threads single (see Documentation/runner.rst)"
 
 #define KERNEL_HALF	0xffff800000000000ull
 #define IMAGE_START	0xffffffff80000000ull	/* __START_KERNEL_map */
