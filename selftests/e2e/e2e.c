@@ -87,6 +87,22 @@ void parse_event(const char *line, struct event *e)
 	e->host_ns = (long long)json_num(line, "host_ns", -1);
 }
 
+/* The runner's vcpus.txt in @dir names QEMU's stale-translation freeze. */
+static bool qemu_stale_freeze(const char *dir)
+{
+	char line[4096], path[PATH_MAX + 16];
+	bool stale = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vcpus.txt", dir);
+	f = fopen(path, "r");
+	while (f && !stale && fgets(line, sizeof(line), f))
+		stale = strstr(line, "QEMU TCG is running a stale translation");
+	if (f)
+		fclose(f);
+	return stale;
+}
+
 /* Run kradar-run with @args; the run directory is runs/test-@name. */
 int run_scenario(const char *top, const char *scenario,
 			const char *args, const char *fn, struct run *r)
@@ -108,6 +124,25 @@ int run_scenario_gap(const char *top, const char *scenario,
 		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --timeout 240 %s --out '%s' >'%s.log' 2>&1",
 		 r->dir, r->dir, top, args, r->dir, r->dir);
 	rc = system(cmd);
+	if (qemu_stale_freeze(r->dir)) {
+		/*
+		 * QEMU 7.2's multi-threaded TCG can freeze a guest at a
+		 * kernel text patch (Documentation/runner.rst, "Frozen
+		 * guests"): the runner's vcpus.txt names that signature.
+		 * It is QEMU's, not the scenario's, so run it once more and
+		 * keep the frozen run beside it. Any other hang fails.
+		 */
+		printf("# %s: QEMU TCG stale-translation freeze (see %s.frozen/vcpus.txt): running it once more\n",
+		       scenario, r->dir);
+		fflush(stdout);
+		char mv[PATH_MAX * 5 + 64];
+
+		snprintf(mv, sizeof(mv),
+			 "rm -rf '%s.frozen' && mv '%s' '%s.frozen' && mv '%s.log' '%s.frozen.log'",
+			 r->dir, r->dir, r->dir, r->dir, r->dir);
+		if (system(mv) == 0)
+			rc = system(cmd);
+	}
 	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 
 	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
