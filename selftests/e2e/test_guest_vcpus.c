@@ -70,6 +70,28 @@ static bool exists(const char *dir, const char *name)
 	return !stat(path, &st);
 }
 
+/*
+ * vcpus.txt calls vCPU @cpu idle: halted in every sample ("is idle:"),
+ * or in most of them ("is idle in K of N samples"): an idle CPU still
+ * wakes for its timers now and then, and a sample may land there.
+ */
+static bool mostly_idle(const char *v, int cpu)
+{
+	char pat[48];
+	const char *p;
+	int k, n;
+
+	snprintf(pat, sizeof(pat), "\nvCPU %d is idle", cpu);
+	p = strstr(v, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	if (!strncmp(p, ": halted with interrupts on", 27))
+		return true;
+	return sscanf(p, " in %d of %d samples", &k, &n) == 2 && n > 0 &&
+	       2 * k > n;
+}
+
 int main(int argc, char **argv)
 {
 	const char *why = guest_setup(argc, argv, top);
@@ -95,9 +117,9 @@ int main(int argc, char **argv)
 	    "vcpus: a guest that does not power off is sampled before it is killed",
 	    "kradar-run exit %d, vcpus.txt %s, run-events.txt:\n%s", rc,
 	    exists(dir, "vcpus.txt") ? "present" : "absent", ev);
-	tap(strstr(v, "\nvCPU 0 is idle: halted with interrupts on") &&
-	    strstr(v, "\nvCPU 1 is idle: halted with interrupts on"),
-	    "vcpus: sleep 1000: both vCPUs idle", "vcpus.txt:\n%.1500s", v);
+	tap(mostly_idle(v, 0) && mostly_idle(v, 1),
+	    "vcpus: sleep 1000: both vCPUs idle (halted in most samples)",
+	    "vcpus.txt:\n%.1500s", v);
 	tap(strstr(v, "symbols: ") && !strstr(v, "symbols: none") &&
 	    strstr(v, "native_safe_halt+0x") && strstr(v, "? do_idle+0x"),
 	    "vcpus: addresses named through the cached symbol list and the KASLR offset",
