@@ -17,21 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hot.h"
+#include "kradar_tap.h"
 
-static int t_n, t_fail;
-
-#define CHECK_EQ(a, b, name)						\
-do {									\
-	unsigned long long _a = (a), _b = (b);				\
-	t_n++;								\
-	if (_a == _b) {							\
-		printf("ok %d - %s\n", t_n, name);			\
-	} else {							\
-		printf("not ok %d - %s\n#   actual %llu, expected %llu\n",\
-		       t_n, name, _a, _b);				\
-		t_fail++;						\
-	}								\
-} while (0)
 
 struct tally {
 	void *fn;
@@ -51,11 +38,11 @@ static struct kradar_slot *find_slot(struct kradar_cpu *c, void *fn)
 static void test_hash_vectors(void)
 {
 	/* (addr * 0x61C8864680B583EB mod 2^64) >> 59, worked out apart */
-	CHECK_EQ(hash_ptr(HOT_FN_ADVANCE_SCHED, 5), 6, "hash_ptr(advance_sched)");
-	CHECK_EQ(hash_ptr(HOT_FN_TICK_SCHED_TIMER, 5), 3, "hash_ptr(tick_sched_timer)");
-	CHECK_EQ(hash_ptr(HOT_FN_HRTIMER_WAKEUP, 5), 19, "hash_ptr(hrtimer_wakeup)");
-	CHECK_EQ(hash_ptr(HOT_FN_WATCHDOG, 5), 3, "hash_ptr(watchdog_timer_fn)");
-	CHECK_EQ(hash_ptr((void *)1UL, 5), 12, "hash_ptr(1)");
+	ASSERT_EQ_INT(hash_ptr(HOT_FN_ADVANCE_SCHED, 5), 6, "hash_ptr(advance_sched)");
+	ASSERT_EQ_INT(hash_ptr(HOT_FN_TICK_SCHED_TIMER, 5), 3, "hash_ptr(tick_sched_timer)");
+	ASSERT_EQ_INT(hash_ptr(HOT_FN_HRTIMER_WAKEUP, 5), 19, "hash_ptr(hrtimer_wakeup)");
+	ASSERT_EQ_INT(hash_ptr(HOT_FN_WATCHDOG, 5), 3, "hash_ptr(watchdog_timer_fn)");
+	ASSERT_EQ_INT(hash_ptr((void *)1UL, 5), 12, "hash_ptr(1)");
 }
 
 static void test_sequence(void)
@@ -95,34 +82,34 @@ static void test_sequence(void)
 	hot_loop(&c, ev, N, hot_event_count);
 	free(ev);
 
-	CHECK_EQ(nt, 4, "mixed sequence has 4 functions");
+	ASSERT_EQ_INT(nt, 4, "mixed sequence has 4 functions");
 	for (j = 0; j < nt; j++) {
 		struct kradar_slot *s = find_slot(&c, t[j].fn);
 		unsigned int want = hash_ptr(t[j].fn, KRADAR_SLOT_BITS);
 
 		snprintf(name, sizeof(name), "fn %p has a slot", t[j].fn);
-		CHECK_EQ(s != NULL, 1, name);
+		ASSERT_EQ_INT(s != NULL, 1, name);
 		if (!s)
 			continue;
 		snprintf(name, sizeof(name), "fn %p within %d probes of slot %u",
 			 t[j].fn, KRADAR_SLOT_PROBES, want);
-		CHECK_EQ(((unsigned int)(s - c.slot) - want) % KRADAR_SLOTS <
+		ASSERT_EQ_INT(((unsigned int)(s - c.slot) - want) % KRADAR_SLOTS <
 			 KRADAR_SLOT_PROBES, 1, name);
 		snprintf(name, sizeof(name), "fn %p count", t[j].fn);
-		CHECK_EQ(s->count, t[j].count, name);
+		ASSERT_EQ_INT(s->count, t[j].count, name);
 		snprintf(name, sizeof(name), "fn %p late", t[j].fn);
-		CHECK_EQ(s->late, t[j].late, name);
+		ASSERT_EQ_INT(s->late, t[j].late, name);
 		snprintf(name, sizeof(name), "fn %p late_sum", t[j].fn);
-		CHECK_EQ(s->late_sum, t[j].late_sum, name);
+		ASSERT_EQ_INT(s->late_sum, t[j].late_sum, name);
 		snprintf(name, sizeof(name), "fn %p late_max", t[j].fn);
-		CHECK_EQ(s->late_max, t[j].late_max, name);
+		ASSERT_EQ_INT(s->late_max, t[j].late_max, name);
 	}
 	/* tick and watchdog collide at 3: the later one probes on to 4 */
-	CHECK_EQ((find_slot(&c, HOT_FN_WATCHDOG) - c.slot) +
+	ASSERT_EQ_INT((find_slot(&c, HOT_FN_WATCHDOG) - c.slot) +
 		 (find_slot(&c, HOT_FN_TICK_SCHED_TIMER) - c.slot), 3 + 4,
 		 "tick_sched_timer and watchdog_timer_fn in slots 3 and 4");
-	CHECK_EQ(c.unattributed, 0, "nothing unattributed");
-	CHECK_EQ(hot_rare_calls, ticks, "rare path once per tick");
+	ASSERT_EQ_INT(c.unattributed, 0, "nothing unattributed");
+	ASSERT_EQ_INT(hot_rare_calls, ticks, "rare path once per tick");
 }
 
 static void test_late_boundary(void)
@@ -136,9 +123,9 @@ static void test_late_boundary(void)
 	hot_event_count(&c, HOT_FN_ADVANCE_SCHED, -5000, HOT_LATE_NS);
 	hot_event_count(&c, HOT_FN_ADVANCE_SCHED, 0, HOT_LATE_NS);
 	s = find_slot(&c, HOT_FN_ADVANCE_SCHED);
-	CHECK_EQ(s ? s->count : 0, 4, "boundary: all expiries counted");
-	CHECK_EQ(s ? s->late : 0, 1, "boundary: only late >= late_ns is late");
-	CHECK_EQ(s ? s->late_sum : 0, 2 * HOT_LATE_NS - 1,
+	ASSERT_EQ_INT(s ? s->count : 0, 4, "boundary: all expiries counted");
+	ASSERT_EQ_INT(s ? s->late : 0, 1, "boundary: only late >= late_ns is late");
+	ASSERT_EQ_INT(s ? s->late_sum : 0, 2 * HOT_LATE_NS - 1,
 		 "boundary: early expiries add no lateness");
 }
 
@@ -165,10 +152,10 @@ static void test_collisions(void)
 	for (i = 0; i <= KRADAR_SLOT_PROBES; i++)
 		hot_event_count(&c, fns[i], 1, HOT_LATE_NS);
 	for (i = 0; i < KRADAR_SLOT_PROBES; i++)
-		CHECK_EQ(c.slot[7 + i].fn == fns[i], 1,
+		ASSERT_EQ_INT(c.slot[7 + i].fn == fns[i], 1,
 			 "collision chain fills consecutive slots");
-	CHECK_EQ(c.unattributed, 1, "fifth colliding function is unattributed");
-	CHECK_EQ(find_slot(&c, fns[KRADAR_SLOT_PROBES]) == NULL, 1,
+	ASSERT_EQ_INT(c.unattributed, 1, "fifth colliding function is unattributed");
+	ASSERT_EQ_INT(find_slot(&c, fns[KRADAR_SLOT_PROBES]) == NULL, 1,
 		 "fifth colliding function has no slot");
 }
 
@@ -183,8 +170,8 @@ static void test_table_full(void)
 		hot_event_count(&c, (void *)a, 1, HOT_LATE_NS);
 	for (i = 0; i < KRADAR_SLOTS; i++)
 		used += c.slot[i].fn != NULL;
-	CHECK_EQ(used, KRADAR_SLOTS, "table full: every slot used");
-	CHECK_EQ(c.unattributed, 4096 - KRADAR_SLOTS,
+	ASSERT_EQ_INT(used, KRADAR_SLOTS, "table full: every slot used");
+	ASSERT_EQ_INT(c.unattributed, 4096 - KRADAR_SLOTS,
 		 "table full: the rest unattributed");
 }
 
@@ -195,13 +182,13 @@ static void test_rare(void)
 	hot_cpu_init(&c);
 	hot_rare_calls = 0;
 	hot_event_count(&c, HOT_FN_ADVANCE_SCHED, 1, HOT_LATE_NS);
-	CHECK_EQ(hot_rare_calls, 0, "no rare path without tick or request");
+	ASSERT_EQ_INT(hot_rare_calls, 0, "no rare path without tick or request");
 	WRITE_ONCE(c.want_stack, 1);
 	hot_event_count(&c, HOT_FN_ADVANCE_SCHED, 1, HOT_LATE_NS);
 	hot_event_count(&c, HOT_FN_ADVANCE_SCHED, 1, HOT_LATE_NS);
-	CHECK_EQ(hot_rare_calls, 1, "stack request served exactly once");
+	ASSERT_EQ_INT(hot_rare_calls, 1, "stack request served exactly once");
 	hot_event_count(&c, HOT_FN_TICK_SCHED_TIMER, 1, HOT_LATE_NS);
-	CHECK_EQ(hot_rare_calls, 2, "tick takes the rare path");
+	ASSERT_EQ_INT(hot_rare_calls, 2, "tick takes the rare path");
 }
 
 int main(void)
@@ -213,6 +200,5 @@ int main(void)
 	test_collisions();
 	test_table_full();
 	test_rare();
-	printf("1..%d\n", t_n);
-	return t_fail ? 1 : 0;
+	return tap_done();
 }

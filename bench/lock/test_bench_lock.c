@@ -34,21 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lock_hot.h"
+#include "kradar_tap.h"
 
-static int t_n, t_fail;
-
-#define CHECK_EQ(a, b, name)						\
-do {									\
-	unsigned long long _a = (a), _b = (b);				\
-	t_n++;								\
-	if (_a == _b) {							\
-		printf("ok %d - %s\n", t_n, name);			\
-	} else {							\
-		printf("not ok %d - %s\n#   actual %llu, expected %llu\n",\
-		       t_n, name, _a, _b);				\
-		t_fail++;						\
-	}								\
-} while (0)
 
 /* Debian's architecture-independent kernel headers, the newest */
 #define KHDR_GLOB	"/usr/src/linux-headers-*-common/include"
@@ -110,16 +97,16 @@ static void test_headers(void)
 	if (!khdr[0] || header_define(kfile("trace/events/lock.h"), "LCB_F_SPIN") == -2) {
 		for (i = 0; i < 7; i++)
 			printf("ok %d - kernel header constant # SKIP no %s (linux-headers-cloud-amd64)\n",
-			       ++t_n, KHDR_GLOB);
+			       ++tap_n, KHDR_GLOB);
 		return;
 	}
 	printf("# kernel headers: %s\n", khdr);
 	for (i = 0; i < sizeof(lcb) / sizeof(lcb[0]); i++) {
 		snprintf(name, sizeof(name), "shim %s is the kernel's", lcb[i].name);
-		CHECK_EQ(header_define(kfile("trace/events/lock.h"), lcb[i].name),
+		ASSERT_EQ_INT(header_define(kfile("trace/events/lock.h"), lcb[i].name),
 			 lcb[i].v, name);
 	}
-	CHECK_EQ(header_define(kfile("linux/sched.h"), "TASK_RTLOCK_WAIT"),
+	ASSERT_EQ_INT(header_define(kfile("linux/sched.h"), "TASK_RTLOCK_WAIT"),
 		 TASK_RTLOCK_WAIT, "shim TASK_RTLOCK_WAIT is the kernel's");
 }
 
@@ -199,32 +186,32 @@ static void test_wait_cycle(const struct lock_variant *v, unsigned int flags)
 	t0 = lock_clock_calls * 1000;
 	v->begin(NULL, &lock_mutex, flags);
 	snprintf(name, sizeof(name), "%s: a sleeping wait takes one slot", v->name);
-	CHECK_EQ(slots_of(v, t, &w), 1, name);
+	ASSERT_EQ_INT(slots_of(v, t, &w), 1, name);
 	if (!w)
 		return;
 	snprintf(name, sizeof(name), "%s: the slot has the lock, flags, time and is ready", v->name);
-	CHECK_EQ(w->lock == (void *)&lock_mutex && w->flags == flags &&
+	ASSERT_EQ_INT(w->lock == (void *)&lock_mutex && w->flags == flags &&
 		 w->begin_ns > t0 && w->ready == 1, 1, name);
 	v->begin(NULL, &lock_mutex, flags);
 	snprintf(name, sizeof(name), "%s: woken and asleep again: still one slot", v->name);
-	CHECK_EQ(slots_of(v, t, NULL), 1, name);
+	ASSERT_EQ_INT(slots_of(v, t, NULL), 1, name);
 	snprintf(name, sizeof(name), "%s: its home counts one tracked wait, the others none", v->name);
-	CHECK_EQ(atomic_read(&v->homes[hash_ptr(t, KRADAR_WAIT_BITS)]) == 1 &&
+	ASSERT_EQ_INT(atomic_read(&v->homes[hash_ptr(t, KRADAR_WAIT_BITS)]) == 1 &&
 		 homes_sum(v) == 1, 1, name);
 
 	bench_current = o;
 	v->end(NULL, &lock_mutex, 0);
 	snprintf(name, sizeof(name), "%s: an end without a begin changes nothing", v->name);
-	CHECK_EQ(slots_of(v, t, NULL) == 1 && !acq_of(v, &lock_mutex)->lock, 1, name);
+	ASSERT_EQ_INT(slots_of(v, t, NULL) == 1 && !acq_of(v, &lock_mutex)->lock, 1, name);
 
 	bench_current = t;
 	v->end(NULL, &lock_mutex, 0);
 	snprintf(name, sizeof(name), "%s: the end frees the slot", v->name);
-	CHECK_EQ(slots_of(v, t, NULL), 0, name);
+	ASSERT_EQ_INT(slots_of(v, t, NULL), 0, name);
 	snprintf(name, sizeof(name), "%s: and its home's count", v->name);
-	CHECK_EQ(homes_sum(v), 0, name);
+	ASSERT_EQ_INT(homes_sum(v), 0, name);
 	snprintf(name, sizeof(name), "%s: the end records who took the lock, when", v->name);
-	CHECK_EQ(acq_of(v, &lock_mutex)->lock == (void *)&lock_mutex &&
+	ASSERT_EQ_INT(acq_of(v, &lock_mutex)->lock == (void *)&lock_mutex &&
 		 acq_of(v, &lock_mutex)->task == t &&
 		 acq_of(v, &lock_mutex)->ns > w->begin_ns, 1, name);
 
@@ -232,7 +219,7 @@ static void test_wait_cycle(const struct lock_variant *v, unsigned int flags)
 	v->begin(NULL, &lock_mutex, flags);
 	v->end(NULL, &lock_mutex, -4);	/* -EINTR: a killed waiter */
 	snprintf(name, sizeof(name), "%s: a failed wait frees its slot, records no acquisition", v->name);
-	CHECK_EQ(slots_of(v, t, NULL) == 0 && !acq_of(v, &lock_mutex)->lock &&
+	ASSERT_EQ_INT(slots_of(v, t, NULL) == 0 && !acq_of(v, &lock_mutex)->lock &&
 		 !homes_sum(v), 1, name);
 }
 
@@ -258,7 +245,7 @@ static void test_other_lock(const struct lock_variant *v, unsigned int flags)
 	v->begin(NULL, &wait_lock, LCB_F_SPIN);
 	v->end(NULL, &wait_lock, 0);
 	snprintf(name, sizeof(name), "%s: another lock's end in a waiting task leaves its wait", v->name);
-	CHECK_EQ(slots_of(v, t, NULL) == 1 && homes_sum(v) == 1 &&
+	ASSERT_EQ_INT(slots_of(v, t, NULL) == 1 && homes_sum(v) == 1 &&
 		 acq_of(v, &wait_lock)->task != t, 1, name);
 
 	/* another address with the same home: the scan runs, finds nothing */
@@ -270,13 +257,13 @@ static void test_other_lock(const struct lock_variant *v, unsigned int flags)
 		bench_current = same;
 		v->end(NULL, &lock_mutex, 0);
 		snprintf(name, sizeof(name), "%s: an end without a begin in the same home changes nothing", v->name);
-		CHECK_EQ(slots_of(v, t, NULL) == 1 && homes_sum(v) == 1 &&
+		ASSERT_EQ_INT(slots_of(v, t, NULL) == 1 && homes_sum(v) == 1 &&
 			 !acq_of(v, &lock_mutex)->lock, 1, name);
 	}
 	bench_current = t;
 	v->end(NULL, &lock_mutex, 0);
 	snprintf(name, sizeof(name), "%s: then its own end frees it", v->name);
-	CHECK_EQ(used_slots(v, &ok) == 0 && ok &&
+	ASSERT_EQ_INT(used_slots(v, &ok) == 0 && ok &&
 		 acq_of(v, &lock_mutex)->task == t, 1, name);
 }
 
@@ -349,12 +336,12 @@ static void test_migrate(const struct lock_variant *v, unsigned int flags)
 	if (pthread_create(&th, NULL, mig_thread, &b) || pthread_join(th, NULL) ||
 	    pthread_create(&th, NULL, mig_thread, &e) || pthread_join(th, NULL)) {
 		printf("ok %d - %s: begin on one CPU, end on another # SKIP no threads\n",
-		       ++t_n, v->name);
+		       ++tap_n, v->name);
 		return;
 	}
 	printf("# %s: begin on CPU %d, end on CPU %d\n", v->name, b.cpu, e.cpu);
 	snprintf(name, sizeof(name), "%s: a wait begun on one CPU is ended on another", v->name);
-	CHECK_EQ(used_slots(v, &ok) == 0 && ok &&
+	ASSERT_EQ_INT(used_slots(v, &ok) == 0 && ok &&
 		 acq_of(v, &lock_mutex)->task == &lock_tasks[2], 1, name);
 }
 
@@ -476,8 +463,7 @@ static void test_concurrent(const struct lock_variant *v)
 	/* the tasks of the four adjacent homes with most pool entries, then any */
 	pool = calloc(CT_POOL, sizeof(*pool));
 	if (!pool) {
-		printf("not ok %d - %s: concurrent waits: no memory\n", ++t_n, v->name);
-		t_fail++;
+		tap_ok(false, "%s: concurrent waits: no memory", v->name);
 		return;
 	}
 	for (i = 0; i < CT_POOL; i++)
@@ -522,15 +508,15 @@ static void test_concurrent(const struct lock_variant *v)
 	       v->name, started, cpus, (long)sh.tracked, (long)sh.shared_home,
 	       (long)sh.untracked, (long)sh.handed);
 	snprintf(name, sizeof(name), "%s: concurrent waits: every end of a tracked wait freed its slot", v->name);
-	CHECK_EQ(sh.missed, 0, name);
+	ASSERT_EQ_INT(sh.missed, 0, name);
 	snprintf(name, sizeof(name), "%s: concurrent waits: no task ever held a slot it should not", v->name);
-	CHECK_EQ(sh.extra, 0, name);
+	ASSERT_EQ_INT(sh.extra, 0, name);
 	snprintf(name, sizeof(name), "%s: concurrent waits: the table is empty, every home count 0", v->name);
-	CHECK_EQ(used_slots(v, &ok) == 0 && ok && homes_sum(v) == 0, 1, name);
+	ASSERT_EQ_INT(used_slots(v, &ok) == 0 && ok && homes_sum(v) == 0, 1, name);
 	snprintf(name, sizeof(name), "%s: concurrent waits: the untracked counter is the full-table begins", v->name);
-	CHECK_EQ(v->untracked->counter, sh.untracked, name);
+	ASSERT_EQ_INT(v->untracked->counter, sh.untracked, name);
 	snprintf(name, sizeof(name), "%s: concurrent waits: threads ran, waits tracked and shared homes", v->name);
-	CHECK_EQ(started == CT_THREADS && sh.tracked > 0 && sh.shared_home > 0, 1, name);
+	ASSERT_EQ_INT(started == CT_THREADS && sh.tracked > 0 && sh.shared_home > 0, 1, name);
 	free(pool);
 }
 
@@ -540,20 +526,20 @@ static void test_filter(void)
 	struct task_struct *t = &lock_tasks[0];
 
 	t->__state = TASK_UNINTERRUPTIBLE;
-	CHECK_EQ(tracked(c, t, LCB_F_MUTEX), 1, "cloud: mutex wait tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_RT), 1, "cloud: rt_mutex wait tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_MUTEX | LCB_F_SPIN), 0, "cloud: mutex spinning on the owner not tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_SPIN), 0, "cloud: spinlock not tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_SPIN | LCB_F_WRITE), 0, "cloud: rwlock not tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_WRITE), 0, "cloud: rwsem writer not tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_PERCPU | LCB_F_READ), 0, "cloud: percpu rwsem not tracked");
-	CHECK_EQ(tracked(c, t, 0), 0, "cloud: semaphore not tracked");
-	CHECK_EQ(tracked(r, t, LCB_F_RT), 1, "rt: mutex (rt_mutex) wait in state D tracked");
-	CHECK_EQ(tracked(r, t, LCB_F_RT | LCB_F_READ), 0, "rt: rwbase_rt reader not tracked");
-	CHECK_EQ(tracked(r, t, LCB_F_RT | LCB_F_WRITE), 0, "rt: rwbase_rt writer not tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_MUTEX), 1, "cloud: mutex wait tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_RT), 1, "cloud: rt_mutex wait tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_MUTEX | LCB_F_SPIN), 0, "cloud: mutex spinning on the owner not tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_SPIN), 0, "cloud: spinlock not tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_SPIN | LCB_F_WRITE), 0, "cloud: rwlock not tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_WRITE), 0, "cloud: rwsem writer not tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_PERCPU | LCB_F_READ), 0, "cloud: percpu rwsem not tracked");
+	ASSERT_EQ_INT(tracked(c, t, 0), 0, "cloud: semaphore not tracked");
+	ASSERT_EQ_INT(tracked(r, t, LCB_F_RT), 1, "rt: mutex (rt_mutex) wait in state D tracked");
+	ASSERT_EQ_INT(tracked(r, t, LCB_F_RT | LCB_F_READ), 0, "rt: rwbase_rt reader not tracked");
+	ASSERT_EQ_INT(tracked(r, t, LCB_F_RT | LCB_F_WRITE), 0, "rt: rwbase_rt writer not tracked");
 	t->__state = TASK_RTLOCK_WAIT;
-	CHECK_EQ(tracked(r, t, LCB_F_RT), 0, "rt: spinlock_t (rtlock, TASK_RTLOCK_WAIT) not tracked");
-	CHECK_EQ(tracked(c, t, LCB_F_RT), 1, "cloud: the task state does not matter");
+	ASSERT_EQ_INT(tracked(r, t, LCB_F_RT), 0, "rt: spinlock_t (rtlock, TASK_RTLOCK_WAIT) not tracked");
+	ASSERT_EQ_INT(tracked(c, t, LCB_F_RT), 1, "cloud: the task state does not matter");
 	t->__state = TASK_UNINTERRUPTIBLE;
 }
 
@@ -575,11 +561,11 @@ static void test_full(void)
 		bench_current = same[i];
 		v->begin(NULL, &lock_mutex, LCB_F_MUTEX);
 	}
-	CHECK_EQ(v->untracked->counter, 1, "a ninth colliding waiter is counted untracked");
+	ASSERT_EQ_INT(v->untracked->counter, 1, "a ninth colliding waiter is counted untracked");
 	for (i = 0, p = 0; i < found; i++)
 		p += slots_of(v, same[i], NULL);
-	CHECK_EQ(p, KRADAR_WAIT_PROBES, "the first eight have a slot each");
-	CHECK_EQ(atomic_read(&v->homes[want]), KRADAR_WAIT_PROBES,
+	ASSERT_EQ_INT(p, KRADAR_WAIT_PROBES, "the first eight have a slot each");
+	ASSERT_EQ_INT(atomic_read(&v->homes[want]), KRADAR_WAIT_PROBES,
 		 "their home counts eight, the ninth not");
 	for (i = 0; i < found; i++) {
 		bench_current = same[i];
@@ -587,7 +573,7 @@ static void test_full(void)
 	}
 	for (i = 0, p = 0; i < KRADAR_WAITS; i++)
 		p += v->waits[i].task != NULL;
-	CHECK_EQ(p + homes_sum(v), 0, "their ends free every slot and count");
+	ASSERT_EQ_INT(p + homes_sum(v), 0, "their ends free every slot and count");
 }
 
 /* bench-lock's sequences drive the table as described. */
@@ -607,7 +593,7 @@ static void test_sequences(void)
 		snprintf(name, sizeof(name), "%s: sleep mix: as many begins as ends", v->name);
 		for (i = 0; i < 2 * n; i++)
 			ends += ev[i].end;
-		CHECK_EQ(ends, n, name);
+		ASSERT_EQ_INT(ends, n, name);
 		for (i = 0; i < 2 * n; i++) {
 			unsigned int used = 0, j;
 
@@ -628,7 +614,7 @@ static void test_sequences(void)
 				min_used = 99;
 		}
 		snprintf(name, sizeof(name), "%s: sleep mix: 2..3 tasks asleep in the table, counted, each end an acquisition", v->name);
-		CHECK_EQ(min_used == 2 && max_used == 3, 1, name);
+		ASSERT_EQ_INT(min_used == 2 && max_used == 3, 1, name);
 
 		v->reset();
 		n = lock_gen(ev, 64, LOCK_MIX_FILTERED, v);
@@ -644,12 +630,14 @@ static void test_sequences(void)
 				ends += v->waits[j].task != NULL;
 		}
 		snprintf(name, sizeof(name), "%s: filtered mix: nothing tracked", v->name);
-		CHECK_EQ(ends + !!acq_of(v, &lock_mutex)->lock + homes_sum(v), 0, name);
+		ASSERT_EQ_INT(ends + !!acq_of(v, &lock_mutex)->lock + homes_sum(v), 0, name);
 	}
 }
 
 int main(void)
 {
+	int rc;
+
 	test_headers();
 	test_wait_cycle(&lock_variant_cloud, LCB_F_MUTEX);
 	test_wait_cycle(&lock_variant_rt, LCB_F_RT);
@@ -662,8 +650,8 @@ int main(void)
 	test_migrate(&lock_variant_rt, LCB_F_RT);
 	test_concurrent(&lock_variant_cloud);
 	test_concurrent(&lock_variant_rt);
-	printf("1..%d\n", t_n);
+	rc = tap_done();
 	if (fflush(stdout) || ferror(stdout))
 		return 2;
-	return t_fail ? 1 : 0;
+	return rc;
 }
