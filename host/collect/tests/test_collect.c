@@ -27,28 +27,15 @@
 
 #include "kradar_enc.h"
 #include "tap.h"
+#include "collect_run.h"
 
-#ifndef KRADAR_COLLECT_BIN
-#define KRADAR_COLLECT_BIN "build/kradar-collect"
-#endif
 #ifndef KRADAR_CORPUS_DIR
 #define KRADAR_CORPUS_DIR "selftests/corpus/stream"
 #endif
 
-#define WAIT_MS 20000	/* generous: the machine may be busy */
-
-static const char *collect_bin = KRADAR_COLLECT_BIN;
 static char tmpdir[] = "/tmp/kradar-test-collect.XXXXXX";
 
 /* ---- helpers --------------------------------------------------------- */
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static char *path_of(const char *name)
 {
@@ -73,35 +60,6 @@ static int write_file(const char *path, const void *p, size_t len)
 	return fclose(f);
 }
 
-/* Whole file, NUL-terminated; *len gets its size. NULL if unreadable. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
-
-		n += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 static long file_size(const char *path)
 {
 	struct stat sb;
@@ -113,59 +71,6 @@ static long file_size(const char *path)
  * Start the collector with argv (NULL-terminated, without argv[0]);
  * stdin from stdin_fd (or /dev/null), stderr to err_path.
  */
-static pid_t spawn(const char *const *args, int stdin_fd, const char *err_path)
-{
-	const char *argv[32] = { collect_bin };
-	pid_t pid;
-	int n = 1;
-
-	while (*args && n < 31)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int in = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
-
-		if (fd < 0 || in < 0)
-			_exit(127);
-		dup2(in, 0);
-		dup2(fd, 2);
-		dup2(fd, 1);
-		execv(collect_bin, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Exit status, or -1 if it did not end within WAIT_MS (then killed) */
-static int wait_exit(pid_t pid)
-{
-	uint64_t end = mono_ms() + WAIT_MS;
-	int status;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) :
-			       128 + WTERMSIG(status);
-		if (r < 0 || mono_ms() > end)
-			break;
-		poll(NULL, 0, 10);	/* wait for the exit condition */
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
-static int run(const char *const *args, const char *err_path)
-{
-	pid_t pid = spawn(args, -1, err_path);
-
-	return pid < 0 ? -1 : wait_exit(pid);
-}
-
 static void show_file(const char *path)
 {
 	char *s = read_file(path, NULL);

@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,14 +24,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kradar_wire.h"
 #include "tap.h"
+#include "collect_run.h"
 
-#ifndef KRADAR_COLLECT_BIN
-#define KRADAR_COLLECT_BIN "build/kradar-collect"
-#endif
 #ifndef KRADAR_CORPUS_DIR
 #define KRADAR_CORPUS_DIR "selftests/corpus/stream"
 #endif
@@ -57,31 +58,6 @@ static char *path_of(const char *name)
 	i = (i + 1) % 8;
 	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
 	return buf[i];
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4097 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r);
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
 }
 
 /* Index the records of a corpus stream (all valid, back to back) */
@@ -167,34 +143,6 @@ static bool has_hello(const struct stream *s, size_t from, size_t to)
 	return false;
 }
 
-static int run_collect(const char *const *args, const char *log)
-{
-	const char *argv[16] = { KRADAR_COLLECT_BIN };
-	int n = 1, status;
-	pid_t pid;
-
-	while (*args && n < 15)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(KRADAR_COLLECT_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* The number after "key": in line, or -1 */
 static long long jnum(const char *line, const char *key)
 {
@@ -238,7 +186,7 @@ static struct outcome collect(const char *live, const char *out,
 	if (!prev)
 		args[4] = NULL;
 	snprintf(p, sizeof(p), "%s.log", out);
-	o.rc = run_collect(args, p);
+	o.rc = run(args, p);
 	o.log = read_file(p, NULL);
 	snprintf(p, sizeof(p), "%s/events.jsonl", out);
 	ev = read_file(p, NULL);
