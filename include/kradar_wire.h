@@ -159,13 +159,20 @@ struct kradar_rec_hrtimer_window {
 						 * entry_size bytes */
 };
 
-/* A callback on one CPU crossed (BEGIN) or fell back below (END) the rate. */
+/*
+ * A callback on one CPU crossed (BEGIN) or fell back below (END) the
+ * rate. While the storm lasts its BEGIN is sent again with
+ * KRADAR_RECF_RESENT (an update: the totals so far) when its peak rises
+ * and at least once a second.
+ */
 struct kradar_rec_storm {
 	struct kradar_rec_hdr h;
 	__le64 function;	/* callback address */
 	__le64 begin_ns;	/* start of the first window over the rate */
-	__le64 end_ns;		/* END: end of the last window over the rate */
-	__le64 rate_per_s;	/* BEGIN: rate in the window that crossed */
+	__le64 end_ns;		/* END, update: end of the last window over
+				 * the rate; BEGIN: 0 */
+	__le64 rate_per_s;	/* BEGIN: rate in the window that crossed;
+				 * update, END: in the latest window */
 	__le64 peak_rate_per_s;	/* highest window rate so far */
 	__le64 count;		/* callbacks from begin_ns to now */
 	__le64 late;		/* of which late */

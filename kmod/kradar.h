@@ -8,6 +8,8 @@
  *                     into window, storm begin and storm end records;
  *   kradar_rcu.c      RCU quiescent-state gaps: which CPU holds up a
  *                     grace period, and what ran there;
+ *   kradar_tick.c     which hrtimer callback is the scheduler tick, learnt
+ *                     at load from what it does;
  *   kradar_lock.c     contended sleeping locks: owner, its state and
  *                     stack, the waiters;
  *   kradar_vhost.c    vhost awareness: which vhost device and vq a
@@ -58,6 +60,12 @@ void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
 struct kradar_cpu *kradar_hrtimer_cpu(int cpu);
 void kradar_hrtimer_name(int cpu, unsigned int slot,
 			 char name[KRADAR_NAME_LEN]);
+
+/* kradar_tick.c: the scheduler tick's hrtimer callback, for kradar_rcu.c */
+void kradar_tick_learn(void);
+void kradar_tick_stop(void);
+void kradar_tick_named(int cpu, void *fn, const char *name);
+void *kradar_tick_fn(void);
 
 /* kradar_rcu.c */
 struct seq_file;

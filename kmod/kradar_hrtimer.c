@@ -41,7 +41,10 @@
 #include <linux/vmalloc.h>
 #include <trace/events/timer.h>
 #include "kradar.h"
+#include "compat/hrtimer.h"
 #include "compat/tracepoint.h"
+
+#define KRADAR_STORM_UPDATE_NS	NSEC_PER_SEC
 
 static struct kradar_cpu __percpu *kradar_pcpu;
 static struct tracepoint *kradar_tp_expire_entry;
@@ -57,6 +60,7 @@ struct kradar_track {
 	u64 under_ns;			/* storming, time below storm_rate / 2 */
 	u64 begin_ns, last_over_end_ns;
 	u64 s_count, s_late, s_late_sum, s_late_max, s_peak;
+	u64 sent_ns, sent_peak;		/* last BEGIN or update sent */
 };
 
 struct kradar_cpu_track {
@@ -69,8 +73,7 @@ static struct kradar_track *kradar_tracks;	/* nr_cpu_ids * SLOTS */
 static struct kradar_cpu_track *kradar_cpu_tracks;
 static unsigned int kradar_storms;
 
-static void notrace kradar_probe_expire_entry(void *data, struct hrtimer *t,
-					      ktime_t *now)
+static __always_inline void kradar_expire(struct hrtimer *t, ktime_t now)
 {
 	s64 late;
 
@@ -78,12 +81,15 @@ static void notrace kradar_probe_expire_entry(void *data, struct hrtimer *t,
 		this_cpu_inc(kradar_pcpu->nested);
 		goto out;
 	}
-	late = ktime_to_ns(ktime_sub(*now, hrtimer_get_expires(t)));
-	kradar_hot_count(this_cpu_ptr(kradar_pcpu), t->function, late,
+	late = ktime_to_ns(ktime_sub(now, hrtimer_get_expires(t)));
+	kradar_hot_count(this_cpu_ptr(kradar_pcpu), kradar_hrtimer_fn(t), late,
 			 kradar_late_ns);
 out:
 	this_cpu_dec(kradar_pcpu->nest);
 }
+
+/* kradar_probe_expire_byref (up to 7.0) and _byval (7.1+) */
+KRADAR_EXPIRE_ENTRY_PROBE(kradar_probe_expire, kradar_expire)
 
 int kradar_hrtimer_init(void)
 {
@@ -120,14 +126,15 @@ int kradar_hrtimer_hook(void)
 {
 	int err;
 
-	check_trace_callback_type_hrtimer_expire_entry(kradar_probe_expire_entry);
+	check_trace_callback_type_hrtimer_expire_entry(KRADAR_EXPIRE_ENTRY(kradar_probe_expire));
 	kradar_tp_expire_entry = kradar_tracepoint_find("hrtimer_expire_entry");
 	if (!kradar_tp_expire_entry) {
 		pr_err("tracepoint hrtimer_expire_entry not found: the kernel needs CONFIG_TRACEPOINTS (see configs/kradar.config)\n");
 		return -ENOENT;
 	}
 	err = tracepoint_probe_register(kradar_tp_expire_entry,
-					kradar_probe_expire_entry, NULL);
+					KRADAR_EXPIRE_ENTRY(kradar_probe_expire),
+					NULL);
 	if (err)
 		pr_err("cannot attach to hrtimer_expire_entry: %d\n", err);
 	return err;
@@ -136,7 +143,8 @@ int kradar_hrtimer_hook(void)
 void kradar_hrtimer_unhook(void)
 {
 	tracepoint_probe_unregister(kradar_tp_expire_entry,
-				    kradar_probe_expire_entry, NULL);
+				    KRADAR_EXPIRE_ENTRY(kradar_probe_expire),
+				    NULL);
 	tracepoint_synchronize_unregister();
 }
 
@@ -144,9 +152,6 @@ static void kradar_resolve(int cpu, struct kradar_track *tr, void *fn)
 {
 	kradar_symbol((unsigned long)fn, tr->name, false);
 	tr->named = true;
-	/* the RCU detector watches the tick for quiescent states */
-	if (kradar_rcu_enabled() && !strcmp(tr->name, "tick_sched_timer"))
-		WRITE_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->tick_fn, fn);
 }
 
 struct kradar_delta {
@@ -159,17 +164,21 @@ static u64 kradar_rate(u64 count, u64 dur_ns)
 	return dur_ns ? mul_u64_u64_div_u64(count, NSEC_PER_SEC, dur_ns) : 0;
 }
 
-static void kradar_emit_storm(u16 type, int cpu, struct kradar_track *tr,
-			      void *fn, u64 rate, u64 ts)
+static void kradar_emit_storm(u16 type, u16 flags, int cpu,
+			      struct kradar_track *tr, void *fn, u64 rate,
+			      u64 ts)
 {
 	struct kradar_rec_storm *r;
 
+	tr->sent_ns = ts;
+	tr->sent_peak = tr->s_peak;
 	r = kradar_rec_begin(type, sizeof(*r), cpu, ts);
 	if (!r)
 		return;
+	r->h.flags = cpu_to_le16(flags);
 	r->function = cpu_to_le64((unsigned long)fn);
 	r->begin_ns = cpu_to_le64(tr->begin_ns);
-	r->end_ns = cpu_to_le64(type == KRADAR_REC_STORM_END ?
+	r->end_ns = cpu_to_le64(type == KRADAR_REC_STORM_END || flags ?
 				tr->last_over_end_ns : 0);
 	r->rate_per_s = cpu_to_le64(rate);
 	r->peak_rate_per_s = cpu_to_le64(tr->s_peak);
@@ -180,6 +189,20 @@ static void kradar_emit_storm(u16 type, int cpu, struct kradar_track *tr,
 	r->threshold_per_s = cpu_to_le64(kradar_storm_rate);
 	memcpy(r->name, tr->name, KRADAR_NAME_LEN);
 	kradar_rec_commit(r);
+}
+
+/*
+ * A storm going on: its BEGIN again, flagged RESENT, with the totals so
+ * far, when its peak rose or a second passed since the last one. A storm
+ * that never ends, or outlives the probe, still shows its real peak.
+ */
+static void kradar_storm_update(int cpu, struct kradar_track *tr, void *fn,
+				u64 rate, u64 end)
+{
+	if (tr->s_peak > tr->sent_peak ||
+	    end - tr->sent_ns >= KRADAR_STORM_UPDATE_NS)
+		kradar_emit_storm(KRADAR_REC_STORM_BEGIN, KRADAR_RECF_RESENT,
+				  cpu, tr, fn, rate, end);
 }
 
 /* Storm state machine for one slot after one window. */
@@ -214,13 +237,14 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 			tr->storming = true;
 			tr->under_ns = 0;
 			kradar_storms++;
-			kradar_emit_storm(KRADAR_REC_STORM_BEGIN, cpu, tr, fn,
-					  rate, end);
+			kradar_emit_storm(KRADAR_REC_STORM_BEGIN, 0, cpu, tr,
+					  fn, rate, end);
 		}
 		return;
 	}
 	if (rate * 2 >= kradar_storm_rate) {
 		tr->under_ns = 0;
+		kradar_storm_update(cpu, tr, fn, rate, end);
 		return;
 	}
 	tr->under_ns += end - start;
@@ -228,8 +252,11 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 		tr->storming = false;
 		tr->over = 0;
 		kradar_storms--;
-		kradar_emit_storm(KRADAR_REC_STORM_END, cpu, tr, fn, rate, end);
+		kradar_emit_storm(KRADAR_REC_STORM_END, 0, cpu, tr, fn, rate,
+				  end);
+		return;
 	}
+	kradar_storm_update(cpu, tr, fn, rate, end);
 }
 
 static void kradar_sample_cpu(int cpu, u64 now)
@@ -254,6 +281,7 @@ static void kradar_sample_cpu(int cpu, u64 now)
 			continue;
 		if (!tr->named)
 			kradar_resolve(cpu, tr, fn);
+		kradar_tick_named(cpu, fn, tr->name);
 		d.slot = i;
 		v = READ_ONCE(s->count);
 		d.count = v - tr->count;

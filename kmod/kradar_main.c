@@ -173,6 +173,13 @@ struct tracepoint *kradar_tp_attach(const char *name, void *probe,
 	return tp;
 }
 
+/*
+ * What HELLO says of the detectors: whether they attached at load. Not
+ * read from their state at send time: at unload they are unhooked before
+ * the samplers send their last records.
+ */
+static unsigned int kradar_hello_qs_gap_ms, kradar_hello_lock_wait_ms;
+
 static void kradar_emit_hello(u64 now, bool resent)
 {
 	struct kradar_rec_hello *r;
@@ -195,9 +202,8 @@ static void kradar_emit_hello(u64 now, bool resent)
 	kradar_copy_name(r->release, utsname()->release);
 	kradar_copy_name(r->port, port);
 	r->storm_end_ms = cpu_to_le32(kradar_storm_end_ms);
-	r->qs_gap_ms = cpu_to_le32(kradar_rcu_enabled() ? kradar_qs_gap_ms : 0);
-	r->lock_wait_ms = cpu_to_le32(kradar_lock_enabled() ?
-				      kradar_lock_wait_ms : 0);
+	r->qs_gap_ms = cpu_to_le32(kradar_hello_qs_gap_ms);
+	r->lock_wait_ms = cpu_to_le32(kradar_hello_lock_wait_ms);
 	kradar_rec_commit(r);
 }
 
@@ -500,12 +506,18 @@ static int __init kradar_init(void)
 	/* before the samplers, so the first HELLO says whether it works */
 	kradar_rcu_hook();
 	kradar_lock_hook();
+	kradar_hello_qs_gap_ms = kradar_rcu_enabled() ? kradar_qs_gap_ms : 0;
+	kradar_hello_lock_wait_ms = kradar_lock_enabled() ?
+				    kradar_lock_wait_ms : 0;
 	err = kradar_samplers_start();
 	if (err)
 		goto err_rcu_hook;
 	err = kradar_hrtimer_hook();
 	if (err)
 		goto err_samplers;
+	/* the RCU detector counts ticks in user mode and idle */
+	if (kradar_rcu_enabled())
+		kradar_tick_learn();
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
 		kradar_window_ms, kradar_storm_rate, kradar_late_us, port);
 	return 0;
@@ -533,6 +545,7 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
+	kradar_tick_stop();	/* it writes the hrtimer state */
 	kradar_lock_unhook();
 	kradar_rcu_unhook();
 	kradar_hrtimer_unhook();	/* waits for running probes */

@@ -50,8 +50,8 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
-#include <asm/unaligned.h>
 #include "kradar.h"
+#include "compat/unaligned.h"
 
 #define KRADAR_PANIC_KB		16	/* KiB */
 #define KRADAR_PANIC_KB_MAX	64	/* KiB */

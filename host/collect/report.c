@@ -383,14 +383,29 @@ static void ev_storm(struct kc *kc, const struct kradar_record *rec)
 {
 	const struct kradar_rec_storm *r = &rec->u.storm;
 	bool end = rec->h.type == KRADAR_REC_STORM_END;
+	/* a BEGIN sent again while the storm lasts: the totals so far */
+	bool update = !end && (rec->h.flags & KRADAR_RECF_RESENT);
 	struct jw *j = &kc->jw;
 	struct kc_storm *s;
 
 	/* The documented head: type, cpu, function, rate, late_pct, t_ns */
-	ev_open(kc, end ? "hrtimer_storm_end" : "hrtimer_storm");
+	ev_open(kc, end ? "hrtimer_storm_end" :
+		update ? "hrtimer_storm_update" : "hrtimer_storm");
 	jw_u64(j, "cpu", rec->h.cpu);
 	jw_str(j, "function", r->name);
-	if (!end) {
+	if (update) {
+		jw_u64(j, "rate_per_s", r->rate_per_s);
+		jw_double(j, "late_pct", pct(r->late, r->count), 1);
+		jw_u64(j, "t_ns", r->end_ns);
+		ev_host(kc);
+		jw_hex(j, "addr", r->function);
+		jw_u64(j, "begin_ns", r->begin_ns);
+		jw_u64(j, "end_ns", r->end_ns);
+		jw_u64(j, "duration_ns",
+		       r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0);
+		jw_u64(j, "late_max_ns", r->late_max_ns);
+		jw_u64(j, "threshold_per_s", r->threshold_per_s);
+	} else if (!end) {
 		jw_u64(j, "rate_per_s", r->rate_per_s);
 		jw_double(j, "late_pct", pct(r->late, r->count), 1);
 		jw_u64(j, "t_ns", r->begin_ns);
@@ -432,10 +447,10 @@ static void ev_storm(struct kc *kc, const struct kradar_record *rec)
 	if (!s)
 		return;
 	storm_update(s, r);
-	if (end) {
-		s->ended = true;
+	if (end || (update && r->end_ns > s->end_ns))
 		s->end_ns = r->end_ns;
-	}
+	if (end)
+		s->ended = true;
 }
 
 static void ev_lost(struct kc *kc, const struct kradar_record *rec)
@@ -1063,6 +1078,9 @@ static uint64_t storm_duration(const struct kc *kc, const struct kc_storm *s,
 		}
 		if (!end)
 			end = later_end;
+		/* its last update, should the session's records stop short */
+		if (s->end_ns > end)
+			end = s->end_ns;
 	}
 	return end > s->begin_ns ? end - s->begin_ns : 0;
 }

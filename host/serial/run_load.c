@@ -338,9 +338,11 @@ static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 	}
 }
 
+/* @phase: "begin", "update" (the totals so far) or "end" */
 static void add_storm(struct kradar_run *r, const json_t *o, int64_t cpu,
-		      int64_t t, bool end)
+		      int64_t t, const char *phase)
 {
+	bool begin = !strcmp(phase, "begin");
 	const char *fn = jstr(o, "function");
 	int idx = name_idx(r, fn, jaddr(o, "addr"));
 	struct kradar_span *sp;
@@ -349,7 +351,7 @@ static void add_storm(struct kradar_run *r, const json_t *o, int64_t cpu,
 	if (!cpu_ok(cpu) || t < 0)
 		return;
 	sp = span_get(r, KRADAR_SPAN_STORM, cpu * 65536 + idx + 1,
-		      end ? "end" : "begin", end ? jint(o, "begin_ns", t) : t);
+		      phase, begin ? t : jint(o, "begin_ns", t));
 	if (!sp)
 		return;
 	sp->cpu = (int)cpu;
@@ -359,10 +361,10 @@ static void add_storm(struct kradar_run *r, const json_t *o, int64_t cpu,
 	if (peak > sp->value)
 		sp->value = peak;
 	sp->late_pct = jnum(o, "late_pct", sp->late_pct);
-	if (end)
-		span_times(sp, "end", t, jint(o, "begin_ns", -1));
-	else
+	if (begin)
 		span_times(sp, "begin", jint(o, "rec_ns", t), t);
+	else
+		span_times(sp, phase, t, jint(o, "begin_ns", -1));
 }
 
 static void add_qs_gap(struct kradar_run *r, const json_t *o, int64_t cpu,
@@ -517,9 +519,11 @@ int kradar_run__add_json_line(struct kradar_run *r, const char *line, size_t len
 	else if (!strcmp(type, "hrtimer_window"))
 		add_window(r, o, cpu);
 	else if (!strcmp(type, "hrtimer_storm"))
-		add_storm(r, o, cpu, t, false);
+		add_storm(r, o, cpu, t, "begin");
+	else if (!strcmp(type, "hrtimer_storm_update"))
+		add_storm(r, o, cpu, t, "update");
 	else if (!strcmp(type, "hrtimer_storm_end"))
-		add_storm(r, o, cpu, t, true);
+		add_storm(r, o, cpu, t, "end");
 	else if (!strcmp(type, "qs_gap"))
 		add_qs_gap(r, o, cpu, t, phase);
 	else if (!strcmp(type, "gp_stall"))

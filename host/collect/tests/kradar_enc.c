@@ -209,6 +209,12 @@ size_t kenc_window(struct kenc *e, uint16_t cpu, uint64_t start_ns,
 size_t kenc_storm(struct kenc *e, uint16_t type, uint16_t cpu,
 		  const struct kenc_storm *s)
 {
+	return kenc_storm_flags(e, type, 0, cpu, s);
+}
+
+size_t kenc_storm_flags(struct kenc *e, uint16_t type, uint16_t flags,
+			uint16_t cpu, const struct kenc_storm *s)
+{
 	struct kradar_rec_storm r;
 
 	memset(&r, 0, sizeof(r));
@@ -223,7 +229,7 @@ size_t kenc_storm(struct kenc *e, uint16_t type, uint16_t cpu,
 	r.late_max_ns = htole64(s->late_max_ns);
 	r.threshold_per_s = htole64(s->threshold_per_s);
 	set_name(r.name, s->name);
-	return kenc_rec(e, type, 0, cpu, BODY(r), 0);
+	return kenc_rec(e, type, flags, cpu, BODY(r), 0);
 }
 
 size_t kenc_lost(struct kenc *e, uint16_t cpu, uint32_t cause,

@@ -72,6 +72,9 @@ size_t kenc_window(struct kenc *e, uint16_t cpu, uint64_t start_ns,
 		   const struct kenc_entry *ent, unsigned int n);
 size_t kenc_storm(struct kenc *e, uint16_t type, uint16_t cpu,
 		  const struct kenc_storm *s);
+/* with header flags: KRADAR_RECF_RESENT on a BEGIN is a storm update */
+size_t kenc_storm_flags(struct kenc *e, uint16_t type, uint16_t flags,
+			uint16_t cpu, const struct kenc_storm *s);
 size_t kenc_lost(struct kenc *e, uint16_t cpu, uint32_t cause,
 		 uint64_t records, uint64_t bytes, uint64_t events);
 

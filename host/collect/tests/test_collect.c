@@ -329,6 +329,89 @@ static void test_input_storm(void)
 	      "stream.bin written for a file input");
 }
 
+/*
+ * A storm that never ends: BEGIN at 113758/s, then updates (BEGIN with
+ * RESENT) as it grows to 1.54M/s, no END. The summary, the JSON and the
+ * verdict give the real peak, and one storm, not three.
+ */
+static int gen_storm_updates(struct kenc *e)
+{
+	struct kenc_storm s = {
+		.function = KENC_STORM_FUNC,
+		.name = KENC_STORM_NAME,
+		.begin_ns = 5000000000ULL,
+		.rate_per_s = 113758,
+		.peak_rate_per_s = 113758,
+		.count = 11375,
+		.late = 11375,
+		.late_sum_ns = 11375ULL * 1000,
+		.late_max_ns = 1000000,
+		.threshold_per_s = 50000,
+	};
+	uint64_t t;
+
+	kenc_hello(e, 0x5151, 2, 0, "7.2.13+deb14-cloud-amd64");
+	for (t = 4900000000ULL; t < 8000000000ULL; t += 100000000ULL) {
+		struct kenc_entry ent = {
+			.function = KENC_STORM_FUNC, .name = KENC_STORM_NAME,
+			.count = t < 5000000000ULL ? 10 :
+				 t < 6000000000ULL ? 11375 : 154000,
+		};
+
+		e->ts = t + 100000000ULL;
+		kenc_window(e, 1, t, t + 100000000ULL, 0, &ent, 1);
+		if (t == 5000000000ULL) {
+			kenc_storm(e, KRADAR_REC_STORM_BEGIN, 1, &s);
+		} else if (t == 6000000000ULL || t == 7000000000ULL) {
+			s.end_ns = t + 100000000ULL;
+			s.rate_per_s = 1540000;
+			s.peak_rate_per_s = 1540000;
+			s.count += t == 6000000000ULL ? 160000 : 1540000;
+			s.late = s.count;
+			s.late_max_ns = t == 6000000000ULL ? 2000000 : 3414000;
+			kenc_storm_flags(e, KRADAR_REC_STORM_BEGIN,
+					 KRADAR_RECF_RESENT, 1, &s);
+		}
+		kenc_heartbeat(e, t / 100000000ULL, 0);
+	}
+	return 0;
+}
+
+static void test_input_storm_updates(void)
+{
+	const char *out = path_of("updates");
+	char *ev = path_of("updates/events.jsonl");
+	char *sum = path_of("updates/summary.txt");
+	int rc;
+
+	CHECK_EQ(gen_to("updates.bin", gen_storm_updates, NULL), 0,
+		 "write stream");
+	rc = run((const char *[]){ "--input", path_of("updates.bin"), "--out",
+				   out, NULL }, path_of("updates.err"));
+	CHECK_EQ(rc, 1, "exit code with a storm");
+	if (rc != 1)
+		show_file(path_of("updates.err"));
+	check_jsonl(ev);
+	CHECK_EQ(COUNT_LINES(ev, "{\"type\":\"hrtimer_storm\","), 1,
+		 "one hrtimer_storm line");
+	CHECK_EQ(COUNT_LINES(ev, "{\"type\":\"hrtimer_storm_update\",",
+			     "\"rate_per_s\":1540000,",
+			     "\"peak_rate_per_s\":1540000,"), 2,
+		 "hrtimer_storm_update lines with the new peak");
+	CHECK_EQ(COUNT_LINES(ev, "{\"type\":\"hrtimer_storm_update\",",
+			     "\"t_ns\":7100000000,", "\"begin_ns\":5000000000,",
+			     "\"duration_ns\":2100000000,"), 1,
+		 "the last update's times");
+	CHECK_HAS(sum, "hrtimer storms: 1\n");
+	CHECK_EQ(COUNT_LINES(sum, "1  " KENC_STORM_NAME, "[    5.000000]",
+			     ">=3.000 s", "1540000", "3.414 ms"), 1,
+		 "storm table row: the real peak, lasting to the last record");
+	CHECK_EQ(COUNT_LINES(sum, "113758"), 0,
+		 "the BEGIN's peak is not reported");
+	CHECK_EQ(COUNT_LINES(sum, "verdict: hrtimer storm: " KENC_STORM_NAME,
+			     "peak 1540000/s"), 1, "verdict gives the real peak");
+}
+
 static void test_input_clean(void)
 {
 	const char *out = path_of("clean");
@@ -888,6 +971,8 @@ int main(void)
 	}
 	tap_run("--input storm stream: storm event, summary, exit 1",
 		test_input_storm);
+	tap_run("--input storm that never ends: updates give its real peak",
+		test_input_storm_updates);
 	tap_run("--input clean stream: no storm, exit 0", test_input_clean);
 	tap_run("--input hostile stream: valid JSON, safe text",
 		test_input_hostile);

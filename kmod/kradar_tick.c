@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar: which hrtimer callback is the scheduler tick.
+ *
+ * The RCU gap detector counts a tick that interrupts user code or the
+ * idle task as a quiescent state, so it must know the tick's hrtimer
+ * callback. Its name changes with the kernel (tick_sched_timer up to
+ * 6.9, tick_nohz_handler from 6.10), so it is found by what it does: the
+ * tick is the hard hrtimer whose callback calls update_process_times().
+ *
+ * How: for a short learning phase after load, three probes watch the
+ * hrtimer expiries of every CPU:
+ *   hrtimer_expire_entry   notes the timer now running on this CPU;
+ *   update_process_times() (kprobe) notes that the tick work ran;
+ *   hrtimer_expire_exit    a timer whose callback ran that work, in hard
+ *                          interrupt context, votes for its callback.
+ * The entry probe clears the note, so a low-resolution tick running the
+ * hrtimer queues itself (update_process_times() before the expiry) votes
+ * for nothing, and a soft hrtimer interrupted by the tick does not either
+ * (the tick's own exit clears the note first). Once KRADAR_TICK_VOTES
+ * votes agree, a work item removes the probes and publishes the function
+ * to every CPU's kradar_cpu->tick_fn; the hot path then pays one compare.
+ * No vote in KRADAR_TICK_LEARN_MS (a periodic low-resolution tick, or
+ * nohz_full), or no kprobes: the tick is taken by its known names
+ * instead, and dmesg says which way it was found.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/hardirq.h>
+#include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include "kradar.h"
+#include "compat/hrtimer.h"
+#include "compat/tracepoint.h"
+
+#define KRADAR_TICK_VOTES	3
+#define KRADAR_TICK_LEARN_MS	5000
+#define KRADAR_TICK_POLL_MS	20
+
+/* The tick's callback by name, when it cannot be learnt. */
+static const char *const kradar_tick_names[] = {
+	"tick_nohz_handler",	/* 6.10+ */
+	"tick_sched_timer",	/* up to 6.9 */
+};
+
+struct kradar_tick_cpu {
+	struct hrtimer *timer;	/* expiring on this CPU now */
+	bool ticked;		/* update_process_times() ran since */
+};
+
+static DEFINE_PER_CPU(struct kradar_tick_cpu, kradar_tick_pcpu);
+static void *kradar_tick_cand;		/* first voted callback */
+static atomic_t kradar_tick_votes = ATOMIC_INIT(0);
+static atomic_t kradar_tick_conflicts = ATOMIC_INIT(0);
+static struct tracepoint *kradar_tick_tp_entry, *kradar_tick_tp_exit;
+static bool kradar_tick_kp_on;
+static bool kradar_tick_by_name;	/* learning failed: match names */
+static void *kradar_tick_found;
+static u64 kradar_tick_started;	/* local_clock(): jiffies stall in a storm */
+static void kradar_tick_learnt(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kradar_tick_work, kradar_tick_learnt);
+
+static __always_inline void kradar_tick_entry(struct hrtimer *t, ktime_t now)
+{
+	struct kradar_tick_cpu *c = this_cpu_ptr(&kradar_tick_pcpu);
+
+	WRITE_ONCE(c->timer, t);
+	WRITE_ONCE(c->ticked, false);
+}
+
+KRADAR_EXPIRE_ENTRY_PROBE(kradar_tick_probe_entry, kradar_tick_entry)
+
+static void notrace kradar_tick_probe_exit(void *data, struct hrtimer *t)
+{
+	struct kradar_tick_cpu *c = this_cpu_ptr(&kradar_tick_pcpu);
+	void *fn, *old;
+
+	if (!READ_ONCE(c->ticked) || READ_ONCE(c->timer) != t)
+		return;
+	WRITE_ONCE(c->ticked, false);
+	if (!in_hardirq())
+		return;
+	fn = kradar_hrtimer_fn(t);
+	old = cmpxchg(&kradar_tick_cand, NULL, fn);
+	if (!old || old == fn)
+		atomic_inc(&kradar_tick_votes);
+	else
+		atomic_inc(&kradar_tick_conflicts);
+}
+
+static int kradar_tick_kp_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	WRITE_ONCE(this_cpu_ptr(&kradar_tick_pcpu)->ticked, true);
+	return 0;
+}
+
+static struct kprobe kradar_tick_kp = {
+	.symbol_name = "update_process_times",
+	.pre_handler = kradar_tick_kp_pre,
+};
+
+static void kradar_tick_unhook(void)
+{
+	if (kradar_tick_kp_on)
+		unregister_kprobe(&kradar_tick_kp);
+	kradar_tick_kp_on = false;
+	if (kradar_tick_tp_exit)
+		tracepoint_probe_unregister(kradar_tick_tp_exit,
+					    kradar_tick_probe_exit, NULL);
+	if (kradar_tick_tp_entry)
+		tracepoint_probe_unregister(kradar_tick_tp_entry,
+					    KRADAR_EXPIRE_ENTRY(kradar_tick_probe_entry),
+					    NULL);
+	if (kradar_tick_tp_entry || kradar_tick_tp_exit)
+		tracepoint_synchronize_unregister();
+	kradar_tick_tp_entry = NULL;
+	kradar_tick_tp_exit = NULL;
+}
+
+/* Unbound: the CPU that loaded the probe may be the one a storm floods. */
+static void kradar_tick_poll(void)
+{
+	queue_delayed_work(system_unbound_wq, &kradar_tick_work,
+			   msecs_to_jiffies(KRADAR_TICK_POLL_MS));
+}
+
+static void kradar_tick_publish(void *fn)
+{
+	int cpu;
+
+	kradar_tick_found = fn;
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(kradar_hrtimer_cpu(cpu)->tick_fn, fn);
+}
+
+static void kradar_tick_learnt(struct work_struct *work)
+{
+	unsigned int votes = atomic_read(&kradar_tick_votes);
+	unsigned int ms = div_u64(local_clock() - kradar_tick_started,
+				  NSEC_PER_MSEC);
+
+	if (votes < KRADAR_TICK_VOTES && ms < KRADAR_TICK_LEARN_MS) {
+		kradar_tick_poll();
+		return;
+	}
+	kradar_tick_unhook();
+	if (votes >= KRADAR_TICK_VOTES &&
+	    atomic_read(&kradar_tick_conflicts) == 0) {
+		kradar_tick_publish(READ_ONCE(kradar_tick_cand));
+		pr_info("scheduler tick: %ps, learnt from update_process_times() in %u ms\n",
+			kradar_tick_found, ms);
+		return;
+	}
+	kradar_tick_by_name = true;
+	pr_info("scheduler tick: not learnt in %u ms (%u votes, %u conflicting; a low-resolution or nohz_full tick?): taken by name (%s or %s)\n",
+		ms, votes, atomic_read(&kradar_tick_conflicts),
+		kradar_tick_names[0], kradar_tick_names[1]);
+}
+
+/* Start learning; with no kprobes or tracepoints, match names. */
+void kradar_tick_learn(void)
+{
+	int err;
+
+	kradar_tick_started = local_clock();
+	check_trace_callback_type_hrtimer_expire_exit(kradar_tick_probe_exit);
+	kradar_tick_tp_entry = kradar_tracepoint_find("hrtimer_expire_entry");
+	kradar_tick_tp_exit = kradar_tracepoint_find("hrtimer_expire_exit");
+	if (!kradar_tick_tp_entry || !kradar_tick_tp_exit) {
+		kradar_tick_tp_entry = kradar_tick_tp_exit = NULL;
+		goto by_name;
+	}
+	err = register_kprobe(&kradar_tick_kp);
+	if (err) {
+		kradar_tick_tp_entry = kradar_tick_tp_exit = NULL;
+		pr_info("scheduler tick: cannot probe update_process_times() (%d)\n",
+			err);
+		goto by_name;
+	}
+	kradar_tick_kp_on = true;
+	if (tracepoint_probe_register(kradar_tick_tp_exit,
+				      kradar_tick_probe_exit, NULL)) {
+		kradar_tick_tp_exit = NULL;
+		kradar_tick_tp_entry = NULL;
+		kradar_tick_unhook();
+		goto by_name;
+	}
+	if (tracepoint_probe_register(kradar_tick_tp_entry,
+				      KRADAR_EXPIRE_ENTRY(kradar_tick_probe_entry),
+				      NULL)) {
+		kradar_tick_tp_entry = NULL;
+		kradar_tick_unhook();
+		goto by_name;
+	}
+	kradar_tick_poll();
+	return;
+by_name:
+	kradar_tick_by_name = true;
+	pr_info("scheduler tick: cannot be learnt here: taken by name (%s or %s)\n",
+		kradar_tick_names[0], kradar_tick_names[1]);
+}
+
+/* Stop learning if it still runs; before the hrtimer state goes. */
+void kradar_tick_stop(void)
+{
+	cancel_delayed_work_sync(&kradar_tick_work);
+	kradar_tick_unhook();
+}
+
+/*
+ * Sampler, each window for each named callback @fn of @cpu: when the
+ * tick is taken by name and this is it, the hot path watches for it.
+ */
+void kradar_tick_named(int cpu, void *fn, const char *name)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(kradar_tick_by_name))
+		return;
+	for (i = 0; i < ARRAY_SIZE(kradar_tick_names); i++)
+		if (!strcmp(name, kradar_tick_names[i]))
+			WRITE_ONCE(kradar_hrtimer_cpu(cpu)->tick_fn, fn);
+}
+
+/* The tick's callback as found so far (NULL: not yet, or by name). */
+void *kradar_tick_fn(void)
+{
+	return kradar_tick_found;
+}
