@@ -11,6 +11,9 @@
 #   make bench      run the benchmarks and print their table (BENCHMARKS.md)
 #   make stress     only the module stress suite: 125 probe load/unload
 #                   cycles and the port tests in guests (also in check)
+#   make check-kernels  the guest suites on every kernel of the matrix
+#                   (Documentation/kernels.rst), the debug kernel included;
+#                   make check runs test_guest on CHECK_KERNELS only
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -25,7 +28,7 @@ export KDIR BUILD CC
 SUBDIRS := host/collect host/serial host/compare host/vcpus tools/config tools/lore \
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
-.PHONY: all module host san check check-host demo deps fuzz bench stress clean $(SUBDIRS)
+.PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean $(SUBDIRS)
 
 all: module host
 
@@ -58,8 +61,18 @@ fuzz: deps
 bench: all
 	$(MAKE) -C bench all bench
 
+# The kernels make check smokes besides the default one (test_guest on
+# each), and the whole matrix of make check-kernels.
+CHECK_KERNELS ?= 6.12 7.2
+MATRIX_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 7.2 7.2-rt debug
+MATRIX_SUITES ?= test_guest test_guest_vhost test_guest_panic
+
 check: deps all san
-	selftests/run-all
+	selftests/run-all --kernels "$(CHECK_KERNELS)"
+
+check-kernels: deps all
+	KRADAR_MATRIX_SUITES="$(MATRIX_SUITES)" selftests/run-all --matrix-only \
+		--kernels "$(MATRIX_KERNELS)"
 
 # The module stress suite alone (Documentation/robustness.rst).
 stress: deps all

@@ -103,6 +103,84 @@ static bool qemu_stale_freeze(const char *dir)
 	return stale;
 }
 
+const char *e2e_kernel(void)
+{
+	const char *k = getenv("KRADAR_KERNEL");
+
+	return k && *k ? k : NULL;
+}
+
+bool e2e_kernel_rt(void)
+{
+	const char *k = e2e_kernel();
+	size_t n = k ? strlen(k) : 0;
+
+	return n > 3 && !strcmp(k + n - 3, "-rt");
+}
+
+static const char *const complaint_lines[] = {
+	"WARNING:",			/* WARN(), lockdep, RCU usage */
+	"BUG: KASAN:",
+	"BUG: KFENCE:",
+	"BUG: sleeping function called from invalid context",
+	"BUG: scheduling while atomic",
+	"BUG: unable to handle",
+	"BUG: spinlock",
+	"BUG: using smp_processor_id() in preemptible",
+	"INFO: trying to register non-static key",
+	"possible circular locking dependency",
+	"possible recursive locking",
+	"inconsistent lock state",
+	"suspicious RCU usage",
+	"bad unlock balance",
+	"UBSAN:",
+	"general protection fault",
+	"kernel BUG at",
+	"Oops:",
+	"list_add corruption",
+	"list_del corruption",
+};
+
+int console_complaints(const char *dir, char *first, size_t firstlen)
+{
+	char path[PATH_MAX + 32], line[4096];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(complaint_lines) / sizeof(*complaint_lines); i++)
+			if (strstr(line, complaint_lines[i]))
+				break;
+		if (i == sizeof(complaint_lines) / sizeof(*complaint_lines))
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
+	fclose(f);
+	return n;
+}
+
+/* One TAP line: no kernel complaint on the console of the run in @dir. */
+static void check_console(const char *dir, const char *scenario)
+{
+	char first[512] = "", name[160];
+	int n = console_complaints(dir, first, sizeof(first));
+
+	first[strcspn(first, "\n")] = '\0';
+	snprintf(name, sizeof(name), "%s: no kernel complaint on the console%s%s",
+		 scenario, e2e_kernel() ? " of " : "",
+		 e2e_kernel() ? e2e_kernel() : "");
+	tap(n == 0, name,
+	    "%d complaint line(s) in %s/serial.log, the first: '%s'",
+	    n, dir, n < 0 ? "(no serial.log)" : first);
+}
+
 /* Run kradar-run with @args; the run directory is runs/test-@name. */
 int run_scenario(const char *top, const char *scenario,
 			const char *args, const char *fn, struct run *r)
@@ -119,7 +197,9 @@ int run_scenario_gap(const char *top, const char *scenario,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(r->dir, sizeof(r->dir), "%s/runs/test-%s", top, scenario);
+	snprintf(r->dir, sizeof(r->dir), "%s/runs/%s%stest-%s", top,
+		 e2e_kernel() ? e2e_kernel() : "", e2e_kernel() ? "/" : "",
+		 scenario);
 	snprintf(cmd, sizeof(cmd),
 		 "rm -rf '%s' && mkdir -p '%s' && ENABLE_KVM=${ENABLE_KVM:-0} '%s/tools/kradar-run' --timeout 240 %s --out '%s' >'%s.log' 2>&1",
 		 r->dir, r->dir, top, args, r->dir, r->dir);
@@ -144,6 +224,7 @@ int run_scenario_gap(const char *top, const char *scenario,
 			rc = system(cmd);
 	}
 	r->status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+	check_console(r->dir, scenario);
 
 	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
 	f = fopen(path, "r");
@@ -323,6 +404,22 @@ const char *guest_setup(int argc, char **argv, char *top)
 		return "no Debian cloud kernel in /boot (make deps)";
 	if (stat(prog, &st))
 		return "guest programs not built (make)";
+	if (e2e_kernel()) {
+		static char why[256];
+		char cmd[PATH_MAX + 256];
+
+		/* fetched and prepared once, before the first run times out */
+		snprintf(cmd, sizeof(cmd),
+			 "'%s/tools/kradar-kernel' '%s' >/dev/null && mkdir -p '%s/runs/%s'",
+			 top, e2e_kernel(), top, e2e_kernel());
+		if (system(cmd)) {
+			snprintf(why, sizeof(why),
+				 "!cannot prepare kernel '%s' (tools/kradar-kernel %s)",
+				 e2e_kernel(), e2e_kernel());
+			return why;
+		}
+		printf("# kernel under test: %s\n", e2e_kernel());
+	}
 	return NULL;
 }
 

@@ -59,7 +59,9 @@ void parse_event(const char *line, struct event *e);
 
 /*
  * Run tools/kradar-run with @args (default --timeout 240 before them, so
- * @args may override it); the run directory is runs/test-@scenario.
+ * @args may override it); the run directory is runs/test-@scenario
+ * (runs/KERNEL/test-@scenario with KRADAR_KERNEL). Every run is also
+ * checked for kernel complaints on its console (one TAP line).
  * @fn: hrtimer function whose peak window rate to record; @gap_fn: a
  * function to look for in gap and lock stacks. Returns 0 when
  * events.jsonl exists, else -errno.
@@ -85,8 +87,24 @@ void check_mutex_hold(const struct run *r, const char *label, const char *fn);
 
 /*
  * The repository root (argv[1], else KRADAR_TOP) into @top; NULL when
- * guests can run here, else why not (every test is then skipped).
+ * guests can run here, else why not (every test is then skipped; a
+ * reason starting with '!' is an error: exit 2). With KRADAR_KERNEL set
+ * (a kernel of tools/kradar-kernel's matrix) it is prepared here, every
+ * run boots it, and run directories go to runs/KERNEL/.
  */
 const char *guest_setup(int argc, char **argv, char *top);
+
+/* KRADAR_KERNEL, or NULL for the default kernel (Debian 12's cloud 6.1) */
+const char *e2e_kernel(void);
+/* the kernel under test is PREEMPT_RT (KRADAR_KERNEL ends in -rt) */
+bool e2e_kernel_rt(void);
+
+/*
+ * Kernel complaints on a run's console: WARNING, KASAN, lockdep,
+ * might_sleep, suspicious RCU usage, UBSAN, oopses. Stalls, lockups and
+ * hung tasks are not counted: scenarios provoke them on purpose. The
+ * number of complaint lines; the first into @first.
+ */
+int console_complaints(const char *dir, char *first, size_t firstlen);
 
 #endif
