@@ -286,6 +286,7 @@ static void kradar_window(u64 now, u64 late)
 	if (kradar_open && kradar_window_nr % hello_every == 0)
 		kradar_emit_hello(now, true);
 	kradar_hrtimer_sample(now);
+	kradar_tick_sample(now);
 	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
 	kradar_rcu_sample(now, late);
 	kradar_lock_sample(now, late);

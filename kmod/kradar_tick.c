@@ -17,18 +17,20 @@
  * The entry probe clears the note, so a low-resolution tick running the
  * hrtimer queues itself (update_process_times() before the expiry) votes
  * for nothing, and a soft hrtimer interrupted by the tick does not either
- * (the tick's own exit clears the note first). Once KRADAR_TICK_VOTES
- * votes agree, a work item removes the probes and publishes the function
- * to every CPU's kradar_cpu->tick_fn; the hot path then pays one compare.
- * No vote in KRADAR_TICK_LEARN_MS (a periodic low-resolution tick, or
- * nohz_full), or no kprobes: the tick is taken by its known names
- * instead, and dmesg says which way it was found.
+ * (the tick's own exit clears the note first). The sampler looks at the
+ * votes every window: once KRADAR_TICK_VOTES agree it publishes the
+ * function to every CPU's kradar_cpu->tick_fn (the hot path then pays one
+ * compare), turns the probes into no-ops and has a work item on its own
+ * CPU remove them. That work may wait long for RCU in a storm (removing
+ * a probe waits for a grace period); the sampler never does. No vote in
+ * KRADAR_TICK_LEARN_MS (a periodic low-resolution tick, or nohz_full), or
+ * no kprobes: the tick is taken by its known names instead, and dmesg
+ * says which way it was found.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/hardirq.h>
-#include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
@@ -41,7 +43,6 @@
 
 #define KRADAR_TICK_VOTES	3
 #define KRADAR_TICK_LEARN_MS	5000
-#define KRADAR_TICK_POLL_MS	20
 
 /* The tick's callback by name, when it cannot be learnt. */
 static const char *const kradar_tick_names[] = {
@@ -61,15 +62,18 @@ static atomic_t kradar_tick_conflicts = ATOMIC_INIT(0);
 static struct tracepoint *kradar_tick_tp_entry, *kradar_tick_tp_exit;
 static bool kradar_tick_kp_on;
 static bool kradar_tick_by_name;	/* learning failed: match names */
+static bool kradar_tick_learning;	/* probes on, undecided */
 static void *kradar_tick_found;
-static u64 kradar_tick_started;	/* local_clock(): jiffies stall in a storm */
-static void kradar_tick_learnt(struct work_struct *work);
-static DECLARE_DELAYED_WORK(kradar_tick_work, kradar_tick_learnt);
+static u64 kradar_tick_started;		/* local_clock(): jiffies stall in a storm */
+static void kradar_tick_unhook_work(struct work_struct *work);
+static DECLARE_WORK(kradar_tick_work, kradar_tick_unhook_work);
 
 static __always_inline void kradar_tick_entry(struct hrtimer *t, ktime_t now)
 {
 	struct kradar_tick_cpu *c = this_cpu_ptr(&kradar_tick_pcpu);
 
+	if (!READ_ONCE(kradar_tick_learning))
+		return;
 	WRITE_ONCE(c->timer, t);
 	WRITE_ONCE(c->ticked, false);
 }
@@ -81,7 +85,8 @@ static void notrace kradar_tick_probe_exit(void *data, struct hrtimer *t)
 	struct kradar_tick_cpu *c = this_cpu_ptr(&kradar_tick_pcpu);
 	void *fn, *old;
 
-	if (!READ_ONCE(c->ticked) || READ_ONCE(c->timer) != t)
+	if (!READ_ONCE(kradar_tick_learning) || !READ_ONCE(c->ticked) ||
+	    READ_ONCE(c->timer) != t)
 		return;
 	WRITE_ONCE(c->ticked, false);
 	if (!in_hardirq())
@@ -123,11 +128,9 @@ static void kradar_tick_unhook(void)
 	kradar_tick_tp_exit = NULL;
 }
 
-/* Unbound: the CPU that loaded the probe may be the one a storm floods. */
-static void kradar_tick_poll(void)
+static void kradar_tick_unhook_work(struct work_struct *work)
 {
-	queue_delayed_work(system_unbound_wq, &kradar_tick_work,
-			   msecs_to_jiffies(KRADAR_TICK_POLL_MS));
+	kradar_tick_unhook();
 }
 
 static void kradar_tick_publish(void *fn)
@@ -139,28 +142,35 @@ static void kradar_tick_publish(void *fn)
 		WRITE_ONCE(kradar_hrtimer_cpu(cpu)->tick_fn, fn);
 }
 
-static void kradar_tick_learnt(struct work_struct *work)
+/*
+ * Sampler, every window while learning: decide once enough votes agree
+ * or the time is up. The probes are removed by a work item queued on the
+ * sampler's own CPU: a timer or an unbound worker could land on a CPU a
+ * storm floods, and run only after it.
+ */
+void kradar_tick_sample(u64 now)
 {
 	unsigned int votes = atomic_read(&kradar_tick_votes);
-	unsigned int ms = div_u64(local_clock() - kradar_tick_started,
-				  NSEC_PER_MSEC);
+	unsigned int conflicts = atomic_read(&kradar_tick_conflicts);
+	unsigned int ms;
 
-	if (votes < KRADAR_TICK_VOTES && ms < KRADAR_TICK_LEARN_MS) {
-		kradar_tick_poll();
+	if (!smp_load_acquire(&kradar_tick_learning))
 		return;
-	}
-	kradar_tick_unhook();
-	if (votes >= KRADAR_TICK_VOTES &&
-	    atomic_read(&kradar_tick_conflicts) == 0) {
+	ms = div_u64(now - kradar_tick_started, NSEC_PER_MSEC);
+	if (votes < KRADAR_TICK_VOTES && ms < KRADAR_TICK_LEARN_MS)
+		return;
+	WRITE_ONCE(kradar_tick_learning, false);
+	schedule_work_on(raw_smp_processor_id(), &kradar_tick_work);
+	if (votes >= KRADAR_TICK_VOTES && !conflicts) {
 		kradar_tick_publish(READ_ONCE(kradar_tick_cand));
 		pr_info("scheduler tick: %ps, learnt from update_process_times() in %u ms\n",
 			kradar_tick_found, ms);
 		return;
 	}
-	kradar_tick_by_name = true;
+	WRITE_ONCE(kradar_tick_by_name, true);
 	pr_info("scheduler tick: not learnt in %u ms (%u votes, %u conflicting; a low-resolution or nohz_full tick?): taken by name (%s or %s)\n",
-		ms, votes, atomic_read(&kradar_tick_conflicts),
-		kradar_tick_names[0], kradar_tick_names[1]);
+		ms, votes, conflicts, kradar_tick_names[0],
+		kradar_tick_names[1]);
 }
 
 /* Start learning; with no kprobes or tracepoints, match names. */
@@ -198,7 +208,8 @@ void kradar_tick_learn(void)
 		kradar_tick_unhook();
 		goto by_name;
 	}
-	kradar_tick_poll();
+	/* kradar_tick_started before the sampler sees the learning */
+	smp_store_release(&kradar_tick_learning, true);
 	return;
 by_name:
 	kradar_tick_by_name = true;
@@ -209,7 +220,8 @@ by_name:
 /* Stop learning if it still runs; before the hrtimer state goes. */
 void kradar_tick_stop(void)
 {
-	cancel_delayed_work_sync(&kradar_tick_work);
+	WRITE_ONCE(kradar_tick_learning, false);
+	flush_work(&kradar_tick_work);
 	kradar_tick_unhook();
 }
 

@@ -70,6 +70,12 @@
 #define KRADAR_BTF_MAX		(16 << 20)	/* bytes of module BTF read */
 #define KRADAR_BTF_VMLINUX	"/sys/kernel/btf/vmlinux"
 #define KRADAR_BTF_VHOST	"/sys/kernel/btf/" KRADAR_VHOST_MODULE
+/*
+ * The header fields read here. struct btf_header grew a layout section
+ * in 7.1 (32 bytes), but BTF without one keeps the 24-byte header: its
+ * hdr_len says which, so only these fields are read and required.
+ */
+#define KRADAR_BTF_HDR		offsetofend(struct btf_header, str_len)
 #define KRADAR_OWNER_ACTIVE	16	/* set_owner calls followed at once */
 #define KRADAR_VHOST_CALIBRATE	1000	/* lookups timed once per load */
 
@@ -356,8 +362,8 @@ static ssize_t kradar_read_at(struct file *f, void *buf, size_t len,
 
 static int kradar_btf_header(const struct btf_header *h, size_t len)
 {
-	if (len < sizeof(*h) || h->magic != BTF_MAGIC ||
-	    h->version != BTF_VERSION || h->hdr_len < sizeof(*h) ||
+	if (len < KRADAR_BTF_HDR || h->magic != BTF_MAGIC ||
+	    h->version != BTF_VERSION || h->hdr_len < KRADAR_BTF_HDR ||
 	    h->hdr_len > len)
 		return -EINVAL;
 	if ((u64)h->type_off + h->type_len > len - h->hdr_len ||
@@ -380,8 +386,9 @@ static int kradar_btf_open(struct kradar_btf *b)
 		return PTR_ERR(f);
 	b->base = f;
 	size = i_size_read(file_inode(f));
-	n = kradar_read_at(f, &h, sizeof(h), 0);
-	if (n != sizeof(h) || kradar_btf_header(&h, size))
+	memset(&h, 0, sizeof(h));
+	n = kradar_read_at(f, &h, KRADAR_BTF_HDR, 0);
+	if (n != KRADAR_BTF_HDR || kradar_btf_header(&h, size))
 		return n < 0 ? n : -EINVAL;
 	b->base_strs = h.hdr_len + h.str_off;
 	b->base_str_len = h.str_len;
@@ -391,7 +398,7 @@ static int kradar_btf_open(struct kradar_btf *b)
 		return PTR_ERR(f);
 	size = i_size_read(file_inode(f));
 	err = -EFBIG;
-	if (size < sizeof(h) || size > KRADAR_BTF_MAX)
+	if (size < KRADAR_BTF_HDR || size > KRADAR_BTF_MAX)
 		goto out;
 	err = -ENOMEM;
 	b->data = kvmalloc(size, GFP_KERNEL);
@@ -401,7 +408,7 @@ static int kradar_btf_open(struct kradar_btf *b)
 	err = n < 0 ? n : -EIO;
 	if (n != size)
 		goto out;
-	memcpy(&h, b->data, sizeof(h));
+	memcpy(&h, b->data, KRADAR_BTF_HDR);
 	err = kradar_btf_header(&h, size);
 	if (err)
 		goto out;
