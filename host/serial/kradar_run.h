@@ -80,8 +80,12 @@ struct kradar_span {
 	char state[8];			/* lock holder state */
 	char top[KRADAR_RUN_NAME_LEN];	/* qs_gap: busiest hrtimer callback */
 	double top_rate;
-	int nr_waiters;
+	int nr_waiters;			/* lock: the most at once */
 	char waiter[64];		/* first waiter's comm */
+	int waiter_pid;			/* lock: first waiter's pid, -1 */
+	int killed_pid;			/* lock: a waiter in vhost_worker_killed(), -1 */
+	bool held_exact;		/* lock: value is the hold, not a lower bound */
+	int64_t first_t_ns;		/* lock: the probe's first record of it, -1 */
 	int64_t key;			/* gp_seq, lock address; matches phases */
 	int nr_cpus;			/* gp_stall: stalled CPUs */
 	int cpus[8];

@@ -577,8 +577,9 @@ static void find_stalls(struct kradar_run *r)
 				 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
 			break;
 		case KRADAR_SPAN_LOCK:
-			snprintf(st->what, sizeof(st->what), "%s held %s by %s:%d",
-				 sp->name, dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
+			snprintf(st->what, sizeof(st->what), "%s held %s%s by %s:%d",
+				 sp->name, sp->held_exact ? "" : ">= ",
+				 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
 				 sp->task[0] ? sp->task : "?", sp->pid);
 			break;
 		default:
@@ -592,6 +593,23 @@ static void find_stalls(struct kradar_run *r)
 	}
 	for (i = 0; i < r->nr_stalls; i++)
 		classify(r, &r->stalls[i]);
+}
+
+/* ", first COMM:PID[ in vhost_worker_killed()]" of a lock span, or "". */
+static const char *lock_waiter(char *buf, size_t sz, const struct kradar_span *sp)
+{
+	char pid[16] = "";
+
+	if (!sp->waiter[0]) {
+		buf[0] = '\0';
+		return buf;
+	}
+	if (sp->waiter_pid >= 0)
+		snprintf(pid, sizeof(pid), ":%d", sp->waiter_pid);
+	snprintf(buf, sz, ", first %s%s%s", sp->waiter, pid,
+		 sp->killed_pid >= 0 && sp->killed_pid == sp->waiter_pid ?
+		 " in vhost_worker_killed()" : "");
+	return buf;
 }
 
 /* ---- timeline ---- */
@@ -722,13 +740,26 @@ static void build_timeline(struct kradar_run *r)
 			       "%s (reached %s)", sp->name,
 			       dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
 			break;
-		case KRADAR_SPAN_LOCK:
+		case KRADAR_SPAN_LOCK: {
+			char w[128];
+
+			/* from when the first waiter waited; its hold began then or before */
 			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "lock_hold", -1, true,
-			       "%s taken by %s:%d, held %s, %d waiter(s)%s%s", sp->name,
-			       sp->task[0] ? sp->task : "?", sp->pid,
+			       "%s held by %s:%d (state %s%s%s) for %s%s, %d waiter(s)%s",
+			       sp->name, sp->task[0] ? sp->task : "?", sp->pid,
+			       sp->state[0] ? sp->state : "?", sp->nr_frames ? ", in " : "",
+			       sp->nr_frames ? sp->frames[0] : "", sp->held_exact ? "" : ">= ",
 			       dur(d, sizeof(d), (int64_t)(sp->value * 1e6)), sp->nr_waiters,
-			       sp->waiter[0] ? ", first " : "", sp->waiter);
+			       lock_waiter(w, sizeof(w), sp));
+			/* the probe's first record: when kradar said so */
+			if (sp->first_t_ns > sp->begin_ns)
+				tl_add(r, sp->first_t_ns, false, KRADAR_TL_PROBE, "lock_record", -1,
+				       true, "probe reports %s: waited for %s so far%s",
+				       sp->name, dur(d, sizeof(d), sp->first_t_ns - sp->begin_ns),
+				       sp->killed_pid >= 0 ?
+				       " by a vhost worker in vhost_worker_killed()" : "");
 			break;
+		}
 		case KRADAR_SPAN_HB_GAP:
 			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "heartbeat_gap", -1,
 			       true, "%s", sp->name);
@@ -803,8 +834,9 @@ static const char *span_desc(char *buf, size_t sz, const struct kradar_span *sp)
 			 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
 		break;
 	case KRADAR_SPAN_LOCK:
-		snprintf(buf, sz, "%s held by %s:%d for %s", sp->name,
+		snprintf(buf, sz, "%s held by %s:%d for %s%s", sp->name,
 			 sp->task[0] ? sp->task : "?", sp->pid,
+			 sp->held_exact ? "" : ">= ",
 			 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
 		break;
 	default:
@@ -847,12 +879,86 @@ static bool cpu_in_storm(const struct kradar_run *r, int cpu, int64_t before,
 	return false;
 }
 
+/* The console's first hung-task report on a waiter of lock span @lk. */
+static const struct kradar_serial_event *lock_hung(const struct kradar_run *r,
+						   const struct kradar_span *lk)
+{
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+
+		if (e->kind != KRADAR_EV_HUNG_TASK)
+			continue;
+		if (e->pid >= 0 && (e->pid == lk->waiter_pid || e->pid == lk->killed_pid))
+			return e;
+		/* records without waiter pids: by name */
+		if (lk->waiter_pid < 0 && lk->waiter[0] && !strcmp(e->comm, lk->waiter))
+			return e;
+	}
+	return NULL;
+}
+
+/* The lock part of the narrative: the longest hold, and who hung on it. */
+static void narrate_lock(struct kradar_run *r, const struct kradar_span *lk)
+{
+	const struct kradar_serial_event *hung = lock_hung(r, lk), *own = NULL;
+	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+	char d[32], t1[48], t2[48], w[128];
+	const char *holder = lk->task[0] ? lk->task : "?";
+
+	say(r, "Longest lock hold: %s by %s:%d (state %s%s%s) for %s%s, %d "
+	       "waiter(s)%s.", lk->name, holder, lk->pid,
+	    lk->state[0] ? lk->state : "?", lk->nr_frames ? ", in " : "",
+	    lk->nr_frames ? lk->frames[0] : "", lk->held_exact ? "" : ">= ",
+	    dur(d, sizeof(d), (int64_t)(lk->value * 1e6)), lk->nr_waiters,
+	    lock_waiter(w, sizeof(w), lk));
+	if (!hung)
+		return;
+	if (lk->killed_pid >= 0 && hung->pid == lk->killed_pid)
+		say(r, "The hung task %s:%d is a vhost worker whose owner was killed: "
+		       "in vhost_worker_killed() it waits for %s, which %s:%d holds.",
+		    hung->comm, hung->pid, lk->name, holder, lk->pid);
+	else
+		say(r, "The hung task %s:%d is a waiter of %s, which %s:%d holds.",
+		    hung->comm, hung->pid, lk->name, holder, lk->pid);
+	if (lk->first_t_ns >= 0 && hung->pos.has_time) {
+		int64_t ht = (int64_t)hung->pos.time_ns;
+
+		if (lk->first_t_ns <= ht)
+			say(r, "The probe reported that wait at %s, %s before the "
+			       "kernel's hung-task report at %s.",
+			    ptime(t1, sizeof(t1), lk->first_t_ns),
+			    dur(d, sizeof(d), ht - lk->first_t_ns), ptime(t2, sizeof(t2), ht));
+		else
+			say(r, "The probe reported that wait at %s, %s after the "
+			       "kernel's hung-task report at %s.",
+			    ptime(t1, sizeof(t1), lk->first_t_ns),
+			    dur(d, sizeof(d), lk->first_t_ns - ht), ptime(t2, sizeof(t2), ht));
+	}
+	for (i = 0; i < n && !own; i++) {
+		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
+
+		if (e->kind == KRADAR_EV_HUNG_MUTEX_OWNER && e->pid == hung->pid)
+			own = e;
+	}
+	if (own && own->owner_pid == lk->pid)
+		say(r, "The kernel names the same likely owner, %s:%d.",
+		    own->owner_comm, own->owner_pid);
+	else if (own)
+		say(r, "The kernel names %s:%d as the likely owner; the probe saw %s:%d "
+		       "hold it.", own->owner_comm, own->owner_pid, holder, lk->pid);
+	if (!strcmp(lk->state, "S"))
+		say(r, "The holder sleeps interruptibly (state S): the hung-task "
+		       "detector never reports such a task as hung, only its waiter.");
+}
+
 static void narrate(struct kradar_run *r)
 {
 	const int anomalies = (1 << KRADAR_SPAN_STORM) | (1 << KRADAR_SPAN_QS_GAP) |
 			      (1 << KRADAR_SPAN_GP_STALL) | (1 << KRADAR_SPAN_LOCK);
 	const struct kradar_serial_report *rep = kradar_run__report(r);
-	const struct kradar_serial_event *warn = NULL, *slow = NULL;
+	const struct kradar_serial_event *warn = NULL, *slow = NULL, *hung;
 	const struct kradar_span *first, *storm = NULL;
 	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
 	size_t nint = 0, nstarved = 0, nund = 0;
@@ -962,6 +1068,17 @@ static void narrate(struct kradar_run *r)
 			    frame, rep->cpu, span_desc(desc, sizeof(desc), cause),
 			    ptime(t1, sizeof(t1), cause->begin_ns), frame,
 			    st ? "the storm" : "the anomaly", st ? "the storm" : "the anomaly");
+		} else if (cause && cause->kind == KRADAR_SPAN_LOCK && rep->cls == KRADAR_CLASS_HANG &&
+			   (hung = lock_hung(r, cause)) && hung->pos.line == rep->start.line) {
+			say(r, "The report's stack (%s) is that of %s:%d, a waiter of %s, "
+			       "which the probe saw held by %s:%d since %s, %s before the "
+			       "report: %s only waits; the holder is where the hang comes from.",
+			    frame, hung->comm, hung->pid, cause->name,
+			    cause->task[0] ? cause->task : "?", cause->pid,
+			    ptime(t1, sizeof(t1), cause->begin_ns),
+			    rep->start.has_time ?
+			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns) : "?",
+			    frame);
 		} else if (cause) {
 			say(r, "The report (%s) does not say its CPU; the probe's anomaly "
 			       "(%s) began %s before it.", frame,
@@ -1048,24 +1165,8 @@ static void narrate(struct kradar_run *r)
 			if (r->spans[i].kind == KRADAR_SPAN_LOCK &&
 			    (!lk || r->spans[i].value > lk->value))
 				lk = &r->spans[i];
-		if (lk) {
-			say(r, "Longest lock hold: %s by %s:%d (state %s) for %s, %d "
-			       "waiter(s)%s%s.", lk->name, lk->task[0] ? lk->task : "?",
-			    lk->pid, lk->state[0] ? lk->state : "?",
-			    dur(d, sizeof(d), (int64_t)(lk->value * 1e6)), lk->nr_waiters,
-			    lk->waiter[0] ? ", first " : "", lk->waiter);
-			for (i = 0; i < n; i++) {
-				const struct kradar_serial_event *e =
-					kradar_serial__event(r->console, i);
-
-				if (e->kind == KRADAR_EV_HUNG_TASK && lk->waiter[0] &&
-				    !strcmp(e->comm, lk->waiter)) {
-					say(r, "The hung task %s:%d is a waiter of %s.",
-					    e->comm, e->pid, lk->name);
-					break;
-				}
-			}
-		}
+		if (lk)
+			narrate_lock(r, lk);
 	}
 
 	/* 6: host or guest */

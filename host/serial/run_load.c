@@ -216,6 +216,9 @@ static struct kradar_span *span_get(struct kradar_run *r, enum kradar_span_kind 
 	sp->key = key;
 	sp->cpu = -1;
 	sp->pid = -1;
+	sp->waiter_pid = -1;
+	sp->killed_pid = -1;
+	sp->first_t_ns = -1;
 	sp->begin_ns = t;
 	sp->end_ns = t;
 	return sp;
@@ -444,7 +447,7 @@ static void add_lock(struct kradar_run *r, const json_t *o, int64_t t,
 	const char *state = jstr(o, "holder_state");
 	uint64_t addr = jaddr(o, "lock_addr");
 	double held = jnum(o, "held_ms", jnum(o, "wait_ms", 0));
-	json_t *w = json_object_get(o, "waiters");
+	json_t *w = json_object_get(o, "waiters"), *killed;
 	struct kradar_span *sp;
 	int64_t key = (int64_t)(addr & INT64_MAX), begin = ms_before(t, held);
 
@@ -467,13 +470,27 @@ static void add_lock(struct kradar_run *r, const json_t *o, int64_t t,
 	if (state)
 		str_copy(sp->state, sizeof(sp->state), state);
 	sp->pid = (int)jint(o, "holder_pid", sp->pid);
-	if (json_is_array(w)) {
-		const char *wc = jstr(json_array_get(w, 0), "comm");
+	/* an end record lists no waiters: keep the most seen and the first */
+	if (json_is_array(w) && json_array_size(w)) {
+		const json_t *w0 = json_array_get(w, 0);
+		const char *wc = jstr(w0, "comm");
+		size_t nw = json_array_size(w);
 
-		sp->nr_waiters = json_array_size(w) > INT_MAX ? INT_MAX : (int)json_array_size(w);
-		if (wc)
+		if (nw > (size_t)sp->nr_waiters)
+			sp->nr_waiters = nw > INT_MAX ? INT_MAX : (int)nw;
+		if (wc) {
 			str_copy(sp->waiter, sizeof(sp->waiter), wc);
+			sp->waiter_pid = (int)jint(w0, "pid", -1);
+		}
 	}
+	/* the kernel's vhost_worker_killed(): a waiter is a killed worker */
+	killed = json_object_get(o, "vhost_worker_killed");
+	if (json_is_object(killed))
+		sp->killed_pid = (int)jint(killed, "pid", sp->killed_pid);
+	if (json_is_true(json_object_get(o, "held_exact")))
+		sp->held_exact = true;
+	if (t >= 0 && (sp->first_t_ns < 0 || t < sp->first_t_ns))
+		sp->first_t_ns = t;
 	span_frames(sp, json_object_get(o, "holder_stack"));
 	span_times(sp, phase, t, begin);
 }

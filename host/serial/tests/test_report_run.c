@@ -18,6 +18,12 @@
  *   console  a console-only directory: undetermined, no crash
  *   garbage  events.jsonl lines that are not what they claim; phases
  *            without a begin; an empty directory
+ *   vhost-killed  a killed vhost worker waiting for vq->mutex in
+ *            vhost_worker_killed() (records as on 7.2): the lock span keeps
+ *            its waiter through the end record, the probe's first record is
+ *            on the timeline before the kernel's hung-task report, and the
+ *            narrative names the killed worker, the lead, the kernel's
+ *            likely owner and the sleeping holder
  *   syzbot   title/frames comparison: same, same kind, different
  *   syms     libelf: placing an image from a named address, resolving
  */
@@ -515,6 +521,106 @@ out:
 	kradar_serial__free(lk);
 }
 
+/* A lock_contention record of the vhost-killed fixture. */
+static void fx_vq_lock(struct fx *x, int64_t t, const char *phase, double ms, bool waiting)
+{
+	fprintf(x->ev, "{\"type\":\"lock_contention\",\"phase\":\"%s\","
+		"\"lock\":\"vq->mutex (vq 1 of vhost-net dev 1, owner kradar-owner pid 129)\","
+		"\"lock_addr\":\"0xff38e0d7c2ef4ac0\",\"lock_kind\":\"mutex\",", phase);
+	if (waiting)
+		fprintf(x->ev, "\"holder_pid\":132,\"holder_comm\":\"kradar-vq-hold\","
+			"\"holder_state\":\"S\",\"held_ms\":%.1f,\"held_exact\":false,"
+			"\"wait_ms\":%.1f,\"nr_waiters\":1,\"waiters\":[{\"pid\":130,"
+			"\"comm\":\"vhost-129\",\"waited_ms\":%.1f}],\"holder_stack\":["
+			"\"handle_userfault+0x4eb/0x980\",\"_copy_from_user+0x27/0x60\","
+			"\"vhost_vring_ioctl+0x594/0x7b4 [vhost]\"],\"vhost_worker_killed\":"
+			"{\"pid\":130,\"since_ns\":7852771574},", ms, ms, ms);
+	else
+		fprintf(x->ev, "\"holder_pid\":null,\"wait_ms\":%.1f,\"nr_waiters\":0,"
+			"\"waiters\":[],", ms);
+	fprintf(x->ev, "\"t_ns\":%lld,\"host_ns\":%lld,\"wait_begin_ns\":7853083582}\n",
+		(long long)t, (long long)(t + FX_OFF + 2 * FX_MS));
+}
+
+static void test_vhost_killed(void)
+{
+	static const char *const hung[] = {
+		"INFO: task vhost-129:130 blocked for more than 10 seconds.",
+		"      Tainted: G           OE       7.2.13+deb14-cloud-amd64 #1 Debian 7.2.13-1",
+		"\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+		"task:vhost-129       state:D stack:0     pid:130   tgid:129   ppid:128    task_flags:0x404440 flags:0x00080802",
+		"Call Trace:",
+		" <TASK>",
+		" __schedule+0x4a8/0xd70",
+		" schedule+0x27/0xd0",
+		" schedule_preempt_disabled+0x15/0x30",
+		" __mutex_lock.constprop.0+0x4fb/0x9a0",
+		" vhost_worker_killed+0x78/0xe0 [vhost]",
+		" vhost_task_fn+0xe9/0x140",
+		" ret_from_fork+0x2b1/0x340",
+		" ret_from_fork_asm+0x1a/0x30",
+		" </TASK>",
+		"INFO: task vhost-129:130 is blocked on a mutex likely owned by task kradar-vq-hold:132.",
+		NULL,
+	};
+	const struct kradar_span *sp;
+	int64_t rec_t = -1, hung_t = -1, t;
+	struct kradar_run *r = NULL;
+	struct fx x = { 0 };
+	size_t i;
+
+	if (!ASSERT_TRUE(!fx_open(&x, "vhost-killed"), "vhost-killed: fixture written"))
+		return;
+	fx_hello(&x, 6 * FX_S);
+	for (i = 0, t = 6 * FX_S; t <= 40 * FX_S; t += FX_S, i++)
+		fx_heartbeat(&x, t, t + FX_OFF + fx_delay((int)i));
+	fx_vq_lock(&x, 8893885574LL, "begin", 1040.8, true);
+	fx_vq_lock(&x, 9893885574LL, "update", 2040.8, true);
+	fx_vq_lock(&x, 38140821615LL, "end", 30287.7, false);
+	fx_line(x.ser, "[    7.847260] kradar-vhost-killed: killing owner pid 129");
+	for (i = 0; hung[i]; i++)
+		fx_line(x.ser, "[   21.685707] %s", hung[i]);
+	fx_cpu(&x, FX_OFF, FX_OFF + 41 * FX_S, pct_full);
+	fx_close(&x);
+	r = load(&x);
+	if (!ASSERT_TRUE(r, "vhost-killed: run loads"))
+		goto out;
+	sp = span_of(r, KRADAR_SPAN_LOCK);
+	if (!ASSERT_TRUE(sp, "vhost-killed: one lock span"))
+		goto out;
+	ASSERT_TRUE(sp->nr_waiters == 1 && !strcmp(sp->waiter, "vhost-129") &&
+		    sp->waiter_pid == 130 && sp->killed_pid == 130,
+		    "vhost-killed: the end record (no waiters) keeps the waiter, a killed worker");
+	ASSERT_TRUE(!sp->held_exact && sp->pid == 132 && !strcmp(sp->state, "S") &&
+		    sp->nr_frames == 3 && !strncmp(sp->frames[0], "handle_userfault+", 17),
+		    "vhost-killed: the holder, its state and stack, a lower-bound hold");
+	ASSERT_EQ_INT(sp->first_t_ns, 8893885574LL, "vhost-killed: the probe's first record time");
+	for (i = 0; i < r->nr_tl; i++) {
+		if (!strcmp(r->tl[i].kind, "lock_record") && rec_t < 0) {
+			rec_t = r->tl[i].t_ns;
+			printf("# %s\n", r->tl[i].text);
+		}
+		if (!strcmp(r->tl[i].kind, "hung_task") && hung_t < 0)
+			hung_t = r->tl[i].t_ns;
+	}
+	ASSERT_TRUE(rec_t == 8893885574LL && hung_t == 21685707000LL,
+		    "vhost-killed: timeline: the probe's record, then the hung-task report");
+	ASSERT_TRUE(has_narr(r, "is a vhost worker whose owner was killed", "kradar-vq-hold:132"),
+		    "vhost-killed: narrative: the hung task is the killed worker, the holder named");
+	ASSERT_TRUE(has_narr(r, "reported that wait at [    8.893885]", "12.8 s before"),
+		    "vhost-killed: narrative: the probe's lead over the kernel's report");
+	ASSERT_TRUE(has_narr(r, "same likely owner, kradar-vq-hold:132", NULL),
+		    "vhost-killed: narrative: the kernel's likely owner agrees");
+	ASSERT_TRUE(has_narr(r, "vhost_worker_killed only waits", NULL),
+		    "vhost-killed: narrative: the reported stack only waits");
+	ASSERT_TRUE(has_narr(r, "1 waiter(s), first vhost-129:130 in vhost_worker_killed()",
+			     "for >= 30.3 s"),
+		    "vhost-killed: narrative: waiter count and lower-bound hold");
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
 int main(void);
 
 /* A function of this executable, to resolve by its runtime address. */
@@ -587,6 +693,7 @@ int main(void)
 	test_overload();
 	test_console_only();
 	test_garbage();
+	test_vhost_killed();
 	test_syzbot();
 	test_syms();
 	return tap_done();
