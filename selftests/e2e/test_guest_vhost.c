@@ -20,8 +20,21 @@
  *   vhost-late   the vhost modules are unloaded and loaded again after
  *                the probe: the module notifier disarms and re-arms the
  *                probes; run with vhost_btf=N, the lock is named by its
- *                offset in the vq ("vq 1 of vhost-net dev N +0x8"), as
- *                on a kernel without BTF.
+ *                offset in the vq ("vq 1 of vhost-net dev N +0x8"; +0x10
+ *                from 6.4), as on a kernel without BTF.
+ *   vhost-killed syzbot's "INFO: task hung in vhost_worker_killed"
+ *                (selftests/guest/kradar-vhost-killed.c): the owner is
+ *                SIGKILLed while kradar-vq-hold, a task of its mm, holds
+ *                vq 1's mutex asleep in handle_userfault(); the owner's
+ *                worker waits for it in vhost_worker_killed() for 30 s.
+ *                The lock is vq->mutex of vq 1 of the vhost-net device,
+ *                the holder kradar-vq-hold (pid, state S, stack), the
+ *                waiter the worker, marked as in vhost_worker_killed();
+ *                the kernel's hung-task report is on the console (7.x:
+ *                with its likely owner) and comes after kradar's first
+ *                lock record; kradar-report says so. Only on kernels
+ *                with vhost_worker_killed() (6.10+: KRADAR_KERNEL 6.12,
+ *                7.2, their -rt, debug).
  *
  * Output is TAP; without QEMU or the Debian cloud kernel every test is
  * skipped with the reason.
@@ -220,6 +233,18 @@ static void test_vhost_uffd(const char *top, bool rt)
 #undef T
 }
 
+/*
+ * Where vq->mutex lies in struct vhost_virtqueue: after the dev pointer
+ * on 6.1, also after the worker pointer from 6.4 (every kernel of the
+ * matrix but 6.1 and 6.1-rt).
+ */
+static unsigned int vq_mutex_offset(void)
+{
+	const char *k = e2e_kernel();
+
+	return !k || !strcmp(k, "6.1") || !strcmp(k, "6.1-rt") ? 0x8 : 0x10;
+}
+
 static void test_vhost_late(const char *top)
 {
 	char want[96];
@@ -239,7 +264,8 @@ static void test_vhost_late(const char *top)
 	    "expected job status 0 and two 'no struct layout' lines (load, reload) in %s/serial.log",
 	    r.dir);
 	read_lock(r.dir, "vq ", -1, &v);
-	snprintf(want, sizeof(want), "+0x8 (owner kradar-vhost pid %lld)", owner);
+	snprintf(want, sizeof(want), "+0x%x (owner kradar-vhost pid %lld)",
+		 vq_mutex_offset(), owner);
 	tap(v.begins == 1 && !strncmp(v.lock, "vq 1 of vhost-net dev ", 22) &&
 	    strstr(v.lock, want) && !strcmp(v.v_what, "in_vq"),
 	    "vhost-late: without BTF the lock is named by its offset in vq 1",
@@ -250,10 +276,257 @@ static void test_vhost_late(const char *top)
 	    "a lock named by address carries a vhost object");
 }
 
+/* What vhost-killed reads back from the vq->mutex records. */
+struct klock {
+	int lines, begins, ends;
+	char lock[200], kind[16], holder_comm[32], holder_state[4];
+	char holder_in[128], v_what[32], v_kind[32], v_owner_comm[32];
+	long long holder_pid, v_vq, v_owner_pid, v_worker_pid, killed_pid;
+	long long first_t_ns;		/* the first record's guest time */
+	double end_wait_ms;
+	bool holder_stack_ioctl, waiter_is_worker, waiter_stack_killed;
+};
+
+/* Does the JSON array @key of @line contain @needle (in a string)? */
+static bool array_has(const char *line, const char *key, const char *needle)
+{
+	char pat[64];
+	const char *a, *e, *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":[", key);
+	a = strstr(line, pat);
+	e = a ? strstr(a, "\"]") : NULL;
+	p = a ? strstr(a, needle) : NULL;
+	return p && e && p < e;
+}
+
+static int read_killed_lock(const char *dir, long long owner,
+			    long long worker, struct klock *k)
+{
+	char path[PATH_MAX + 32], phase[16], pat[64];
+	static char line[65536];
+	FILE *f;
+
+	memset(k, 0, sizeof(*k));
+	k->holder_pid = k->v_vq = k->v_owner_pid = k->v_worker_pid = -1;
+	k->killed_pid = k->first_t_ns = -1;
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	snprintf(pat, sizeof(pat), "{\"pid\":%lld,", worker);
+	while (fgets(line, sizeof(line), f)) {
+		const char *vh, *kl, *w, *we, *p;
+
+		if (!strstr(line, "\"type\":\"lock_contention\"") ||
+		    !strstr(line, "\"lock\":\"vq->mutex ("))
+			continue;
+		if (!k->lines++) {
+			json_field(line, "lock", k->lock, sizeof(k->lock));
+			json_field(line, "lock_kind", k->kind, sizeof(k->kind));
+			k->first_t_ns = (long long)json_num(line, "t_ns", -1);
+		}
+		json_field(line, "phase", phase, sizeof(phase));
+		k->begins += !strcmp(phase, "begin");
+		if (!strcmp(phase, "end")) {
+			k->ends++;
+			k->end_wait_ms = json_num(line, "wait_ms", -1);
+			continue;	/* no holder, no waiters */
+		}
+		if (!k->holder_comm[0] && json_num(line, "holder_pid", -1) > 0) {
+			k->holder_pid = (long long)json_num(line, "holder_pid", -1);
+			json_field(line, "holder_comm", k->holder_comm,
+				   sizeof(k->holder_comm));
+			json_field(line, "holder_state", k->holder_state,
+				   sizeof(k->holder_state));
+			json_field(line, "holder_in", k->holder_in,
+				   sizeof(k->holder_in));
+		}
+		k->holder_stack_ioctl |= array_has(line, "holder_stack",
+						   "vhost_vring_ioctl+");
+		k->waiter_stack_killed |= array_has(line, "waiter_stack",
+						    "vhost_worker_killed+");
+		w = strstr(line, "\"waiters\":[");
+		we = w ? strstr(w, "}]") : NULL;
+		p = w ? strstr(w, pat) : NULL;
+		if (p && we && p < we) {
+			char comm[48];
+			const char *c;
+
+			snprintf(comm, sizeof(comm), "\"comm\":\"vhost-%lld\"", owner);
+			c = strstr(p, comm);
+			k->waiter_is_worker |= c && c < we;
+		}
+		kl = strstr(line, "\"vhost_worker_killed\":{");
+		if (kl)
+			k->killed_pid = (long long)json_num(kl, "pid", -1);
+		vh = strstr(line, "\"vhost\":{");
+		if (vh) {
+			json_field(vh, "kind", k->v_kind, sizeof(k->v_kind));
+			json_field(vh, "what", k->v_what, sizeof(k->v_what));
+			k->v_vq = (long long)json_num(vh, "vq", -1);
+			k->v_owner_pid = (long long)json_num(vh, "owner_pid", -1);
+			json_field(vh, "owner_comm", k->v_owner_comm,
+				   sizeof(k->v_owner_comm));
+			k->v_worker_pid = (long long)json_num(vh, "worker_pid", -1);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Lines of `kradar-report DIR` (text, no files) containing @needle. */
+static int report_count(const char *top, const char *dir, const char *needle,
+			char *first, size_t firstlen)
+{
+	char cmd[PATH_MAX * 3 + 64], line[4096];
+	const char *build = getenv("BUILD");
+	int n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s%s/kradar-report' '%s' --no-files 2>&1",
+		 build ? build : top, build ? "" : "/build", dir);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		if (!strstr(line, needle))
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
+	pclose(p);
+	if (first)
+		first[strcspn(first, "\n")] = '\0';
+	return n;
+}
+
+/* Kernels of the matrix that have vhost_worker_killed() (6.10+). */
+static bool kernel_has_worker_killed(void)
+{
+	static const char *const k[] = { "6.12", "7.2", "6.12-rt", "7.2-rt", "debug" };
+	const char *want = e2e_kernel();
+	size_t i;
+
+	for (i = 0; want && i < sizeof(k) / sizeof(k[0]); i++)
+		if (!strcmp(want, k[i]))
+			return true;
+	return false;
+}
+
+static void test_vhost_killed(const char *top)
+{
+	const char *t = "vhost-killed", *kern = e2e_kernel();
+	long long owner, worker, holder;
+	char want[160], line[4096], name[160], comm[32];
+	double hung_s, rec_s, owner_s;
+	bool rt = e2e_kernel_rt(), v7 = kern && kern[0] == '7';
+	struct klock k;
+	struct run r;
+	int n;
+
+#define T(s) (snprintf(name, sizeof(name), "%s: %s", t, s), name)
+	if (run_scenario(top, "vhost-killed", "--scenario vhost-killed", NULL, &r)) {
+		tap(false, T("run produced events.jsonl"), "kradar-run exit %d, see %s.log",
+		    r.status, r.dir);
+		return;
+	}
+	owner = serial_num(r.dir, "kradar-vhost-killed: owner pid ");
+	worker = serial_num(r.dir, ", worker pid ");
+	holder = serial_num(r.dir, ", holder pid ");
+	tap(serial_count(r.dir, "kradar-run: job finished: status 0", NULL, 0) == 1 &&
+	    serial_count(r.dir, "kradar-vhost-killed: done: the killed worker waited", NULL, 0) == 1 &&
+	    owner > 0 && worker > 0 && holder > 0,
+	    T("the killed worker waited for the holder's vq->mutex (guest program)"),
+	    "expected job status 0, 'done: the killed worker waited' and owner/worker/holder pids on the console, got %lld/%lld/%lld (see %s/serial.log)",
+	    owner, worker, holder, r.dir);
+	read_killed_lock(r.dir, owner, worker, &k);
+	snprintf(want, sizeof(want), "vq->mutex (vq 1 of vhost-net dev ");
+	tap(k.begins == 1 && !strncmp(k.lock, want, strlen(want)) &&
+	    !strcmp(k.v_what, "vq->mutex") && k.v_vq == 1 &&
+	    !strcmp(k.v_kind, "vhost-net") && !strcmp(k.kind, rt ? "rt_mutex" : "mutex"),
+	    T("the lock is named vq->mutex of vq 1 of the vhost-net device"),
+	    "expected one episode of '%s...' (%s), vhost what vq->mutex, vq 1, kind vhost-net; got %d begins, '%s' (%s), what '%s', vq %lld, kind '%s'",
+	    want, rt ? "rt_mutex" : "mutex", k.begins, k.lock, k.kind, k.v_what,
+	    k.v_vq, k.v_kind);
+	snprintf(want, sizeof(want), ", owner kradar-owner pid %lld)", owner);
+	tap(strstr(k.lock, want) && k.v_owner_pid == owner &&
+	    !strcmp(k.v_owner_comm, "kradar-owner") && k.v_worker_pid == worker,
+	    T("the device's owner (killed) and worker"),
+	    "expected '%s' in the name, owner %lld kradar-owner, worker %lld; got '%s', owner %lld '%s', worker %lld",
+	    want, owner, worker, k.lock, k.v_owner_pid, k.v_owner_comm, k.v_worker_pid);
+	tap(k.holder_pid == holder && !strcmp(k.holder_comm, "kradar-vq-hold"),
+	    T("the holder is kradar-vq-hold (pid from the console)"),
+	    "expected holder kradar-vq-hold pid %lld, got '%s' pid %lld",
+	    holder, k.holder_comm, k.holder_pid);
+	tap(!strcmp(k.holder_state, "S"),
+	    T("the holder sleeps interruptibly (S) in the user fault"),
+	    "expected holder_state S, got '%s'", k.holder_state);
+	tap(!strncmp(k.holder_in, "handle_userfault+", 17) && k.holder_stack_ioctl,
+	    T("the holder's stack: handle_userfault() under vhost_vring_ioctl()"),
+	    "expected holder_in handle_userfault+ and vhost_vring_ioctl+ in holder_stack, got '%s', vhost_vring_ioctl %s",
+	    k.holder_in, k.holder_stack_ioctl ? "found" : "missing");
+	snprintf(comm, sizeof(comm), "vhost-%lld", owner);
+	tap(k.waiter_is_worker && k.killed_pid == worker && k.waiter_stack_killed,
+	    T("the waiter is the owner's worker, marked as in vhost_worker_killed()"),
+	    "expected waiter pid %lld comm %s, vhost_worker_killed pid %lld, vhost_worker_killed+ in waiter_stack; got waiter %s, killed pid %lld, stack %s",
+	    worker, comm, worker, k.waiter_is_worker ? "found" : "missing",
+	    k.killed_pid, k.waiter_stack_killed ? "found" : "missing");
+	tap(k.ends == 1 && k.end_wait_ms >= 25000 && k.end_wait_ms <= 40000,
+	    T("the worker waited about the 30 s the fault was held"),
+	    "expected one end with 25000 <= wait_ms <= 40000, got %d ends, %.1f ms",
+	    k.ends, k.end_wait_ms);
+
+	/* the kernel's own report, and kradar's lead over it */
+	snprintf(want, sizeof(want), "INFO: task %s:%lld blocked for more than ", comm, worker);
+	hung_s = serial_time(r.dir, want);
+	tap(hung_s > 0, T("the kernel's hung-task report on the worker is on the console"),
+	    "expected '%s' in %s/serial.log", want, r.dir);
+	snprintf(want, sizeof(want), "INFO: task %s:%lld is blocked on a mutex likely owned by task kradar-vq-hold:%lld",
+		 comm, worker, holder);
+	n = serial_count(r.dir, want, NULL, 0);
+	if (v7)
+		tap(n >= 1, T("7.x: the kernel names kradar-vq-hold as the likely owner"),
+		    "expected '%s' in %s/serial.log", want, r.dir);
+	else
+		printf("# %s: 'blocked on a mutex likely owned by' lines: %d (CONFIG_DETECT_HUNG_TASK_BLOCKER, 6.16+)\n",
+		       t, n);
+	rec_s = k.first_t_ns > 0 ? k.first_t_ns / 1e9 : -1;
+	tap(rec_s > 0 && hung_s > 0 && rec_s < hung_s,
+	    T("kradar's first lock record comes before the kernel's hung-task report"),
+	    "expected the first vq->mutex record (guest %.6f s) before the hung-task report (console [%.6f])",
+	    rec_s, hung_s);
+	owner_s = serial_time(r.dir, "kradar-vhost-killed: killing owner pid ");
+	printf("# %s: holder %s pid %lld state %s in %s; waiter %s pid %lld in vhost_worker_killed(); wait %.1f ms\n",
+	       t, k.holder_comm, k.holder_pid, k.holder_state, k.holder_in, comm, worker,
+	       k.end_wait_ms);
+	printf("# %s: owner killed at [%.6f], kradar's first record [%.6f] (+%.2f s), kernel's hung-task report [%.6f] (+%.2f s): kradar %.1f s earlier\n",
+	       t, owner_s, rec_s, rec_s - owner_s, hung_s, hung_s - owner_s, hung_s - rec_s);
+
+	/* what kradar-report makes of it */
+	snprintf(want, sizeof(want), "The hung task %s:%lld is a vhost worker whose owner was killed",
+		 comm, worker);
+	n = report_count(top, r.dir, want, line, sizeof(line));
+	tap(n == 1 && strstr(line, "kradar-vq-hold:"),
+	    T("kradar-report: the hung task is the killed worker, waiting for the holder"),
+	    "expected one narrative line '%s ... kradar-vq-hold:%lld', got %d: '%s'",
+	    want, holder, n, n > 0 ? line : "");
+	n = report_count(top, r.dir, "The probe reported that wait at ", line, sizeof(line));
+	tap(n == 1 && strstr(line, " before the kernel's hung-task report"),
+	    T("kradar-report: the probe's report came before the kernel's"),
+	    "expected one narrative line 'The probe reported that wait at ... before the kernel's hung-task report', got %d: '%s'",
+	    n, n > 0 ? line : "");
+	n = report_count(top, r.dir, "console:  INFO: task hung in vhost_worker_killed", NULL, 0);
+	tap(n == 1, T("kradar-report: the console's title is syzbot's"),
+	    "expected 'console:  INFO: task hung in vhost_worker_killed' in kradar-report %s",
+	    r.dir);
+#undef T
+}
+
 int main(int argc, char **argv)
 {
 	static const char *names[] = { "vhost-uffd", "vhost-late",
-				       "vhost-uffd (rt)" };
+				       "vhost-uffd (rt)", "vhost-killed" };
 	char top[PATH_MAX];
 	const char *why = guest_setup(argc, argv, top);
 	unsigned int i;
@@ -269,6 +542,10 @@ int main(int argc, char **argv)
 		test_vhost_uffd(top, e2e_kernel_rt());
 		test_vhost_late(top);
 		skip("vhost-uffd (rt)", "the kernel matrix runs each kernel on its own (KRADAR_KERNEL)");
+		if (kernel_has_worker_killed())
+			test_vhost_killed(top);
+		else
+			skip("vhost-killed", "vhost_worker_killed() exists from 6.10");
 	} else {
 		test_vhost_uffd(top, false);
 		test_vhost_late(top);
@@ -276,6 +553,7 @@ int main(int argc, char **argv)
 			skip("vhost-uffd (rt)", "no Debian PREEMPT_RT kernel in /boot (linux-image-rt-amd64)");
 		else
 			test_vhost_uffd(top, true);
+		skip("vhost-killed", "vhost_worker_killed() exists from 6.10");
 	}
 	printf("1..%d\n", test_nr);
 	return failures ? 1 : 0;
