@@ -73,7 +73,8 @@ static struct kradar_track *kradar_tracks;	/* nr_cpu_ids * SLOTS */
 static struct kradar_cpu_track *kradar_cpu_tracks;
 static unsigned int kradar_storms;
 
-static __always_inline void kradar_expire(struct hrtimer *t, ktime_t now)
+static __always_inline void kradar_probe_expire_fn(struct hrtimer *t,
+						   ktime_t now)
 {
 	s64 late;
 
@@ -89,7 +90,7 @@ out:
 }
 
 /* kradar_probe_expire_byref (up to 7.0) and _byval (7.1+) */
-KRADAR_EXPIRE_ENTRY_PROBE(kradar_probe_expire, kradar_expire)
+KRADAR_EXPIRE_ENTRY_PROBE(kradar_probe_expire)
 
 int kradar_hrtimer_init(void)
 {

@@ -68,7 +68,8 @@ static u64 kradar_tick_started;		/* local_clock(): jiffies stall in a storm */
 static void kradar_tick_unhook_work(struct work_struct *work);
 static DECLARE_WORK(kradar_tick_work, kradar_tick_unhook_work);
 
-static __always_inline void kradar_tick_entry(struct hrtimer *t, ktime_t now)
+static __always_inline void kradar_tick_probe_entry_fn(struct hrtimer *t,
+						       ktime_t now)
 {
 	struct kradar_tick_cpu *c = this_cpu_ptr(&kradar_tick_pcpu);
 
@@ -78,7 +79,7 @@ static __always_inline void kradar_tick_entry(struct hrtimer *t, ktime_t now)
 	WRITE_ONCE(c->ticked, false);
 }
 
-KRADAR_EXPIRE_ENTRY_PROBE(kradar_tick_probe_entry, kradar_tick_entry)
+KRADAR_EXPIRE_ENTRY_PROBE(kradar_tick_probe_entry)
 
 static void notrace kradar_tick_probe_exit(void *data, struct hrtimer *t)
 {
@@ -154,6 +155,7 @@ void kradar_tick_sample(u64 now)
 	unsigned int conflicts = atomic_read(&kradar_tick_conflicts);
 	unsigned int ms;
 
+	/* pairs with kradar_tick_learn(): kradar_tick_started is set */
 	if (!smp_load_acquire(&kradar_tick_learning))
 		return;
 	ms = div_u64(now - kradar_tick_started, NSEC_PER_MSEC);
@@ -183,12 +185,14 @@ void kradar_tick_learn(void)
 	kradar_tick_tp_entry = kradar_tracepoint_find("hrtimer_expire_entry");
 	kradar_tick_tp_exit = kradar_tracepoint_find("hrtimer_expire_exit");
 	if (!kradar_tick_tp_entry || !kradar_tick_tp_exit) {
-		kradar_tick_tp_entry = kradar_tick_tp_exit = NULL;
+		kradar_tick_tp_entry = NULL;
+		kradar_tick_tp_exit = NULL;
 		goto by_name;
 	}
 	err = register_kprobe(&kradar_tick_kp);
 	if (err) {
-		kradar_tick_tp_entry = kradar_tick_tp_exit = NULL;
+		kradar_tick_tp_entry = NULL;
+		kradar_tick_tp_exit = NULL;
 		pr_info("scheduler tick: cannot probe update_process_times() (%d)\n",
 			err);
 		goto by_name;

@@ -6,10 +6,11 @@
  * time by pointer up to 7.0 and by value (ktime_t now) from 7.1. Which
  * one a tree has is read off the prototype of its own
  * register_trace_hrtimer_expire_entry(), so a backport is followed too.
- * KRADAR_EXPIRE_ENTRY_PROBE(name, fn) defines a probe for both
- * prototypes around fn(struct hrtimer *, ktime_t now), and
- * KRADAR_EXPIRE_ENTRY(name) is the one this kernel calls (a compile-time
- * choice; check_trace_callback_type_hrtimer_expire_entry() checks it).
+ * KRADAR_EXPIRE_ENTRY_PROBE(name) defines name_byref() and name_byval(),
+ * probes for both prototypes around name_fn(struct hrtimer *, ktime_t),
+ * and KRADAR_EXPIRE_ENTRY(name) is the one this kernel calls (a
+ * compile-time choice; check_trace_callback_type_hrtimer_expire_entry()
+ * checks it).
  *
  * struct hrtimer's callback is __private from 6.13 (ACCESS_PRIVATE() for
  * sparse); kradar_hrtimer_fn() reads it either way.
@@ -23,19 +24,19 @@
 
 #define KRADAR_EXPIRE_NOW_BY_VALUE					\
 	__builtin_types_compatible_p(					\
-		typeof(&register_trace_hrtimer_expire_entry),		\
-		int (*)(void (*)(void *, struct hrtimer *, ktime_t), void *))
+		typeof(register_trace_hrtimer_expire_entry),		\
+		int (void (*)(void *, struct hrtimer *, ktime_t), void *))
 
-#define KRADAR_EXPIRE_ENTRY_PROBE(name, fn)				\
+#define KRADAR_EXPIRE_ENTRY_PROBE(name)					\
 static void notrace __maybe_unused					\
 name##_byref(void *data, struct hrtimer *t, ktime_t *now)		\
 {									\
-	fn(t, *now);							\
+	name##_fn(t, *now);							\
 }									\
 static void notrace __maybe_unused					\
 name##_byval(void *data, struct hrtimer *t, ktime_t now)		\
 {									\
-	fn(t, now);							\
+	name##_fn(t, now);							\
 }
 
 #define KRADAR_EXPIRE_ENTRY(name)					\

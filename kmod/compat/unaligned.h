@@ -7,7 +7,7 @@
 #ifndef _KRADAR_COMPAT_UNALIGNED_H
 #define _KRADAR_COMPAT_UNALIGNED_H
 
-#if __has_include(<linux/unaligned.h>)
+#if __has_include("linux/unaligned.h")
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
