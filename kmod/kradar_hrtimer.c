@@ -49,6 +49,12 @@
 static struct kradar_cpu __percpu *kradar_pcpu;
 static struct tracepoint *kradar_tp_expire_entry;
 static u64 kradar_late_ns;
+/*
+ * When the probe attached: no window, and so no storm, starts earlier.
+ * A storm already raging at load is dated from here, not from before the
+ * probe could see it.
+ */
+static u64 kradar_hooked_ns;
 
 /* Sampler-side view of one slot: snapshot, name, storm state. */
 struct kradar_track {
@@ -138,6 +144,8 @@ int kradar_hrtimer_hook(void)
 					NULL);
 	if (err)
 		pr_err("cannot attach to hrtimer_expire_entry: %d\n", err);
+	else
+		WRITE_ONCE(kradar_hooked_ns, local_clock());
 	return err;
 }
 
@@ -267,7 +275,9 @@ static void kradar_sample_cpu(int cpu, u64 now)
 	struct kradar_track *tracks = &kradar_tracks[cpu * KRADAR_SLOTS];
 	struct kradar_delta top[KRADAR_WINDOW_TOP];
 	struct kradar_rec_hrtimer_window *w;
-	u64 start = ct->last_ns, dur = now - start, events = 0, listed = 0;
+	u64 hooked = min(READ_ONCE(kradar_hooked_ns), now);
+	u64 start = max(ct->last_ns, hooked), dur = now - start;
+	u64 events = 0, listed = 0;
 	u64 nested, unattr, flood = 0;
 	unsigned int i, j, ntop = 0;
 

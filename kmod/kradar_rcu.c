@@ -68,12 +68,12 @@
 #include <linux/smp.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
-#include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <asm/irq_regs.h>
 #include <trace/events/irq.h>
 #include <trace/events/sched.h>
 #include "kradar.h"
+#include "compat/sched.h"
 
 /*
  * Exported (GPL) by kernel/rcu/tree.c since 4.19, but declared only in the
@@ -191,19 +191,14 @@ static void notrace kradar_note_task(struct kradar_rcu_cpu *r,
 	WRITE_ONCE(r->task_gen, r->task_gen + 1);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
-static void notrace kradar_probe_switch(void *data, bool preempt,
-					struct task_struct *prev,
-					struct task_struct *next,
-					unsigned int prev_state)
-#else
-static void notrace kradar_probe_switch(void *data, bool preempt,
-					struct task_struct *prev,
-					struct task_struct *next)
-#endif
+static __always_inline void kradar_probe_switch_fn(struct task_struct *prev,
+						   struct task_struct *next)
 {
 	kradar_note_task(this_cpu_ptr(kradar_rcu_pcpu), next);
 }
+
+/* kradar_probe_switch_with_state (5.18+) and _without_state */
+KRADAR_SCHED_SWITCH_PROBE(kradar_probe_switch)
 
 static void notrace kradar_probe_irq(void *data, int irq,
 				     struct irqaction *action)
@@ -295,10 +290,11 @@ void kradar_rcu_hook(void)
 {
 	if (!kradar_rcu_pcpu)
 		return;
-	check_trace_callback_type_sched_switch(kradar_probe_switch);
+	check_trace_callback_type_sched_switch(KRADAR_SCHED_SWITCH(kradar_probe_switch));
 	check_trace_callback_type_irq_handler_entry(kradar_probe_irq);
 	check_trace_callback_type_softirq_entry(kradar_probe_softirq);
-	kradar_tp_switch = kradar_tp_attach("sched_switch", kradar_probe_switch,
+	kradar_tp_switch = kradar_tp_attach("sched_switch",
+					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
 					    "RCU gap detector");
 	if (!kradar_tp_switch)
 		return;
@@ -328,7 +324,8 @@ void kradar_rcu_unhook(void)
 					    NULL);
 	if (kradar_tp_switch)
 		tracepoint_probe_unregister(kradar_tp_switch,
-					    kradar_probe_switch, NULL);
+					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
+					    NULL);
 	kradar_tp_softirq = NULL;
 	kradar_tp_irq = NULL;
 	kradar_tp_switch = NULL;
