@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1424,7 +1425,10 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 			fprintf(f, "  CPU %u:\n", cb->cpu);
 		fprintf(f, "    %-*s peak %10.*f/s  %10" PRIu64
 			" callbacks  %5.1f%% late  worst %s\n", w, txt(cb->name, name),
-			cb->peak_rate_per_s < 10 ? 1 : 0, cb->peak_rate_per_s,
+			cb->peak_rate_per_s < 10 ? 1 : 0,
+			/* whole rates truncated, as the probe's storm records are */
+			cb->peak_rate_per_s < 10 ? cb->peak_rate_per_s :
+			floor(cb->peak_rate_per_s),
 			cb->count, pct(cb->late, cb->count),
 			kc_fmt_ns(cb->late_max_ns, a, sizeof(a)));
 	}
