@@ -394,38 +394,23 @@ static void ev_storm(struct kc *kc, const struct kradar_record *rec)
 		update ? "hrtimer_storm_update" : "hrtimer_storm");
 	jw_u64(j, "cpu", rec->h.cpu);
 	jw_str(j, "function", r->name);
-	if (update) {
+	if (!end) {
 		jw_u64(j, "rate_per_s", r->rate_per_s);
 		jw_double(j, "late_pct", pct(r->late, r->count), 1);
-		jw_u64(j, "t_ns", r->end_ns);
-		ev_host(kc);
-		jw_hex(j, "addr", r->function);
-		jw_u64(j, "begin_ns", r->begin_ns);
-		jw_u64(j, "end_ns", r->end_ns);
-		jw_u64(j, "duration_ns",
-		       r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0);
-		jw_u64(j, "late_max_ns", r->late_max_ns);
-		jw_u64(j, "threshold_per_s", r->threshold_per_s);
-	} else if (!end) {
-		jw_u64(j, "rate_per_s", r->rate_per_s);
-		jw_double(j, "late_pct", pct(r->late, r->count), 1);
-		jw_u64(j, "t_ns", r->begin_ns);
-		ev_host(kc);
-		jw_hex(j, "addr", r->function);
-		jw_u64(j, "late_max_ns", r->late_max_ns);
-		jw_u64(j, "threshold_per_s", r->threshold_per_s);
-	} else {
-		jw_u64(j, "t_ns", r->end_ns);
-		ev_host(kc);
-		jw_hex(j, "addr", r->function);
-		jw_u64(j, "begin_ns", r->begin_ns);
-		jw_u64(j, "end_ns", r->end_ns);
-		jw_u64(j, "duration_ns",
-		       r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0);
-		jw_double(j, "late_pct", pct(r->late, r->count), 1);
-		jw_u64(j, "late_max_ns", r->late_max_ns);
-		jw_u64(j, "threshold_per_s", r->threshold_per_s);
 	}
+	jw_u64(j, "t_ns", end || update ? r->end_ns : r->begin_ns);
+	ev_host(kc);
+	jw_hex(j, "addr", r->function);
+	if (end || update) {
+		jw_u64(j, "begin_ns", r->begin_ns);
+		jw_u64(j, "end_ns", r->end_ns);
+		jw_u64(j, "duration_ns",
+		       r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0);
+	}
+	if (end)
+		jw_double(j, "late_pct", pct(r->late, r->count), 1);
+	jw_u64(j, "late_max_ns", r->late_max_ns);
+	jw_u64(j, "threshold_per_s", r->threshold_per_s);
 	jw_u64(j, "peak_rate_per_s", r->peak_rate_per_s);
 	jw_u64(j, "count", r->count);
 	jw_u64(j, "late", r->late);

@@ -103,6 +103,35 @@ static bool qemu_stale_freeze(const char *dir)
 	return stale;
 }
 
+/*
+ * Console lines of the run in @dir holding any of @needles: their number
+ * (-1 without serial.log), the first into @first.
+ */
+static int serial_scan(const char *dir, const char *const *needles,
+		       size_t nr, char *first, size_t firstlen)
+{
+	char path[PATH_MAX + 32], line[4096];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t i;
+
+		for (i = 0; i < nr && !strstr(line, needles[i]); i++)
+			;
+		if (i == nr)
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
+	fclose(f);
+	return n;
+}
+
 const char *e2e_kernel(void)
 {
 	const char *k = getenv("KRADAR_KERNEL");
@@ -143,27 +172,9 @@ static const char *const complaint_lines[] = {
 
 int console_complaints(const char *dir, char *first, size_t firstlen)
 {
-	char path[PATH_MAX + 32], line[4096];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		size_t i;
-
-		for (i = 0; i < sizeof(complaint_lines) / sizeof(*complaint_lines); i++)
-			if (strstr(line, complaint_lines[i]))
-				break;
-		if (i == sizeof(complaint_lines) / sizeof(*complaint_lines))
-			continue;
-		if (!n++ && first)
-			snprintf(first, firstlen, "%s", line);
-	}
-	fclose(f);
-	return n;
+	return serial_scan(dir, complaint_lines,
+			   sizeof(complaint_lines) / sizeof(*complaint_lines),
+			   first, firstlen);
 }
 
 /* One TAP line: no kernel complaint on the console of the run in @dir. */
@@ -335,22 +346,7 @@ int serial_cpu(const struct run *r, const char *marker)
 int serial_count(const char *dir, const char *needle, char *first,
 			size_t firstlen)
 {
-	char path[PATH_MAX + 32], line[4096];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, needle))
-			continue;
-		if (!n++ && first)
-			snprintf(first, firstlen, "%s", line);
-	}
-	fclose(f);
-	return n;
+	return serial_scan(dir, &needle, 1, first, firstlen);
 }
 
 void print_latency(const struct run *r)
