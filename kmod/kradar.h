@@ -63,8 +63,6 @@ void kradar_hrtimer_name(int cpu, unsigned int slot,
 
 /* kradar_tick.c: the scheduler tick's hrtimer callback, for kradar_rcu.c */
 void kradar_tick_learn(void);
-void kradar_tick_stop(void);
-void kradar_tick_sample(u64 now_ns);
 void kradar_tick_named(int cpu, void *fn, const char *name);
 void *kradar_tick_fn(void);
 

@@ -286,7 +286,6 @@ static void kradar_window(u64 now, u64 late)
 	if (kradar_open && kradar_window_nr % hello_every == 0)
 		kradar_emit_hello(now, true);
 	kradar_hrtimer_sample(now);
-	kradar_tick_sample(now);
 	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
 	kradar_rcu_sample(now, late);
 	kradar_lock_sample(now, late);
@@ -506,6 +505,13 @@ static int __init kradar_init(void)
 	}
 	/* before the samplers, so the first HELLO says whether it works */
 	kradar_rcu_hook();
+	/*
+	 * The RCU detector counts ticks in user mode and idle: learn which
+	 * callback is the tick now, while nothing of ours is attached to
+	 * the hrtimer path yet and before insmod returns to the job.
+	 */
+	if (kradar_rcu_enabled())
+		kradar_tick_learn();
 	kradar_lock_hook();
 	kradar_hello_qs_gap_ms = kradar_rcu_enabled() ? kradar_qs_gap_ms : 0;
 	kradar_hello_lock_wait_ms = kradar_lock_enabled() ?
@@ -516,9 +522,6 @@ static int __init kradar_init(void)
 	err = kradar_hrtimer_hook();
 	if (err)
 		goto err_samplers;
-	/* the RCU detector counts ticks in user mode and idle */
-	if (kradar_rcu_enabled())
-		kradar_tick_learn();
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
 		kradar_window_ms, kradar_storm_rate, kradar_late_us, port);
 	return 0;
@@ -546,7 +549,6 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
-	kradar_tick_stop();	/* it writes the hrtimer state */
 	kradar_lock_unhook();
 	kradar_rcu_unhook();
 	kradar_hrtimer_unhook();	/* waits for running probes */

@@ -8,8 +8,8 @@
  * 6.9, tick_nohz_handler from 6.10), so it is found by what it does: the
  * tick is the hard hrtimer whose callback calls update_process_times().
  *
- * How: for a short learning phase after load, three probes watch the
- * hrtimer expiries of every CPU:
+ * How: while the module loads, before any detector attaches, three probes
+ * watch the hrtimer expiries of every CPU:
  *   hrtimer_expire_entry   notes the timer now running on this CPU;
  *   update_process_times() (kprobe) notes that the tick work ran;
  *   hrtimer_expire_exit    a timer whose callback ran that work, in hard
@@ -17,32 +17,32 @@
  * The entry probe clears the note, so a low-resolution tick running the
  * hrtimer queues itself (update_process_times() before the expiry) votes
  * for nothing, and a soft hrtimer interrupted by the tick does not either
- * (the tick's own exit clears the note first). The sampler looks at the
- * votes every window: once KRADAR_TICK_VOTES agree it publishes the
- * function to every CPU's kradar_cpu->tick_fn (the hot path then pays one
- * compare), turns the probes into no-ops and has a work item on its own
- * CPU remove them. That work may wait long for RCU in a storm (removing
- * a probe waits for a grace period); the sampler never does. No vote in
- * KRADAR_TICK_LEARN_MS (a periodic low-resolution tick, or nohz_full), or
- * no kprobes: the tick is taken by its known names instead, and dmesg
- * says which way it was found.
+ * (the tick's own exit clears the note first). Module init waits until
+ * KRADAR_TICK_VOTES votes agree (40 to 80 ms under TCG), removes the
+ * probes and publishes the function to every CPU's kradar_cpu->tick_fn;
+ * the hot path then pays one compare. All of it is done before insmod
+ * returns: removing a probe patches kernel text, which waits for every
+ * CPU to answer an IPI, and a CPU flooded by a storm answers late, so it
+ * must not happen once the job under study runs. No vote in
+ * KRADAR_TICK_LEARN_MS (a periodic low-resolution tick, nohz_full), or no
+ * kprobes: the tick is taken by its known names instead. dmesg says which
+ * way it was found.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/hardirq.h>
-#include <linux/math64.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
-#include <linux/sched/clock.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
+#include <linux/delay.h>
 #include "kradar.h"
 #include "compat/hrtimer.h"
 #include "compat/tracepoint.h"
 
 #define KRADAR_TICK_VOTES	3
-#define KRADAR_TICK_LEARN_MS	5000
+#define KRADAR_TICK_LEARN_MS	1000
+#define KRADAR_TICK_POLL_MS	5
 
 /* The tick's callback by name, when it cannot be learnt. */
 static const char *const kradar_tick_names[] = {
@@ -64,9 +64,6 @@ static bool kradar_tick_kp_on;
 static bool kradar_tick_by_name;	/* learning failed: match names */
 static bool kradar_tick_learning;	/* probes on, undecided */
 static void *kradar_tick_found;
-static u64 kradar_tick_started;		/* local_clock(): jiffies stall in a storm */
-static void kradar_tick_unhook_work(struct work_struct *work);
-static DECLARE_WORK(kradar_tick_work, kradar_tick_unhook_work);
 
 static __always_inline void kradar_tick_probe_entry_fn(struct hrtimer *t,
 						       ktime_t now)
@@ -129,11 +126,6 @@ static void kradar_tick_unhook(void)
 	kradar_tick_tp_exit = NULL;
 }
 
-static void kradar_tick_unhook_work(struct work_struct *work)
-{
-	kradar_tick_unhook();
-}
-
 static void kradar_tick_publish(void *fn)
 {
 	int cpu;
@@ -143,44 +135,35 @@ static void kradar_tick_publish(void *fn)
 		WRITE_ONCE(kradar_hrtimer_cpu(cpu)->tick_fn, fn);
 }
 
-/*
- * Sampler, every window while learning: decide once enough votes agree
- * or the time is up. The probes are removed by a work item queued on the
- * sampler's own CPU: a timer or an unbound worker could land on a CPU a
- * storm floods, and run only after it.
- */
-void kradar_tick_sample(u64 now)
+/* The votes so far: publish the tick, or fall back on its names. */
+static void kradar_tick_decide(unsigned int ms)
 {
 	unsigned int votes = atomic_read(&kradar_tick_votes);
 	unsigned int conflicts = atomic_read(&kradar_tick_conflicts);
-	unsigned int ms;
 
-	/* pairs with kradar_tick_learn(): kradar_tick_started is set */
-	if (!smp_load_acquire(&kradar_tick_learning))
-		return;
-	ms = div_u64(now - kradar_tick_started, NSEC_PER_MSEC);
-	if (votes < KRADAR_TICK_VOTES && ms < KRADAR_TICK_LEARN_MS)
-		return;
-	WRITE_ONCE(kradar_tick_learning, false);
-	schedule_work_on(raw_smp_processor_id(), &kradar_tick_work);
 	if (votes >= KRADAR_TICK_VOTES && !conflicts) {
 		kradar_tick_publish(READ_ONCE(kradar_tick_cand));
 		pr_info("scheduler tick: %ps, learnt from update_process_times() in %u ms\n",
 			kradar_tick_found, ms);
 		return;
 	}
-	WRITE_ONCE(kradar_tick_by_name, true);
+	kradar_tick_by_name = true;
 	pr_info("scheduler tick: not learnt in %u ms (%u votes, %u conflicting; a low-resolution or nohz_full tick?): taken by name (%s or %s)\n",
 		ms, votes, conflicts, kradar_tick_names[0],
 		kradar_tick_names[1]);
 }
 
-/* Start learning; with no kprobes or tracepoints, match names. */
+/*
+ * Module init, after the hrtimer state exists and before any detector
+ * attaches: learn the tick, sleeping up to KRADAR_TICK_LEARN_MS, and
+ * remove the learning probes. With no kprobes or tracepoints, match
+ * names.
+ */
 void kradar_tick_learn(void)
 {
+	unsigned int ms = 0;
 	int err;
 
-	kradar_tick_started = local_clock();
 	check_trace_callback_type_hrtimer_expire_exit(kradar_tick_probe_exit);
 	kradar_tick_tp_entry = kradar_tracepoint_find("hrtimer_expire_entry");
 	kradar_tick_tp_exit = kradar_tracepoint_find("hrtimer_expire_exit");
@@ -212,21 +195,20 @@ void kradar_tick_learn(void)
 		kradar_tick_unhook();
 		goto by_name;
 	}
-	/* kradar_tick_started before the sampler sees the learning */
-	smp_store_release(&kradar_tick_learning, true);
+	WRITE_ONCE(kradar_tick_learning, true);
+	while (atomic_read(&kradar_tick_votes) < KRADAR_TICK_VOTES &&
+	       ms < KRADAR_TICK_LEARN_MS) {
+		msleep(KRADAR_TICK_POLL_MS);
+		ms += KRADAR_TICK_POLL_MS;
+	}
+	WRITE_ONCE(kradar_tick_learning, false);
+	kradar_tick_unhook();
+	kradar_tick_decide(ms);
 	return;
 by_name:
 	kradar_tick_by_name = true;
 	pr_info("scheduler tick: cannot be learnt here: taken by name (%s or %s)\n",
 		kradar_tick_names[0], kradar_tick_names[1]);
-}
-
-/* Stop learning if it still runs; before the hrtimer state goes. */
-void kradar_tick_stop(void)
-{
-	WRITE_ONCE(kradar_tick_learning, false);
-	flush_work(&kradar_tick_work);
-	kradar_tick_unhook();
 }
 
 /*

@@ -42,6 +42,7 @@ struct run {
 	int gaps;		/* qs_gap begin events */
 	int gap_cpu;		/* of the first gap */
 	long long gap_start_ns, gap_report_ns;
+	long long gap_gp_start_ns;	/* the grace period it holds up */
 	char gap_top[96];	/* first top hrtimer of the first gap */
 	char gap_task[32];
 	double gap_max_ms;	/* over all qs_gap events */

@@ -71,7 +71,7 @@ struct panic_view {
 
 static const char *const record_types[] = {
 	"hello", "heartbeat", "hrtimer_window", "hrtimer_storm",
-	"hrtimer_storm_end", "lost", "qs_gap", "gp_stall", "lock_contention",
+	"hrtimer_storm_update", "hrtimer_storm_end", "lost", "qs_gap", "gp_stall", "lock_contention",
 	"unknown_record",
 };
 
