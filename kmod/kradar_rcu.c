@@ -443,7 +443,14 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 		}
 	}
 	hrtimers += READ_ONCE(c->unattributed) - g->unattributed;
-	nstack = kradar_stack_read(r, g->start_ns, stack, &stack_ns, &user);
+	/*
+	 * An end carries a stack only if it is newer than the last record:
+	 * an older one was sent already, and symbolising it again could
+	 * name whatever now lies at addresses of a module unloaded since.
+	 */
+	nstack = kradar_stack_read(r, phase == KRADAR_PHASE_END ?
+				   max(g->start_ns, g->last_emit_ns + 1) :
+				   g->start_ns, stack, &stack_ns, &user);
 	if (nstack && user)
 		flags |= KRADAR_GAPF_USER;
 

@@ -486,9 +486,11 @@ static const char *gap_key_frame(const struct kradar_gap *g)
 
 	if (g->r.flags & KRADAR_GAPF_USER)
 		return "user mode";
+	/* ret_from_fork*: the bottom of every kthread, not an entry stub */
 	for (uint32_t i = 0; i + 1 < g->nr_stack_valid; i++)
 		if (!strncmp(g->stack[i].sym, "asm_", 4) ||
-		    !strncmp(g->stack[i].sym, "ret_from_", 9))
+		    (!strncmp(g->stack[i].sym, "ret_from_", 9) &&
+		     strncmp(g->stack[i].sym, "ret_from_fork", 13)))
 			key = i + 1;
 	return g->nr_stack_valid ? g->stack[key].sym : NULL;
 }
@@ -586,8 +588,13 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 	k->ended = r->phase == KRADAR_PHASE_END;
 	if (r->gap_ns > k->gap_ns || k->ended)
 		k->gap_ns = r->gap_ns;
-	/* the task of the gap, not the idle task that ended it */
-	if (!(r->flags & KRADAR_GAPF_IDLE) || !k->comm[0]) {
+	/*
+	 * The task of the gap, not the one that ended it: an END record
+	 * names the task running when the sampler saw the gap close (the
+	 * idle task, or whatever the CPU switched to).
+	 */
+	if ((r->phase != KRADAR_PHASE_END &&
+	     !(r->flags & KRADAR_GAPF_IDLE)) || !k->comm[0]) {
 		k->pid = r->pid;
 		memcpy(k->comm, r->comm, sizeof(k->comm));
 	}
@@ -600,7 +607,7 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 		k->top_count = g->top[0].count;
 		memcpy(k->top_name, g->top[0].name, sizeof(k->top_name));
 	}
-	if (key)
+	if (key && (r->phase != KRADAR_PHASE_END || !k->frame[0]))
 		snprintf(k->frame, sizeof(k->frame), "%s", key);
 }
 

@@ -390,9 +390,11 @@ static void add_qs_gap(struct kradar_run *r, const json_t *o, int64_t cpu,
 	snprintf(sp->name, sizeof(sp->name), "CPU %d without RCU quiescent state", (int)cpu);
 	if (gap > sp->value)
 		sp->value = gap;
-	if (task)
+	/* an end names the task that ended the gap, not the gap's own */
+	if (task && (strcmp(phase ? phase : "", "end") || !sp->task[0])) {
 		str_copy(sp->task, sizeof(sp->task), task);
-	sp->pid = (int)jint(o, "pid", sp->pid);
+		sp->pid = (int)jint(o, "pid", sp->pid);
+	}
 	if (json_is_array(top) && json_array_size(top)) {
 		const json_t *e = json_array_get(top, 0);
 		const char *fn = jstr(e, "function");
