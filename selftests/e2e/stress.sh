@@ -7,8 +7,11 @@
 #   runaway  50 cycles: a runaway hrtimer storm on CPU 1 starts after the
 #            load; unloaded once the probe reports it (storm open; the
 #            RCU gap it causes is often open too)
-#   hold     50 cycles: a mutex held for 400 ms with two waiters, taken
-#            after the load; unloaded with the lock episode open
+#   hold     50 cycles: a mutex held for 1000 ms with two waiters, taken
+#            after the load; unloaded with the lock episode open (the
+#            sampler must see the wait while it lasts: 400 ms was missed
+#            in 3 of 50 cycles on a host loaded to 9 under single-thread
+#            TCG)
 #   hammer   25 cycles: four threads lock and unlock a mutex as fast as
 #            they can, started after the load; unloaded while they do,
 #            so the contention probes run while they are taken away
@@ -95,7 +98,7 @@ done
 i=1
 while [ $i -le $((N * 2)) ]; do
 	load hold $i
-	insmod $K/kradar_test_mutex.ko hold_ms=400 &
+	insmod $K/kradar_test_mutex.ko hold_ms=1000 &
 	mp=$!
 	expect_open hold $i 'locks: *[1-9][0-9]* contended now' lock
 	unload hold $i
