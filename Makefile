@@ -13,7 +13,7 @@
 #                   cycles and the port tests in guests (also in check)
 #   make check-kernels  the guest suites on every kernel of the matrix
 #                   (Documentation/kernels.rst), the debug kernel included;
-#                   make check runs test_guest on CHECK_KERNELS only
+#                   make check runs test_guest on CHECK_KERNELS (6.12) only
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -62,8 +62,11 @@ bench: all
 	$(MAKE) -C bench all bench
 
 # The kernels make check smokes besides the default one (test_guest on
-# each), and the whole matrix of make check-kernels.
-CHECK_KERNELS ?= 6.12 7.2
+# each), and the whole matrix of make check-kernels. 7.2 is not in the
+# smoke yet: its taprio storm can wedge both vCPUs of the 2-CPU guest
+# (Documentation/kernels.rst, "Results"), which makes the suite's
+# outcome depend on timing.
+CHECK_KERNELS ?= 6.12
 MATRIX_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 7.2 7.2-rt debug
 MATRIX_SUITES ?= test_guest test_guest_vhost test_guest_panic
 
