@@ -58,6 +58,7 @@ struct panic_view {
 	int console_records;
 	int console_windows_storm;	/* CPU 1 windows naming the storm fn */
 	double console_storm_rate;	/* its rate in the partial window */
+	char console_windows[512];	/* "cpu N: EVENTS events, FN; ..." */
 	bool have_dump_event;
 	double dump_lines, dump_rejected, dump_recovered, dump_bytes;
 	double dump_seen, dump_ns, dump_complete;
@@ -173,6 +174,21 @@ static int read_view(const char *dir, struct panic_view *v)
 			v->console_storm = true;
 		if (!strcmp(type, "lost"))
 			v->console_lost_records += json_num(line, "records", 0);
+		if (!strcmp(type, "hrtimer_window")) {
+			char fn[96] = "?";
+			size_t n = strlen(v->console_windows);
+			const char *e = strstr(line, "\"entries\":");
+
+			if (e)
+				json_field(e, "function", fn, sizeof(fn));
+			snprintf(v->console_windows + n,
+				 sizeof(v->console_windows) - n,
+				 "%scpu %.0f: %.0f events from %.0f to %.0f, first %s",
+				 n ? "; " : "", json_num(line, "cpu", -1),
+				 json_num(line, "events", -1),
+				 json_num(line, "start_ns", -1),
+				 json_num(line, "end_ns", -1), fn);
+		}
 		if (!strcmp(type, "hrtimer_window") &&
 		    json_num(line, "cpu", -1) == STORM_CPU) {
 			const char *p = strstr(line, "\"function\":\"" STORM_FN "\"");
@@ -308,9 +324,10 @@ static void test_panic_storm(const char *top)
 	    v->dump_recovered, v->console_records);
 	tap(v->console_windows_storm == 1 && v->console_storm_rate >= STORM_RATE,
 	    "panic-storm: the partial window at panic names the storm at storm rate",
-	    "expected 1 console window on CPU %d with %s at >= %d/s, got %d (rate %.0f)",
+	    "expected 1 console window on CPU %d with %s at >= %d/s, got %d (rate %.0f); console windows: %s",
 	    STORM_CPU, STORM_FN, STORM_RATE, v->console_windows_storm,
-	    v->console_storm_rate);
+	    v->console_storm_rate,
+	    v->console_windows[0] ? v->console_windows : "none");
 	tap(r.storms >= 1 && !strcmp(r.first_storm.function, STORM_FN) &&
 	    r.first_storm.cpu == STORM_CPU,
 	    "panic-storm: the storm is reported for its function and CPU",
