@@ -358,6 +358,27 @@ void print_latency(const struct run *r)
 			r->hb_offset_min) / 1e6);
 }
 
+/*
+ * The kernel wedged itself in a storm: a CPU spun in
+ * smp_call_function_many_cond() (a static key or text change waiting
+ * for the flooded CPU to answer its IPI) until the soft-lockup watchdog
+ * spoke. Neither of the probe's samplers can run then, so nothing more
+ * reaches the host. Says so in @why.
+ */
+bool serial_ipi_wedge(const struct run *r, char *why, size_t len)
+{
+	char line[4096];
+
+	if (serial_count(r->dir, "smp_call_function_many_cond", NULL, 0) <= 0 ||
+	    serial_count(r->dir, "soft lockup - CPU#", line, sizeof(line)) <= 0)
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	snprintf(why, len,
+		 "the kernel wedged both vCPUs (an IPI wait in smp_call_function_many_cond on the storm CPU), no sampler could run: %.160s",
+		 strstr(line, "soft lockup"));
+	return true;
+}
+
 /* The number after @needle on the first console line that has it. */
 long long serial_num(const char *dir, const char *needle)
 {

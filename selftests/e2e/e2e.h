@@ -77,6 +77,7 @@ int serial_count(const char *dir, const char *needle, char *first,
 		 size_t firstlen);
 long long serial_num(const char *dir, const char *needle);
 double serial_time(const char *dir, const char *needle);
+bool serial_ipi_wedge(const struct run *r, char *why, size_t len);
 void print_latency(const struct run *r);
 
 /*
