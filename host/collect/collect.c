@@ -19,8 +19,10 @@
  * whether it is still that session, its bytes are held (bounded, see
  * RESUME_HOLD_MAX) and decoded once that is known.
  *
- * Exit: 0 clean and nothing found, 1 storm seen or data lost (or nothing
- * received), 2 usage or environment error. Documentation/collector.rst.
+ * Exit: 0 nothing found, 1 a finding (storm, RCU gap, long lock wait),
+ * 2 usage or environment error, 3 inconclusive: no probe record received
+ * (no data), or records lost and nothing found in the rest.
+ * Documentation/collector.rst.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -124,7 +126,9 @@ static void usage(FILE *f)
 "  --duration SEC   stop after SEC seconds (default: SIGINT/SIGTERM)\n"
 "  --quiet          no status line, no progress messages\n"
 "\n"
-"exit status: 0 clean, 1 storm found or data lost, 2 usage/environment error\n",
+"exit status: 0 nothing found, 1 finding (storm, RCU gap, long lock wait),\n"
+"  2 usage or environment error, 3 inconclusive: no probe record received\n"
+"  (no data), or records lost and nothing found in the rest\n",
 		prog, prog);
 }
 

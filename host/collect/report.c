@@ -1221,9 +1221,9 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	if (!st->records) {
 		snprintf(sum->verdict, sizeof(sum->verdict),
 			 "no kradar records decoded from %" PRIu64
-			 " bytes: nothing to judge%s%s", st->bytes,
-			 lossy ? "; " : "", loss);
-		sum->exit_code = 1;
+			 " bytes: no probe data, nothing to judge (was the probe loaded, did its port connect?)%s%s",
+			 st->bytes, lossy ? "; " : "", loss);
+		sum->exit_code = 3;
 	} else if (w) {
 		bool ongoing;
 		uint64_t d = storm_duration(kc, w, &ongoing);
@@ -1247,10 +1247,11 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 		sum->exit_code = 1;
 	} else {
 		snprintf(sum->verdict, sizeof(sum->verdict),
-			 "no hrtimer storm, RCU gap or long lock wait in %.3f s of guest time; %s",
+			 "no hrtimer storm, RCU gap or long lock wait in %.3f s of guest time; %s%s",
 			 sum->covered_ns / 1e9,
-			 lossy ? loss : "stream complete");
-		sum->exit_code = lossy ? 1 : 0;
+			 lossy ? loss : "stream complete",
+			 lossy ? " (inconclusive: the lost records may have held one)" : "");
+		sum->exit_code = lossy ? 3 : 0;
 	}
 }
 

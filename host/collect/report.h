@@ -189,7 +189,8 @@ struct kc_summary {
 	uint64_t transit_lost;
 	/* --resume: sequence gaps sent while no collector was connected */
 	uint64_t uncollected_lost;
-	int exit_code;		/* 0 clean, 1 finding or loss */
+	int exit_code;		/* 0 nothing found, 1 finding, 3 no data or
+				 * loss without a finding (inconclusive) */
 	char verdict[1280];
 };
 

@@ -34,8 +34,10 @@
  *      to the part of the record the cut left, stream bytes equal to
  *      the faulted stream's length; for skipped and truncated bytes the
  *      stream_loss event also names the offset where they start;
- *  (c) the exit status: 1 when loss was injected, 0 when the untouched
- *      clean stream (or a fault the stream cannot show) was decoded.
+ *  (c) the exit status: 1 when the stream holds a finding (storm, RCU
+ *      gap, lock wait) whatever was lost, 3 (inconclusive) when loss was
+ *      injected into a stream without one, 0 when the untouched clean
+ *      stream (or a fault the stream cannot show) was decoded.
  *
  * Records chosen for removal are "interior": their sequence (cpu value)
  * has a kept record before and after them, so their loss is visible.
@@ -120,7 +122,15 @@ struct stream {
 	size_t len;
 	struct orec *recs;
 	size_t nr;
+	bool finding;		/* holds a storm, RCU gap or lock wait */
 };
+
+/* The collector's exit status for a stream that lost records: 1 when the
+ * rest still shows a finding, else 3 (inconclusive). */
+static int loss_exit(const struct stream *s)
+{
+	return s->finding ? 1 : 3;
+}
 
 static int collect_rec(void *ctx, const struct kradar_record *rec)
 {
@@ -978,7 +988,7 @@ static void case_truncate(const struct stream *s, uint64_t seed)
 	size_t k = 1 + rng_next(&x64) % (s->nr - 1);
 	size_t in = 1 + rng_next(&x64) % (s->recs[k].size - 1);
 	struct fstream f = { 0 };
-	struct expect x = { .exit_code = 1 };
+	struct expect x = { .exit_code = loss_exit(s) };
 	char name[160];
 
 	fs_recs(&f, s, 0, k);
@@ -987,8 +997,9 @@ static void case_truncate(const struct stream *s, uint64_t seed)
 	f.truncated = in;
 	fs_bytes(&f, s->buf + s->recs[k].off, in);
 	snprintf(name, sizeof(name),
-		 "%s truncated at byte %zu (seed %llu, %zu bytes into record %zu): %zu bytes truncated, exit 1",
-		 s->name, s->recs[k].off + in, (unsigned long long)seed, in, k, in);
+		 "%s truncated at byte %zu (seed %llu, %zu bytes into record %zu): %zu bytes truncated, exit %d",
+		 s->name, s->recs[k].off + in, (unsigned long long)seed, in, k, in,
+		 x.exit_code);
 	run_case(name, &f, &x, NULL, 0);
 }
 
@@ -1013,7 +1024,7 @@ static void flip_records(const struct stream *s, uint64_t seed,
 {
 	uint64_t x64 = seed * 0x94d049bb133111ebULL + 3;
 	struct fstream f = { 0 };
-	struct expect x = { .exit_code = 1, .orig = s, .extra_lost = n };
+	struct expect x = { .exit_code = loss_exit(s), .orig = s, .extra_lost = n };
 	char name[200], bits[96] = "";
 	size_t k = 0, used = 0;
 
@@ -1039,9 +1050,9 @@ static void flip_records(const struct stream *s, uint64_t seed,
 		fs_rec(&f, s, i);
 	}
 	snprintf(name, sizeof(name),
-		 "%s with %zu flipped bit%s%s (seed %llu, bits %s): records skipped, %zu lost, exit 1",
+		 "%s with %zu flipped bit%s%s (seed %llu, bits %s): records skipped, %zu lost, exit %d",
 		 s->name, n, n > 1 ? "s" : "", what, (unsigned long long)seed,
-		 bits, n);
+		 bits, n, x.exit_code);
 	run_case(name, &f, &x, NULL, 0);
 }
 
@@ -1082,7 +1093,7 @@ static void case_drop(const struct stream *s, uint64_t seed, size_t n, bool run)
 {
 	size_t rm[16];
 	struct fstream f = { 0 };
-	struct expect x = { .exit_code = 1, .orig = s, .extra_lost = n };
+	struct expect x = { .exit_code = loss_exit(s), .orig = s, .extra_lost = n };
 	char name[160];
 	size_t k = 0;
 
@@ -1095,9 +1106,9 @@ static void case_drop(const struct stream *s, uint64_t seed, size_t n, bool run)
 		fs_rec(&f, s, i);
 	}
 	snprintf(name, sizeof(name),
-		 "%s with %zu %srecords dropped (seed %llu, first %zu): exactly %zu lost by sequence gaps, exit 1",
+		 "%s with %zu %srecords dropped (seed %llu, first %zu): exactly %zu lost by sequence gaps, exit %d",
 		 s->name, n, run ? "consecutive " : "", (unsigned long long)seed,
-		 rm[0], n);
+		 rm[0], n, x.exit_code);
 	run_case(name, &f, &x, NULL, 0);
 }
 
@@ -1159,7 +1170,7 @@ static void case_reconnect(const struct stream *s, uint64_t seed, size_t lost)
 {
 	uint64_t x64 = seed * 0xbf58476d1ce4e5b9ULL + 5;
 	struct fstream f = { 0 };
-	struct expect x = { .exit_code = lost ? 1 : 0, .orig = s,
+	struct expect x = { .exit_code = lost ? loss_exit(s) : s->finding, .orig = s,
 			    .extra_lost = lost, .connects = 2 };
 	size_t rm[16], cuts[3], in;
 	char name[200];
@@ -1182,10 +1193,10 @@ static void case_reconnect(const struct stream *s, uint64_t seed, size_t lost)
 	}
 	cuts[2] = f.len;
 	snprintf(name, sizeof(name),
-		 "%s over a socket, connection closed %zu bytes into record %zu (seed %llu), %s",
+		 "%s over a socket, connection closed %zu bytes into record %zu (seed %llu), %s, exit %d",
 		 s->name, in, rm[0], (unsigned long long)seed, lost ?
-		 "records lost meanwhile: partial record skipped, gap counts them, exit 1" :
-		 "nothing lost: one stream across connections, exit 0");
+		 "records lost meanwhile: partial record skipped, gap counts them" :
+		 "nothing lost: one stream across connections", x.exit_code);
 	run_case(name, &f, &x, cuts, 2);
 }
 
@@ -1217,6 +1228,7 @@ int main(void)
 		       KRADAR_STREAM_DIR, strerror(-err));
 		return 1;
 	}
+	storm.finding = lngf.finding = true;
 
 	case_untouched(&clean, 0);
 	case_untouched(&storm, 1);
@@ -1248,8 +1260,8 @@ int main(void)
 
 	case_reboot(&clean, clean.nr / 2, 0, &lng2, 0, 0,
 		    "two sessions, no loss, exit 0");
-	case_reboot(&clean, clean.nr / 2, 100, &lng2, 0, 1,
-		    "the cut record is skipped bytes, no sequence gap (its session ended), exit 1");
+	case_reboot(&clean, clean.nr / 2, 100, &lng2, 0, 3,
+		    "the cut record is skipped bytes, no sequence gap (its session ended), exit 3 (inconclusive)");
 	case_reboot(&lng, 600, 0, &lng2, 1, 0,
 		    "sequence restarts until the resent HELLO, no loss counted, exit 0");
 

@@ -430,6 +430,23 @@ static void test_input_clean(void)
 	CHECK_EQ(file_size(path_of("clean.err")), 0, "stderr bytes with --quiet");
 }
 
+/* No probe record at all (the guest never loaded the probe): inconclusive,
+ * not "nothing found" */
+static void test_input_no_data(void)
+{
+	int rc;
+
+	CHECK_EQ(write_file(path_of("empty.bin"), "", 0), 0, "write stream");
+	rc = run((const char *[]){ "--input", path_of("empty.bin"), "--out",
+				   path_of("empty"), "--quiet", NULL },
+		 path_of("empty.err"));
+	CHECK_EQ(rc, 3, "exit code with no probe record (no data)");
+	CHECK_HAS(path_of("empty/summary.txt"),
+		  "verdict: no kradar records decoded from 0 bytes: no probe data, nothing to judge");
+	CHECK_EQ(COUNT_LINES(path_of("empty/events.jsonl"), "{\"type\":\"summary\",",
+			     "\"exit_code\":3}"), 1, "summary line with exit_code 3");
+}
+
 static void test_input_hostile(void)
 {
 	size_t len;
@@ -439,7 +456,7 @@ static void test_input_hostile(void)
 	CHECK_EQ(gen_to("hostile.bin", kenc_gen_hostile, NULL), 0, "write stream");
 	rc = run((const char *[]){ "--input", path_of("hostile.bin"), "--out",
 				   path_of("hostile"), NULL }, path_of("hostile.err"));
-	CHECK_EQ(rc, 1, "exit code (loss)");
+	CHECK_EQ(rc, 1, "exit code (a storm among the garbage)");
 	check_jsonl(path_of("hostile/events.jsonl"));
 	CHECK_EQ(COUNT_LINES(path_of("hostile/events.jsonl"), "\"kind\":\"malformed\""),
 		 6, "malformed lines");
@@ -568,7 +585,7 @@ static void test_input_signal(void)
 	kill(pid, SIGTERM);
 	rc = wait_exit(pid);
 	close(fds[1]);
-	CHECK_EQ(rc, 1, "exit code (truncated record)");
+	CHECK_EQ(rc, 3, "exit code (truncated record, no finding: inconclusive)");
 	snprintf(line, sizeof(line), "truncated bytes at end:    %10d\n", 40);
 	CHECK_HAS(sum, line);
 	CHECK_HAS(sum, "records decoded: 3\n");
@@ -892,7 +909,7 @@ static void test_vport_duration(void)
 	rc = run((const char *[]){ "--vport", path_of("nobody.sock"), "--out",
 				   path_of("nobody"), "--duration", "0.3", NULL },
 		 path_of("nobody.err"));
-	CHECK_EQ(rc, 1, "exit code when nothing was received");
+	CHECK_EQ(rc, 3, "exit code when nothing was received (no data)");
 	CHECK(mono_ms() - t0 >= 300, "returned before --duration");
 	CHECK_HAS(path_of("nobody/summary.txt"), "verdict: no kradar records");
 	CHECK_EQ(file_size(path_of("nobody/stream.bin")), 0, "stream.bin size");
@@ -974,6 +991,7 @@ int main(void)
 	tap_run("--input storm that never ends: updates give its real peak",
 		test_input_storm_updates);
 	tap_run("--input clean stream: no storm, exit 0", test_input_clean);
+	tap_run("--input empty stream: no data, exit 3", test_input_no_data);
 	tap_run("--input hostile stream: valid JSON, safe text",
 		test_input_hostile);
 	tap_run("--input vhost stream: locks named by vhost device, hostile fields dropped",
