@@ -97,6 +97,36 @@ has "syzbot: frames only in syzbot's" "$tmp/syz.txt" "only in syzbot's: rest_ini
 "$REPORT" "$run" --no-files --syzbot-log "$corpus/clean_boot.log" >"$tmp/syz2.txt"
 has "syzbot: a log without a crash" "$tmp/syz2.txt" "syzbot's files contain no crash report"
 
+# No probe data: events.jsonl as the collector leaves it when the guest
+# never loaded the probe (no HELLO, no heartbeat), and a clean console.
+# That is inconclusive (exit 3), never "nothing found" (exit 0).
+nd=$tmp/nodata
+mkdir "$nd"
+cp "$corpus/clean_boot.log" "$nd/serial.log"
+cat >"$nd/events.jsonl" <<'EOT'
+{"type":"connect","host_ns":1794999999500000000,"path":"run/kradar.sock","offset":0}
+{"type":"disconnect","host_ns":1795000009000000000,"path":"run/kradar.sock","bytes":0,"reason":"closed by QEMU","offset":0}
+{"type":"summary","host_ns":1795000009100000000,"verdict":"no kradar records decoded from 0 bytes: no probe data, nothing to judge","exit_code":3}
+EOT
+"$REPORT" "$nd" --no-files >"$tmp/nd.txt" 2>&1
+check "no probe data: exit 3 (inconclusive), not 0" $? 3
+has "no probe data: the probe line says so" "$tmp/nd.txt" "probe:    no probe data: 0 records"
+has "no probe data: the narrative says the probe's side is unknown" "$tmp/nd.txt" \
+	"No probe record reached the collector (no HELLO, no heartbeat)"
+check "no probe data: no claim that the probe saw no anomaly" \
+	"$(grep -c 'The probe saw no anomaly' "$tmp/nd.txt")" 0
+if command -v jq >/dev/null; then
+	"$REPORT" "$nd" --no-files --format json >"$tmp/nd.json"
+	check "no probe data: json probe_data, finding, exit_code" \
+		"$(jq -c '[.probe.probe_data, .finding, .exit_code]' "$tmp/nd.json")" "[false,false,3]"
+fi
+# The same run with the probe's HELLO and heartbeats: nothing found, exit 0.
+grep -E '"type":"(hello|heartbeat)"' "$run/events.jsonl" | head -n 6 >"$nd/events.jsonl"
+"$REPORT" "$nd" --no-files >"$tmp/nd0.txt" 2>&1
+check "heartbeats and no finding: exit 0" $? 0
+has "heartbeats and no finding: the probe saw no anomaly" "$tmp/nd0.txt" \
+	"The probe saw no anomaly"
+
 # errors
 "$REPORT" "$run" --format pdf >/dev/null 2>"$tmp/e1"
 check "error: unknown format is exit 2" $? 2

@@ -31,6 +31,12 @@ fi
 check "clean log: exit 0" 0 $?
 check "clean log: says no crash" "no crash report found" "$(sed -n 2p "$tmp/out")"
 
+: >"$tmp/empty.log"
+"$bin" --serial "$tmp/empty.log" >"$tmp/out" 2>"$tmp/err"
+check "empty log: exit 3 (no data), not 0 (nothing found)" 3 $?
+check "empty log: says there is nothing to judge" "empty log: no data, nothing to judge" \
+	"$(sed -n 2p "$tmp/out")"
+
 "$bin" --serial "$corpus/rcu_stall_taprio.log" >"$tmp/out" 2>"$tmp/err"
 check "rcu stall log: exit 1" 1 $?
 check "rcu stall log: syzkaller title first" \

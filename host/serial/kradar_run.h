@@ -251,6 +251,12 @@ int64_t kradar_run__to_guest(const struct kradar_run *r, int64_t host_ns);
 const struct kradar_serial_report *kradar_run__report(const struct kradar_run *r);
 /* Probe-side failure or storm in the run (for the exit status). */
 bool kradar_run__finding(const struct kradar_run *r);
+/* A probe record reached the collector (a HELLO, a heartbeat, ...). */
+bool kradar_run__probe_data(const struct kradar_run *r);
+/* kradar-report's exit status for the run: 1 a finding (console or
+ * probe), else 3 when no probe record arrived (no data: inconclusive),
+ * else 0 nothing found. */
+int kradar_run__exit_code(const struct kradar_run *r);
 
 /* --- syzbot comparison (run_syzbot.c) --- */
 #define KRADAR_CMP_MAX_FRAMES	32

@@ -10,7 +10,9 @@
  *   --serial LOG   crash titles (syzkaller-compatible), signature lines
  *                  with printk times and key frames of a kernel console log
  * Global options: --json (machine-readable output), -h/--help.
- * Exit status: 0 nothing found, 1 crash or stall found, 2 usage or I/O error.
+ * Exit status: 0 nothing found, 1 crash or stall found, 2 usage or I/O error,
+ * 3 inconclusive: no data (DIR: no probe record and a clean console;
+ * --serial: an empty log).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +48,9 @@ static void usage(FILE *f)
 		fprintf(f, "  %s %s\n                   %s\n", modes[i].name,
 			modes[i].args, modes[i].help);
 	fprintf(f, "exit status: 0 nothing found, 1 crash or stall found, "
-		   "2 usage or I/O error\n");
+		   "2 usage or I/O error,\n"
+		   "  3 inconclusive: no data (DIR: no probe record and nothing on the\n"
+		   "  console; --serial: an empty log)\n");
 }
 
 int main(int argc, char **argv)

@@ -12,7 +12,9 @@
  * trace.perfetto.json) and prints the chosen format to standard output
  * or --out FILE. Text and JSON come from the same calls (report.h), so
  * they cannot drift.
- * Exit: 0 nothing found, 1 a stall, crash or probe anomaly, 2 usage or I/O.
+ * Exit: 0 nothing found, 1 a stall, crash or probe anomaly, 2 usage or I/O,
+ * 3 inconclusive: no probe record in the run (no data) and nothing found
+ * on the console.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -185,7 +187,10 @@ static void print_probe(const struct kradar_run *r)
 	out_open_object("probe");
 	out_text("probe:    ");
 	if (!r->have_events)
-		out_text("no events.jsonl");
+		out_text("no events.jsonl (no probe data): ");
+	else if (!kradar_run__probe_data(r))
+		out_text("no probe data: ");
+	out_bool("probe_data", NULL, kradar_run__probe_data(r));
 	out_uint("records", r->have_events ? "%" PRIu64 " records: " : NULL, r->records);
 	out_uint("storms", "%" PRIu64 " storm(s), ", cnt[KRADAR_SPAN_STORM]);
 	out_uint("qs_gaps", "%" PRIu64 " RCU gap(s), ", cnt[KRADAR_SPAN_QS_GAP]);
@@ -469,6 +474,7 @@ int run_print(const struct kradar_run *r, const struct kradar_cmp *cmp,
 		out_text("\n");
 	out_close_object();
 	out_bool("finding", NULL, kradar_run__finding(r));
+	out_int("exit_code", NULL, kradar_run__exit_code(r));
 	e = out_finish();
 	out_begin(stdout, saved);	/* errors go to stdout/stderr again */
 	return e;
@@ -653,7 +659,7 @@ int do_run(int argc, char **argv)
 		      strerror(errno ? errno : EIO));
 		goto out;
 	}
-	ret = kradar_run__finding(r) ? 1 : 0;
+	ret = kradar_run__exit_code(r);
 out:
 	kradar_run__free(r);
 	kradar_syms__free(syms);

@@ -204,7 +204,9 @@ int do_serial(int argc, char **argv)
 	out_uint("events_dropped", NULL, st->events_dropped);
 	out_bool("finding", NULL, finding);
 	out_text("\n");
-	if (!nrep)
+	if (!st->lines)
+		out_text("empty log: no data, nothing to judge\n");
+	else if (!nrep)
 		out_text("no crash report found\n");
 	out_open_array("reports");
 	for (i = 0; i < nrep; i++)
@@ -220,7 +222,8 @@ int do_serial(int argc, char **argv)
 	out_close_array();
 	if (st->events_dropped)
 		out_text("(%" PRIu64 " more signature lines not kept)\n", st->events_dropped);
-	ret = finding ? 1 : 0;
+	/* nothing to read is not "nothing found" */
+	ret = finding ? 1 : st->lines ? 0 : 3;
 out:
 	kradar_serial__free(p);
 	return ret;

@@ -988,8 +988,12 @@ static void narrate(struct kradar_run *r)
 		r->first_anomaly_cpu = first->cpu;
 		say(r, "First anomaly: %s, at %s (probe).",
 		    span_desc(desc, sizeof(desc), first), ptime(t1, sizeof(t1), first->begin_ns));
-	} else if (r->have_events) {
+	} else if (kradar_run__probe_data(r)) {
 		say(r, "The probe saw no anomaly (no hrtimer storm, RCU gap or lock hold).");
+	} else if (r->have_events) {
+		say(r, "No probe record reached the collector (no HELLO, no heartbeat): "
+		       "the probe was not loaded or its port never connected, so the "
+		       "probe's side is unknown, not clean.");
 	} else {
 		say(r, "No probe records (events.jsonl absent or empty): the timeline "
 		       "has the console and the runner only.");
@@ -1206,6 +1210,18 @@ bool kradar_run__finding(const struct kradar_run *r)
 		if (r->spans[i].kind != KRADAR_SPAN_HB_GAP)
 			return true;
 	return r->nr_stalls > 0;
+}
+
+bool kradar_run__probe_data(const struct kradar_run *r)
+{
+	return r->records > 0;
+}
+
+int kradar_run__exit_code(const struct kradar_run *r)
+{
+	if (kradar_run__finding(r))
+		return 1;
+	return kradar_run__probe_data(r) ? 0 : 3;
 }
 
 int kradar_run__analyse(struct kradar_run *r)
