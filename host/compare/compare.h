@@ -59,6 +59,7 @@ struct kradar_cmp_run {
 	double wall_s;			/* QEMU start to exit, host clock */
 	long events_bad;		/* events.jsonl lines that are not JSON */
 	long lost;			/* "lost" events */
+	long records;			/* probe records (events with t_ns) */
 	long storms;			/* hrtimer_storm events */
 	double storm_peak;		/* highest storm peak_rate_per_s */
 	/* detectors that may be absent from older probes: < 0 when absent */
@@ -84,6 +85,10 @@ struct kradar_cmp_run *kradar_cmp_run__load(const char *dir);
 void kradar_cmp_run__free(struct kradar_cmp_run *r);
 /* The run reproduced the problem: any signature. */
 bool kradar_cmp_run__problem(const struct kradar_cmp_run *r);
+/* The guest booted but not one probe record (HELLO, heartbeat, ...)
+ * reached the collector: the run measured nothing, it is neither clean
+ * nor a reproduction. (A guest that did not boot is a console finding.) */
+bool kradar_cmp_run__no_data(const struct kradar_cmp_run *r);
 const struct kradar_cmp_func *kradar_cmp_run__func(const struct kradar_cmp_run *r,
 						   const char *name);
 

@@ -120,16 +120,22 @@ static void emit_sig(struct out *o, const struct kradar_cmp_section *sec, size_t
 
 static json_t *side_json(const struct kradar_cmp_side *s, size_t problems)
 {
-	json_t *runs = json_array(), *o;
+	json_t *runs = json_array(), *no_data = json_array(), *o;
 	size_t i;
 
-	if (!runs)
+	if (!runs || !no_data) {
+		json_decref(runs);
+		json_decref(no_data);
 		return NULL;
-	for (i = 0; i < s->nr; i++)
+	}
+	for (i = 0; i < s->nr; i++) {
 		json_array_append_new(runs, json_string(s->runs[i]->dir));
-	o = json_pack("{s:s,s:I,s:I,s:o}", "label", s->label,
+		if (kradar_cmp_run__no_data(s->runs[i]))
+			json_array_append_new(no_data, json_string(s->runs[i]->dir));
+	}
+	o = json_pack("{s:s,s:I,s:I,s:o,s:o}", "label", s->label,
 		      "runs", (json_int_t)s->nr, "problem_runs", (json_int_t)problems,
-		      "dirs", runs);
+		      "dirs", runs, "no_probe_data", no_data);
 	if (o && s->nr && s->runs[0]->overrides[0])
 		json_object_set_new(o, "module_overrides",
 				    json_string(s->runs[0]->overrides));

@@ -164,6 +164,8 @@ static int load_event(struct kradar_cmp_run *r, const json_t *ev)
 
 	if (!type)
 		return 0;
+	if (json_object_get(ev, "t_ns"))
+		r->records++;
 	if (!strcmp(type, "hrtimer_window"))
 		return load_window(r, ev);
 	if (!strcmp(type, "hrtimer_storm") || !strcmp(type, "hrtimer_storm_end")) {
@@ -458,6 +460,11 @@ err_out:
 bool kradar_cmp_run__problem(const struct kradar_cmp_run *r)
 {
 	return r->nr_sigs > 0;
+}
+
+bool kradar_cmp_run__no_data(const struct kradar_cmp_run *r)
+{
+	return !r->records && (r->booted || !r->have_serial);
 }
 
 const struct kradar_cmp_func *kradar_cmp_run__func(const struct kradar_cmp_run *r,

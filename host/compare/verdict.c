@@ -17,7 +17,11 @@
  *                 their lateness);
  *   not fixed     the candidate still reproduces; "softened" when severity
  *                 rows are better beyond noise;
- *   inconclusive  the baseline did not reproduce, or it reproduced so
+ *   inconclusive  a run has no probe data (the guest booted but no probe
+ *                 record reached the collector: it measured nothing, so
+ *                 it can count neither as clean nor as a reproduction;
+ *                 this overrides every other rule), or
+ *                 the baseline did not reproduce, or it reproduced so
  *                 rarely that the clean candidate runs could be luck:
  *                 (1 - k/n)^m > alpha for k of n baseline runs and m
  *                 candidate runs;
@@ -793,10 +797,10 @@ static void decide_control(struct kradar_cmp_result *res,
 			sec->base_problems, sec->base->nr);
 }
 
-int kradar_cmp__decide(struct kradar_cmp_result *res,
-		       struct kradar_cmp_side *base, struct kradar_cmp_side *cand,
-		       struct kradar_cmp_side *cbase, struct kradar_cmp_side *ccand,
-		       const struct kradar_cmp_opts *opts)
+static int decide_rules(struct kradar_cmp_result *res,
+			struct kradar_cmp_side *base, struct kradar_cmp_side *cand,
+			struct kradar_cmp_side *cbase, struct kradar_cmp_side *ccand,
+			const struct kradar_cmp_opts *opts)
 {
 	struct kradar_cmp_side *sides[4] = { base, cand, cbase, ccand };
 	char why[1024] = "", cwhy[1024] = "";
@@ -926,6 +930,63 @@ int kradar_cmp__decide(struct kradar_cmp_result *res,
 	}
 	snprintf(res->reason, sizeof(res->reason), "%s", why);
 	return 0;
+}
+
+/*
+ * Runs without probe data make the comparison inconclusive, whatever the
+ * other rules said: such a run shows no storm because nothing was
+ * measured, which would read as "fixed" on the candidate's side and as
+ * "regressed" on the baseline's.
+ */
+static void no_data_rule(struct kradar_cmp_result *res,
+			 struct kradar_cmp_side *const sides[4])
+{
+	static const char *const side_names[4] = {
+		"baseline", "candidate", "control baseline", "control candidate",
+	};
+	char why[sizeof(res->reason)] = "", list[1024] = "";
+	size_t n = 0, total = 0, i, j;
+
+	for (i = 0; i < 4; i++) {
+		if (!sides[i])
+			continue;
+		total += sides[i]->nr;
+		for (j = 0; j < sides[i]->nr; j++) {
+			if (!kradar_cmp_run__no_data(sides[i]->runs[j]))
+				continue;
+			appendf(list, sizeof(list), "%s%s %s", n ? ", " : "",
+				side_names[i], sides[i]->runs[j]->dir);
+			n++;
+		}
+	}
+	if (!n)
+		return;
+	snprintf(why, sizeof(why),
+		 "%zu of %zu runs %s no probe data (no HELLO or heartbeat reached the collector: the probe was not loaded or its port never connected): %s; a run that measured nothing counts neither as clean nor as a reproduction; run %s again, or leave %s out",
+		 n, total, n == 1 ? "has" : "have", list, n == 1 ? "it" : "them",
+		 n == 1 ? "it" : "them");
+	if (res->reason[0]) {
+		size_t l = strlen(res->notes);
+
+		appendf(res->notes, sizeof(res->notes), "%sCounting those runs as they are, the rules would say %s: %s",
+			l && res->notes[l - 1] != '\n' ? "\n" : "",
+			kradar_cmp__verdict_name(res->verdict), res->reason);
+	}
+	res->verdict = KRADAR_V_INCONCLUSIVE;
+	snprintf(res->reason, sizeof(res->reason), "%s", why);
+}
+
+int kradar_cmp__decide(struct kradar_cmp_result *res,
+		       struct kradar_cmp_side *base, struct kradar_cmp_side *cand,
+		       struct kradar_cmp_side *cbase, struct kradar_cmp_side *ccand,
+		       const struct kradar_cmp_opts *opts)
+{
+	struct kradar_cmp_side *const sides[4] = { base, cand, cbase, ccand };
+	int err = decide_rules(res, base, cand, cbase, ccand, opts);
+
+	if (!err)
+		no_data_rule(res, sides);
+	return err;
 }
 
 static void section_clear(struct kradar_cmp_section *sec)

@@ -40,6 +40,7 @@ struct fx {
 	bool override;		/* module-overrides.txt for sch_taprio */
 	int windows;		/* hrtimer_window events (default 20) */
 	const char *garbage;	/* extra lines for events.jsonl */
+	bool no_probe;		/* the probe never loaded: no record at all */
 };
 
 static const char stall_log[] =
@@ -101,6 +102,13 @@ static int make_run(const char *dir, const struct fx *x)
 	if (!f)
 		return -errno;
 	fprintf(f, "{\"type\":\"connect\",\"host_ns\":1,\"path\":\"%s/kradar.sock\",\"offset\":0}\n", dir);
+	if (x->no_probe) {
+		/* what kradar-collect writes when not one record arrived */
+		fprintf(f, "{\"type\":\"disconnect\",\"host_ns\":2,\"path\":\"%s/kradar.sock\","
+			"\"bytes\":0,\"reason\":\"closed by QEMU\",\"offset\":0}\n", dir);
+		windows = 0;
+		goto summary;
+	}
 	fprintf(f, "{\"type\":\"hello\",\"host_ns\":2,\"t_ns\":%lld,\"seq\":0,\"offset\":0,\"resent\":false,"
 		"\"session\":\"0x1\",\"version\":1,\"release\":\"6.1.0-56-cloud-amd64\",\"nr_cpus\":2,"
 		"\"window_ms\":100}\n", t);
@@ -126,6 +134,7 @@ static int make_run(const char *dir, const struct fx *x)
 	}
 	if (x->garbage)
 		fputs(x->garbage, f);
+summary:
 	fprintf(f, "{\"type\":\"summary\",\"host_ns\":5,\"guest_ns_covered\":%lld}\n",
 		(long long)windows * 100000000LL);
 	if (fclose(f))
@@ -268,6 +277,7 @@ static const struct fx normal_ov = { .rate = 1000, .late_mean_ns = 72000, .overr
 static const struct fx slow_ov = { .rate = 500, .late_mean_ns = 70000, .override = true };
 static const struct fx skip_ov = { .rate = 970, .late_mean_ns = 70000, .override = true };
 static const struct fx late_ov = { .rate = 1000, .late_mean_ns = 900000, .override = true };
+static const struct fx no_probe = { .no_probe = true };
 
 static void test_load(void)
 {
@@ -409,6 +419,31 @@ static void test_verdicts(void)
 	ASSERT_EQ_INT(decide(NULL, NULL, b_clean, c_clean, &focus, reason, sizeof(reason)),
 		      KRADAR_V_INCONCLUSIVE, "control: never ran the focus callback");
 
+	/* runs without probe data: never "fixed", never "regressed" */
+	{
+		const char *c_none = make_set("cand-none", 2, &no_probe, NULL, 0);
+		const char *b_none = make_set("base-none", 2, &no_probe, NULL, 0);
+		const char *c_part = make_set("cand-part", 2, &clean_ov, &no_probe, 2);
+
+		if (ASSERT_TRUE(c_none && b_none && c_part, "no data: fixtures written")) {
+			ASSERT_EQ_INT(decide(b_storm, c_none, NULL, NULL, NULL, reason, sizeof(reason)),
+				      KRADAR_V_INCONCLUSIVE,
+				      "no data: a candidate without probe data is not fixed");
+			ASSERT_TRUE(strstr(reason, "2 of 4 runs have no probe data") &&
+				    strstr(reason, "cand-none/run-1"),
+				    "no data: the reason counts and names the runs");
+			ASSERT_EQ_INT(decide(b_none, c_storm, NULL, NULL, NULL, reason, sizeof(reason)),
+				      KRADAR_V_INCONCLUSIVE,
+				      "no data: a baseline without probe data makes no regression");
+			ASSERT_EQ_INT(decide(b_storm, c_part, NULL, NULL, NULL, reason, sizeof(reason)),
+				      KRADAR_V_INCONCLUSIVE,
+				      "no data: one candidate run without data is enough");
+			ASSERT_EQ_INT(decide(NULL, NULL, b_norm, c_none, NULL, reason, sizeof(reason)),
+				      KRADAR_V_INCONCLUSIVE,
+				      "no data: a control without probe data is not unchanged");
+		}
+	}
+
 	/* reproducer and control together */
 	ASSERT_EQ_INT(decide(b_storm, c_clean, b_norm, c_norm, NULL, reason, sizeof(reason)),
 		      KRADAR_V_FIXED, "both: fixed with an unchanged control");
@@ -486,6 +521,16 @@ static void test_binary(void)
 	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 1, "binary: not fixed exits 1");
 	snprintf(args, sizeof(args), "%s/base-half -- %s/cand-clean", tmpdir, tmpdir);
 	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 3, "binary: inconclusive exits 3");
+	snprintf(args, sizeof(args), "%s/base-storm -- %s/cand-none", tmpdir, tmpdir);
+	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 3,
+		      "binary: a candidate without probe data exits 3, not 0 (fixed)");
+	ASSERT_TRUE(strstr(out, "verdict: inconclusive\n") && strstr(out, "no probe data"),
+		    "binary: the text says inconclusive and why");
+	if (!strstr(out, "verdict: inconclusive\n"))
+		printf("#   output:\n%.1500s\n", out);
+	snprintf(args, sizeof(args), "%s/base-none -- %s/cand-storm", tmpdir, tmpdir);
+	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 3,
+		      "binary: a baseline without probe data exits 3, not 1 (regressed)");
 	snprintf(args, sizeof(args), "%s/base-storm --", tmpdir);
 	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 2, "binary: no candidate is a usage error");
 	snprintf(args, sizeof(args), "%s/empty -- %s/cand-clean", tmpdir, tmpdir);
