@@ -135,9 +135,11 @@ else
 	size=$(wc -c <"$dir/timeline.svg")
 	[ "$size" -gt 2000 ] && ok "taprio: timeline.svg not empty ($size bytes)" ||
 		nok "taprio: timeline.svg not empty" "size $size"
-	head -n 1 "$dir/report-email.txt" | grep -q '^Subject: Re: ' &&
-		ok "taprio: report-email.txt starts with Subject:" ||
-		nok "taprio: report-email.txt starts with Subject:" "$(head -n 1 "$dir/report-email.txt")"
+	# a body to paste under a reply: no header line in it
+	grep -n '^Subject:' "$dir/report-email.txt" >"$dir/subject.txt"
+	[ ! -s "$dir/subject.txt" ] &&
+		ok "taprio: report-email.txt has no Subject: line (a body)" ||
+		nok "taprio: report-email.txt has no Subject: line (a body)" "actual: $(cat "$dir/subject.txt")"
 fi
 
 # --- (b) starvation: SIGSTOP the guest's QEMU for 10 s ---

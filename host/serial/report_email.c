@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kradar-report DIR --format email: plain text to paste under a reply on
- * lore (or to send with git send-email: it starts with a Subject: line
- * and a blank line). Prose is wrapped at EMAIL_WIDTH columns; log lines
- * (timeline entries, console lines, commands) are quoted as they are,
- * indented by two spaces and never wrapped. No HTML, no format=flowed.
+ * kradar-report DIR --format email: the body of a reply on lore, plain
+ * text to paste under the quote (kradar-lore reply puts it in a file for
+ * git send-email, with the headers). It has no headers of its own: a
+ * "Subject:" line pasted into a body is a stray line in the mail.
+ *
+ * Everything kradar writes itself stays within EMAIL_WIDTH columns (lore:
+ * plain text, 72-75 columns): prose is wrapped; timeline entries and the
+ * host check are wrapped under their text column; commands are continued
+ * with a backslash so they still paste. Only lines quoted verbatim from a
+ * console log (the decisive console lines, syzbot's differing lines) are
+ * never wrapped, indented by two spaces. No trailing spaces, no HTML, no
+ * format=flowed.
  *
  * Sections: what was observed, the comparison with syzbot (when given),
  * the key timeline, the narrative, the decisive console lines, the host
@@ -22,7 +29,7 @@
 #define KRADAR_VERSION "unknown"
 #endif
 
-#define EMAIL_WIDTH	72	/* columns of prose */
+#define EMAIL_WIDTH	72	/* columns of kradar's own text */
 #define EMAIL_MAX_TL	25	/* key timeline lines */
 #define EMAIL_MAX_LINES	8	/* decisive console lines */
 #define EMAIL_LOG_MAX	400	/* a quoted log line is cut here (never in practice) */
@@ -46,11 +53,21 @@ static size_t word_len(const char *p)
 	return w;
 }
 
-/* Print text wrapped at EMAIL_WIDTH on spaces; words longer stay whole. */
-static void wrap(FILE *f, const char *indent, const char *text)
+/* Print text wrapped at EMAIL_WIDTH on spaces; words longer stay whole.
+ * The first line starts with @first and the others with as many spaces
+ * (a hanging indent); without @first every line starts with @indent. */
+static void wrap_hang(FILE *f, const char *first, const char *indent, const char *text)
 {
-	size_t col = 0, ind = strlen(indent);
+	char hang[64];
+	size_t col = 0, ind;
 	const char *p = text;
+	bool started = false;
+
+	if (first) {
+		snprintf(hang, sizeof(hang), "%*s", (int)strlen(first), "");
+		indent = hang;
+	}
+	ind = strlen(indent);
 
 	while (*p) {
 		size_t w;
@@ -65,8 +82,12 @@ static void wrap(FILE *f, const char *indent, const char *text)
 			col = 0;
 		}
 		if (!col) {
-			fputs(indent, f);
-			col = ind;
+			const char *lead = !started && first ? first : indent;
+
+			fputs(lead, f);
+			col = strlen(lead);
+			ind = col;
+			started = true;
 		} else {
 			fputc(' ', f);
 			col++;
@@ -82,6 +103,58 @@ static void wrap(FILE *f, const char *indent, const char *text)
 		fputc('\n', f);
 }
 
+static void wrap(FILE *f, const char *indent, const char *text)
+{
+	wrap_hang(f, NULL, indent, text);
+}
+
+/* A command on lines of at most EMAIL_WIDTH columns, continued with " \"
+ * so that it still pastes into a shell. */
+static void command(FILE *f, const char *label, const char *cmd)
+{
+	const char *p = cmd;
+	size_t col = (size_t)fprintf(f, "  %s", label);
+	bool first = true;
+
+	while (*p) {
+		size_t w;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		w = strcspn(p, " ");
+		if (!first && col + 1 + w + 2 > EMAIL_WIDTH) {
+			fputs(" \\\n      ", f);
+			col = 6;
+		} else if (!first) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, w, f);
+		col += w;
+		p += w;
+		first = false;
+	}
+	fputc('\n', f);
+}
+
+/* @text names "CPU @cpu" itself (not CPU 10 for CPU 1). */
+static bool names_cpu(const char *text, int cpu)
+{
+	char needle[24];
+	const char *p = text;
+	size_t n;
+
+	n = (size_t)snprintf(needle, sizeof(needle), "CPU %d", cpu);
+	while ((p = strstr(p, needle))) {
+		if (p[n] < '0' || p[n] > '9')
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 static void wrapf(FILE *f, const char *indent, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -94,6 +167,20 @@ static void wrapf(FILE *f, const char *indent, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	wrap(f, indent, buf);
+}
+
+static void wrapf_hang(FILE *f, const char *first, const char *indent, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void wrapf_hang(FILE *f, const char *first, const char *indent, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	wrap_hang(f, first, indent, buf);
 }
 
 /* A quoted log line: two spaces, the line, cut at EMAIL_LOG_MAX columns. */
@@ -150,11 +237,7 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 	const char *job = job_of(r);
 	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0, shown;
 	bool seen[KRADAR_EV__COUNT] = { 0 };
-	char t[48], env[64];
-	const char *title = cmp->have_syzbot && cmp->syz_title[0] ? cmp->syz_title :
-			    rep ? rep->title : NULL;
-
-	fprintf(f, "Subject: Re: %s\n\n", title ? title : "kradar run report");
+	char t[48], env[64], cmd[1024];
 
 	/* what was observed */
 	wrapf(f, "", "kradar ran %s%s on %s (%d CPUs) under QEMU and recorded "
@@ -187,15 +270,18 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 	fputc('\n', f);
 	for (i = 0, shown = 0; i < r->nr_tl && shown < EMAIL_MAX_TL; i++) {
 		const struct kradar_tl *e = &r->tl[i];
-		char cpu[24] = "";
+		char lead[64];
 
 		if (!e->key)
 			continue;
 		shown++;
 		ptime(t, sizeof(t), e->t_ns);
-		if (e->cpu >= 0)
-			snprintf(cpu, sizeof(cpu), "CPU%d ", e->cpu);
-		logline(f, "%s%s %s%s", t, e->mapped ? "*" : " ", cpu, e->text);
+		snprintf(lead, sizeof(lead), "  %s%s ", t, e->mapped ? "*" : " ");
+		/* "CPU 1: ..." unless the text names its CPU already */
+		if (e->cpu >= 0 && !names_cpu(e->text, e->cpu))
+			wrapf_hang(f, lead, NULL, "CPU %d: %s", e->cpu, e->text);
+		else
+			wrap_hang(f, lead, NULL, e->text);
 	}
 	fputc('\n', f);
 
@@ -259,14 +345,16 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 		for (i = 0; i < r->nr_stalls && i < 8; i++) {
 			const struct kradar_stall *s = &r->stalls[i];
 			char q[48] = "QEMU CPU unknown", c[48] = "clock ratio unknown";
+			char lead[64];
 
 			if (s->qemu_cpu_pct >= 0)
 				snprintf(q, sizeof(q), "QEMU CPU %.1f%%", s->qemu_cpu_pct);
 			if (s->clock_ratio >= 0)
 				snprintf(c, sizeof(c), "clock ratio %.3f", s->clock_ratio);
 			ptime(t, sizeof(t), s->begin_ns);
-			logline(f, "%s %s: %s (%s, %s)", t, s->source,
-				kradar_verdict__name(s->verdict), q, c);
+			snprintf(lead, sizeof(lead), "  %s ", t);
+			wrapf_hang(f, lead, NULL, "%s: %s (%s, %s)", s->source,
+				   kradar_verdict__name(s->verdict), q, c);
 		}
 		fputc('\n', f);
 	}
@@ -275,13 +363,18 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 	fputc('\n', f);
 	env_of(r, env, sizeof(env));
 	logline(f, "kernel:  %s", r->release[0] ? r->release : "(unknown: no probe hello)");
-	if (job && strcmp(job, "cmd"))
-		logline(f, "command: %stools/kradar-run --scenario %s --smp %d --out runs/%s",
-			env, job, r->nr_cpus ? r->nr_cpus : 2, r->name);
-	else
-		logline(f, "command: %stools/kradar-run --cmd '...' --out runs/%s "
-			"(the command is in the run's initramfs)", env, r->name);
-	logline(f, "report:  kradar-report runs/%s --format email", r->name);
+	if (job && strcmp(job, "cmd")) {
+		snprintf(cmd, sizeof(cmd), "%stools/kradar-run --scenario %s --smp %d --out runs/%s",
+			 env, job, r->nr_cpus ? r->nr_cpus : 2, r->name);
+		command(f, "command: ", cmd);
+	} else {
+		snprintf(cmd, sizeof(cmd), "%stools/kradar-run --cmd '...' --out runs/%s",
+			 env, r->name);
+		command(f, "command: ", cmd);
+		wrap(f, "           ", "(the command is in the run's initramfs)");
+	}
+	snprintf(cmd, sizeof(cmd), "kradar-report runs/%s --format email", r->name);
+	command(f, "report:  ", cmd);
 	logline(f, "kradar:  %s", KRADAR_VERSION);
 	return ferror(f) ? -1 : 0;
 }
