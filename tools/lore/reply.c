@@ -446,6 +446,27 @@ static int read_evidence(const char *dir, char **text, char **used)
 	return -ENOENT;
 }
 
+/*
+ * Evidence that starts with a header block ("Subject: Re: ..." up to the
+ * first blank line, as report-email.txt of older kradar-report versions
+ * did) would put a stray "Subject:" line into the body: the reply has
+ * its own headers. Drop the block; true when there was one.
+ */
+static bool drop_header_block(char *text)
+{
+	char *end;
+
+	if (strncmp(text, "Subject:", 8))
+		return false;
+	end = strstr(text, "\n\n");
+	if (end)
+		end += 2;
+	else
+		end = text + strcspn(text, "\n") + (text[strcspn(text, "\n")] == '\n');
+	memmove(text, end, strlen(end) + 1);
+	return true;
+}
+
 /* ---- the subcommand ------------------------------------------------- */
 
 /* Header values come from the input: no line break may sneak in. */
@@ -594,6 +615,14 @@ int do_reply(int argc, char **argv)
 	}
 	if (read_evidence(evdir, &evidence, &evpath))
 		goto out;
+	if (drop_header_block(evidence))
+		p_info("%s starts with a Subject: line: left out of the body (the reply has its own)",
+		       evpath);
+	if (!*evidence) {
+		p_err("%s holds nothing but a header: run kradar-report on the run again",
+		      evpath);
+		goto out;
+	}
 	p_info("evidence: %s%s", evpath,
 	       strstr(evpath, "summary.txt") ?
 	       " (no report-email.txt in the run directory; using the collector's summary)" :

@@ -954,6 +954,38 @@ static void test_reply_cli(void)
 	g_free(out);
 	g_free(err);
 
+	/* evidence written by an older kradar-report: a Subject: line and a
+	 * blank line on top, which must not end up in the body */
+	{
+		char *old = g_build_filename(tmp, "run-oldemail", NULL);
+		char *src = g_build_filename(ev_email, "report-email.txt", NULL);
+		char *dst = g_build_filename(old, "report-email.txt", NULL);
+		char *body = slurp(src), *with = NULL, *second;
+
+		g_mkdir_with_parents(old, 0755);
+		with = g_strconcat("Subject: Re: INFO: rcu detected stall in do_idle\n\n",
+				   body ? body : "", NULL);
+		g_file_set_contents(dst, with, -1, NULL);
+		rc = run(&out, &err, "reply '%s' --to '<%s>' --evidence '%s'",
+			 thread, REPORT_MID, old);
+		ASSERT_EQ(rc, 0, "reply, old evidence: exit 0");
+		second = out ? strstr(out + 1, "Subject:") : NULL;
+		if (second)
+			printf("# actual: a second Subject: line: '%.80s'; expected: none\n",
+			       second);
+		ASSERT_TRUE(out && !strncmp(out, "Subject: Re: [syzbot]", 21) && !second,
+			    "reply, old evidence: one Subject: line, the header");
+		ASSERT_HAS(out, "\nkradar ran the C reproducer", "reply, old evidence: the body kept");
+		ASSERT_HAS(err, "left out of the body", "reply, old evidence: says what it dropped");
+		g_free(out);
+		g_free(err);
+		g_free(old);
+		g_free(src);
+		g_free(dst);
+		g_free(body);
+		g_free(with);
+	}
+
 	/* to a maintainer's reply, which already says "Re:" */
 	rc = run(&out, &err, "reply '%s' --to '%s' --evidence '%s' "
 		 "--from 'Jiri P <JIRI@resnulli.example>'",
