@@ -2,8 +2,9 @@
 /*
  * kradar-compare's output: a side-by-side table per section and the
  * verdict, as text for a terminal, as text for a mailing-list reply
- * (prose wrapped at 72 columns, tables and tags never wrapped), or as
- * JSON. Every item goes through one emit function per kind that writes
+ * (every line within 75 columns: prose wrapped at 72, the table's columns
+ * as wide as their widest cell, a label too long for its column on a line
+ * of its own), or as JSON. No line ends in a space. Every item goes through one emit function per kind that writes
  * both forms, so text and JSON cannot drift apart.
  */
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include "compare.h"
 
 #define WRAP_COLS	72	/* mail body width */
+#define MAIL_COLS	75	/* widest line of the email, tables included */
+#define MAIL_LABEL_MIN	20	/* email: narrowest label column */
 #define LABEL_W		42	/* table: label column */
 #define CELL_W		25	/* table: one side */
 
@@ -24,7 +27,30 @@ struct out {
 	json_t *root;		/* JSON mode */
 	json_t *sec;		/* section being written */
 	int err;
+	int lw, bw, cw;		/* table columns: label, baseline, candidate */
 };
+
+/* One table line: "  LABEL BASE CAND MARK", without trailing spaces. A
+ * label wider than its column: cut in the terminal's table, on a line of
+ * its own in the email (which must stay within MAIL_COLS). */
+static void table_line(struct out *o, const char *label, const char *b,
+		       const char *c, const char *mark)
+{
+	char line[1024];
+	int n;
+
+	if (o->fmt == KRADAR_FMT_EMAIL && (int)strlen(label) > o->lw) {
+		fprintf(o->f, "  %s\n", label);
+		label = "";
+	}
+	n = snprintf(line, sizeof(line), "  %-*.*s %-*s %-*s %s", o->lw, o->lw, label,
+		     o->bw, b, o->cw, c, mark);
+	if (n > (int)sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	while (n > 0 && line[n - 1] == ' ')
+		line[--n] = 0;
+	fprintf(o->f, "%s\n", line);
+}
 
 static const char *change_name(enum kradar_cmp_change c)
 {
@@ -92,8 +118,7 @@ static void emit_row(struct out *o, const struct kradar_cmp_section *sec,
 		return;
 	cell(b, sizeof(b), row, &row->base, sec->base->nr);
 	cell(c, sizeof(c), row, &row->cand, sec->cand->nr);
-	fprintf(o->f, "  %-*.*s %-*s %-*s %s\n", LABEL_W, LABEL_W, row->label,
-		CELL_W, b, CELL_W, c, change_mark(row));
+	table_line(o, row->label, b, c, change_mark(row));
 }
 
 static void emit_sig(struct out *o, const struct kradar_cmp_section *sec, size_t i)
@@ -112,10 +137,49 @@ static void emit_sig(struct out *o, const struct kradar_cmp_section *sec, size_t
 	}
 	snprintf(b, sizeof(b), "%zu/%zu", sec->sig_base[i], sec->base->nr);
 	snprintf(c, sizeof(c), "%zu/%zu", sec->sig_cand[i], sec->cand->nr);
-	fprintf(o->f, "  %-*.*s %-*s %-*s\n", LABEL_W, LABEL_W, sec->sigs[i],
-		CELL_W, b, CELL_W, c);
-	if (strlen(sec->sigs[i]) > LABEL_W)
+	table_line(o, sec->sigs[i], b, c, "");
+	if (o->fmt != KRADAR_FMT_EMAIL && (int)strlen(sec->sigs[i]) > o->lw)
 		fprintf(o->f, "    (%s)\n", sec->sigs[i]);
+}
+
+/* Column widths: the terminal's fixed ones; in the email each column as
+ * wide as its widest cell, the label column taking what is left of
+ * MAIL_COLS (but no more than its widest label). */
+static void layout(struct out *o, const struct kradar_cmp_section *sec)
+{
+	int mw = 6, lmax = 0, room;	/* "change" */
+	size_t i;
+
+	o->lw = LABEL_W;
+	o->bw = o->cw = CELL_W;
+	if (o->fmt != KRADAR_FMT_EMAIL)
+		return;
+	o->bw = (int)strlen(sec->base->label);
+	o->cw = (int)strlen(sec->cand->label);
+	for (i = 0; i < sec->nr_rows; i++) {
+		const struct kradar_cmp_row *row = &sec->rows[i];
+		char b[96], c[96];
+
+		cell(b, sizeof(b), row, &row->base, sec->base->nr);
+		cell(c, sizeof(c), row, &row->cand, sec->cand->nr);
+		if ((int)strlen(b) > o->bw)
+			o->bw = (int)strlen(b);
+		if ((int)strlen(c) > o->cw)
+			o->cw = (int)strlen(c);
+		if ((int)strlen(change_mark(row)) > mw)
+			mw = (int)strlen(change_mark(row));
+		if ((int)strlen(row->label) > lmax)
+			lmax = (int)strlen(row->label);
+	}
+	for (i = 0; i < sec->nr_sigs; i++)
+		if ((int)strlen(sec->sigs[i]) > lmax)
+			lmax = (int)strlen(sec->sigs[i]);
+	if ((int)strlen("problems seen (runs)") > lmax)
+		lmax = (int)strlen("problems seen (runs)");
+	room = MAIL_COLS - 2 - 1 - o->bw - 1 - o->cw - 1 - mw;
+	o->lw = room < MAIL_LABEL_MIN ? MAIL_LABEL_MIN : room;
+	if (o->lw > lmax)
+		o->lw = lmax;
 }
 
 static json_t *side_json(const struct kradar_cmp_side *s, size_t problems)
@@ -142,13 +206,21 @@ static json_t *side_json(const struct kradar_cmp_side *s, size_t problems)
 	return o;
 }
 
+static void wrap(FILE *f, const char *text, int indent, int col);
+
 static void side_header(struct out *o, const struct kradar_cmp_side *s)
 {
-	fprintf(o->f, "  %-10s %zu runs: %s%s", s->label, s->nr,
+	fprintf(o->f, "  %-10s %zu runs: %s%s\n", s->label, s->nr,
 		s->nr ? s->runs[0]->dir : "", s->nr > 1 ? " .." : "");
-	if (s->nr && s->runs[0]->overrides[0])
-		fprintf(o->f, "\n  %-10s module %s", "", s->runs[0]->overrides);
-	fprintf(o->f, "\n");
+	if (!s->nr || !s->runs[0]->overrides[0])
+		return;
+	if (o->fmt == KRADAR_FMT_EMAIL) {
+		/* name, path, hash, vermagic: on lines of their own if need be */
+		fprintf(o->f, "  %-10s module", "");
+		wrap(o->f, s->runs[0]->overrides, 20, 19);
+	} else {
+		fprintf(o->f, "  %-10s module %s\n", "", s->runs[0]->overrides);
+	}
 }
 
 static void emit_section(struct out *o, const struct kradar_cmp_section *sec)
@@ -167,17 +239,19 @@ static void emit_section(struct out *o, const struct kradar_cmp_section *sec)
 			return;
 		}
 	} else {
+		layout(o, sec);
 		fprintf(o->f, "%s:\n", sec->name);
 		side_header(o, sec->base);
 		side_header(o, sec->cand);
-		fprintf(o->f, "\n  %-*s %-*s %-*s %s\n", LABEL_W, "",
-			CELL_W, sec->base->label, CELL_W, sec->cand->label, "change");
+		fputc('\n', o->f);
+		table_line(o, "", sec->base->label, sec->cand->label, "change");
 	}
 	for (i = 0; i < sec->nr_rows; i++)
 		emit_row(o, sec, &sec->rows[i]);
-	if (o->fmt != KRADAR_FMT_JSON)
-		fprintf(o->f, "\n  %-*s %-*s %-*s\n", LABEL_W, "problems seen (runs)",
-			CELL_W, sec->base->label, CELL_W, sec->cand->label);
+	if (o->fmt != KRADAR_FMT_JSON) {
+		fputc('\n', o->f);
+		table_line(o, "problems seen (runs)", sec->base->label, sec->cand->label, "");
+	}
 	for (i = 0; i < sec->nr_sigs; i++)
 		emit_sig(o, sec, i);
 	if (o->fmt != KRADAR_FMT_JSON) {

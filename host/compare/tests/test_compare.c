@@ -498,6 +498,35 @@ static int run_bin(const char *args, char *out, size_t len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Every line of an email within 75 columns (tables included), no
+ * trailing space; prints the first offending line, actual vs expected. */
+static void check_mail_table(const char *out, const char *name)
+{
+	const char *line = out, *wide = NULL, *trail = NULL;
+	size_t widest = 0;
+	char n1[256], n2[256];
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t w = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (w > 75 && !wide)
+			wide = line;
+		if (w > widest)
+			widest = w;
+		if (w && line[w - 1] == ' ' && !trail)
+			trail = line;
+		line = nl ? nl + 1 : NULL;
+	}
+	snprintf(n1, sizeof(n1), "%s: every line within 75 columns", name);
+	snprintf(n2, sizeof(n2), "%s: no trailing spaces", name);
+	if (!ASSERT_TRUE(!wide, n1))
+		printf("#   actual: %zu columns: '%.*s'\n#   expected: at most 75\n", widest,
+		       (int)strcspn(wide, "\n"), wide);
+	if (!ASSERT_TRUE(!trail, n2))
+		printf("#   actual: '%.*s|'\n", (int)strcspn(trail, "\n"), trail);
+}
+
 static void test_binary(void)
 {
 	static char out[1 << 18];
@@ -565,6 +594,12 @@ static void test_binary(void)
 		line = nl ? nl + 1 : NULL;
 	}
 	ASSERT_TRUE(width_ok, "binary: email prose within 72 columns");
+	check_mail_table(out, "binary: --email, not fixed");
+	/* with a control, module overrides and long signature labels */
+	snprintf(args, sizeof(args), "--email --control %s/base-normal %s/cand-normal %s/base-storm -- %s/cand-warn",
+		 tmpdir, tmpdir, tmpdir, tmpdir);
+	ASSERT_EQ_INT(run_bin(args, out, sizeof(out)), 1, "binary: --email regressed exits 1");
+	check_mail_table(out, "binary: --email with a control");
 }
 
 int main(void)
