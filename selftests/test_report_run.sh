@@ -82,8 +82,26 @@ email_width email "$tmp/mail.txt" "$run/serial.log"
 check "email: the timeline names a CPU once" "$(grep -c 'CPU1 CPU 1\|CPU 1: CPU 1' "$tmp/mail.txt")" 0
 has "email: how to reproduce" "$tmp/mail.txt" "command: KRADAR_HOLD=4 tools/kradar-run --scenario taprio-storm"
 
+# perfetto_clock NAME TRACE SERIAL: the slow hrtimer interrupt's instant
+# sits at its printk time, in microseconds (no shift)
+perfetto_clock() {
+	pk=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] hrtimer: interrupt took.*/\1\2/p' "$3" |
+		head -n 1 | sed 's/^0*//')
+	ts=$(jq -r '[.traceEvents[] | select(.ph == "i" and .name == "hrtimer_interrupt_slow")][0].ts |
+		floor' "$2")
+	check "$1: ts of the slow hrtimer interrupt is its printk time in us" "$ts" "$pk"
+}
 "$REPORT" "$run" --format perfetto --out "$tmp/trace.json" --no-files
 check "perfetto: exit 1" $? 1
+if command -v jq >/dev/null; then
+	perfetto_clock perfetto "$tmp/trace.json" "$run/serial.log"
+	check "perfetto: the storm at [    2.000000] is at ts 2000000" \
+		"$(jq '[.traceEvents[] | select(.ph == "X" and (.name | startswith("storm ")))][0].ts' "$tmp/trace.json")" \
+		2000000
+	check "perfetto: QEMU's start before boot is listed with its time" \
+		"$(jq -c '.otherData.before_boot[0] | [.name, .printk_time_us]' "$tmp/trace.json")" \
+		'["qemu started accel=tcg pid=4242",-1001000]'
+fi
 out=$("$CHECK" "$tmp/trace.json" --expect-counter --expect-slice --expect-instant)
 check "perfetto: valid Chrome JSON ($out)" $? 0
 printf '{"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":5,"dur":1},{"ph":"X","name":"b","pid":1,"tid":1,"ts":4,"dur":1}]}' >"$tmp/bad.json"
@@ -181,6 +199,10 @@ for name in test-taprio-storm test-idle; do
 		nok "own run $name: report" "$(cat "$tmp/$name.txt")"
 	out=$("$CHECK" "$tmp/$name/trace.perfetto.json")
 	check "own run $name: Perfetto trace valid" $? 0
+	if command -v jq >/dev/null && grep -q 'hrtimer: interrupt took' "$tmp/$name/serial.log"; then
+		perfetto_clock "own run $name: perfetto" "$tmp/$name/trace.perfetto.json" \
+			"$tmp/$name/serial.log"
+	fi
 	if [ $name = test-taprio-storm ]; then
 		has "own run $name: storm first" "$tmp/$name.txt" "First anomaly: an hrtimer storm"
 	fi

@@ -13,10 +13,12 @@
  *             nests
  *   instants  console signature lines and crash reports on "console",
  *             runner marks and run events on "run" (ph i)
- * ts is in microseconds of the guest clock (printk time) plus a shift of
- * whole seconds that keeps host events before boot at ts >= 0; the shift
- * is in otherData.ts_shift_us. Events are written in ts order, so every
- * track is ordered.
+ * ts is the guest clock in microseconds: the printk time, so the storm
+ * that begins at [    4.031080] is at ts 4031080. Host events from before
+ * the kernel's clock started (QEMU's start) have no place at ts >= 0:
+ * they are listed in otherData.before_boot with their (negative) time,
+ * and a slice that began before it is cut at 0 (args.begun_before_boot).
+ * Events are written in ts order, so every track is ordered.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -340,8 +342,7 @@ static int emit(FILE *f, json_t *o, bool *first)
 int run_perfetto(const struct kradar_run *r, FILE *f)
 {
 	struct pf *p = calloc(1, sizeof(*p));
-	int64_t min = 0, shift;
-	bool first = true;
+	bool first = true, first_bb = true;
 	char pname[256];
 	size_t i;
 	int e = 0, tid;
@@ -353,23 +354,42 @@ int run_perfetto(const struct kradar_run *r, FILE *f)
 		e = -1;
 		goto out;
 	}
-	for (i = 0; i < p->nr; i++)
-		if (p->ev[i].ts_ns < min)
-			min = p->ev[i].ts_ns;
-	/* whole seconds, so that printk time = ts - shift reads easily */
-	shift = min < 0 ? ((-min + 999999999) / 1000000000) * 1000000000 : 0;
+	/* a slice begun before the guest clock's 0: cut at 0 */
+	for (i = 0; i < p->nr; i++) {
+		struct pev *ev = &p->ev[i];
+
+		if (ev->ts_ns >= 0 || ev->ph != 'X' || ev->ts_ns + ev->dur_ns <= 0)
+			continue;
+		if (!ev->args)
+			ev->args = json_object();
+		if (ev->args)
+			json_object_set_new(ev->args, "begun_before_boot_ns",
+					    json_integer(ev->ts_ns));
+		ev->dur_ns += ev->ts_ns;
+		ev->ts_ns = 0;
+	}
 	qsort(p->ev, p->nr, sizeof(*p->ev), ev_cmp);
 
-	fprintf(f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"clock\":\"guest "
-		   "local_clock (printk time) + ts_shift_us\",\"ts_shift_us\":%" PRId64
-		   ",\"run\":", shift / 1000);
+	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"clock\":\"guest "
+	      "local_clock: ts is the printk time in microseconds\",\"run\":", f);
 	{
 		json_t *d = json_string(cl(r->dir));
 
 		e |= d ? json_dumpf(d, f, JSON_ENCODE_ANY) : -1;
 		json_decref(d);
 	}
-	fputs("},\"traceEvents\":[\n", f);
+	/* what happened before the guest clock started (ts would be < 0) */
+	fputs(",\"before_boot\":[", f);
+	for (i = 0; i < p->nr; i++) {
+		struct pev *ev = &p->ev[i];
+
+		if (ev->ts_ns >= 0)
+			continue;
+		e |= emit(f, json_pack("{s:s,s:s,s:I}", "name", cl(ev->name), "track",
+				       cl(p->tid_name[ev->tid]), "printk_time_us",
+				       (json_int_t)(ev->ts_ns / 1000)), &first_bb);
+	}
+	fputs("]},\"traceEvents\":[\n", f);
 	snprintf(pname, sizeof(pname), "kradar run %s", r->name);
 	e |= emit(f, json_pack("{s:s,s:s,s:i,s:i,s:i,s:{s:s}}", "ph", "M", "name",
 			       "process_name", "pid", PF_PID, "tid", 0, "ts", 0, "args",
@@ -381,8 +401,10 @@ int run_perfetto(const struct kradar_run *r, FILE *f)
 					       "ts", 0, "args", "name", cl(p->tid_name[tid])), &first);
 	for (i = 0; i < p->nr; i++) {
 		struct pev *ev = &p->ev[i];
-		double ts = (double)((ev->ts_ns + shift) / 1000) +
-			    (double)((ev->ts_ns + shift) % 1000) / 1000.0;
+		double ts = (double)(ev->ts_ns / 1000) + (double)(ev->ts_ns % 1000) / 1000.0;
+
+		if (ev->ts_ns < 0)
+			continue;	/* in otherData.before_boot */
 		char ph[2] = { ev->ph, 0 };
 		json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:i,s:f}", "ph", ph, "name", cl(ev->name),
 				      "cat", ev->cat ? ev->cat : "kradar", "pid", PF_PID,
