@@ -68,8 +68,9 @@ fi
 # plain text, 75 columns); only console lines quoted verbatim ("  " and a
 # line of SERIAL) may be longer; no trailing spaces, no Subject: line.
 email_width() {
+	tr -d '\r' <"$3" >"$tmp/serial.nocr"	# QEMU's serial log has CRLF
 	wide=$(awk 'length > 75' "$2" | while IFS= read -r l; do
-		grep -qxF -- "${l#  }" "$3" || printf '%s\n' "$l"; done | head -n 1)
+		grep -qxF -- "${l#  }" "$tmp/serial.nocr" || printf '%s\n' "$l"; done | head -n 1)
 	check "$1: kradar's own lines at most 75 columns" "$wide" ""
 	check "$1: no trailing spaces" "$(grep -n ' $' "$2" | head -n 1)" ""
 	check "$1: no Subject: line in the body" "$(grep -n '^Subject:' "$2" | head -n 1)" ""
