@@ -225,6 +225,13 @@ struct kradar_gap_hrtimer {
 #define KRADAR_GAPF_IDLE	0x0002	/* END: the CPU went idle */
 #define KRADAR_GAPF_GP_MOVED	0x0004	/* END: the grace period advanced */
 #define KRADAR_GAPF_FLOOD	0x0008	/* an hrtimer storm floods the CPU */
+/*
+ * BEGIN: no grace period in progress, but the grace-period kthread has
+ * been runnable on this CPU, without running, for qs_gap_ms: the grace
+ * period a caller waits for cannot start (gp_start_ns: when the kthread
+ * was last seen to run).
+ */
+#define KRADAR_GAPF_KTHREAD	0x0010
 
 /*
  * An RCU grace period has been pending for qs_gap_ms and this CPU has had

@@ -268,14 +268,13 @@ static void kradar_storm_step(int cpu, struct kradar_track *tr, void *fn,
 	kradar_storm_update(cpu, tr, fn, rate, end);
 }
 
-static void kradar_sample_cpu(int cpu, u64 now)
+static void kradar_sample_cpu(int cpu, u64 now, u64 hooked)
 {
 	struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
 	struct kradar_cpu_track *ct = &kradar_cpu_tracks[cpu];
 	struct kradar_track *tracks = &kradar_tracks[cpu * KRADAR_SLOTS];
 	struct kradar_delta top[KRADAR_WINDOW_TOP];
 	struct kradar_rec_hrtimer_window *w;
-	u64 hooked = min(READ_ONCE(kradar_hooked_ns), now);
 	u64 start = max(ct->last_ns, hooked), dur = now - start;
 	u64 events = 0, listed = 0;
 	u64 nested, unattr, flood = 0;
@@ -368,10 +367,19 @@ static void kradar_sample_cpu(int cpu, u64 now)
 /* One window: a record per online CPU, storms, probe losses. */
 void kradar_hrtimer_sample(u64 now)
 {
+	u64 hooked = READ_ONCE(kradar_hooked_ns);
 	int cpu;
 
+	/*
+	 * The samplers start before the probe attaches, which can take
+	 * long (text patching on a debug kernel): no window until it has,
+	 * and all CPUs' windows from one reading, so none of them can
+	 * begin at or after its end.
+	 */
+	if (!hooked || hooked >= now)
+		return;
 	for_each_online_cpu(cpu)
-		kradar_sample_cpu(cpu, now);
+		kradar_sample_cpu(cpu, now, hooked);
 }
 
 /*

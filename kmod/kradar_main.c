@@ -120,6 +120,7 @@ static u64 kradar_last_port_try;
 static bool kradar_open;
 static u64 kradar_bytes_sent;
 static u64 kradar_sampler_late_max;
+static u64 kradar_last_now;		/* the newest window's time */
 
 void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src)
 {
@@ -322,8 +323,14 @@ static int kradar_sampler(void *data)
 			continue;
 		}
 		mutex_lock(&kradar_sample_lock);
-		now = local_clock();
+		/*
+		 * The samplers run on different CPUs, whose local_clock()
+		 * may disagree a little (an unstable TSC): window times
+		 * never go back.
+		 */
+		now = max(local_clock(), kradar_last_now + 1);
 		if (now >= kradar_next) {
+			kradar_last_now = now;
 			late = now - kradar_next;
 			kradar_sampler_late_max = max(kradar_sampler_late_max,
 						      late);
@@ -349,7 +356,7 @@ static void kradar_samplers_stop(void)
 	}
 	/* rmmod: the last partial window still reaches the host */
 	if (kradar_open)
-		kradar_window(local_clock(), 0);
+		kradar_window(max(local_clock(), kradar_last_now + 1), 0);
 }
 
 static int kradar_samplers_start(void)

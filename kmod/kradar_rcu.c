@@ -34,6 +34,15 @@
  * is held up by something else (a preempted reader, a grace-period
  * kthread starved elsewhere).
  *
+ * A grace period can also be held up before it starts: synchronize_rcu()
+ * wakes the grace-period kthread, and if the kthread was woken onto a CPU
+ * that cannot schedule (preemption off, a storm), it never runs and
+ * rcu_get_gp_seq() shows nothing in progress (seen on PREEMPT_RT 6.12+,
+ * where that kthread is a SCHED_FIFO task that stays on its CPU when the
+ * task running there is not RT). So the kthread runnable and not seen to
+ * run for qs_gap_ms counts as a pending grace period too, for the CPU it
+ * waits on only, whose gap records carry KRADAR_GAPF_KTHREAD.
+ *
  * The proxy can be wrong where the kernel reports a quiescent state that
  * kradar does not see: cond_resched() in a long kernel loop
  * (rcu_all_qs()), and, with CONFIG_PREEMPT_RCU, a tick in preemptible
@@ -524,8 +533,8 @@ void kradar_rcu_sample(u64 now, u64 late)
 	u16 cpus[KRADAR_STALL_CPUS];
 	unsigned long gp;
 	unsigned int nr = 0;
-	bool pending, stall;
-	int cpu;
+	bool pending, stall, kthread = false;
+	int cpu, kcpu;
 
 	if (!kradar_rcu_on)
 		return;
@@ -551,6 +560,18 @@ void kradar_rcu_sample(u64 now, u64 late)
 	}
 	pending = gp & KRADAR_RCU_SEQ_STATE_MASK;
 	stall = pending && now - kradar_gp_seen_ns >= thresh;
+	/* the grace-period kthread runnable but not running: where? */
+	kcpu = -1;
+	if (kradar_gp_task && task_is_running(kradar_gp_task) &&
+	    now - kradar_gp_task_ran_ns >= thresh / 2) {
+		kcpu = task_cpu(kradar_gp_task);
+		if (!stall && now - kradar_gp_task_ran_ns >= thresh) {
+			stall = true;
+			kthread = true;
+			if (!kradar_stall_open)
+				kradar_gp_seen_ns = kradar_gp_task_ran_ns;
+		}
+	}
 
 	for_each_online_cpu(cpu) {
 		struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
@@ -558,6 +579,7 @@ void kradar_rcu_sample(u64 now, u64 late)
 		struct kradar_task_snap t;
 		u64 gap, qs, flood = kradar_hrtimer_flood_ns(cpu);
 		u32 fl = flood ? KRADAR_GAPF_FLOOD : 0;
+		bool here = pending || cpu == kcpu;
 
 		if (!kradar_task_read(r, &t))
 			continue;	/* switching right now: try next time */
@@ -579,7 +601,7 @@ void kradar_rcu_sample(u64 now, u64 late)
 
 		if (g->open) {
 			u32 why = t.idle ? KRADAR_GAPF_IDLE :
-				  gp != g->gp || !pending ?
+				  gp != g->gp || !here ?
 				  KRADAR_GAPF_GP_MOVED : 0;
 
 			if (t.qs_ns != g->start_ns)
@@ -600,7 +622,7 @@ void kradar_rcu_sample(u64 now, u64 late)
 			g->qs_seen = qs;
 			kradar_gap_snapshot(cpu, g, r);
 		}
-		if (pending && !t.idle && gap >= thresh / 2 &&
+		if (here && !t.idle && gap >= thresh / 2 &&
 		    now - READ_ONCE(r->stack_ns) >= KRADAR_STACK_FRESH_NS)
 			WRITE_ONCE(kradar_hrtimer_cpu(cpu)->want_stack, 1);
 
@@ -610,7 +632,9 @@ void kradar_rcu_sample(u64 now, u64 late)
 			if (now - g->last_emit_ns >= KRADAR_GAP_UPDATE_NS)
 				kradar_emit_gap(cpu, KRADAR_PHASE_UPDATE, fl, g,
 						&t, now, late);
-		} else if (stall && gap >= thresh) {
+		} else if (stall && gap >= thresh && (!kthread || cpu == kcpu)) {
+			if (kthread)
+				fl |= KRADAR_GAPF_KTHREAD;
 			g->open = true;
 			g->start_ns = qs;
 			g->qs_in_gap = 0;
@@ -628,6 +652,10 @@ void kradar_rcu_sample(u64 now, u64 late)
 		kradar_stall_open = true;
 		kradar_stalls_total++;
 		kradar_emit_stall(KRADAR_PHASE_BEGIN, cpus, nr, now, late);
+	} else if (kradar_stall_open && !stall) {
+		/* the grace-period kthread ran and started nothing */
+		kradar_stall_open = false;
+		kradar_emit_stall(KRADAR_PHASE_END, NULL, 0, now, late);
 	} else if (kradar_stall_open &&
 		   now - kradar_stall_emit_ns >= KRADAR_GAP_UPDATE_NS) {
 		kradar_emit_stall(KRADAR_PHASE_UPDATE, cpus, nr, now, late);

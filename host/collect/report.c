@@ -545,6 +545,8 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 	jw_u64(j, "hrtimers", r->hrtimers);
 	if (r->flags & KRADAR_GAPF_FLOOD)
 		jw_bool(j, "flooded", true);
+	if (r->flags & KRADAR_GAPF_KTHREAD)
+		jw_bool(j, "gp_kthread_waits", true);
 	jw_arr(j, "top_hrtimers");
 	for (uint32_t i = 0; i < g->nr_top_valid; i++) {
 		jw_obj(j, NULL);

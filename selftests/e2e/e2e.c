@@ -270,6 +270,9 @@ int run_scenario_gap(const char *top, const char *scenario,
 
 				if (rate > r->fn_window_rate_max)
 					r->fn_window_rate_max = rate;
+				if (rate >= 5000 && !r->fn_busy_ns)
+					r->fn_busy_ns = (long long)json_num(line,
+						"start_ns", 0);
 				p += strlen(pat);
 			}
 		} else if (!strcmp(e.type, "lost") ||

@@ -37,6 +37,7 @@ struct run {
 	int losses;		/* lost + stream_loss events */
 	struct event first_storm;
 	double fn_window_rate_max;	/* of the function asked for */
+	long long fn_busy_ns;	/* start of its first window at >= 5000/s */
 	long long hb_offset_min;	/* min(host_ns - t_ns) over heartbeats */
 	bool have_offset;
 	int gaps;		/* qs_gap begin events */

@@ -120,13 +120,25 @@ static void gap_on_storm_cpu(struct run *r)
  * the flooded idle CPU's quiescent states until its own wakeup starves):
  * the gap starts at the later of the two, never before the storm.
  */
+/*
+ * When the storm began: its record, or the first window in which the
+ * function ran at >= 5000/s if that is earlier (a debug kernel under
+ * TCG runs the storm below the detector's 50000/s for a while).
+ */
+static long long storm_onset(const struct run *r)
+{
+	if (r->fn_busy_ns > 0 && r->fn_busy_ns < r->first_storm.t_ns)
+		return r->fn_busy_ns;
+	return r->first_storm.t_ns;
+}
+
 static bool gap_starts_right(const struct run *r)
 {
-	long long from = r->first_storm.t_ns;
+	long long from = storm_onset(r);
 
 	if (r->gap_gp_start_ns > from)
 		from = r->gap_gp_start_ns;
-	return r->gap_start_ns >= r->first_storm.t_ns - 1000000000LL &&
+	return r->gap_start_ns >= storm_onset(r) - 1000000000LL &&
 	       r->gap_start_ns <= from + 1000000000LL;
 }
 
@@ -142,6 +154,12 @@ static void test_taprio_storm(const char *top)
 		return;
 	}
 	cpu = serial_cpu(&r, "kradar-taprio: taprio installed");
+	/*
+	 * On PREEMPT_RT the storm runs in the timer softirq thread of the
+	 * job's CPU, so the job never returns to say so: its pinning says.
+	 */
+	if (cpu < 0)
+		cpu = (int)serial_num(r.dir, "kradar-taprio: pinned to CPU ");
 	gap_on_storm_cpu(&r);
 	tap(r.storms > 0, "taprio-storm: a storm is reported",
 	    "expected >= 1 hrtimer_storm event, got %d (run dir %s)",
@@ -187,7 +205,7 @@ static void test_taprio_storm(const char *top)
 	tap(gap_starts_right(&r),
 	    "taprio-storm: the gap starts with the storm or the grace period it holds up",
 	    "storm began at %.3f s, the grace period at %.3f s, gap at %.3f s (expected within 1 s of the later)",
-	    r.first_storm.t_ns / 1e9, r.gap_gp_start_ns / 1e9,
+	    storm_onset(&r) / 1e9, r.gap_gp_start_ns / 1e9,
 	    r.gap_start_ns / 1e9);
 	tap(!strcmp(r.gap_top, fn), "taprio-storm: the gap is linked to advance_sched",
 	    "expected top hrtimer '%s' in the gap, got '%s'", fn, r.gap_top);
@@ -382,7 +400,7 @@ static void test_taprio_stall(const char *top)
 	tap(gap_starts_right(&r),
 	    "taprio-stall: the gap starts with the storm or the grace period it holds up",
 	    "storm began at %.3f s, the grace period at %.3f s, gap at %.3f s (expected within 1 s of the later)",
-	    r.first_storm.t_ns / 1e9, r.gap_gp_start_ns / 1e9,
+	    storm_onset(&r) / 1e9, r.gap_gp_start_ns / 1e9,
 	    r.gap_start_ns / 1e9);
 	tap(!strcmp(r.gap_top, fn), "taprio-stall: the gap is linked to advance_sched",
 	    "expected top hrtimer '%s' in the gap, got '%s'", fn, r.gap_top);
