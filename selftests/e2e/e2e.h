@@ -79,6 +79,7 @@ int serial_count(const char *dir, const char *needle, char *first,
 long long serial_num(const char *dir, const char *needle);
 double serial_time(const char *dir, const char *needle);
 bool serial_ipi_wedge(const struct run *r, char *why, size_t len);
+bool serial_rt_no_stall(const struct run *r, char *why, size_t len);
 void print_latency(const struct run *r);
 
 /*
