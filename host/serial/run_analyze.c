@@ -332,6 +332,27 @@ static void add_hb_gap(struct kradar_run *r, int64_t t0, int64_t t1,
 		 dur(a, sizeof(a), h1 - h0), dur(b, sizeof(b), t1 - t0), why);
 }
 
+/* The last heartbeat @l came after the job finished, and the probe was
+ * unloaded later: the guest was shutting down. */
+static bool teardown_gap(const struct kradar_run *r,
+			 const struct kradar_heartbeat *l, int64_t min)
+{
+	bool finished = false, unloaded = false;
+	size_t i;
+
+	for (i = 0; i < r->nr_marks; i++) {
+		const struct kradar_mark *m = &r->marks[i];
+
+		if (!m->guest)
+			continue;
+		if (strstr(m->text, "job finished") && m->t_ns <= l->t_ns + min)
+			finished = true;
+		if (strstr(m->text, "probe unloaded") && m->t_ns >= l->t_ns)
+			unloaded = true;
+	}
+	return finished && unloaded;
+}
+
 static void find_hb_gaps(struct kradar_run *r)
 {
 	int64_t min = hb_gap_min(r);
@@ -347,8 +368,13 @@ static void find_hb_gaps(struct kradar_run *r)
 		if ((dh >= min || dg >= min) && dg >= 0)
 			add_hb_gap(r, p->t_ns, h->t_ns, p->host_ns, h->host_ns, "");
 	}
-	/* heartbeats that stopped before the run was stopped or ended */
-	if (n && r->hb[n - 1].host_ns) {
+	/*
+	 * Heartbeats that stopped before the run was stopped or ended; not
+	 * the teardown: heartbeats that lasted to the end of the job and
+	 * stopped as the probe was unloaded (it was, in the end) leave a
+	 * gap before QEMU exits that nothing stalled in.
+	 */
+	if (n && r->hb[n - 1].host_ns && !teardown_gap(r, &r->hb[n - 1], min)) {
 		const struct kradar_heartbeat *l = &r->hb[n - 1];
 
 		for (i = 0; i < r->nr_run_events; i++) {

@@ -684,6 +684,52 @@ out:
 	(void)kradar_test_target(1);
 }
 
+/*
+ * The end of a run: heartbeats every 100 ms over [1, @stop] s, the job
+ * finished at 9.9 s, the probe unloaded at 11.2 s, QEMU exited at 12 s
+ * (host), the console printing to 11.3 s. Heartbeats that last to the
+ * job's end (stop 10 s) and stop with the unload leave no gap; stopping
+ * at 5 s, long before the job finished, they do.
+ */
+static void test_teardown(const char *name, int64_t stop, bool want_gap)
+{
+	struct kradar_run *r;
+	struct fx x = { 0 };
+	int64_t t;
+	int i = 0;
+	char n[160];
+
+	snprintf(n, sizeof(n), "%s: fixture written", name);
+	if (!ASSERT_TRUE(!fx_open(&x, name), n))
+		return;
+	fx_line(x.run, "%lld qemu started accel=tcg pid=999", (long long)(FX_OFF - FX_S));
+	fx_line(x.run, "%lld qemu exited status=0", (long long)(FX_OFF + 12 * FX_S));
+	fx_cpu(&x, FX_OFF - FX_S, FX_OFF + 12 * FX_S, pct_full);
+	fx_line(x.ser, "[    0.000000] Linux version 6.1.0-test");
+	fx_line(x.ser, "[    0.960000] kradar-run: job started: idle");
+	fx_line(x.ser, "[    9.900000] kradar-run: job finished: status 0");
+	fx_line(x.ser, "[   11.200000] kradar-run: probe unloaded");
+	fx_line(x.ser, "[   11.300000] kradar-run: poweroff");
+	fx_hello(&x, FX_S);
+	for (t = FX_S; t <= stop; t += 100 * FX_MS, i++) {
+		fx_heartbeat(&x, t, t + FX_OFF + fx_delay(i));
+		fx_window(&x, 0, t, 250.0, "tick_sched_timer");
+	}
+	fx_close(&x);
+	r = load(&x);
+	snprintf(n, sizeof(n), "%s: run loads", name);
+	if (!ASSERT_TRUE(r, n))
+		goto out;
+	snprintf(n, sizeof(n), "%s: %s", name, want_gap ?
+		 "heartbeats that stopped before the job finished are a gap" :
+		 "the shutdown after the probe was unloaded is no gap");
+	if (!ASSERT_TRUE(!!stall_of(r, "probe heartbeat_gap") == want_gap, n))
+		printf("#   expected %s heartbeat_gap stall window\n", want_gap ? "a" : "no");
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
 int main(void)
 {
 	test_storm();
@@ -691,6 +737,8 @@ int main(void)
 	test_gap("paused", NULL, false, KRADAR_STARVED_BY_HOST, "clock stood still");
 	test_gap("sampler", pct_full, true, KRADAR_GUEST_INTERNAL, "stalled by itself");
 	test_overload();
+	test_teardown("teardown", 10 * FX_S, false);
+	test_teardown("early-stop", 5 * FX_S, true);
 	test_console_only();
 	test_garbage();
 	test_vhost_killed();
