@@ -37,7 +37,9 @@ qemu_pct() {
 		NR == 2 { m = (a + b) / 2; if (b - a < 2e9) { a = m - 1e9; b = m + 1e9 } }
 		$1 <= a { t0 = $1; c0 = $2 + $3 }
 		$1 >= b && t1 == "" { t1 = $1; c1 = $2 + $3 }
-		END { if (t0 != "" && t1 > t0 && tck > 0)
+		{ tl = $1; cl = $2 + $3 }
+		END { if (t1 == "") { t1 = tl; c1 = cl }	# QEMU exited first
+		      if (t0 != "" && t1 > t0 && tck > 0)
 			printf "%.0f\n", (c1 - c0) / tck / ((t1 - t0) / 1e9) * 100
 		      else print -1 }' "$1"
 }
