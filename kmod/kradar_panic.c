@@ -402,7 +402,7 @@ static void kradar_dump(int panic_cpu)
 {
 	size_t limit = (size_t)panic_kb * 1024, reserve, k;
 	struct kradar_dump d = { };
-	u64 t0 = local_clock(), now;	/* no clocksource read: see above */
+	u64 t0 = sched_clock(), now;	/* raw: no clocksource read, no clamp */
 	int cpu;
 
 	/* room for what is made now: lost, heartbeat, a window per CPU */
@@ -433,7 +433,7 @@ static void kradar_dump(int panic_cpu)
 		      "end %016llx %llu %u %u %llu %llu %llu",
 		      kradar_dump_session, d.off, d.lines + 1, d.records,
 		      d.skipped_records, d.torn_bytes,
-		      local_clock() - t0);
+		      sched_clock() - t0);
 	kradar_dump_line(&d, k);
 }
 
