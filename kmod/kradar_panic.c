@@ -81,6 +81,7 @@ static struct kradar_panic_cpu *kradar_snap_cpus;	/* nr_cpu_ids */
 static u64 kradar_snap_ns;		/* when the snapshot was taken */
 static u64 kradar_snap_window;		/* window number then */
 static u64 kradar_snap_sent;		/* bytes sent by then */
+static u64 kradar_snap_mono, kradar_snap_real, kradar_snap_boot;	/* clocks then */
 static u64 kradar_dump_session;
 static atomic_t kradar_dumped = ATOMIC_INIT(0);
 static bool kradar_registered;
@@ -306,15 +307,23 @@ static void kradar_dump_heartbeat(struct kradar_dump *d, u64 now)
 {
 	u64 due = kradar_snap_ns + (u64)kradar_window_ms * NSEC_PER_MSEC;
 	struct kradar_rec_heartbeat *r;
-	u64 records, drec, dbytes;
+	u64 records, drec, dbytes, since;
 
 	kradar_ring_stats(&records, &drec, &dbytes);
 	r = kradar_panic_rec(KRADAR_REC_HEARTBEAT, sizeof(*r), KRADAR_CPU_NONE,
 			     now);
+	/*
+	 * The clocks at the last window, moved on by local_clock(): at
+	 * panic the other CPUs were stopped by NMI, and one stopped inside
+	 * read_hpet() holds the HPET lock that ktime_get_*_fast_ns() would
+	 * wait for forever (seen under TCG, where the TSC is unstable and
+	 * HPET is the clocksource, with a storm CPU reading it constantly).
+	 */
+	since = now > kradar_snap_ns ? now - kradar_snap_ns : 0;
 	r->local_ns = cpu_to_le64(now);
-	r->mono_ns = cpu_to_le64(ktime_get_mono_fast_ns());
-	r->real_ns = cpu_to_le64(ktime_get_real_fast_ns());
-	r->boot_ns = cpu_to_le64(ktime_get_boot_fast_ns());
+	r->mono_ns = cpu_to_le64(kradar_snap_mono + since);
+	r->real_ns = cpu_to_le64(kradar_snap_real + since);
+	r->boot_ns = cpu_to_le64(kradar_snap_boot + since);
 	r->window = cpu_to_le64(kradar_snap_window);
 	/* how overdue the next window was when the kernel died */
 	r->sampler_late_ns = cpu_to_le64(now > due ? now - due : 0);
@@ -393,7 +402,7 @@ static void kradar_dump(int panic_cpu)
 {
 	size_t limit = (size_t)panic_kb * 1024, reserve, k;
 	struct kradar_dump d = { };
-	u64 t0 = ktime_get_mono_fast_ns(), now;
+	u64 t0 = sched_clock(), now;	/* raw: no clocksource read, no clamp */
 	int cpu;
 
 	/* room for what is made now: lost, heartbeat, a window per CPU */
@@ -424,7 +433,7 @@ static void kradar_dump(int panic_cpu)
 		      "end %016llx %llu %u %u %llu %llu %llu",
 		      kradar_dump_session, d.off, d.lines + 1, d.records,
 		      d.skipped_records, d.torn_bytes,
-		      ktime_get_mono_fast_ns() - t0);
+		      sched_clock() - t0);
 	kradar_dump_line(&d, k);
 }
 
@@ -440,6 +449,15 @@ static int kradar_panic_notify(struct notifier_block *nb, unsigned long ev,
 static struct notifier_block kradar_panic_nb = {
 	.notifier_call = kradar_panic_notify,
 };
+
+/* The clocks the panic-time heartbeat extrapolates from, and when. */
+static void kradar_snap_clocks(u64 now)
+{
+	kradar_snap_mono = ktime_get_mono_fast_ns();
+	kradar_snap_real = ktime_get_real_fast_ns();
+	kradar_snap_boot = ktime_get_boot_fast_ns();
+	WRITE_ONCE(kradar_snap_ns, now);
+}
 
 /*
  * Once per window, after the hrtimer sample (sampler thread, under the
@@ -466,7 +484,7 @@ void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent)
 		}
 		kradar_snap_cpus[cpu].unattributed = READ_ONCE(c->unattributed);
 	}
-	WRITE_ONCE(kradar_snap_ns, now);
+	kradar_snap_clocks(now);
 	kradar_snap_window = window;
 	kradar_snap_sent = bytes_sent;
 }
@@ -490,7 +508,7 @@ int kradar_panic_init(u64 session)
 		return -ENOMEM;
 	}
 	kradar_dump_session = session;
-	kradar_snap_ns = local_clock();
+	kradar_snap_clocks(local_clock());
 	atomic_notifier_chain_register(&panic_notifier_list, &kradar_panic_nb);
 	kradar_registered = true;
 	return 0;

@@ -280,7 +280,7 @@ static void report_dump(const char *dir, const struct panic_view *v)
 	printf("# dump: %.0f lines, %.0f rejected, %.0f bytes, %.0f records recovered, %.0f already received\n",
 	       v->dump_lines, v->dump_rejected, v->dump_bytes, v->dump_recovered,
 	       v->dump_seen);
-	printf("# dump time in the guest: %.1f us (notifier, fast clock); printk begin %.6f end %.6f, %.3f ms after the panic line\n",
+	printf("# dump time in the guest: %.1f us (notifier, sched_clock); printk begin %.6f end %.6f, %.3f ms after the panic line\n",
 	       v->dump_ns / 1e3, t0, t1, t0 >= 0 && tp >= 0 ? (t0 - tp) * 1e3 : -1);
 }
 
