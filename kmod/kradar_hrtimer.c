@@ -83,11 +83,21 @@ static struct kradar_track *kradar_tracks;	/* nr_cpu_ids * SLOTS */
 static struct kradar_cpu_track *kradar_cpu_tracks;
 static unsigned int kradar_storms;
 
+/*
+ * Soft hrtimers expire with interrupts on (in the timer softirq, or on
+ * PREEMPT_RT in the ktimers thread), so a hard one could expire on this
+ * CPU in the middle of counting one: its event would be dropped by the
+ * guard (seen on 6.1-rt right after load, a LOST record on an idle
+ * guest). Interrupts are off while a soft expiry is counted; the guard
+ * stays for what else might nest.
+ */
 static __always_inline void kradar_probe_expire_fn(struct hrtimer *t,
 						   ktime_t now)
 {
+	unsigned long flags;
 	s64 late;
 
+	local_irq_save(flags);
 	if (unlikely(this_cpu_inc_return(kradar_pcpu->nest) != 1)) {
 		this_cpu_inc(kradar_pcpu->nested);
 		goto out;
@@ -97,6 +107,7 @@ static __always_inline void kradar_probe_expire_fn(struct hrtimer *t,
 			 kradar_late_ns);
 out:
 	this_cpu_dec(kradar_pcpu->nest);
+	local_irq_restore(flags);
 }
 
 /* kradar_probe_expire_byref (up to 7.0) and _byval (7.1+) */
