@@ -214,8 +214,8 @@ static void test_vhost_uffd(const char *top, bool rt)
 	    "expected one episode of '%s...' (%s) with vhost what %s, vq 1, kind vhost-net; got %d begins, '%s' (%s), what '%s', vq %lld, kind '%s'",
 	    want, rt ? "rt_mutex" : "mutex", vq_what, v.begins, v.lock, v.kind,
 	    v.v_what, v.v_vq, v.v_kind);
-	snprintf(want, sizeof(want), "%s owner kradar-vhost pid %lld)",
-		 btf ? "," : " (", owner);
+	snprintf(want, sizeof(want), "%sowner kradar-vhost pid %lld)",
+		 btf ? ", " : " (", owner);
 	tap(strstr(v.lock, want) && v.v_owner_pid == owner &&
 	    !strcmp(v.v_owner_comm, "kradar-vhost") && v.v_worker_pid == worker,
 	    T("the device's owner and worker"),
@@ -491,8 +491,8 @@ static void test_vhost_killed(const char *top)
 	    "expected one episode of '%s...' (%s), vhost what %s, vq 1, kind vhost-net; got %d begins, '%s' (%s), what '%s', vq %lld, kind '%s'",
 	    want, rt ? "rt_mutex" : "mutex", vq_what, k.begins, k.lock, k.kind, k.v_what,
 	    k.v_vq, k.v_kind);
-	snprintf(want, sizeof(want), "%s owner kradar-owner pid %lld)",
-		 btf ? "," : " (", owner);
+	snprintf(want, sizeof(want), "%sowner kradar-owner pid %lld)",
+		 btf ? ", " : " (", owner);
 	tap(strstr(k.lock, want) && k.v_owner_pid == owner &&
 	    !strcmp(k.v_owner_comm, "kradar-owner") && k.v_worker_pid == worker,
 	    T("the device's owner (killed) and worker"),
