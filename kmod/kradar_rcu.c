@@ -616,9 +616,13 @@ void kradar_rcu_sample(u64 now, u64 late)
 		/*
 		 * Counters from where a gap would start: for a flooded CPU
 		 * that is not its last tick in idle, which moves every
-		 * window and would leave a gap's counts near zero.
+		 * window and would leave a gap's counts near zero. Only a
+		 * later start takes them again: when the storm is first
+		 * seen the start moves back, and counters taken then, in
+		 * the sample that opens the gap, were all zero (a 6.1
+		 * taprio-stall gap whose begin named no hrtimer).
 		 */
-		if (!g->open && qs != g->qs_seen) {
+		if (!g->open && qs > g->qs_seen) {
 			g->qs_seen = qs;
 			kradar_gap_snapshot(cpu, g, r);
 		}
