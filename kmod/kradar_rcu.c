@@ -526,6 +526,18 @@ static void kradar_emit_stall(u32 phase, const u16 *cpus, unsigned int nr,
 	kradar_stall_emit_ns = now;
 }
 
+/* @cpu has run one task, not idle, without a switch for @ns or more. */
+static bool kradar_cannot_schedule(int cpu, u64 now, u64 ns)
+{
+	struct kradar_task_snap t;
+
+	if (!kradar_task_read(per_cpu_ptr(kradar_rcu_pcpu, cpu), &t))
+		return false;
+	if (kradar_hrtimer_flood_ns(cpu))
+		return true;	/* flooded: the idle task does not count */
+	return !t.idle && t.qs_ns < now && now - t.qs_ns >= ns;
+}
+
 /* Once per window, from the sampler, under kradar_sample_lock. */
 void kradar_rcu_sample(u64 now, u64 late)
 {
@@ -560,12 +572,18 @@ void kradar_rcu_sample(u64 now, u64 late)
 	}
 	pending = gp & KRADAR_RCU_SEQ_STATE_MASK;
 	stall = pending && now - kradar_gp_seen_ns >= thresh;
-	/* the grace-period kthread runnable but not running: where? */
+	/*
+	 * The grace-period kthread runnable but not running, on a CPU that
+	 * has not scheduled for as long: that CPU holds it up. (Merely
+	 * waiting for a busy CPU, or for the host, is not enough.)
+	 */
 	kcpu = -1;
 	if (kradar_gp_task && task_is_running(kradar_gp_task) &&
-	    now - kradar_gp_task_ran_ns >= thresh / 2) {
+	    now - kradar_gp_task_ran_ns >= thresh / 2 &&
+	    kradar_cannot_schedule(task_cpu(kradar_gp_task), now, thresh / 2)) {
 		kcpu = task_cpu(kradar_gp_task);
-		if (!stall && now - kradar_gp_task_ran_ns >= thresh) {
+		if (!stall && now - kradar_gp_task_ran_ns >= thresh &&
+		    kradar_cannot_schedule(kcpu, now, thresh)) {
 			stall = true;
 			kthread = true;
 			if (!kradar_stall_open)
