@@ -227,7 +227,8 @@ struct kradar_gap_hrtimer {
 #define KRADAR_GAPF_FLOOD	0x0008	/* an hrtimer storm floods the CPU */
 /*
  * BEGIN: no grace period in progress, but the grace-period kthread has
- * been runnable on this CPU, without running, for qs_gap_ms: the grace
+ * been runnable on this CPU, which has not scheduled, without running,
+ * for qs_gap_ms: the grace
  * period a caller waits for cannot start (gp_start_ns: when the kthread
  * was last seen to run).
  */
