@@ -34,6 +34,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "file.h"
+
 #pragma GCC poison u8 u16 u32 u64
 
 #ifndef FUZZ_DIR
@@ -70,43 +72,19 @@ static int crash_on_word(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* The input in a buffer of its exact size, as libFuzzer gives it, so
+ * that ASan sees a read past its end. */
 static int read_file(const char *path, uint8_t **out, size_t *len)
 {
-	struct stat sb;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *s = kradar_file_read(path, REPLAY_MAX_INPUT, len);
 
-	if (fd < 0)
+	if (!s)
 		return -errno;
-	if (fstat(fd, &sb) || sb.st_size < 0 ||
-	    (uint64_t)sb.st_size > REPLAY_MAX_INPUT) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc(sb.st_size ? sb.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, buf + got, sb.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? -errno : -EIO;
-
-			free(buf);
-			close(fd);
-			return err;
-		}
-		got += n;
-	}
-	close(fd);
-	*out = buf;
-	*len = got;
-	return 0;
+	*out = malloc(*len ? *len : 1);
+	if (*out)
+		memcpy(*out, s, *len);
+	free(s);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* Run fn on data in a child; 0 if it returned, else prints why not. */

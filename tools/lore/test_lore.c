@@ -21,6 +21,7 @@
 #include <glib.h>
 #include <zlib.h>
 
+#include "file.h"
 #include "lore.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -118,11 +119,7 @@ static long parent_of(const struct lore_mbox *mb, const char *mid)
 
 static char *slurp(const char *path)
 {
-	gchar *s = NULL;
-
-	if (!g_file_get_contents(path, &s, NULL, NULL))
-		return NULL;
-	return s;
+	return kradar_file_read(path, 0, NULL);
 }
 
 /* Run the binary through sh; returns the exit status, fills out/err. */
