@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		skip("vcpus: idle guest at the timeout", why);
 		skip("vcpus: busy loop at the timeout", why);
 		skip("vcpus: a guest that powers off is not sampled", why);
-		printf("1..%d\n", test_nr);
+		e2e_done();
 		return 0;
 	}
 
@@ -136,6 +136,5 @@ int main(int argc, char **argv)
 	    "kradar-run exit %d, vcpus.txt %s, run-events.txt:\n%s", rc,
 	    exists(dir, "vcpus.txt") ? "present" : "absent", ev);
 
-	printf("1..%d\n", test_nr);
-	return failures ? 1 : 0;
+	return e2e_done();
 }

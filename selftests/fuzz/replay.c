@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include <kradar_tap.h>
 
 #pragma GCC poison u8 u16 u32 u64
 
@@ -61,8 +62,6 @@ static const struct {
 	{ "mbox", kradar_fuzz_mbox },
 	{ "dump", kradar_fuzz_dump },
 };
-
-static int tap_n, tap_failed;
 
 /* Test of the replay itself: a target that aborts on "crash". */
 static int crash_on_word(const uint8_t *data, size_t size)
@@ -196,23 +195,6 @@ static int replay_dir(fuzz_fn fn, const char *dir, bool may_be_absent,
 	return fails;
 }
 
-static void tap(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	tap_failed += !ok;
-	printf("%sok %d - ", ok ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 int main(void)
 {
 	static const struct {
@@ -228,9 +210,9 @@ int main(void)
 	/* the replay must see a crash as one, or it proves nothing */
 	seen = run_one(crash_on_word, (const uint8_t *)"crash", 5,
 		       "deliberate crash, expected") != 0;
-	tap(seen && run_one(crash_on_word, (const uint8_t *)"fine", 4,
-			    "harmless input") == 0,
-	    "replay tells a crashing input from a harmless one");
+	tap_ok(seen && run_one(crash_on_word, (const uint8_t *)"fine", 4,
+			       "harmless input") == 0,
+	       "replay tells a crashing input from a harmless one");
 
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
 		targets[t].fn((const uint8_t *)"", 0);
@@ -248,12 +230,11 @@ int main(void)
 				       dir);
 				fails = 1;
 			}
-			tap(fails == 0, "%s %s: %zu inputs replayed%s",
-			    targets[t].name, dirs[k].sub, count,
-			    fails > 0 ? ", some failed" :
-			    fails < 0 ? ", directory unreadable" : "");
+			tap_ok(fails == 0, "%s %s: %zu inputs replayed%s",
+			       targets[t].name, dirs[k].sub, count,
+			       fails > 0 ? ", some failed" :
+			       fails < 0 ? ", directory unreadable" : "");
 		}
 	}
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }
