@@ -2,7 +2,7 @@
 /*
  * Fuzz target "stream": the kradar stream decoder (host/collect/
  * kradar_decode.c) through its push API, and the JSON string writer the
- * collector puts guest strings through (host/collect/json.c).
+ * collector puts guest strings through (host/lib/json.c, json_string.c).
  *
  * Input: two chunking bytes (fuzz.h), then the stream. The stream is
  * decoded twice, once in the chosen chunks and once in one push, and the

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Minimal JSON writer for kradar host tools: one object per line
- * (JSON Lines). Strings go through kradar_json_string() (host/lib), so
- * untrusted guest strings can never break a line or the syntax. Write errors are remembered in ->err
+ * (JSON Lines), as kradar-collect writes events.jsonl. Strings go through
+ * kradar_json_string() (json_string.h), so untrusted guest strings can
+ * never break a line or the syntax. Write errors are remembered in ->err
  * (negative errno) and reported by the caller after fflush/fclose.
  */
 #ifndef _KRADAR_JSON_H
