@@ -39,8 +39,12 @@ module:
 
 host: $(SUBDIRS)
 
-# libkradar first: every other directory links it.
+# libkradar first: every other directory links it. The parsers'
+# libraries (mk/host.mk) before the directories that link them.
 $(filter-out host/lib,$(SUBDIRS)): host/lib
+host/compare: host/serial
+selftests/faults: host/collect
+selftests/fuzz: host/collect host/serial tools/lore
 
 $(SUBDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi

@@ -19,3 +19,13 @@ ALL_CFLAGS = $(KRADAR_CFLAGS) $(CFLAGS)
 # libkradar (host/lib/): built first by the top-level Makefile, linked by
 # every tool and test after its own objects.
 KRADAR_LIB := $(BUILD)/obj/lib/libkradar.a
+
+# The parsers of outside input, each compiled once by its own directory
+# into a library that every user links (the top-level Makefile builds
+# them before their users; a user's own Makefile asks for them too):
+#   KRADAR_DECODE_LIB  stream decoder and panic dump lines (host/collect)
+#   KRADAR_SERIAL_LIB  kernel console log parser (host/serial, PCRE2)
+#   KRADAR_LORE_LIB    mbox reader and text helpers (tools/lore, GMime)
+KRADAR_DECODE_LIB := $(BUILD)/obj/collect/libkradar_decode.a
+KRADAR_SERIAL_LIB := $(BUILD)/obj/serial/libkradar_serial.a
+KRADAR_LORE_LIB := $(BUILD)/obj/lore/libkradar_lore.a

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "console_dump.h"
+#include "hex.h"
 #include "json.h"
 #include "kradar_decode.h"
 
@@ -91,15 +92,6 @@ static int reject(struct kcd *k, enum kcd_reject why)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Exactly @n lower-case hex digits */
 static bool parse_hex(const char *s, size_t len, size_t n, uint64_t *v)
 {
@@ -108,7 +100,7 @@ static bool parse_hex(const char *s, size_t len, size_t n, uint64_t *v)
 	if (len != n)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		int d = hexval(s[i]);
+		int d = s[i] >= 'A' && s[i] <= 'F' ? -1 : kradar_hexval(s[i]);
 
 		if (d < 0)
 			return false;

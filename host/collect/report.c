@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "utf8.h"
 
 #pragma GCC poison u8 u16 u32 u64
 
@@ -62,7 +63,7 @@ static const char *txt(const char *s, char *buf)
 
 	while (i < len && o + 5 < TXT_LEN) {
 		size_t n = p[i] >= 0x20 && p[i] < 0x7f ? 1 :
-			   p[i] >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
+			   p[i] >= 0x80 ? kradar_utf8_len(p + i, len - i) : 0;
 
 		/* U+0080..U+009F are encoded c2 80..c2 9f */
 		if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_string.h"
 #include "report.h"
 
 /* Text formats come from the callers as literals passed through; the
@@ -30,51 +31,7 @@ static bool started;
 
 static void json_str(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', OUT);
-	while (*p) {
-		unsigned char c = *p;
-		int n = 0, i;
-
-		if (c == '"' || c == '\\') {
-			fprintf(OUT, "\\%c", c);
-			p++;
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(OUT, "\\u%04x", c);
-			p++;
-			continue;
-		}
-		if (c < 0x80) {
-			fputc(c, OUT);
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		for (i = 1; n && i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		/* reject overlongs and surrogates */
-		if (n == 2 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
-			n = 0;
-		if (n == 3 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
-			n = 0;
-		if (!n) {
-			fputs("\\ufffd", OUT);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, (size_t)n + 1, OUT);
-		p += n + 1;
-	}
-	fputc('"', OUT);
+	kradar_json_string(OUT, s, strlen(s), 0);
 }
 
 static void json_key(const char *key)

@@ -30,6 +30,7 @@
 
 #include "kradar_run.h"
 #include "report.h"
+#include "utf8.h"
 
 #define PF_PID		1
 #define TID_RUN		1
@@ -72,27 +73,20 @@ static const char *cl(const char *s)
 	static int next;
 	char *o = bufs[next++ % CL_BUFS];
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = 0;
+	size_t n = 0, left = strlen((const char *)p);
 
 	while (*p && n + 5 < sizeof(bufs[0])) {
-		int len = *p < 0x80 ? 1 : (*p >= 0xc2 && *p <= 0xdf) ? 2 :
-			  (*p >= 0xe0 && *p <= 0xef) ? 3 : (*p >= 0xf0 && *p <= 0xf4) ? 4 : 0;
-		int k;
-
-		for (k = 1; k < len; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				len = 0;
-		if ((len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) ||
-		    (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))))
-			len = 0;
+		size_t len = kradar_utf8_len(p, left);
 		if (!len) {
 			o[n++] = '?';
 			p++;
+			left--;
 			continue;
 		}
-		memcpy(o + n, p, (size_t)len);
-		n += (size_t)len;
+		memcpy(o + n, p, len);
+		n += len;
 		p += len;
+		left -= len;
 	}
 	o[n] = 0;
 	return o;

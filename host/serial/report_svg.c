@@ -22,6 +22,7 @@
 
 #include "kradar_run.h"
 #include "report.h"
+#include "utf8.h"
 
 #define SVG_W		1200
 #define SVG_LEFT	170	/* label column */
@@ -48,21 +49,14 @@ static double X(const struct geo *g, int64_t t)
 static void xs(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t left = strlen((const char *)p);
 
 	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p >= 0xc2 && *p <= 0xdf) ? 2 :
-			  (*p >= 0xe0 && *p <= 0xef) ? 3 : (*p >= 0xf0 && *p <= 0xf4) ? 4 : 0;
-		int k;
-
-		for (k = 1; k < len; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				len = 0;
-		if ((len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) ||
-		    (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))))
-			len = 0;
+		size_t len = kradar_utf8_len(p, left);
 		if (!len || (len == 1 && (*p < 0x20 || *p == 0x7f))) {
 			fputc('?', f);
 			p++;
+			left--;
 			continue;
 		}
 		if (*p == '&')
@@ -74,8 +68,9 @@ static void xs(FILE *f, const char *s)
 		else if (*p == '"')
 			fputs("&quot;", f);
 		else
-			fwrite(p, 1, (size_t)len, f);
+			fwrite(p, 1, len, f);
 		p += len;
+		left -= len;
 	}
 }
 

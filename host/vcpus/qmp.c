@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_string.h"
 #include "vcpus.h"
 
 #define JSON_DEPTH 32
@@ -579,30 +580,6 @@ err_out:
 	return NULL;
 }
 
-/* JSON-escape @s into a malloc'd string. */
-static char *jescape(const char *s)
-{
-	size_t n = strlen(s);
-	char *o = malloc(n * 6 + 1), *p = o;
-
-	if (!o)
-		return NULL;
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\') {
-			*p++ = '\\';
-			*p++ = c;
-		} else if (c < 0x20) {
-			p += sprintf(p, "\\u%04x", c);
-		} else {
-			*p++ = c;
-		}
-	}
-	*p = '\0';
-	return o;
-}
-
 static int hmp_replay(struct vc_qmp *q, const char *cmd, int cpu, char **out)
 {
 	for (size_t i = 0; i < q->nents; i++) {
@@ -643,16 +620,16 @@ int vc_qmp__hmp(struct vc_qmp *q, const char *cmd, int cpu, char **out)
 	*out = NULL;
 	if (q->replay)
 		return hmp_replay(q, cmd, cpu, out);
-	esc = jescape(cmd);
+	esc = kradar_json_quote(cmd, strlen(cmd), 0);
 	if (!esc)
 		return -ENOMEM;
 	if (cpu >= 0)
 		r = asprintf(&req, "{\"execute\": \"human-monitor-command\", \"arguments\": "
-			     "{\"command-line\": \"%s\", \"cpu-index\": %d}, \"id\": %lld}\n",
+			     "{\"command-line\": %s, \"cpu-index\": %d}, \"id\": %lld}\n",
 			     esc, cpu, q->next_id++);
 	else
 		r = asprintf(&req, "{\"execute\": \"human-monitor-command\", \"arguments\": "
-			     "{\"command-line\": \"%s\"}, \"id\": %lld}\n", esc,
+			     "{\"command-line\": %s}, \"id\": %lld}\n", esc,
 			     q->next_id++);
 	free(esc);
 	if (r < 0)

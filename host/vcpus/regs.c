@@ -7,18 +7,8 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "vcpus.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Up to 16 hex digits at p, followed by a non-hex character. */
 static const char *gethex(const char *p, const char *e, uint64_t *v)
@@ -26,10 +16,10 @@ static const char *gethex(const char *p, const char *e, uint64_t *v)
 	int n = 0;
 
 	*v = 0;
-	while (p < e && hexval(*p) >= 0) {
+	while (p < e && kradar_hexval(*p) >= 0) {
 		if (++n > 16)
 			return NULL;
-		*v = *v << 4 | (uint64_t)hexval(*p++);
+		*v = *v << 4 | (uint64_t)kradar_hexval(*p++);
 	}
 	return n ? p : NULL;
 }

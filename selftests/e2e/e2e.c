@@ -14,17 +14,13 @@
 #include <unistd.h>
 
 #include "e2e.h"
-
-int test_nr;
-int failures;
+#include <kradar_tap.h>
 
 void tap(bool ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++test_nr, name);
-	if (!ok) {
-		failures++;
+	if (!tap_ok(ok, "%s", name)) {
 		printf("#   ");
 		va_start(ap, fmt);
 		vprintf(fmt, ap);
@@ -36,7 +32,17 @@ void tap(bool ok, const char *name, const char *fmt, ...)
 
 void skip(const char *name, const char *why)
 {
-	printf("ok %d - %s # SKIP %s\n", ++test_nr, name, why);
+	tap_skip(name, why);
+}
+
+int e2e_done(void)
+{
+	return tap_done();
+}
+
+bool e2e_failed(void)
+{
+	return tap_failed;
 }
 
 /* Find "key": in a JSON object line; copy a string or number value. */

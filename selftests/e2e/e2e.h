@@ -11,12 +11,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-extern int test_nr;
-extern int failures;
-
+/* TAP through include/kradar_tap.h: one line per assertion, on failure
+ * actual vs expected from @fmt */
 void tap(bool ok, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void skip(const char *name, const char *why);
+/* Print the plan; 1 when an assertion failed, else 0 */
+int e2e_done(void);
+/* Whether an assertion failed so far */
+bool e2e_failed(void);
 
 /* One parsed event line: only the fields the tests look at. */
 struct event {

@@ -517,5 +517,5 @@ int main(int argc, char **argv)
 	test_mutex_hold(top);
 	test_mutex_hammer(top);
 	test_taprio_stall(top);
-	return failures ? 1 : 0;
+	return e2e_failed() ? 1 : 0;
 }

@@ -208,5 +208,5 @@ int main(int argc, char **argv)
 	test_mutex_hammer(top);
 	test_taprio_storm(top);
 	test_idle(top);
-	return failures ? 1 : 0;
+	return e2e_failed() ? 1 : 0;
 }

@@ -695,5 +695,5 @@ int main(int argc, char **argv)
 	else
 		test_cycles(top);
 	test_port(top);
-	return failures ? 1 : 0;
+	return e2e_failed() ? 1 : 0;
 }

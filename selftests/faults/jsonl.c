@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "jsonl.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -18,17 +19,6 @@ static void ws(struct rd *r)
 {
 	while (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')
 		r->p++;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static char *parse_string(struct rd *r)
@@ -63,7 +53,7 @@ static char *parse_string(struct rd *r)
 			unsigned int cp = 0;
 
 			for (int i = 1; i <= 4; i++) {
-				int h = hexval(r->p[i]);
+				int h = kradar_hexval(r->p[i]);
 
 				if (h < 0)
 					goto fail;

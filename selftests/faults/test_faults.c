@@ -64,6 +64,7 @@
 #include "kradar_decode.h"
 #include "kradar_enc.h"
 #include "jsonl.h"
+#include <kradar_tap.h>
 
 #pragma GCC poison u8 u16 u32 u64
 
@@ -76,9 +77,7 @@
 
 #define HANG_GUARD_MS	60000	/* only a hung collector takes this long */
 
-/* ---- TAP ---------------------------------------------------------------- */
-
-static int tap_n, tap_fails, case_failed;
+/* ---- TAP (include/kradar_tap.h) -------------------------------------------- */
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -90,7 +89,7 @@ static void fail(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-	case_failed = 1;
+	tap_case_failed = 1;
 }
 
 #define EXPECT_EQ(actual, expected, what) do {				\
@@ -101,11 +100,8 @@ static void fail(const char *fmt, ...)
 
 static void tap_result(const char *name)
 {
-	tap_n++;
-	tap_fails += case_failed;
-	printf("%sok %d - %s\n", case_failed ? "not " : "", tap_n, name);
-	fflush(stdout);
-	case_failed = 0;
+	tap_ok(!tap_case_failed, "%s", name);
+	tap_case_failed = 0;
 }
 
 /* ---- original streams --------------------------------------------------- */
@@ -1202,7 +1198,7 @@ static void case_reconnect(const struct stream *s, uint64_t seed, size_t lost)
 
 int main(void)
 {
-	int err;
+	int err, rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (access(KRADAR_COLLECT_BIN, X_OK)) {
@@ -1270,15 +1266,15 @@ int main(void)
 	case_reconnect(&lng, 43, 3);
 	case_reconnect(&lngf, 44, 2);
 
-	printf("1..%d\n", tap_n);
+	rc = tap_done();
 	{
 		char cmd[300];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (!tap_fails && system(cmd) != 0)
+		if (!tap_failed && system(cmd) != 0)
 			printf("# could not remove %s\n", tmpdir);
-		else if (tap_fails)
+		else if (tap_failed)
 			printf("# outputs of the last case kept in %s\n", tmpdir);
 	}
-	return tap_fails ? 1 : 0;
+	return rc;
 }

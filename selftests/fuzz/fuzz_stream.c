@@ -2,7 +2,7 @@
 /*
  * Fuzz target "stream": the kradar stream decoder (host/collect/
  * kradar_decode.c) through its push API, and the JSON string writer the
- * collector puts guest strings through (host/collect/json.c).
+ * collector puts guest strings through (host/lib/json.c, json_string.c).
  *
  * Input: two chunking bytes (fuzz.h), then the stream. The stream is
  * decoded twice, once in the chosen chunks and once in one push, and the
@@ -19,7 +19,7 @@
  *     counters;
  *   - chunking does not matter: both decodes give the same records and
  *     the same losses;
- *   - every guest string written by json_write_string() is one JSON
+ *   - every guest string written by kradar_json_string() is one JSON
  *     string literal: quotes, escapes, no control bytes, valid UTF-8.
  */
 #include <errno.h>
@@ -31,6 +31,8 @@
 
 #include "kradar_decode.h"
 #include "json.h"
+#include "json_string.h"
+#include "utf8.h"
 #include "fuzz.h"
 
 #define TRACE_MAX 8192	/* events compared between the two decodes */
@@ -105,20 +107,9 @@ static bool json_string_ok(const unsigned char *s, size_t n)
 			continue;
 		}
 		{
-			size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
-			uint32_t cp;
+			size_t len = kradar_utf8_len(s + i, n - 1 - i);
 
-			if (!len || c > 0xf4 || i + len > n - 1)
-				return false;
-			cp = c & (0x7f >> len);
-			for (size_t k = 1; k < len; k++) {
-				if ((s[i + k] & 0xc0) != 0x80)
-					return false;
-				cp = cp << 6 | (s[i + k] & 0x3f);
-			}
-			if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-			    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-			    (cp >= 0xd800 && cp <= 0xdfff))
+			if (!len)
 				return false;
 			i += len;
 		}
@@ -138,10 +129,10 @@ static void check_name(const struct run *r, const char *name, size_t len)
 	f = open_memstream(&out, &outlen);
 	if (!f)
 		return;	/* out of memory: nothing to check */
-	json_write_string(f, name, strlen(name));
+	kradar_json_string(f, name, strlen(name), KRADAR_JSON_SHORT);
 	if (fclose(f) == 0)
 		FUZZ_ASSERT(json_string_ok((unsigned char *)out, outlen),
-			    "json_write_string wrote an invalid literal: %.*s",
+			    "kradar_json_string wrote an invalid literal: %.*s",
 			    (int)outlen, out);
 	free(out);
 }

@@ -34,6 +34,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "file.h"
+#include <kradar_tap.h>
+
 #pragma GCC poison u8 u16 u32 u64
 
 #ifndef FUZZ_DIR
@@ -60,8 +63,6 @@ static const struct {
 	{ "dump", kradar_fuzz_dump },
 };
 
-static int tap_n, tap_failed;
-
 /* Test of the replay itself: a target that aborts on "crash". */
 static int crash_on_word(const uint8_t *data, size_t size)
 {
@@ -70,43 +71,19 @@ static int crash_on_word(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* The input in a buffer of its exact size, as libFuzzer gives it, so
+ * that ASan sees a read past its end. */
 static int read_file(const char *path, uint8_t **out, size_t *len)
 {
-	struct stat sb;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *s = kradar_file_read(path, REPLAY_MAX_INPUT, len);
 
-	if (fd < 0)
+	if (!s)
 		return -errno;
-	if (fstat(fd, &sb) || sb.st_size < 0 ||
-	    (uint64_t)sb.st_size > REPLAY_MAX_INPUT) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc(sb.st_size ? sb.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, buf + got, sb.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? -errno : -EIO;
-
-			free(buf);
-			close(fd);
-			return err;
-		}
-		got += n;
-	}
-	close(fd);
-	*out = buf;
-	*len = got;
-	return 0;
+	*out = malloc(*len ? *len : 1);
+	if (*out)
+		memcpy(*out, s, *len);
+	free(s);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* Run fn on data in a child; 0 if it returned, else prints why not. */
@@ -218,23 +195,6 @@ static int replay_dir(fuzz_fn fn, const char *dir, bool may_be_absent,
 	return fails;
 }
 
-static void tap(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	tap_failed += !ok;
-	printf("%sok %d - ", ok ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 int main(void)
 {
 	static const struct {
@@ -250,9 +210,9 @@ int main(void)
 	/* the replay must see a crash as one, or it proves nothing */
 	seen = run_one(crash_on_word, (const uint8_t *)"crash", 5,
 		       "deliberate crash, expected") != 0;
-	tap(seen && run_one(crash_on_word, (const uint8_t *)"fine", 4,
-			    "harmless input") == 0,
-	    "replay tells a crashing input from a harmless one");
+	tap_ok(seen && run_one(crash_on_word, (const uint8_t *)"fine", 4,
+			       "harmless input") == 0,
+	       "replay tells a crashing input from a harmless one");
 
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
 		targets[t].fn((const uint8_t *)"", 0);
@@ -270,12 +230,11 @@ int main(void)
 				       dir);
 				fails = 1;
 			}
-			tap(fails == 0, "%s %s: %zu inputs replayed%s",
-			    targets[t].name, dirs[k].sub, count,
-			    fails > 0 ? ", some failed" :
-			    fails < 0 ? ", directory unreadable" : "");
+			tap_ok(fails == 0, "%s %s: %zu inputs replayed%s",
+			       targets[t].name, dirs[k].sub, count,
+			       fails > 0 ? ", some failed" :
+			       fails < 0 ? ", directory unreadable" : "");
 		}
 	}
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }

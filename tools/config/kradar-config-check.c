@@ -35,6 +35,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "json_string.h"
+
 #pragma GCC poison u8 u16 u32 u64
 
 #ifndef KRADAR_FRAGMENT_DEFAULT
@@ -111,22 +113,10 @@ static void set_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Bytes as Latin-1: a .config is not always UTF-8 */
 static void json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(f, "\\u%04x", *p);	/* bytes as Latin-1 */
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	kradar_json_string(f, s, strlen(s), KRADAR_JSON_NL | KRADAR_JSON_LATIN1);
 }
 
 /* Text output of a value from the input: printable, bounded */

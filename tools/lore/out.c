@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "json_string.h"
 #include "out.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -19,34 +20,14 @@ void out_init(struct out *o, FILE *f, bool json)
 	o->json = json;
 }
 
+/* Guest and mail text: invalid UTF-8 becomes the character U+FFFD */
 static void json_escape(FILE *f, const char *s)
 {
-	char *valid = NULL;
-	const unsigned char *p;
-
-	if (!s) {
+	if (!s)
 		fputs("null", f);
-		return;
-	}
-	if (!g_utf8_validate(s, -1, NULL))
-		s = valid = g_utf8_make_valid(s, -1);
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':  fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-	g_free(valid);
+	else
+		kradar_json_string(f, s, strlen(s),
+				   KRADAR_JSON_SHORT | KRADAR_JSON_FFFD_RAW);
 }
 
 /* comma, newline, indent and "key": as JSON needs before a value */

@@ -21,11 +21,12 @@
 #include <glib.h>
 #include <zlib.h>
 
+#include "file.h"
 #include "lore.h"
+#include <kradar_tap.h>
 
 #pragma GCC poison u8 u16 u32 u64
 
-static int nr_test, nr_fail;
 static char fx[1024], bin[1024], tmp[256];
 
 #define REPORT_MID	"68f0a1b2.050a0220.1c2a3b.0004.GAE@google.com"
@@ -34,30 +35,13 @@ static char fx[1024], bin[1024], tmp[256];
 #define PATCH_MID	"20251105081540.2210457-1-joerg.brenner@example.com"
 #define SYZ_ADDR	"syzbot+5d2f3b1c8a9e7f604412@syzkaller.appspotmail.com"
 
-static void result(bool ok, const char *name)
-{
-	nr_test++;
-	if (!ok)
-		nr_fail++;
-	printf("%sok %d - %s\n", ok ? "" : "not ", nr_test, name);
-	fflush(stdout);
-}
-
+/* Assertions of include/kradar_tap.h, and these for strings and numbers */
 #define ASSERT_EQ(a, b, name) do {					\
 		long long _a = (long long)(a), _b = (long long)(b);	\
 		if (_a != _b)						\
 			printf("# %s: actual %lld, expected %lld\n",	\
 			       name, _a, _b);				\
-		result(_a == _b, name);					\
-	} while (0)
-
-#define ASSERT_STREQ(a, b, name) do {					\
-		const char *_a = (a), *_b = (b);			\
-		bool _ok = _a && _b && !strcmp(_a, _b);			\
-		if (!_ok)						\
-			printf("# %s: actual '%s', expected '%s'\n",	\
-			       name, _a ? _a : "(null)", _b);		\
-		result(_ok, name);					\
+		tap_ok(_a == _b, "%s", name);				\
 	} while (0)
 
 #define ASSERT_HAS(hay, needle, name) do {				\
@@ -66,7 +50,7 @@ static void result(bool ok, const char *name)
 		if (!_ok)						\
 			printf("# %s: '%s' not found in:\n# %.600s\n",	\
 			       name, _n, _h ? _h : "(null)");		\
-		result(_ok, name);					\
+		tap_ok(_ok, "%s", name);				\
 	} while (0)
 
 #define ASSERT_HASNT(hay, needle, name) do {				\
@@ -75,14 +59,7 @@ static void result(bool ok, const char *name)
 		if (!_ok)						\
 			printf("# %s: '%s' unexpectedly in:\n# %.600s\n", \
 			       name, _n, _h ? _h : "(null)");		\
-		result(_ok, name);					\
-	} while (0)
-
-#define ASSERT_TRUE(c, name) do {					\
-		bool _c = (c);						\
-		if (!_c)						\
-			printf("# %s: condition '%s' is false\n", name, #c); \
-		result(_c, name);					\
+		tap_ok(_ok, "%s", name);				\
 	} while (0)
 
 static char *path_of(const char *name)
@@ -118,11 +95,7 @@ static long parent_of(const struct lore_mbox *mb, const char *mid)
 
 static char *slurp(const char *path)
 {
-	gchar *s = NULL;
-
-	if (!g_file_get_contents(path, &s, NULL, NULL))
-		return NULL;
-	return s;
+	return kradar_file_read(path, 0, NULL);
 }
 
 /* Run the binary through sh; returns the exit status, fills out/err. */
@@ -1116,8 +1089,7 @@ static void test_reply_cli(void)
 		g_free(out);
 		g_free(err);
 	} else {
-		printf("ok %d - reply on a full disk # SKIP no /dev/full\n",
-		       ++nr_test);
+		tap_skip("reply on a full disk", "no /dev/full");
 	}
 
 	g_free(thread);
@@ -1169,15 +1141,12 @@ int main(void)
 	test_negative_parse();
 	test_mutations();
 	if (access(bin, X_OK)) {
-		printf("not ok %d - kradar-lore binary missing at %s (run make)\n",
-		       ++nr_test, bin);
-		nr_fail++;
+		tap_ok(false, "kradar-lore binary missing at %s (run make)", bin);
 	} else {
 		test_summary_cli();
 		test_reply_cli();
 	}
 	cleanup_tmp();
-	printf("1..%d\n", nr_test);
-	printf("# test_lore: %d passed, %d failed\n", nr_test - nr_fail, nr_fail);
-	return nr_fail ? 1 : 0;
+	printf("# test_lore: %d passed, %d failed\n", tap_n - tap_failed, tap_failed);
+	return tap_done();
 }

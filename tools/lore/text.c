@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hex.h"
 #include "lore.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -63,14 +64,6 @@ static char *sb_done(struct sbuf *b)
 	return b->s;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * "<id>", " id ", "https://lore.kernel.org/LIST/id/" (%-escaped) and
  * "mid:id" all give "id".
@@ -114,9 +107,9 @@ char *lore_mid_clean(const char *mid)
 	if (!out)
 		return NULL;
 	for (o = out; p < e; p++) {
-		if (*p == '%' && p + 2 < e && hexval(p[1]) >= 0 &&
-		    hexval(p[2]) >= 0 && strstr(mid, "://")) {
-			*o++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+		if (*p == '%' && p + 2 < e && kradar_hexval(p[1]) >= 0 &&
+		    kradar_hexval(p[2]) >= 0 && strstr(mid, "://")) {
+			*o++ = (char)(kradar_hexval(p[1]) * 16 + kradar_hexval(p[2]));
 			p += 2;
 		} else if (!isspace((unsigned char)*p)) {
 			*o++ = *p;

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the collector's tests that run build/kradar-collect: read a
- * file whole, run the collector with its output in a file, wait for it
+ * Helpers of the collector's tests that run build/kradar-collect (files
+ * are read whole with kradar_file_read()): run the collector with its
+ * output in a file, wait for it
  * with a timeout (a hang fails the test instead of stopping it).
  * Include after the system headers for fork/exec, poll and time.
  */
 #ifndef KRADAR_COLLECT_RUN_H
 #define KRADAR_COLLECT_RUN_H
+
+#include "file.h"
 
 #ifndef KRADAR_COLLECT_BIN
 #define KRADAR_COLLECT_BIN "build/kradar-collect"
@@ -22,35 +25,6 @@ static uint64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Whole file, NUL-terminated; *len gets its size. NULL if unreadable. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
-
-		n += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
 }
 
 /* Start the collector with @args; stdout and stderr go to @err_path */

@@ -73,7 +73,7 @@ static long file_size(const char *path)
  */
 static void show_file(const char *path)
 {
-	char *s = read_file(path, NULL);
+	char *s = kradar_file_read(path, 0, NULL);
 
 	if (!s)
 		return;
@@ -185,7 +185,7 @@ static bool json_line_ok(const char *line)
 /* Checks every line of events.jsonl; returns lines, -1 if unreadable */
 static long check_jsonl(const char *path)
 {
-	char *s = read_file(path, NULL);
+	char *s = kradar_file_read(path, 0, NULL);
 	long n = 0, bad = 0;
 
 	if (!s)
@@ -204,7 +204,7 @@ static long check_jsonl(const char *path)
 /* Number of lines containing all of the NULL-terminated needles */
 static int count_lines(const char *path, const char *const *needles)
 {
-	char *s = read_file(path, NULL);
+	char *s = kradar_file_read(path, 0, NULL);
 	int n = 0;
 
 	if (!s)
@@ -227,7 +227,7 @@ static int count_lines(const char *path, const char *const *needles)
 
 static bool file_has(const char *path, const char *needle)
 {
-	char *s = read_file(path, NULL);
+	char *s = kradar_file_read(path, 0, NULL);
 	bool r = s && strstr(s, needle);
 
 	free(s);
@@ -466,8 +466,8 @@ static void test_input_hostile(void)
 			     "\"record_type\":42"), 1, "unknown_record line");
 	/* no escape sequences or stray control bytes reach text outputs */
 	for (int f = 0; f < 2; f++) {
-		s = read_file(f ? path_of("hostile.err") :
-			      path_of("hostile/summary.txt"), &len);
+		s = kradar_file_read(f ? path_of("hostile.err") :
+			      path_of("hostile/summary.txt"), 0, &len);
 		for (size_t i = 0; s && i < len; i++)
 			if (((unsigned char)s[i] < 0x20 && s[i] != '\n') ||
 			    s[i] == 0x7f)
@@ -552,7 +552,7 @@ static void test_input_stdin(void)
 	close(fds[1]);
 	rc = wait_exit(pid);
 	CHECK_EQ(rc, 1, "exit code");
-	s = read_file(path_of("stdin/stream.bin"), &len);
+	s = kradar_file_read(path_of("stdin/stream.bin"), 0, &len);
 	CHECK(s && len == e.len && !memcmp(s, e.buf, len),
 	      "stream.bin is the input: %zu bytes, expected %zu", s ? len : 0,
 	      e.len);
@@ -729,7 +729,7 @@ static void test_write_error(void)
 /* Strip "host_ns":...; keep record lines (not connect/disconnect/summary) */
 static char *record_events(const char *path, int *lines)
 {
-	char *s = read_file(path, NULL), *out;
+	char *s = kradar_file_read(path, 0, NULL), *out;
 	size_t o = 0;
 
 	*lines = 0;
@@ -868,7 +868,7 @@ static void test_vport(void)
 	rc = wait_exit(pid);
 	CHECK_EQ(rc, 1, "exit code (storm in the stream)");
 
-	s = read_file(path_of("vport/stream.bin"), &len);
+	s = kradar_file_read(path_of("vport/stream.bin"), 0, &len);
 	CHECK(s && len == e.len && !memcmp(s, e.buf, len),
 	      "stream.bin differs from what was sent (%zu bytes, sent %zu)",
 	      s ? len : 0, e.len);
@@ -943,7 +943,7 @@ static void test_corpus(void)
 
 		snprintf(path, sizeof(path), "%s/%s", KRADAR_CORPUS_DIR,
 			 files[i].name);
-		s = read_file(path, &len);
+		s = kradar_file_read(path, 0, &len);
 		if (!s) {
 			CHECK(0, "%s missing (make -C host/collect corpus)", path);
 			continue;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "json_string.h"
 #include "kradar_decode.h"
 #include "kradar_enc.h"
 #include "tap.h"
@@ -1235,7 +1236,7 @@ static void json_of(const char *in, size_t len, char *out, size_t outlen)
 {
 	FILE *f = fmemopen(out, outlen, "w");
 
-	json_write_string(f, in, len);
+	kradar_json_string(f, in, len, KRADAR_JSON_SHORT);
 	fclose(f);
 }
 

@@ -67,7 +67,7 @@ static bool load_stream(const char *name, struct stream *s)
 	size_t o = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", KRADAR_CORPUS_DIR, name);
-	s->buf = (unsigned char *)read_file(path, &s->len);
+	s->buf = (unsigned char *)kradar_file_read(path, 0, &s->len);
 	if (!s->buf)
 		return false;
 	s->nr = 0;
@@ -187,9 +187,9 @@ static struct outcome collect(const char *live, const char *out,
 		args[4] = NULL;
 	snprintf(p, sizeof(p), "%s.log", out);
 	o.rc = run(args, p);
-	o.log = read_file(p, NULL);
+	o.log = kradar_file_read(p, 0, NULL);
 	snprintf(p, sizeof(p), "%s/events.jsonl", out);
-	ev = read_file(p, NULL);
+	ev = kradar_file_read(p, 0, NULL);
 	for (line = ev ? strtok(ev, "\n") : NULL; line;
 	     line = strtok(NULL, "\n")) {
 		if (strstr(line, "{\"type\":\"lost\"") &&
@@ -211,7 +211,7 @@ static struct outcome collect(const char *live, const char *out,
 	}
 	free(ev);
 	snprintf(p, sizeof(p), "%s/summary.txt", out);
-	txt = read_file(p, NULL);
+	txt = kradar_file_read(p, 0, NULL);
 	o.text_says = txt && strstr(txt, "sent while no collector was connected:");
 	free(txt);
 	return o;

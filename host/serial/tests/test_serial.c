@@ -18,6 +18,7 @@
 
 #include "kradar_serial.h"
 #include "serial_internal.h"
+#include "file.h"
 #include "tap.h"
 
 #define BENCH_BYTES	(200ull << 20)	/* synthetic log size */
@@ -742,15 +743,13 @@ static void scan_lines(struct scan_tally *t, const char *s, size_t len)
 
 static bool read_file(const char *path, struct buf *b)
 {
-	FILE *f = fopen(path, "rb");
-	char tmp[65536];
 	size_t n;
+	char *s = kradar_file_read(path, 0, &n);
 
-	if (!f)
+	if (!s)
 		return false;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_add(b, tmp, n);
-	fclose(f);
+	buf_add(b, s, n);
+	free(s);
 	return true;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "kradar_serial.h"
 #include "tap.h"
 
@@ -33,45 +34,6 @@ struct expect {
 	char type[64];
 	int corrupted;		/* -1 unknown, 0 N, 1 Y */
 };
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap >= CORPUS_MAX_FILE)
-				goto err_out;
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap + 1);
-			if (!nb)
-				goto err_out;
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f))
-		goto err_out;
-	fclose(f);
-	buf[n] = 0;
-	*len = n;
-	return buf;
-err_out:
-	fclose(f);
-	free(buf);
-	return NULL;
-}
 
 /* Split header and log; returns the log offset. */
 static size_t parse_header(const char *buf, size_t len, struct expect *ex)
@@ -170,7 +132,7 @@ int main(void)
 		int a;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		buf = read_file(path, &len);
+		buf = kradar_file_read(path, CORPUS_MAX_FILE, &len);
 		if (!buf) {
 			printf("# %s: cannot read: %s\n", names[i], strerror(errno));
 			errors++;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "vcpus.h"
+#include <kradar_tap.h>
 
 #ifndef KRADAR_VCPUS_BIN
 #define KRADAR_VCPUS_BIN "build/kradar-vcpus"
@@ -32,17 +33,15 @@
 #define SPIN_TEXT	0xffffffff8d200000ull
 #define STALE_TEXT	0xffffffff81000000ull	/* that guest ran nokaslr */
 
-static int nr, failed;
 static char tmpdir[64];
 
+/* One assertion: on failure, actual vs expected from @fmt */
 static void tap(bool ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", ++nr, name);
-	if (ok)
+	if (tap_ok(ok, "%s", name))
 		return;
-	failed++;
 	printf("# ");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -539,7 +538,7 @@ static void test_binary(void)
 		rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 		tap(rc == 2, "report to a full device: exit 2", "rc %d", rc);
 	} else {
-		printf("ok %d - report to a full device # SKIP no /dev/full\n", ++nr);
+		tap_skip("report to a full device", "no /dev/full");
 	}
 
 	rc = run_bin("--qmp x --samples 0", out, sizeof(out), err, sizeof(err));
@@ -576,6 +575,5 @@ int main(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd))
 		printf("# could not remove %s\n", tmpdir);
-	printf("1..%d\n", nr);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Minimal JSON writer for kradar host tools: one object per line
- * (JSON Lines). Strings are escaped for control characters, and bytes
- * that are not valid UTF-8 become U+FFFD, so untrusted guest strings can
+ * (JSON Lines), as kradar-collect writes events.jsonl. Strings go through
+ * kradar_json_string() (json_string.h), so untrusted guest strings can
  * never break a line or the syntax. Write errors are remembered in ->err
  * (negative errno) and reported by the caller after fflush/fclose.
  */
@@ -39,10 +39,5 @@ void jw_strn(struct jw *j, const char *key, const char *s, size_t len);
 void jw_hex(struct jw *j, const char *key, uint64_t v);	/* "0x..." */
 void jw_bool(struct jw *j, const char *key, bool v);
 void jw_null(struct jw *j, const char *key);
-
-/* Write s as a JSON string literal (quotes included) */
-void json_write_string(FILE *f, const char *s, size_t len);
-/* Length of the valid UTF-8 sequence at s (<= len), 0 if invalid */
-size_t utf8_seq_len(const unsigned char *s, size_t len);
 
 #endif /* _KRADAR_JSON_H */

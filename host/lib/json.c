@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "json_string.h"
 
 #pragma GCC poison u8 u16 u32 u64
 
@@ -30,74 +31,6 @@ static void jw_put(struct jw *j, const char *s)
 	jw_check(j, fputs(s, j->f));
 }
 
-size_t utf8_seq_len(const unsigned char *s, size_t len)
-{
-	unsigned int c = s[0];
-	size_t n;
-	unsigned int cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-void json_write_string(FILE *f, const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	fputc('"', f);
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-
-		switch (c) {
-		case '"':  fputs("\\\"", f); i++; continue;
-		case '\\': fputs("\\\\", f); i++; continue;
-		case '\n': fputs("\\n", f); i++; continue;
-		case '\r': fputs("\\r", f); i++; continue;
-		case '\t': fputs("\\t", f); i++; continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		n = utf8_seq_len(s + i, len - i);
-		if (!n) {
-			fputs("\\ufffd", f);
-			i++;
-			continue;
-		}
-		fwrite(s + i, 1, n, f);
-		i += n;
-	}
-	fputc('"', f);
-}
-
 static void jw_key(struct jw *j, const char *key)
 {
 	if (j->depth > 0) {
@@ -107,7 +40,7 @@ static void jw_key(struct jw *j, const char *key)
 	}
 	if (key) {
 		errno = 0;
-		json_write_string(j->f, key, strlen(key));
+		kradar_json_string(j->f, key, strlen(key), KRADAR_JSON_SHORT);
 		jw_check(j, 0);
 		jw_put(j, ":");
 	}
@@ -190,7 +123,7 @@ void jw_strn(struct jw *j, const char *key, const char *s, size_t len)
 {
 	jw_key(j, key);
 	errno = 0;
-	json_write_string(j->f, s, len);
+	kradar_json_string(j->f, s, len, KRADAR_JSON_SHORT);
 	jw_check(j, 0);
 }
 
