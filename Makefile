@@ -25,7 +25,7 @@ export KDIR BUILD CC
 
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
-SUBDIRS := host/lib host/collect host/serial host/compare host/vcpus tools/config tools/lore \
+SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus tools/config tools/lore \
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
 .PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean $(SUBDIRS)
@@ -50,7 +50,7 @@ deps:
 
 # Sanitizer lane: the host tools and their unit tests built again with
 # ASan+UBSan in $(BUILD)/san; selftests/run-all runs those tests too.
-HOST_SUBDIRS := host/lib host/collect host/serial host/compare host/vcpus tools/config tools/lore \
+HOST_SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus tools/config tools/lore \
 	selftests/fuzz selftests/faults
 
 san:
