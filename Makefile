@@ -14,6 +14,7 @@
 #   make check-kernels  the guest suites on every kernel of the matrix
 #                   (Documentation/kernels.rst), the debug kernel included;
 #                   make check runs test_guest on CHECK_KERNELS (6.12) only
+#   make man        manual pages from Documentation/man/*.rst into build/man
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -28,7 +29,8 @@ export KDIR BUILD CC
 SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus tools/config tools/lore \
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
-.PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean $(SUBDIRS)
+.PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean \
+	man $(SUBDIRS)
 
 all: module host
 
@@ -99,6 +101,24 @@ demo: deps all
 	echo; echo "demo: email text (paste under a lore reply): runs/demo/report-email.txt"; \
 	echo "demo: Perfetto trace (open in https://ui.perfetto.dev): runs/demo/trace.perfetto.json"; \
 	echo "demo: picture of the run: runs/demo/timeline.svg; all of it as JSON: runs/demo/report.json"
+
+# Manual pages: each Documentation/man/NAME.rst includes its command's
+# section of Documentation/ and becomes $(BUILD)/man/NAME.1 (rst2man, from
+# python3-docutils), the version filled in.
+RST2MAN ?= rst2man
+MAN_SRCS := $(wildcard Documentation/man/*.rst)
+MAN_PAGES := $(MAN_SRCS:Documentation/man/%.rst=$(BUILD)/man/%.1)
+KRADAR_VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+man: $(MAN_PAGES)
+
+# (version.h changes with the describe string: the pages follow it)
+$(BUILD)/man/%.1: Documentation/man/%.rst Documentation/*.rst $(wildcard $(BUILD)/obj/lib/version.h)
+	@command -v $(RST2MAN) >/dev/null || { \
+		echo "kradar: no $(RST2MAN): apt-get install python3-docutils (or 'make deps')" >&2; exit 2; }
+	@mkdir -p $(@D)
+	$(RST2MAN) --halt=warning $< >$@.tmp
+	sed 's/@VERSION@/$(KRADAR_VERSION)/' $@.tmp >$@ && rm -f $@.tmp
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean 2>/dev/null
