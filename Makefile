@@ -15,6 +15,8 @@
 #                   (Documentation/kernels.rst), the debug kernel included;
 #                   make check runs test_guest on CHECK_KERNELS (6.12) only
 #   make man        manual pages from Documentation/man/*.rst into build/man
+#   make install    the commands, their man pages and bash completion under
+#                   DESTDIR + PREFIX (default /usr/local); Documentation/cli.rst
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -30,7 +32,7 @@ SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
 .PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean \
-	man $(SUBDIRS)
+	man install $(SUBDIRS)
 
 all: module host
 
@@ -119,6 +121,46 @@ $(BUILD)/man/%.1: Documentation/man/%.rst Documentation/*.rst $(wildcard $(BUILD
 	@mkdir -p $(@D)
 	$(RST2MAN) --halt=warning $< >$@.tmp
 	sed 's/@VERSION@/$(KRADAR_VERSION)/' $@.tmp >$@ && rm -f $@.tmp
+
+# make install PREFIX=/usr/local DESTDIR=: the C commands into bin/; the
+# shell tools with what they read at run time (scenarios, config
+# fragments, the probe's source) into share/kradar/, linked from bin/ (they
+# find their tree through the link); man pages; bash completion.
+PREFIX ?= /usr/local
+bindir := $(PREFIX)/bin
+datadir := $(PREFIX)/share/kradar
+man1dir := $(PREFIX)/share/man/man1
+bashcompdir := $(PREFIX)/share/bash-completion/completions
+C_CMDS := kradar kradar-collect kradar-report kradar-compare kradar-vcpus kradar-lore \
+	kradar-config-check
+SH_CMDS := kradar-run kradar-kernel kradar-build-kernel kradar-qemu kradar-validate-taprio \
+	kradar-apt kradar-kdir kradar-deps
+
+# the commands only: not the guest modules and test helpers of make host
+INSTALL_SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus \
+	tools/config tools/lore
+
+install: $(INSTALL_SUBDIRS) man
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(bashcompdir) \
+		$(DESTDIR)$(datadir)/tools/scenarios $(DESTDIR)$(datadir)/configs \
+		$(DESTDIR)$(datadir)/kmod/compat $(DESTDIR)$(datadir)/include \
+		$(DESTDIR)$(datadir)/patches/taprio
+	install -m 0755 $(C_CMDS:%=$(BUILD)/%) $(DESTDIR)$(bindir)/
+	install -m 0755 $(SH_CMDS:%=tools/%) $(DESTDIR)$(datadir)/tools/
+	install -m 0644 tools/cli.sh $(DESTDIR)$(datadir)/tools/
+	install -m 0755 tools/scenarios/* $(DESTDIR)$(datadir)/tools/scenarios/
+	install -m 0644 configs/* $(DESTDIR)$(datadir)/configs/
+	install -m 0644 $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h kmod/Kbuild $(DESTDIR)$(datadir)/kmod/
+	install -m 0644 kmod/compat/*.h $(DESTDIR)$(datadir)/kmod/compat/
+	install -m 0644 include/*.h $(DESTDIR)$(datadir)/include/
+	install -m 0644 patches/taprio/* $(DESTDIR)$(datadir)/patches/taprio/
+	echo '$(KRADAR_VERSION)' >$(DESTDIR)$(datadir)/VERSION
+	for t in $(SH_CMDS); do \
+		ln -sfr $(DESTDIR)$(datadir)/tools/$$t $(DESTDIR)$(bindir)/$$t || exit 1; done
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(man1dir)/
+	install -m 0644 tools/kradar-completion.bash $(DESTDIR)$(bashcompdir)/kradar
+	for t in $(filter-out kradar,$(C_CMDS)) $(SH_CMDS); do \
+		ln -sf kradar $(DESTDIR)$(bashcompdir)/$$t || exit 1; done
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean 2>/dev/null
