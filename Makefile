@@ -14,6 +14,9 @@
 #   make check-kernels  the guest suites on every kernel of the matrix
 #                   (Documentation/kernels.rst), the debug kernel included;
 #                   make check runs test_guest on CHECK_KERNELS (6.12) only
+#   make man        manual pages from Documentation/man/*.rst into build/man
+#   make install    the commands, their man pages and bash completion under
+#                   DESTDIR + PREFIX (default /usr/local); Documentation/cli.rst
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -25,10 +28,11 @@ export KDIR BUILD CC
 
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
-SUBDIRS := host/lib host/collect host/serial host/compare host/vcpus tools/config tools/lore \
+SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus tools/config tools/lore \
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
-.PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean $(SUBDIRS)
+.PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean \
+	man install $(SUBDIRS)
 
 all: module host
 
@@ -54,7 +58,7 @@ deps:
 
 # Sanitizer lane: the host tools and their unit tests built again with
 # ASan+UBSan in $(BUILD)/san; selftests/run-all runs those tests too.
-HOST_SUBDIRS := host/lib host/collect host/serial host/compare host/vcpus tools/config tools/lore \
+HOST_SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus tools/config tools/lore \
 	selftests/fuzz selftests/faults
 
 san:
@@ -103,6 +107,64 @@ demo: deps all
 	echo; echo "demo: email text (paste under a lore reply): runs/demo/report-email.txt"; \
 	echo "demo: Perfetto trace (open in https://ui.perfetto.dev): runs/demo/trace.perfetto.json"; \
 	echo "demo: picture of the run: runs/demo/timeline.svg; all of it as JSON: runs/demo/report.json"
+
+# Manual pages: each Documentation/man/NAME.rst includes its command's
+# section of Documentation/ and becomes $(BUILD)/man/NAME.1 (rst2man, from
+# python3-docutils), the version filled in.
+RST2MAN ?= rst2man
+MAN_SRCS := $(wildcard Documentation/man/*.rst)
+MAN_PAGES := $(MAN_SRCS:Documentation/man/%.rst=$(BUILD)/man/%.1)
+KRADAR_VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+man: $(MAN_PAGES)
+
+# (version.h changes with the describe string: the pages follow it)
+$(BUILD)/man/%.1: Documentation/man/%.rst Documentation/*.rst $(wildcard $(BUILD)/obj/lib/version.h)
+	@command -v $(RST2MAN) >/dev/null || { \
+		echo "kradar: no $(RST2MAN): apt-get install python3-docutils (or 'make deps')" >&2; exit 2; }
+	@mkdir -p $(@D)
+	$(RST2MAN) --halt=warning $< >$@.tmp
+	sed 's/@VERSION@/$(KRADAR_VERSION)/' $@.tmp >$@ && rm -f $@.tmp
+
+# make install PREFIX=/usr/local DESTDIR=: the C commands into bin/; the
+# shell tools with what they read at run time (scenarios, config
+# fragments, the probe's source) into share/kradar/, linked from bin/ (they
+# find their tree through the link); man pages; bash completion.
+PREFIX ?= /usr/local
+bindir := $(PREFIX)/bin
+datadir := $(PREFIX)/share/kradar
+man1dir := $(PREFIX)/share/man/man1
+bashcompdir := $(PREFIX)/share/bash-completion/completions
+C_CMDS := kradar kradar-collect kradar-report kradar-compare kradar-vcpus kradar-lore \
+	kradar-config-check
+SH_CMDS := kradar-run kradar-kernel kradar-build-kernel kradar-qemu kradar-validate-taprio \
+	kradar-apt kradar-kdir kradar-deps
+
+# the commands only: not the guest modules and test helpers of make host
+INSTALL_SUBDIRS := host/lib host/kradar host/collect host/serial host/compare host/vcpus \
+	tools/config tools/lore
+
+install: $(INSTALL_SUBDIRS) man
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(bashcompdir) \
+		$(DESTDIR)$(datadir)/tools/scenarios $(DESTDIR)$(datadir)/configs \
+		$(DESTDIR)$(datadir)/kmod/compat $(DESTDIR)$(datadir)/include \
+		$(DESTDIR)$(datadir)/patches/taprio
+	install -m 0755 $(C_CMDS:%=$(BUILD)/%) $(DESTDIR)$(bindir)/
+	install -m 0755 $(SH_CMDS:%=tools/%) $(DESTDIR)$(datadir)/tools/
+	install -m 0644 tools/cli.sh $(DESTDIR)$(datadir)/tools/
+	install -m 0755 tools/scenarios/* $(DESTDIR)$(datadir)/tools/scenarios/
+	install -m 0644 configs/* $(DESTDIR)$(datadir)/configs/
+	install -m 0644 $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h kmod/Kbuild $(DESTDIR)$(datadir)/kmod/
+	install -m 0644 kmod/compat/*.h $(DESTDIR)$(datadir)/kmod/compat/
+	install -m 0644 include/*.h $(DESTDIR)$(datadir)/include/
+	install -m 0644 patches/taprio/* $(DESTDIR)$(datadir)/patches/taprio/
+	echo '$(KRADAR_VERSION)' >$(DESTDIR)$(datadir)/VERSION
+	for t in $(SH_CMDS); do \
+		ln -sfr $(DESTDIR)$(datadir)/tools/$$t $(DESTDIR)$(bindir)/$$t || exit 1; done
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(man1dir)/
+	install -m 0644 tools/kradar-completion.bash $(DESTDIR)$(bashcompdir)/kradar
+	for t in $(filter-out kradar,$(C_CMDS)) $(SH_CMDS); do \
+		ln -sf kradar $(DESTDIR)$(bashcompdir)/$$t || exit 1; done
 
 clean:
 	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean 2>/dev/null

@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "console_dump.h"
 #include "kradar_decode.h"
 #include "report.h"
@@ -125,6 +126,7 @@ static void usage(FILE *f)
 "                   (\"kradar-dump:\" lines) that the stream lacks\n"
 "  --duration SEC   stop after SEC seconds (default: SIGINT/SIGTERM)\n"
 "  --quiet          no status line, no progress messages\n"
+"  -h, --help       this text;  -V, --version  the version (git describe)\n"
 "\n"
 "exit status: 0 nothing found, 1 finding (storm, RCU gap, long lock wait),\n"
 "  2 usage or environment error, 3 inconclusive: no probe record received\n"
@@ -175,11 +177,9 @@ err_msg(struct collector *c, const char *fmt, ...)
 
 	if (c)
 		clear_status(c);
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	kradar_verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void status_line(struct collector *c, bool force)
@@ -591,12 +591,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "serial", required_argument, NULL, 's' },
 		{ "resume", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		KRADAR_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "v:i:o:d:s:r:qh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":v:i:o:d:s:r:qhV", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (ch) {
@@ -629,18 +630,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->quiet = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return fflush(stdout) == EOF ? 2 : -1;
+			return kradar_cli_help(usage) ?: -1;
+		case 'V':
+			return kradar_cli_version() ?: -1;
 		default:
-			usage(stderr);
-			return 2;
+			return kradar_cli_bad_option(argv, ch);
 		}
 	}
-	if (optind < argc) {
-		err_msg(NULL, "unexpected argument '%s'", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	if (optind < argc)
+		return kradar_cli_bad_arg(argv[optind]);
 	if (!o->out) {
 		err_msg(NULL, "--out DIR is required");
 		usage(stderr);
@@ -1002,6 +1000,7 @@ int main(int argc, char **argv)
 	};
 	int ret;
 
+	kradar_cli_init(prog);
 	ret = parse_opts(argc, argv, &c.o);
 	if (ret)
 		return ret < 0 ? 0 : ret;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "compare.h"
 
 #define PROG "kradar-compare"
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 		"  --base-label S    --cand-label S   column names (baseline, candidate)\n"
 		"  --email           text for a mailing-list reply\n"
 		"  --json            JSON\n"
+		"  -h, --help        this text;  -V, --version  the version (git describe)\n"
 		"Exit status: 0 fixed (control only: no change beyond noise), 1 not fixed or\n"
 		"regressed, 3 inconclusive, 2 usage or environment error.\n",
 		KRADAR_CMP_ALPHA);
@@ -49,7 +51,7 @@ static int add_dir(struct kradar_cmp_side *s, const char *dir)
 	char err[1024] = "";
 
 	if (kradar_cmp_side__add(s, dir, err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s\n", err);
+		kradar_err("%s", err);
 		return -1;
 	}
 	return 0;
@@ -66,7 +68,7 @@ int main(int argc, char **argv)
 		{ "cand-label", required_argument, NULL, 'C' },
 		{ "email", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		KRADAR_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct kradar_cmp_side base, cand, cbase, ccand;
@@ -78,11 +80,13 @@ int main(int argc, char **argv)
 	int c, i, rc = 2, err;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	kradar_cli_init(PROG);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (optind >= argc || !strcmp(argv[optind], "--")) {
-				fprintf(stderr, PROG ": --control needs two directories: BASE_DIR CAND_DIR\n");
+				kradar_err("--control needs two directories: BASE_DIR CAND_DIR");
 				goto out;
 			}
 			if (add_dir(&cbase, optarg) || add_dir(&ccand, argv[optind]))
@@ -92,7 +96,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			if (opts.nr_focus >= sizeof(opts.focus) / sizeof(opts.focus[0])) {
-				fprintf(stderr, PROG ": at most %zu --function options\n",
+				kradar_err("at most %zu --function options",
 					sizeof(opts.focus) / sizeof(opts.focus[0]));
 				goto out;
 			}
@@ -102,7 +106,7 @@ int main(int argc, char **argv)
 			errno = 0;
 			opts.alpha = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(opts.alpha > 0 && opts.alpha < 1)) {
-				fprintf(stderr, PROG ": --alpha wants a probability between 0 and 1, got '%s'\n", optarg);
+				kradar_err("--alpha wants a probability between 0 and 1, got '%s'", optarg);
 				goto out;
 			}
 			break;
@@ -111,14 +115,15 @@ int main(int argc, char **argv)
 		case 'C': clabel = optarg; break;
 		case 'e': fmt = KRADAR_FMT_EMAIL; break;
 		case 'j': fmt = KRADAR_FMT_JSON; break;
-		case 'h': usage(stdout); rc = fflush(stdout) ? 2 : 0; goto out;
-		default: usage(stderr); goto out;
+		case 'h': rc = kradar_cli_help(usage); goto out;
+		case 'V': rc = kradar_cli_version(); goto out;
+		default: rc = kradar_cli_bad_option(argv, c); goto out;
 		}
 	}
 	for (i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			if (after_sep) {
-				fprintf(stderr, PROG ": '--' given twice\n");
+				kradar_err("'--' given twice");
 				goto out;
 			}
 			after_sep = true;
@@ -128,7 +133,7 @@ int main(int argc, char **argv)
 			goto out;
 	}
 	if ((base.nr || cand.nr) && (!base.nr || !cand.nr)) {
-		fprintf(stderr, PROG ": give baseline and candidate runs: BASE_DIR... -- CAND_DIR...\n");
+		kradar_err("give baseline and candidate runs: BASE_DIR... -- CAND_DIR...");
 		usage(stderr);
 		goto out;
 	}
@@ -142,7 +147,7 @@ int main(int argc, char **argv)
 				 have_control ? &cbase : NULL,
 				 have_control ? &ccand : NULL, &opts);
 	if (err) {
-		fprintf(stderr, PROG ": cannot compare: %s\n", strerror(-err));
+		kradar_err("cannot compare: %s", strerror(-err));
 		kradar_cmp_result__clear(&res);
 		goto out;
 	}
@@ -150,7 +155,7 @@ int main(int argc, char **argv)
 	rc = kradar_cmp__exit_code(res.verdict);
 	kradar_cmp_result__clear(&res);
 	if (err || fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, PROG ": writing the result failed\n");
+		kradar_err("writing the result failed");
 		rc = 2;
 	}
 out:

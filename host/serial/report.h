@@ -54,8 +54,23 @@ FILE *out_file(void);
 
 /* Modes */
 int do_serial(int argc, char **argv);
+
+#define RUN_MAX_KO	32	/* --ko files */
+
+/* kradar-report DIR's options, parsed by main() (report_main.c) */
+struct run_args {
+	const char *dir;
+	const char *format;		/* text, email, json, perfetto; NULL: text or --json */
+	const char *syz_report, *syz_log;
+	const char *vmlinux;
+	const char *ko[RUN_MAX_KO];
+	int nko;
+	const char *out;
+	bool no_files;
+};
+
 /* kradar-report DIR [...]: the run report (report_run.c) */
-int do_run(int argc, char **argv);
+int do_run(const struct run_args *a);
 
 struct kradar_run;
 struct kradar_cmp;

@@ -2,109 +2,153 @@
 /*
  * kradar-report: explain what a run left behind.
  *
- * Modes come from a table, one file per mode (report_<mode>.c):
+ * Modes, one file each (report_<mode>.c):
  *   DIR            the report of a run directory (report_run.c): probe
  *                  records, console and runner notes on one clock, stall
  *                  windows classified, syzbot comparison; text, email,
  *                  JSON, Perfetto and timeline.svg
  *   --serial LOG   crash titles (syzkaller-compatible), signature lines
  *                  with printk times and key frames of a kernel console log
- * Global options: --json (machine-readable output), -h/--help.
+ * Every option is parsed here, once, by getopt_long; options may come
+ * before or after DIR. Global options: --json, -h/--help, -V/--version.
  * Exit status: 0 nothing found, 1 crash or stall found, 2 usage or I/O error,
  * 3 inconclusive: no data (DIR: no probe record and a clean console;
  * --serial: an empty log).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "report.h"
-
-struct mode {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *args;
-	const char *help;
-};
-
-static const struct mode modes[] = {
-	{ "--serial", do_serial, "LOG",
-	  "titles, signature lines and key frames of a kernel console log\n"
-	  "                   (syzbot console log or a guest's serial.log; - reads stdin)" },
-};
 
 static void usage(FILE *f)
 {
-	size_t i;
-
-	fprintf(f, "usage: %s [--json] MODE ARGS\n", prog_name);
-	fprintf(f, "  DIR [--format text|email|json|perfetto] [--syzbot-report FILE]\n"
-		   "      [--syzbot-log FILE] [--vmlinux FILE] [--ko FILE]... [--out FILE]\n"
-		   "      [--no-files]\n"
-		   "                   report of a run directory (tools/kradar-run); also\n"
+	fprintf(f, "usage: %s [--json] DIR [--format text|email|json|perfetto]\n"
+		   "           [--syzbot-report FILE] [--syzbot-log FILE] [--vmlinux FILE]\n"
+		   "           [--ko FILE]... [--out FILE] [--no-files]\n"
+		   "       %s [--json] --serial LOG\n"
+		   "  DIR              report of a run directory (tools/kradar-run); also\n"
 		   "                   writes DIR/timeline.svg, report-email.txt, report.json,\n"
-		   "                   trace.perfetto.json (unless --no-files)\n");
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		fprintf(f, "  %s %s\n                   %s\n", modes[i].name,
-			modes[i].args, modes[i].help);
-	fprintf(f, "exit status: 0 nothing found, 1 crash or stall found, "
+		   "                   trace.perfetto.json (unless --no-files)\n"
+		   "  --serial LOG     titles, signature lines and key frames of a kernel console log\n"
+		   "                   (syzbot console log or a guest's serial.log; - reads stdin)\n"
+		   "  -j, --json       JSON output\n"
+		   "  -h, --help       this text;  -V, --version  the version (git describe)\n"
+		   "exit status: 0 nothing found, 1 crash or stall found, "
 		   "2 usage or I/O error,\n"
 		   "  3 inconclusive: no data (DIR: no probe record and nothing on the\n"
-		   "  console; --serial: an empty log)\n");
+		   "  console; --serial: an empty log)\n", prog_name, prog_name);
+}
+
+/* Finish the output; a lost write is exit 2, never a lost error. */
+static int finish(int ret)
+{
+	if (out_finish()) {
+		kradar_err("cannot write output: %m");
+		return KRADAR_EXIT_ERROR;
+	}
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	const struct mode *mode = NULL;
+	enum { O_FORMAT = 256, O_SYZ_REPORT, O_SYZ_LOG, O_VMLINUX, O_KO, O_OUT,
+	       O_NO_FILES, O_SERIAL };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "serial", required_argument, NULL, O_SERIAL },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "syzbot-report", required_argument, NULL, O_SYZ_REPORT },
+		{ "syzbot-log", required_argument, NULL, O_SYZ_LOG },
+		{ "vmlinux", required_argument, NULL, O_VMLINUX },
+		{ "ko", required_argument, NULL, O_KO },
+		{ "out", required_argument, NULL, O_OUT },
+		{ "no-files", no_argument, NULL, O_NO_FILES },
+		KRADAR_CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_args ra = { 0 };
+	const char *serial = NULL, *run_opt = NULL;
 	char **rest;
-	int i, nrest = 0, ret;
+	int ch, nrest = 0, ret;
 
-	rest = calloc((size_t)argc + 1, sizeof(*rest));
-	if (!rest) {
-		fprintf(stderr, "%s: out of memory\n", prog_name);
-		return 2;
-	}
-	for (i = 1; i < argc; i++) {
-		size_t m;
-
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+	kradar_cli_init(prog_name);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":jhV", longopts, NULL)) != -1) {
+		if (ch >= O_FORMAT && ch < O_SERIAL)
+			run_opt = argv[optind - 1];
+		switch (ch) {
+		case 'j':
 			json_output = true;
-			continue;
+			break;
+		case 'h':
+			return kradar_cli_help(usage);
+		case 'V':
+			return kradar_cli_version();
+		case O_SERIAL:
+			serial = optarg;
+			break;
+		case O_FORMAT:
+			ra.format = optarg;
+			break;
+		case O_SYZ_REPORT:
+			ra.syz_report = optarg;
+			break;
+		case O_SYZ_LOG:
+			ra.syz_log = optarg;
+			break;
+		case O_VMLINUX:
+			ra.vmlinux = optarg;
+			break;
+		case O_KO:
+			if (ra.nko >= RUN_MAX_KO) {
+				p_err("at most %d --ko files", RUN_MAX_KO);
+				return finish(KRADAR_EXIT_ERROR);
+			}
+			ra.ko[ra.nko++] = optarg;
+			break;
+		case O_OUT:
+			ra.out = optarg;
+			break;
+		case O_NO_FILES:
+			ra.no_files = true;
+			break;
+		default:
+			return kradar_cli_bad_option(argv, ch);
 		}
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			free(rest);
-			return fflush(stdout) ? 2 : 0;
-		}
-		if (!mode) {
-			for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
-				if (!strcmp(argv[i], modes[m].name))
-					mode = &modes[m];
-			if (mode)
-				continue;
-		}
-		rest[nrest++] = argv[i];
 	}
-	if (!mode && nrest) {
-		ret = do_run(nrest, rest);
-		free(rest);
-		if (out_finish()) {
-			fprintf(stderr, "%s: cannot write output: %m\n", prog_name);
-			return 2;
+	rest = argv + optind;
+	nrest = argc - optind;
+	if (serial) {
+		char **logs;
+
+		if (run_opt) {
+			p_err("%s is an option of the run report (DIR), not of --serial LOG",
+			      run_opt);
+			return finish(KRADAR_EXIT_ERROR);
 		}
-		return ret;
+		/* --serial LOG [more]: do_serial says when there is more than one */
+		logs = calloc((size_t)nrest + 2, sizeof(*logs));
+		if (!logs) {
+			kradar_err("out of memory");
+			return KRADAR_EXIT_ERROR;
+		}
+		logs[0] = (char *)serial;
+		memcpy(logs + 1, rest, (size_t)nrest * sizeof(*rest));
+		ret = do_serial(nrest + 1, logs);
+		free(logs);
+		return finish(ret);
 	}
-	if (!mode) {
+	if (!nrest) {
 		p_err("no mode given; try DIR or --serial LOG (see --help)");
-		out_finish();
-		free(rest);
-		return 2;
+		return finish(KRADAR_EXIT_ERROR);
 	}
-	ret = mode->fn(nrest, rest);
-	free(rest);
-	if (out_finish()) {
-		fprintf(stderr, "%s: cannot write output: %m\n", prog_name);
-		return 2;
+	if (nrest > 1) {
+		p_err("one run directory at a time (got %s and %s)", rest[0], rest[1]);
+		return finish(KRADAR_EXIT_ERROR);
 	}
-	return ret;
+	ra.dir = rest[0];
+	return finish(do_run(&ra));
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "json_string.h"
 #include "report.h"
 
@@ -180,14 +181,10 @@ void p_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (json_output) {
-		if (!started)
-			out_string("error", NULL, msg);
-		else
-			fprintf(stderr, "%s: %s\n", prog_name, msg);
-	} else {
-		fprintf(stderr, "%s: %s\n", prog_name, msg);
-	}
+	if (json_output && !started)
+		out_string("error", NULL, msg);
+	else
+		kradar_err("%s", msg);
 }
 
 int out_finish(void)

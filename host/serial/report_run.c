@@ -31,7 +31,6 @@
 #define KRADAR_VERSION "unknown"
 #endif
 
-#define RUN_MAX_KO	32	/* --ko files */
 #define TEXT_MAX_TL	60	/* key timeline entries shown in text */
 #define TEXT_MAX_STALLS	20	/* stall windows shown in text */
 
@@ -515,79 +514,39 @@ static int write_file(const char *path, const struct kradar_run *r,
 	return e;
 }
 
-static void usage_run(void)
+int do_run(const struct run_args *a)
 {
-	p_err("usage: %s DIR [--format text|email|json|perfetto] [--syzbot-report FILE] "
-	      "[--syzbot-log FILE] [--vmlinux FILE] [--ko FILE]... [--out FILE] "
-	      "[--no-files]", prog_name);
-}
-
-int do_run(int argc, char **argv)
-{
-	const char *dir = NULL, *syz_report = NULL, *syz_log = NULL, *vmlinux = NULL;
-	const char *out = NULL, *ko[RUN_MAX_KO];
+	const char *dir = a->dir, *syz_report = a->syz_report, *syz_log = a->syz_log;
+	const char *vmlinux = a->vmlinux, *out = a->out;
+	const char *const *ko = a->ko;
 	char paths[NR_FILES][1200], err[512];
 	const char *files[NR_FILES + 1] = { 0 };
 	struct kradar_syms *syms = NULL;
 	struct kradar_run *r = NULL;
 	struct kradar_cmp cmp;
 	enum fmt fmt = json_output ? FMT_JSON : FMT_TEXT;
-	bool no_files = false;
-	int i, nko = 0, ret = 2, e = 0;
+	bool no_files = a->no_files;
+	int i, nko = a->nko, ret = 2, e = 0;
 	FILE *f = stdout;
 	struct stat st;
 
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_val = i + 1 < argc;
+	if (a->format) {
+		const char *v = a->format;
 
-		if (!strcmp(a, "--format") && has_val) {
-			const char *v = argv[++i];
-
-			if (!strcmp(v, "text"))
-				fmt = FMT_TEXT;
-			else if (!strcmp(v, "email"))
-				fmt = FMT_EMAIL;
-			else if (!strcmp(v, "json"))
-				fmt = FMT_JSON;
-			else if (!strcmp(v, "perfetto"))
-				fmt = FMT_PERFETTO;
-			else {
-				p_err("unknown --format '%s'; use text, email, json or perfetto", v);
-				return 2;
-			}
-		} else if (!strcmp(a, "--syzbot-report") && has_val) {
-			syz_report = argv[++i];
-		} else if (!strcmp(a, "--syzbot-log") && has_val) {
-			syz_log = argv[++i];
-		} else if (!strcmp(a, "--vmlinux") && has_val) {
-			vmlinux = argv[++i];
-		} else if (!strcmp(a, "--ko") && has_val) {
-			if (nko >= RUN_MAX_KO) {
-				p_err("at most %d --ko files", RUN_MAX_KO);
-				return 2;
-			}
-			ko[nko++] = argv[++i];
-		} else if (!strcmp(a, "--out") && has_val) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--no-files")) {
-			no_files = true;
-		} else if (a[0] == '-' && a[1]) {
-			p_err("unknown option or missing value: %s", a);
-			usage_run();
-			return 2;
-		} else if (!dir) {
-			dir = a;
-		} else {
-			p_err("one run directory at a time (got %s and %s)", dir, a);
+		if (!strcmp(v, "text"))
+			fmt = FMT_TEXT;
+		else if (!strcmp(v, "email"))
+			fmt = FMT_EMAIL;
+		else if (!strcmp(v, "json"))
+			fmt = FMT_JSON;
+		else if (!strcmp(v, "perfetto"))
+			fmt = FMT_PERFETTO;
+		else {
+			p_err("unknown --format '%s'; use text, email, json or perfetto", v);
 			return 2;
 		}
 	}
 	json_output = fmt == FMT_JSON;
-	if (!dir) {
-		usage_run();
-		return 2;
-	}
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
 		p_err("%s is not a directory; give a run directory (tools/kradar-run --out DIR)",
 		      dir);

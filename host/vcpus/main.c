@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "vcpus.h"
 
 static void usage(FILE *f)
@@ -31,6 +32,7 @@ static void usage(FILE *f)
 		"  --samples N         register samples (default 8, at most %d)\n"
 		"  --interval MS       between samples (default 250)\n"
 		"  --record FILE       write every QMP exchange to FILE\n"
+		"  -h, --help          this text;  -V, --version  the version (git describe)\n"
 		"Exit status: 0 captured, 1 no registers came back, 2 usage or connection error.\n",
 		VC_MAX_SAMPLES);
 }
@@ -55,7 +57,7 @@ int main(int argc, char **argv)
 		{ "samples", required_argument, NULL, 'n' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "record", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
+		KRADAR_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *qmp = NULL, *replay = NULL, *ksyms = NULL, *serial = NULL;
@@ -69,7 +71,9 @@ int main(int argc, char **argv)
 	int opt, rc = 2;
 	long v;
 
-	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	kradar_cli_init("kradar-vcpus");
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hV", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'q': qmp = optarg; break;
 		case 'R': replay = optarg; break;
@@ -79,33 +83,35 @@ int main(int argc, char **argv)
 		case 'r': recpath = optarg; break;
 		case 'n':
 			if (num(optarg, 1, VC_MAX_SAMPLES, &v)) {
-				fprintf(stderr, "kradar-vcpus: --samples takes 1..%d\n", VC_MAX_SAMPLES);
+				kradar_err("--samples takes 1..%d", VC_MAX_SAMPLES);
 				return 2;
 			}
 			o.samples = (int)v;
 			break;
 		case 'i':
 			if (num(optarg, 0, 60000, &v)) {
-				fprintf(stderr, "kradar-vcpus: --interval takes 0..60000 ms\n");
+				kradar_err("--interval takes 0..60000 ms");
 				return 2;
 			}
 			o.interval_ms = (int)v;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return kradar_cli_help(usage);
+		case 'V':
+			return kradar_cli_version();
 		default:
-			usage(stderr);
-			return 2;
+			return kradar_cli_bad_option(argv, opt);
 		}
 	}
-	if (optind < argc || !qmp == !replay) {
+	if (optind < argc)
+		return kradar_cli_bad_arg(argv[optind]);
+	if (!qmp == !replay) {
 		usage(stderr);
-		fprintf(stderr, "kradar-vcpus: give one of --qmp SOCKET or --replay TRANSCRIPT\n");
+		kradar_err("give one of --qmp SOCKET or --replay TRANSCRIPT");
 		return 2;
 	}
 	if (textarg && serial) {
-		fprintf(stderr, "kradar-vcpus: --text-addr and --serial exclude each other\n");
+		kradar_err("--text-addr and --serial exclude each other");
 		return 2;
 	}
 
@@ -114,7 +120,7 @@ int main(int argc, char **argv)
 		bool have_text = false;
 
 		if (vc_syms__load(&syms, ksyms, err, sizeof(err))) {
-			fprintf(stderr, "kradar-vcpus: %s\n", err);
+			kradar_err("%s", err);
 			return 2;
 		}
 		if (textarg) {
@@ -123,20 +129,20 @@ int main(int argc, char **argv)
 			errno = 0;
 			text = strtoull(textarg, &e, 16);
 			if (errno || *e || e == textarg || text < 0xffffffff80000000ull) {
-				fprintf(stderr, "kradar-vcpus: --text-addr '%s' is not a kernel address (hex, like ffffffff81000000)\n",
+				kradar_err("--text-addr '%s' is not a kernel address (hex, like ffffffff81000000)",
 					textarg);
 				goto out;
 			}
 			have_text = true;
 		} else if (serial) {
 			if (vc_text_from_serial(serial, &text, err, sizeof(err))) {
-				fprintf(stderr, "kradar-vcpus: %s; addresses are shown without symbols\n", err);
+				kradar_err("%s; addresses are shown without symbols", err);
 				vc_syms__free(&syms);
 			} else {
 				have_text = true;
 			}
 		} else {
-			fprintf(stderr, "kradar-vcpus: no --text-addr or --serial: the symbol list's addresses are used as they are (right only for the boot it was taken from, or nokaslr)\n");
+			kradar_err("no --text-addr or --serial: the symbol list's addresses are used as they are (right only for the boot it was taken from, or nokaslr)");
 		}
 		if (have_text)
 			syms.offset = (int64_t)(text - syms.file_text);
@@ -145,33 +151,33 @@ int main(int argc, char **argv)
 	if (recpath) {
 		rec = fopen(recpath, "w");
 		if (!rec) {
-			fprintf(stderr, "kradar-vcpus: cannot write %s: %s\n", recpath, strerror(errno));
+			kradar_err("cannot write %s: %s", recpath, strerror(errno));
 			goto out;
 		}
 	}
 	q = replay ? vc_qmp__replay(replay, err, sizeof(err))
 		   : vc_qmp__connect(qmp, rec, err, sizeof(err));
 	if (!q) {
-		fprintf(stderr, "kradar-vcpus: %s%s\n", err,
+		kradar_err("%s%s", err,
 			replay ? "" : " (is the guest's QEMU still running with -qmp unix:...,server=on?)");
 		goto out;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		fprintf(stderr, "kradar-vcpus: out of memory\n");
+		kradar_err("out of memory");
 		goto out;
 	}
 	rc = vc_capture(q, &o, c) ? 1 : 0;
 	if (rc)
-		fprintf(stderr, "kradar-vcpus: no registers came back from QEMU%s%s\n",
+		kradar_err("no registers came back from QEMU%s%s",
 			c->problem[0] ? ": " : "", c->problem);
 	if (vc_report(stdout, c, syms.n ? &syms : NULL, ksyms) || fclose(stdout)) {
-		fprintf(stderr, "kradar-vcpus: cannot write the report: %s\n", strerror(errno));
+		kradar_err("cannot write the report: %s", strerror(errno));
 		rc = 2;
 	}
 out:
 	if (rec && fclose(rec) && rc == 0) {
-		fprintf(stderr, "kradar-vcpus: cannot write %s\n", recpath);
+		kradar_err("cannot write %s", recpath);
 		rc = 2;
 	}
 	free(c);

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,6 +36,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "cli.h"
 #include "json_string.h"
 
 #pragma GCC poison u8 u16 u32 u64
@@ -133,7 +135,7 @@ static void text_str(FILE *f, const char *s, size_t max)
 /* One error voice: stderr, and a JSON object on stdout with --json */
 static int p_err(void)
 {
-	fprintf(stderr, PROG ": %s\n", errmsg);
+	kradar_err("%s", errmsg);
 	if (json) {
 		fputs("{\"error\": ", stdout);
 		json_str(stdout, errmsg);
@@ -767,14 +769,37 @@ static int report(FILE *f, struct fragment *fr, const char *config_path)
 	return count[SEV_FATAL] || count[SEV_DEGRADED] ? 1 : 0;
 }
 
+/*
+ * Installed (make install): PREFIX/share/kradar/configs/kradar.config
+ * next to this program's PREFIX/bin; NULL when that is not there (the
+ * source tree's build/: KRADAR_FRAGMENT_DEFAULT).
+ */
+static const char *installed_fragment(char *buf, size_t len)
+{
+	char *slash;
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (!slash || (size_t)(slash - buf) + sizeof("/../share/kradar/configs/kradar.config") > len)
+		return NULL;
+	strcpy(slash, "/../share/kradar/configs/kradar.config");
+	return access(buf, R_OK) ? NULL : buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " [--json] [--fragment FILE] CONFIG\n"
 		"  CONFIG           kernel .config, gzip allowed (/proc/config.gz); - for stdin\n"
 		"  -f, --fragment   kradar fragment (default: $KRADAR_FRAGMENT, else\n"
+		"                   ../share/kradar/configs/kradar.config next to this\n"
+		"                   program once installed, else\n"
 		"                   " KRADAR_FRAGMENT_DEFAULT ")\n"
 		"  -j, --json       JSON output\n"
+		"  -h, --help       this text;  -V, --version  the version (git describe)\n"
 		"Lists the fragment's options CONFIG lacks, grouped fatal / degraded /\n"
 		"nice to have, each with what it costs kradar.\n"
 		"Exit: 0 nothing fatal or degraded missing, 1 something is, 2 error.\n");
@@ -785,15 +810,18 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "fragment", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		KRADAR_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *frag_path = NULL;
 	struct fragment fr = { 0 };
 	struct buf cfg = { 0 };
+	char installed[PATH_MAX];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "f:jh", longopts, NULL)) != -1) {
+	kradar_cli_init(PROG);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:jhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			frag_path = optarg;
@@ -802,11 +830,11 @@ int main(int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return fflush(stdout) || ferror(stdout) ? 2 : 0;
+			return kradar_cli_help(usage);
+		case 'V':
+			return kradar_cli_version();
 		default:
-			usage(stderr);
-			return 2;
+			return kradar_cli_bad_option(argv, c);
 		}
 	}
 	if (optind != argc - 1) {
@@ -819,6 +847,8 @@ int main(int argc, char **argv)
 	if (!frag_path)
 		frag_path = getenv("KRADAR_FRAGMENT");
 	if (!frag_path || !*frag_path)
+		frag_path = installed_fragment(installed, sizeof(installed));
+	if (!frag_path)
 		frag_path = KRADAR_FRAGMENT_DEFAULT;
 
 	if (fragment_load(&fr, frag_path) || config_load(&fr, argv[optind], &cfg)) {

@@ -4,11 +4,13 @@
  * reply carrying kradar's evidence. Subcommands come from a table, one
  * file each (summary.c, reply.c). It never sends mail.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "main.h"
 #include "out.h"
 
@@ -25,7 +27,7 @@ void p_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", prog, msg);
+	kradar_err("%s", msg);
 	if (json_output) {
 		struct out o;
 
@@ -41,11 +43,9 @@ void p_info(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	kradar_verr(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int close_output(FILE *f, const char *what)
@@ -57,8 +57,7 @@ int close_output(FILE *f, const char *what)
 	else
 		bad |= fclose(f) != 0;
 	if (bad) {
-		fprintf(stderr, "%s: writing %s failed (disk full or closed pipe?)\n",
-			prog, what);
+		kradar_err("writing %s failed (disk full or closed pipe?)", what);
 		return EXIT_FINDING;
 	}
 	return 0;
@@ -79,52 +78,67 @@ static const struct cmd {
 	{ "help", do_help, "" },
 };
 
-int do_help(int argc, char **argv)
+static void usage(FILE *f)
 {
 	size_t i;
 
-	(void)argc;
-	(void)argv;
-	fprintf(stderr,
+	fprintf(f,
 		"Usage: %s [--json] COMMAND ARGS\n"
 		"Read the lore thread of a syzbot bug; write a reply with kradar's evidence.\n\n",
 		prog);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (*cmds[i].help)
-			fprintf(stderr, "  %s %s %s\n", prog, cmds[i].name,
+			fprintf(f, "  %s %s %s\n", prog, cmds[i].name,
 				cmds[i].help);
-	fprintf(stderr,
+	fprintf(f,
+		"\n  -j, --json     JSON output\n"
+		"  -h, --help     this text (also: %s help, %s COMMAND --help)\n"
+		"  -V, --version  the version (git describe)\n"
 		"\nInput: 'b4 mbox MSGID' output or lore's t.mbox.gz (gzip or not).\n"
 		"Exit: 0 ok, 1 output could not be written, 2 usage or input error.\n"
-		"See Documentation/lore.rst.\n");
-	return 0;
+		"See Documentation/lore.rst.\n", prog, prog);
+}
+
+int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return kradar_cli_help(usage);
 }
 
 int main(int argc, char **argv)
 {
-	int i = 1;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		KRADAR_CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
 	size_t c;
 
-	while (i < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+	kradar_cli_init(prog);
+	opterr = 0;
+	/* '+': options after COMMAND are the subcommand's */
+	while ((ch = getopt_long(argc, argv, "+:jhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
 			json_output = true;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			do_help(-1, NULL);
-			return 0;
-		} else {
-			p_err("unknown option '%s' (try '%s help')", argv[i],
-			      prog);
-			return EXIT_USAGE;
+			break;
+		case 'h':
+			return kradar_cli_help(usage);
+		case 'V':
+			return kradar_cli_version();
+		default:
+			return kradar_cli_bad_option(argv, ch);
 		}
-		i++;
 	}
-	if (i >= argc) {
-		do_help(0, NULL);
+	if (optind >= argc) {
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	for (c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
-		if (!strcmp(argv[i], cmds[c].name))
-			return cmds[c].func(argc - i, argv + i);
-	p_err("unknown command '%s' (commands: summary, reply, help)", argv[i]);
+		if (!strcmp(argv[optind], cmds[c].name))
+			return cmds[c].func(argc - optind, argv + optind);
+	p_err("unknown command '%s' (commands: summary, reply, help)", argv[optind]);
 	return EXIT_USAGE;
 }

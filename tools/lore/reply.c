@@ -43,9 +43,9 @@ struct sbuf {
 	GString *s;
 };
 
-static void usage_reply(void)
+static void usage_reply(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"Usage: %s reply THREAD.mbox|- --to MSGID --evidence RUN_DIR\n"
 		"         [--from \"Name <addr>\"] [--tested-by \"Name <addr>\"]...\n"
 		"         [--reported-by \"Name <addr>\"]... [--quote-paragraphs N] [-o FILE]\n"
@@ -534,7 +534,7 @@ int do_reply(int argc, char **argv)
 	FILE *f = stdout;
 	int c, ret = EXIT_USAGE;
 
-	optind = 1;
+	optind = 0;	/* reinitialise: main() parsed with "+" */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -572,18 +572,18 @@ int do_reply(int argc, char **argv)
 			tags_v[ntags++] = optarg;
 			break;
 		case 'h':
-			usage_reply();
-			return 0;
+			usage_reply(stdout);
+			return fflush(stdout) ? EXIT_USAGE : 0;
 		default:
 			p_err("reply: unknown option or missing value: '%s'",
 			      argv[optind - 1]);
-			usage_reply();
+			usage_reply(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc || !to || !evdir) {
 		p_err("reply: needs THREAD.mbox, --to MSGID and --evidence RUN_DIR");
-		usage_reply();
+		usage_reply(stderr);
 		return EXIT_USAGE;
 	}
 	g_mime_init();

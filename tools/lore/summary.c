@@ -32,9 +32,9 @@ struct participant {
 	bool bot;
 };
 
-static void usage_summary(void)
+static void usage_summary(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"Usage: %s summary THREAD.mbox|- [--mid MSGID] [--show-bodies N] [--json]\n"
 		"       %s summary --fetch MSGID [--show-bodies N] [--json]\n",
 		prog, prog);
@@ -489,7 +489,7 @@ int do_summary(int argc, char **argv)
 	struct out o;
 	int c, ret = 0;
 
-	optind = 1;
+	optind = 0;	/* reinitialise: main() parsed with "+" */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "m:b:jh", opts, NULL)) != -1) {
 		switch (c) {
@@ -516,12 +516,12 @@ int do_summary(int argc, char **argv)
 			json_output = true;
 			break;
 		case 'h':
-			usage_summary();
-			return 0;
+			usage_summary(stdout);
+			return fflush(stdout) ? EXIT_USAGE : 0;
 		default:
 			p_err("summary: unknown option or missing value: '%s'",
 			      argv[optind - 1]);
-			usage_summary();
+			usage_summary(stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -553,7 +553,7 @@ int do_summary(int argc, char **argv)
 	} else {
 		if (optind + 1 != argc) {
 			p_err("summary: expected one THREAD.mbox (or - for stdin)");
-			usage_summary();
+			usage_summary(stderr);
 			return EXIT_USAGE;
 		}
 		input = argv[optind];
