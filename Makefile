@@ -2,7 +2,8 @@
 #
 # kradar top-level build.
 #
-#   make            module (kmod/kradar_probe.ko) and host tools (build/)
+#   make            module (kmod/kradar_probe.ko), host tools (build/) and
+#                   the BPF backend (build/guest/kradar-agent, agent/)
 #   make check      every test suite, also the host unit tests built with
 #                   ASan+UBSan; ends with "N passed, N failed, N skipped"
 #   make demo       boot a guest, reproduce the taprio timer storm, show evidence
@@ -25,7 +26,7 @@ export KDIR BUILD CC
 
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
-SUBDIRS := host/lib host/collect host/serial host/compare host/vcpus tools/config tools/lore \
+SUBDIRS := host/lib host/collect host/serial host/compare host/vcpus tools/config tools/lore agent \
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
 .PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean $(SUBDIRS)

@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar-agent: the kradar probe for kernels kradar_probe.ko cannot be
+ * built for, from guest userspace, with BPF.
+ *
+ * `insmod kradar_probe.ko` needs the guest kernel's exact build tree;
+ * a syzbot bundle has a bzImage and its .config, and syzbot's kernels
+ * have BPF (BPF_SYSCALL, BPF_EVENTS, BPF_JIT) but no BTF. This static
+ * binary loads classic tracepoint programs that need no BTF (the event
+ * fields' offsets come from tracefs' format files, symbols from
+ * /proc/kallsyms), and writes the module's wire format to the same
+ * virtio port, so the host side is unchanged: HELLO says which backend
+ * spoke (backend bpf) and which detectors it runs (caps).
+ *
+ * Detectors: the hrtimer storm detector (agent_hrtimer.c,
+ * kradar_agent.bpf.c). Not yet: RCU gaps, contended locks, stacks, the
+ * panic dump (Documentation/bpf.rst): HELLO says they are off.
+ *
+ * Sampling is the module's (kmod/kradar_main.c): two sampler threads,
+ * each bound to a different CPU, wake once per window; the first to take
+ * the sample lock after the deadline samples, so a CPU flooded by a storm
+ * does not stop the windows. The programs never wait for them.
+ *
+ * Usage: kradar-agent [--ready FILE] [name=value ...], with the module's
+ * parameter names (window_ms, storm_rate, storm_windows, storm_end_ms,
+ * late_us, buffer_kb, hello_every, port, tty). It runs until SIGTERM or
+ * SIGINT, then sends the last partial window and prints its status.
+ * Exit: 0 after a signal, 2 on usage or environment errors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "agent.h"
+#include "kradar_agent.h"
+#include "kradar_agent.skel.h"
+
+#define KRADAR_PORT_DEFAULT	"org.kradar.0"
+#define KRADAR_TTY_DEFAULT	"/dev/hvc0"
+#define KRADAR_WINDOW_MS	100	/* ms */
+#define KRADAR_WINDOW_MIN_MS	10	/* ms */
+#define KRADAR_WINDOW_MAX_MS	10000	/* ms */
+#define KRADAR_STORM_RATE	50000	/* callbacks/s on one CPU */
+#define KRADAR_STORM_RATE_MIN	1000	/* callbacks/s */
+#define KRADAR_STORM_WINDOWS	1	/* windows */
+#define KRADAR_STORM_END_MS	500	/* ms */
+#define KRADAR_LATE_US		100	/* us */
+#define KRADAR_BUFFER_KB	256	/* KiB */
+#define KRADAR_HELLO_EVERY	50	/* windows */
+#define KRADAR_PORT_RETRY_MS	1000	/* ms */
+#define KRADAR_SAMPLERS		2	/* threads, on different CPUs */
+/* struct hrtimer: node.expires follows the rb_node (3 pointers) */
+#define KRADAR_HRTIMER_EXPIRES_OFF	24	/* bytes */
+
+#define KRADAR_TRACEFS		"/sys/kernel/tracing"
+#define KRADAR_DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
+#define KRADAR_EXPIRE_FORMAT	"events/timer/hrtimer_expire_entry/format"
+
+/* What this backend does; HELLO says so (Documentation/bpf.rst). */
+#define KRADAR_AGENT_CAPS	(KRADAR_CAP_HRTIMER | KRADAR_CAP_HRTIMER_LATE)
+
+struct agent_opts agent_opts = {
+	.window_ms = KRADAR_WINDOW_MS,
+	.storm_rate = KRADAR_STORM_RATE,
+	.storm_windows = KRADAR_STORM_WINDOWS,
+	.storm_end_ms = KRADAR_STORM_END_MS,
+	.late_us = KRADAR_LATE_US,
+	.buffer_kb = KRADAR_BUFFER_KB,
+	.hello_every = KRADAR_HELLO_EVERY,
+	.port = KRADAR_PORT_DEFAULT,
+	.tty = KRADAR_TTY_DEFAULT,
+};
+
+static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t stopping;
+static uint64_t session, window_nr, next_ns, last_port_try, last_now;
+static uint64_t bytes_sent, sampler_late_max, windows_by[KRADAR_SAMPLERS];
+static uint64_t window_work_max;	/* ns a window took, worst */
+static bool port_open;
+static unsigned int nr_cpus, nr_samplers;
+static int kmsg_fd = -1;
+
+uint64_t agent_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * KRADAR_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * KRADAR_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* To the kernel log, as the module's pr_info (the console shows it). */
+void agent_log(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "kradar-agent: ");
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	if (kmsg_fd < 0 || write(kmsg_fd, buf, strlen(buf)) < 0)
+		fputs(buf, stderr);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	fputs("kradar-agent: libbpf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* --- parameters, checked as kradar_check_params() does --- */
+
+struct param {
+	const char *name;
+	unsigned long long *ull;
+	unsigned int *uint;
+	const char **str;
+};
+
+static int parse_param(const char *arg)
+{
+	static unsigned long long storm_rate;
+	const struct param params[] = {
+		{ "window_ms", NULL, &agent_opts.window_ms, NULL },
+		{ "storm_rate", &storm_rate, NULL, NULL },
+		{ "storm_windows", NULL, &agent_opts.storm_windows, NULL },
+		{ "storm_end_ms", NULL, &agent_opts.storm_end_ms, NULL },
+		{ "late_us", NULL, &agent_opts.late_us, NULL },
+		{ "buffer_kb", NULL, &agent_opts.buffer_kb, NULL },
+		{ "hello_every", NULL, &agent_opts.hello_every, NULL },
+		{ "port", NULL, NULL, &agent_opts.port },
+		{ "tty", NULL, NULL, &agent_opts.tty },
+	};
+	const char *eq = strchr(arg, '=');
+	unsigned int i;
+
+	if (!eq)
+		return -EINVAL;
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		const struct param *p = &params[i];
+		unsigned long long v;
+		char *end;
+
+		if (strlen(p->name) != (size_t)(eq - arg) ||
+		    strncmp(p->name, arg, eq - arg))
+			continue;
+		if (p->str) {
+			*p->str = eq + 1;
+			return 0;
+		}
+		errno = 0;
+		v = strtoull(eq + 1, &end, 0);
+		if (errno || end == eq + 1 || *end || eq[1] == '-')
+			return -EINVAL;
+		if (p->ull) {
+			*p->ull = v;
+			agent_opts.storm_rate = v;
+		} else {
+			if (v > 0xffffffffULL)
+				return -ERANGE;
+			*p->uint = v;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int check_params(void)
+{
+	const struct agent_opts *o = &agent_opts;
+
+	if (!*o->port || strlen(o->port) >= KRADAR_NAME_LEN)
+		return agent_log("port must be a name of 1..%d characters\n", KRADAR_NAME_LEN - 1), -EINVAL;
+	if (o->tty[0] != '/')
+		return agent_log("tty must be an absolute path such as /dev/hvc0\n"), -EINVAL;
+	if (o->window_ms < KRADAR_WINDOW_MIN_MS || o->window_ms > KRADAR_WINDOW_MAX_MS)
+		return agent_log("window_ms=%u out of range %d..%d ms\n", o->window_ms,
+				 KRADAR_WINDOW_MIN_MS, KRADAR_WINDOW_MAX_MS), -EINVAL;
+	if (o->storm_rate < KRADAR_STORM_RATE_MIN)
+		return agent_log("storm_rate=%" PRIu64 " below the minimum of %d callbacks/s\n",
+				 o->storm_rate, KRADAR_STORM_RATE_MIN), -EINVAL;
+	if (o->storm_windows < 1 || o->storm_windows > 100)
+		return agent_log("storm_windows=%u out of range 1..100\n", o->storm_windows), -EINVAL;
+	if (o->storm_end_ms > 60000)
+		return agent_log("storm_end_ms=%u out of range 0..60000 ms\n", o->storm_end_ms), -EINVAL;
+	if (o->late_us < 1 || o->late_us > 1000000)
+		return agent_log("late_us=%u out of range 1..1000000 us\n", o->late_us), -EINVAL;
+	if (o->buffer_kb < 16 || o->buffer_kb > 65536)
+		return agent_log("buffer_kb=%u out of range 16..65536 KiB\n", o->buffer_kb), -EINVAL;
+	if (o->hello_every < 1 || o->hello_every > 100000)
+		return agent_log("hello_every=%u out of range 1..100000\n", o->hello_every), -EINVAL;
+	return 0;
+}
+
+/* --- tracefs: where it is, mounted if need be, the event's fields --- */
+
+static const char *tracefs_dir(void)
+{
+	struct stat st;
+
+	if (!stat(KRADAR_TRACEFS "/events", &st))
+		return KRADAR_TRACEFS;
+	if (!stat(KRADAR_DEBUGFS_TRACING "/events", &st))
+		return KRADAR_DEBUGFS_TRACING;
+	if (mount("nodev", KRADAR_TRACEFS, "tracefs", 0, NULL) &&
+	    errno != EBUSY) {
+		agent_log("cannot mount tracefs on %s: %s (the kernel needs CONFIG_FTRACE and CONFIG_BPF_EVENTS)\n",
+			  KRADAR_TRACEFS, strerror(errno));
+		return NULL;
+	}
+	return KRADAR_TRACEFS;
+}
+
+/*
+ * The offset of field @name (a whole word at the end of the declaration,
+ * "void * function") in the format file's text @fmt; its size must be 8.
+ */
+static int format_field(const char *fmt, const char *name, unsigned int *off)
+{
+	const char *p = fmt;
+	size_t len = strlen(name);
+
+	while ((p = strstr(p, "field:"))) {
+		const char *semi = strchr(p, ';');
+		unsigned int o, sz;
+
+		if (!semi)
+			break;
+		if ((size_t)(semi - p) > len && !strncmp(semi - len, name, len) &&
+		    (semi[-(long)len - 1] == ' ' || semi[-(long)len - 1] == '*') &&
+		    sscanf(semi, ";\toffset:%u;\tsize:%u;", &o, &sz) == 2) {
+			if (sz != 8 || o % 8 || o + sz > KRADAR_AGENT_TP_BYTES)
+				return -ERANGE;
+			*off = o;
+			return 0;
+		}
+		p = semi;
+	}
+	return -ENOENT;
+}
+
+static int read_expire_format(const char *tracefs, struct kradar_agent_cfg *cfg)
+{
+	static const char *const names[] = { "hrtimer", "now", "function" };
+	unsigned int *offs[] = { &cfg->off_hrtimer, &cfg->off_now,
+				 &cfg->off_function };
+	char path[256], fmt[4096];
+	unsigned int i;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, KRADAR_EXPIRE_FORMAT);
+	f = fopen(path, "re");
+	if (!f) {
+		agent_log("cannot read %s: %s (the kernel needs CONFIG_TRACEPOINTS and the timer events)\n",
+			  path, strerror(errno));
+		return -errno;
+	}
+	n = fread(fmt, 1, sizeof(fmt) - 1, f);
+	fclose(f);
+	fmt[n] = '\0';
+	cfg->tp_bytes = 0;
+	for (i = 0; i < 3; i++) {
+		int err = format_field(fmt, names[i], offs[i]);
+
+		if (err) {
+			agent_log("%s: field '%s' %s\n", path, names[i],
+				  err == -ENOENT ? "not found" : "is not 8 bytes at an aligned offset below 64");
+			return err;
+		}
+		if (*offs[i] + 8 > cfg->tp_bytes)
+			cfg->tp_bytes = *offs[i] + 8;
+	}
+	return 0;
+}
+
+/* --- records of the session --- */
+
+static void emit_hello(uint64_t now, bool resent)
+{
+	struct kradar_rec_hello *r;
+	struct utsname u;
+
+	r = rec_begin(KRADAR_REC_HELLO, sizeof(*r), KRADAR_CPU_NONE, now);
+	if (!r)
+		return;
+	if (resent)
+		r->h.flags = htole16(KRADAR_RECF_RESENT);
+	r->magic = htole64(KRADAR_MAGIC);
+	r->version = htole16(KRADAR_WIRE_VERSION);
+	r->hdr_size = htole16(sizeof(struct kradar_rec_hdr));
+	r->nr_cpus = htole16(nr_cpus);
+	r->session = htole64(session);
+	r->window_ms = htole32(agent_opts.window_ms);
+	r->late_us = htole32(agent_opts.late_us);
+	r->storm_rate = htole64(agent_opts.storm_rate);
+	r->storm_windows = htole32(agent_opts.storm_windows);
+	r->heartbeat_ms = htole32(agent_opts.window_ms);
+	if (!uname(&u))
+		snprintf(r->release, KRADAR_NAME_LEN, "%.63s", u.release);
+	snprintf(r->port, KRADAR_NAME_LEN, "%s", agent_opts.port);
+	r->storm_end_ms = htole32(agent_opts.storm_end_ms);
+	r->qs_gap_ms = 0;	/* detector not in this backend yet */
+	r->lock_wait_ms = 0;	/* detector not in this backend yet */
+	r->backend = htole32(KRADAR_BACKEND_BPF);
+	r->caps = htole16(KRADAR_AGENT_CAPS);
+	rec_commit(r);
+}
+
+static void emit_heartbeat(uint64_t now, uint64_t late)
+{
+	struct kradar_rec_heartbeat *r;
+	uint64_t records, drec, dbytes;
+
+	rec_stats(&records, &drec, &dbytes);
+	r = rec_begin(KRADAR_REC_HEARTBEAT, sizeof(*r), KRADAR_CPU_NONE, now);
+	if (!r)
+		return;
+	/* no local_clock() in userspace: CLOCK_MONOTONIC stands in */
+	r->local_ns = htole64(now);
+	r->mono_ns = htole64(clock_ns(CLOCK_MONOTONIC));
+	r->real_ns = htole64(clock_ns(CLOCK_REALTIME));
+	r->boot_ns = htole64(clock_ns(CLOCK_BOOTTIME));
+	r->window = htole64(window_nr);
+	r->sampler_late_ns = htole64(late);
+	r->events = htole64(hrtimer_events());
+	r->records = htole64(records);
+	r->bytes_sent = htole64(bytes_sent);
+	r->records_dropped = htole64(drec);
+	rec_commit(r);
+}
+
+/* One window: sample, emit, send. Under sample_lock. */
+static void agent_window(uint64_t now, uint64_t late)
+{
+	window_nr++;
+	if (!port_open && now - last_port_try >=
+	    (uint64_t)KRADAR_PORT_RETRY_MS * KRADAR_NSEC_PER_MSEC) {
+		last_port_try = now;
+		port_open = port_poll_open();
+		if (port_open)
+			emit_hello(now, false);
+	}
+	if (port_open && window_nr % agent_opts.hello_every == 0)
+		emit_hello(now, true);
+	hrtimer_sample(now);
+	if (port_open) {
+		uint64_t recs, bytes;
+
+		rec_take_drops(&recs, &bytes);
+		if (recs)
+			rec_emit_lost(KRADAR_CPU_NONE, KRADAR_LOST_BUFFER_FULL,
+				      recs, bytes, 0, now);
+	}
+	emit_heartbeat(now, late);
+	if (port_open) {
+		bytes_sent += port_flush();
+		port_open = port_is_open();
+	}
+}
+
+struct sampler {
+	pthread_t thread;
+	unsigned int id;
+	int cpu;
+	bool started;
+};
+
+static void *sampler_main(void *arg)
+{
+	struct sampler *s = arg;
+	uint64_t period = (uint64_t)agent_opts.window_ms * KRADAR_NSEC_PER_MSEC;
+	/* the second thread wakes a little later: normally the window is done */
+	uint64_t offset = s->id ? period / 4 : 0;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		agent_log("sampler %u: cannot bind to CPU %d: %s\n", s->id,
+			  s->cpu, strerror(errno));
+	while (!stopping) {
+		uint64_t now = agent_now_ns(), next, late, work;
+
+		pthread_mutex_lock(&sample_lock);
+		next = next_ns;
+		pthread_mutex_unlock(&sample_lock);
+		if (now < next + offset) {
+			struct timespec ts;
+			uint64_t wait = next + offset - now;
+
+			if (wait > 50 * KRADAR_NSEC_PER_MSEC)
+				wait = 50 * KRADAR_NSEC_PER_MSEC;	/* see stopping */
+			ts.tv_sec = wait / KRADAR_NSEC_PER_SEC;
+			ts.tv_nsec = wait % KRADAR_NSEC_PER_SEC;
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		/*
+		 * On a CPU flooded by hrtimer callbacks this thread could be
+		 * starved while it holds the lock, and stop every window:
+		 * the other sampler takes them, unless it is a period late.
+		 */
+		if (nr_samplers > 1 && hrtimer_cpu_flooded(s->cpu) &&
+		    now < next + period) {
+			struct timespec ts = { 0, MIN_U64(period / 4, 50 * KRADAR_NSEC_PER_MSEC) };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		pthread_mutex_lock(&sample_lock);
+		now = MAX_U64(agent_now_ns(), last_now + 1);
+		if (now >= next_ns && !stopping) {
+			last_now = now;
+			late = now - next_ns;
+			if (late > sampler_late_max)
+				sampler_late_max = late;
+			/* a late window is one long window, never a burst */
+			next_ns = MAX_U64(next_ns + period, now + period / 2);
+			windows_by[s->id]++;
+			agent_window(now, late);
+			work = agent_now_ns() - now;
+			if (work > window_work_max)
+				window_work_max = work;
+		}
+		pthread_mutex_unlock(&sample_lock);
+	}
+	return NULL;
+}
+
+static void print_status(void)
+{
+	uint64_t records, drec, dbytes, unattr;
+
+	rec_stats(&records, &drec, &dbytes);
+	hrtimer_lost(&unattr);
+	printf("kradar-agent status\n");
+	printf("backend:           bpf\n");
+	printf("port:              %s (%s)\n", port_state(), agent_opts.port);
+	printf("session:           %016" PRIx64 "\n", session);
+	printf("window_ms:         %u\n", agent_opts.window_ms);
+	printf("windows:           %" PRIu64 "\n", window_nr);
+	printf("hrtimer_events:    %" PRIu64 "\n", hrtimer_events());
+	printf("storms_active:     %u\n", hrtimer_storms_active());
+	printf("events_unattributed: %" PRIu64 "\n", unattr);
+	printf("records:           %" PRIu64 "\n", records);
+	printf("records_dropped:   %" PRIu64 "\n", drec);
+	printf("bytes_dropped:     %" PRIu64 "\n", dbytes);
+	printf("bytes_sent:        %" PRIu64 "\n", bytes_sent);
+	printf("sampler_late_max_ns: %" PRIu64 "\n", sampler_late_max);
+	printf("window_work_max_ns: %" PRIu64 "\n", window_work_max);
+	printf("windows_by_sampler: %" PRIu64 " %" PRIu64 "\n", windows_by[0],
+	       windows_by[1]);
+	fflush(stdout);
+}
+
+/* The name resolver program (kradar_agent.bpf.c), if it loaded. */
+static struct kradar_agent_bpf *resolver_skel;
+
+static int resolve_name(uint64_t addr, char name[KRADAR_NAME_LEN])
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct kradar_agent_name *n = &resolver_skel->bss->kradar_name;
+
+	memset(n, 0, sizeof(*n));
+	n->addr = addr;
+	if (bpf_prog_test_run_opts(bpf_program__fd(resolver_skel->progs.kradar_resolve),
+				   &opts) || !n->name[0] ||
+	    !strncmp(n->name, "0x", 2))
+		return -ENOENT;
+	memset(name, 0, KRADAR_NAME_LEN);
+	memcpy(name, n->name, KRADAR_NAME_LEN - 1);
+	return 0;
+}
+
+/*
+ * Open and load the programs. The name resolver needs bpf_snprintf()
+ * (5.13): a kernel that refuses it gets the counting program alone, and
+ * names from /proc/kallsyms only.
+ */
+static struct kradar_agent_bpf *load_programs(const struct kradar_agent_cfg *cfg)
+{
+	struct kradar_agent_bpf *skel;
+	int pass, err = 0;
+
+	for (pass = 0; pass < 2; pass++) {
+		skel = kradar_agent_bpf__open();
+		if (!skel) {
+			agent_log("cannot open the BPF object: %s\n", strerror(errno));
+			return NULL;
+		}
+		skel->rodata->cfg = *cfg;
+		bpf_program__set_autoattach(skel->progs.kradar_resolve, false);
+		if (pass)
+			bpf_program__set_autoload(skel->progs.kradar_resolve, false);
+		err = kradar_agent_bpf__load(skel);
+		if (!err)
+			break;
+		kradar_agent_bpf__destroy(skel);
+		skel = NULL;
+		if (!pass)
+			agent_log("name resolver not loaded (%s; bpf_snprintf needs 5.13): callbacks of modules loaded later are named from /proc/kallsyms, read again\n",
+				  strerror(-err));
+	}
+	if (!skel) {
+		agent_log("cannot load the BPF programs: %s (the kernel needs CONFIG_BPF_SYSCALL and CONFIG_BPF_EVENTS, and root)\n",
+			  strerror(-err));
+		return NULL;
+	}
+	if (!pass) {
+		resolver_skel = skel;
+		ksym_set_resolver(resolve_name);
+	}
+	return skel;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kradar-agent [--ready FILE] [name=value ...]\n"
+		"  name=value   the module's parameters: window_ms storm_rate storm_windows\n"
+		"               storm_end_ms late_us buffer_kb hello_every port tty\n"
+		"  --ready FILE created once the programs are attached\n"
+		"Runs until SIGTERM or SIGINT. Documentation/bpf.rst.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct sampler samplers[KRADAR_SAMPLERS] = {};
+	struct kradar_agent_bpf *skel = NULL;
+	const char *ready = NULL, *tracefs;
+	struct kradar_agent_cfg cfg = {};
+	sigset_t sigs;
+	int i, err, sig, cpu = -1, ret = 2;
+	unsigned int nr;
+
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
+			ready = argv[++i];
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if ((err = parse_param(argv[i]))) {
+			agent_log("bad argument '%s': %s\n", argv[i],
+				  err == -ENOENT ? "no such parameter" : "not a valid value");
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (check_params())
+		return 2;
+	libbpf_set_print(libbpf_print);
+	err = libbpf_num_possible_cpus();
+	if (err <= 0 || err >= KRADAR_CPU_NONE) {
+		agent_log("cannot count the possible CPUs: %d\n", err);
+		return 2;
+	}
+	nr_cpus = err;
+	if (getrandom(&session, sizeof(session), 0) != sizeof(session))
+		session = agent_now_ns() ^ ((uint64_t)getpid() << 32);
+
+	/* every thread started later inherits these blocked */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	tracefs = tracefs_dir();
+	if (!tracefs || read_expire_format(tracefs, &cfg))
+		return 2;
+	cfg.off_expires = KRADAR_HRTIMER_EXPIRES_OFF;
+	cfg.late_ns = (uint64_t)agent_opts.late_us * 1000;
+	if (ksym_load())
+		agent_log("cannot read /proc/kallsyms: callbacks are named by address\n");
+	if (rec_init((size_t)agent_opts.buffer_kb * 1024, nr_cpus)) {
+		agent_log("out of memory\n");
+		goto err_ksym;
+	}
+
+	skel = load_programs(&cfg);
+	if (!skel)
+		goto err_ksym;
+	if (hrtimer_init(bpf_map__fd(skel->maps.kradar_funcs),
+			 bpf_map__fd(skel->maps.kradar_misc),
+			 (volatile uint64_t *)&skel->bss->cur_win, nr_cpus)) {
+		agent_log("out of memory\n");
+		goto err_skel;
+	}
+
+	/* open the port now, so even a very short run reaches the host */
+	last_port_try = agent_now_ns();
+	port_open = port_poll_open();
+	if (port_open)
+		emit_hello(last_port_try, false);
+	next_ns = agent_now_ns() + (uint64_t)agent_opts.window_ms *
+				   KRADAR_NSEC_PER_MSEC;
+	for (nr = 0; nr < KRADAR_SAMPLERS; nr++) {
+		cpu_set_t online;
+
+		if (sched_getaffinity(0, sizeof(online), &online))
+			CPU_ZERO(&online);
+		while (++cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &online))
+			;
+		if (cpu >= CPU_SETSIZE)
+			break;
+		samplers[nr].id = nr;
+		samplers[nr].cpu = cpu;
+		if (pthread_create(&samplers[nr].thread, NULL, sampler_main,
+				   &samplers[nr])) {
+			agent_log("cannot start sampler %u\n", nr);
+			goto err_samplers;
+		}
+		samplers[nr].started = true;
+		nr_samplers++;
+	}
+
+	err = kradar_agent_bpf__attach(skel);
+	if (err) {
+		agent_log("cannot attach to timer/hrtimer_expire_entry: %s\n",
+			  strerror(-err));
+		goto err_samplers;
+	}
+	pthread_mutex_lock(&sample_lock);
+	hrtimer_hooked(agent_now_ns());
+	pthread_mutex_unlock(&sample_lock);
+	agent_log("attached (bpf, no BTF needed): window %u ms, storm at %" PRIu64 " callbacks/s, late at %u us, port '%s'; hrtimer_expire_entry fields at %u/%u/%u\n",
+		  agent_opts.window_ms, agent_opts.storm_rate, agent_opts.late_us,
+		  agent_opts.port, cfg.off_hrtimer, cfg.off_now, cfg.off_function);
+	if (ready) {
+		int fd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			agent_log("cannot create %s: %s\n", ready, strerror(errno));
+		else
+			close(fd);
+	}
+
+	while (sigwait(&sigs, &sig))
+		;
+	ret = 0;
+	kradar_agent_bpf__detach(skel);
+err_samplers:
+	stopping = 1;
+	for (nr = 0; nr < KRADAR_SAMPLERS; nr++)
+		if (samplers[nr].started)
+			pthread_join(samplers[nr].thread, NULL);
+	/* the last partial window still reaches the host */
+	if (port_open && !ret)
+		agent_window(MAX_U64(agent_now_ns(), last_now + 1), 0);
+	if (!ret) {
+		print_status();
+		agent_log("detached\n");
+	}
+	port_close();
+	hrtimer_exit();
+err_skel:
+	ksym_set_resolver(NULL);
+	kradar_agent_bpf__destroy(skel);
+err_ksym:
+	ksym_free();
+	return ret;
+}
