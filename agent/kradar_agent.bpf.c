@@ -19,10 +19,11 @@
  * also inserts it. Nothing else. Nesting: the kernel runs no second
  * tracing program on a CPU while one runs (bpf_prog_active), so the
  * non-atomic adds are safe; an expiry that nests (a hard hrtimer during
- * a soft one's program) is skipped by the kernel, uncounted; kernels
- * from 6.9 count those in the program's recursion misses, which
- * userspace reports as LOST records. A function that finds the map full
- * is counted as unattributed.
+ * a soft one's program) is skipped by the kernel and not counted here
+ * (newer kernels count such skips in the program's recursion misses;
+ * the agent does not read them yet, so HELLO leaves KRADAR_CAP_NESTED
+ * unset). A function that finds the map full is counted as
+ * unattributed (LOST, cause TABLE_FULL).
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
