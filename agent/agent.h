@@ -37,6 +37,7 @@ struct agent_opts {
 	unsigned int late_us;
 	unsigned int buffer_kb;
 	unsigned int hello_every;
+	unsigned int prog_stats;	/* 1: kernel BPF run-time statistics */
 	const char *port;
 	const char *tty;
 };

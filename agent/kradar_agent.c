@@ -63,6 +63,7 @@
 #define KRADAR_HELLO_EVERY	50	/* windows */
 #define KRADAR_PORT_RETRY_MS	1000	/* ms */
 #define KRADAR_SAMPLERS		2	/* threads, on different CPUs */
+#define KRADAR_STOP_WAIT_S	5	/* s, for a sampler to stop */
 /* struct hrtimer: node.expires follows the rb_node (3 pointers) */
 #define KRADAR_HRTIMER_EXPIRES_OFF	24	/* bytes */
 
@@ -81,6 +82,7 @@ struct agent_opts agent_opts = {
 	.late_us = KRADAR_LATE_US,
 	.buffer_kb = KRADAR_BUFFER_KB,
 	.hello_every = KRADAR_HELLO_EVERY,
+	.prog_stats = 0,
 	.port = KRADAR_PORT_DEFAULT,
 	.tty = KRADAR_TTY_DEFAULT,
 };
@@ -154,6 +156,7 @@ static int parse_param(const char *arg)
 		{ "late_us", NULL, &agent_opts.late_us, NULL },
 		{ "buffer_kb", NULL, &agent_opts.buffer_kb, NULL },
 		{ "hello_every", NULL, &agent_opts.hello_every, NULL },
+		{ "prog_stats", NULL, &agent_opts.prog_stats, NULL },
 		{ "port", NULL, NULL, &agent_opts.port },
 		{ "tty", NULL, NULL, &agent_opts.tty },
 	};
@@ -215,6 +218,8 @@ static int check_params(void)
 		return agent_log("buffer_kb=%u out of range 16..65536 KiB\n", o->buffer_kb), -EINVAL;
 	if (o->hello_every < 1 || o->hello_every > 100000)
 		return agent_log("hello_every=%u out of range 1..100000\n", o->hello_every), -EINVAL;
+	if (o->prog_stats > 1)
+		return agent_log("prog_stats=%u is 0 or 1\n", o->prog_stats), -EINVAL;
 	return 0;
 }
 
@@ -454,6 +459,79 @@ static void *sampler_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The counting program's own cost, from the kernel's BPF statistics
+ * (prog_stats=1 turns them on for the agent's lifetime: they cost two
+ * clock reads per run themselves), and its runs skipped by nesting
+ * where the kernel counts them.
+ */
+static int stats_fd = -1;
+static int count_prog_fd = -1;
+
+static void wake_signal(int sig)
+{
+}
+
+/*
+ * Stop the samplers. One bound to a CPU that an hrtimer storm floods
+ * sleeps on a timer that CPU does not serve: it is unbound and woken by
+ * a signal, so it runs out on another CPU. One that still does not stop
+ * in time (starved while running there) is left to exit_group().
+ * Returns whether all of them stopped.
+ */
+static bool samplers_stop(struct sampler *samplers, unsigned int n)
+{
+	struct sigaction sa = { .sa_handler = wake_signal };
+	bool all = true;
+	cpu_set_t any;
+	unsigned int i;
+	int c;
+
+	stopping = 1;
+	CPU_ZERO(&any);
+	for (c = 0; c < (int)nr_cpus && c < CPU_SETSIZE; c++)
+		CPU_SET(c, &any);
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: sleeps end */
+	for (i = 0; i < n; i++) {
+		if (!samplers[i].started)
+			continue;
+		pthread_setaffinity_np(samplers[i].thread, sizeof(any), &any);
+		pthread_kill(samplers[i].thread, SIGUSR1);
+	}
+	for (i = 0; i < n; i++) {
+		struct timespec ts;
+
+		if (!samplers[i].started)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += KRADAR_STOP_WAIT_S;
+		if (pthread_timedjoin_np(samplers[i].thread, NULL, &ts)) {
+			agent_log("sampler %u (CPU %d) did not stop in %d s: its CPU is flooded\n",
+				  i, samplers[i].cpu, KRADAR_STOP_WAIT_S);
+			all = false;
+		}
+	}
+	return all;
+}
+
+static void print_prog_stats(void)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+
+	if (count_prog_fd < 0 || bpf_obj_get_info_by_fd(count_prog_fd, &info, &len))
+		return;
+	printf("prog_recursion_misses: %llu\n", (unsigned long long)info.recursion_misses);
+	if (stats_fd < 0)
+		return;
+	printf("prog_run_cnt:      %llu\n", (unsigned long long)info.run_cnt);
+	printf("prog_run_time_ns:  %llu\n", (unsigned long long)info.run_time_ns);
+	if (info.run_cnt)
+		agent_log("counting program: %llu runs, %llu ns per run on average\n",
+			  (unsigned long long)info.run_cnt,
+			  (unsigned long long)(info.run_time_ns / info.run_cnt));
+}
+
 static void print_status(void)
 {
 	uint64_t records, drec, dbytes, unattr;
@@ -477,6 +555,7 @@ static void print_status(void)
 	printf("window_work_max_ns: %" PRIu64 "\n", window_work_max);
 	printf("windows_by_sampler: %" PRIu64 " %" PRIu64 "\n", windows_by[0],
 	       windows_by[1]);
+	print_prog_stats();
 	fflush(stdout);
 }
 
@@ -544,7 +623,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: kradar-agent [--ready FILE] [name=value ...]\n"
 		"  name=value   the module's parameters: window_ms storm_rate storm_windows\n"
-		"               storm_end_ms late_us buffer_kb hello_every port tty\n"
+		"               storm_end_ms late_us buffer_kb hello_every port tty;\n"
+		"               prog_stats=1: measure the counting program's cost\n"
 		"  --ready FILE created once the programs are attached\n"
 		"Runs until SIGTERM or SIGINT. Documentation/bpf.rst.\n");
 }
@@ -556,6 +636,7 @@ int main(int argc, char **argv)
 	const char *ready = NULL, *tracefs;
 	struct kradar_agent_cfg cfg = {};
 	sigset_t sigs;
+	bool stopped;
 	int i, err, sig, cpu = -1, ret = 2;
 	unsigned int nr;
 
@@ -606,6 +687,13 @@ int main(int argc, char **argv)
 	skel = load_programs(&cfg);
 	if (!skel)
 		goto err_ksym;
+	count_prog_fd = bpf_program__fd(skel->progs.kradar_expire_entry);
+	if (agent_opts.prog_stats) {
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (stats_fd < 0)
+			agent_log("prog_stats: cannot enable BPF run-time statistics: %s\n",
+				  strerror(-stats_fd));
+	}
 	if (hrtimer_init(bpf_map__fd(skel->maps.kradar_funcs),
 			 bpf_map__fd(skel->maps.kradar_misc),
 			 (volatile uint64_t *)&skel->bss->cur_win, nr_cpus)) {
@@ -666,18 +754,27 @@ int main(int argc, char **argv)
 	ret = 0;
 	kradar_agent_bpf__detach(skel);
 err_samplers:
-	stopping = 1;
-	for (nr = 0; nr < KRADAR_SAMPLERS; nr++)
-		if (samplers[nr].started)
-			pthread_join(samplers[nr].thread, NULL);
+	stopped = samplers_stop(samplers, KRADAR_SAMPLERS);
 	/* the last partial window still reaches the host */
-	if (port_open && !ret)
-		agent_window(MAX_U64(agent_now_ns(), last_now + 1), 0);
+	if (port_open && !ret) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		if (stopped || !pthread_mutex_timedlock(&sample_lock, &ts))
+			agent_window(MAX_U64(agent_now_ns(), last_now + 1), 0);
+		else
+			agent_log("no last window: a starved sampler holds the sample lock\n");
+	}
 	if (!ret) {
 		print_status();
 		agent_log("detached\n");
 	}
 	port_close();
+	if (stats_fd >= 0)
+		close(stats_fd);
+	if (!stopped)
+		return ret;	/* a sampler may still touch the state */
 	hrtimer_exit();
 err_skel:
 	ksym_set_resolver(NULL);
