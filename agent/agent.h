@@ -38,6 +38,7 @@ struct agent_opts {
 	unsigned int buffer_kb;
 	unsigned int hello_every;
 	unsigned int prog_stats;	/* 1: kernel BPF run-time statistics */
+	unsigned int use_btf;		/* 0: calibrate even where BTF exists */
 	const char *port;
 	const char *tty;
 };

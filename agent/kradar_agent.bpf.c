@@ -8,8 +8,9 @@
  * timer/hrtimer_expire_entry. It needs no BTF: the record's fields are
  * read at the offsets userspace found in tracefs' format file and wrote
  * into the read-only configuration before load, so the verifier sees
- * them as constants. The timer's expiry is read from struct hrtimer at a
- * fixed offset (kradar_agent.h says why it is stable). Per CPU and per
+ * them as constants. The timer's expiry is read from struct hrtimer at
+ * the offset userspace found: from the kernel's BTF where it has one,
+ * else by calibration (kradar_calibrate() below). Per CPU and per
  * callback function it counts expiries, the late ones, the sum and the
  * worst of the lateness in a per-CPU hash map; userspace reads the
  * counters once per window and does everything else.
@@ -39,6 +40,7 @@ const volatile struct kradar_agent_cfg cfg = {
 	.off_now = 16,
 	.off_function = 24,
 	.off_expires = 24,
+	.have_expires = 1,
 	.late_ns = 100000,
 };
 
@@ -58,6 +60,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct kradar_agent_misc);
 } kradar_misc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KRADAR_AGENT_CALIB);
+	__type(key, __u32);
+	__type(value, struct kradar_agent_calib);
+} kradar_calib SEC(".maps");
+
+__u32 calib_n;	/* samples taken (may run past KRADAR_AGENT_CALIB) */
 
 static __always_inline __u64 field(const __u64 *rec, __u32 off)
 {
@@ -81,9 +92,13 @@ int kradar_expire_entry(void *ctx)
 	timer = field(rec, cfg.off_hrtimer);
 	now = (__s64)field(rec, cfg.off_now);
 	fn = field(rec, cfg.off_function);
-	bpf_probe_read_kernel(&expires, sizeof(expires),
-			      (void *)(timer + cfg.off_expires));
-	late = now - expires;
+	if (cfg.have_expires) {
+		bpf_probe_read_kernel(&expires, sizeof(expires),
+				      (void *)(timer + cfg.off_expires));
+		late = now - expires;
+	} else {
+		late = 0;
+	}
 
 	v = bpf_map_lookup_elem(&kradar_funcs, &fn);
 	if (!v) {
@@ -113,6 +128,34 @@ int kradar_expire_entry(void *ctx)
 			v->late_max[slot] = late;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Calibration (no BTF): the first KRADAR_AGENT_CALIB expiries' now and
+ * the first words of their struct hrtimer. Loaded and attached alone,
+ * before the counting program, for a moment.
+ */
+SEC("tracepoint/timer/hrtimer_expire_entry")
+int kradar_calibrate(void *ctx)
+{
+	__u64 rec[KRADAR_AGENT_TP_BYTES / 8] = {};
+	struct kradar_agent_calib *c;
+	__u32 n = cfg.tp_bytes, idx;
+
+	if (n > KRADAR_AGENT_TP_BYTES)
+		n = KRADAR_AGENT_TP_BYTES;
+	if (bpf_probe_read_kernel(rec, n, ctx))
+		return 0;
+	/* two CPUs may take one index: a sample lost, no harm */
+	idx = calib_n;
+	calib_n = idx + 1;
+	c = bpf_map_lookup_elem(&kradar_calib, &idx);
+	if (!c)
+		return 0;
+	c->now = (__s64)field(rec, cfg.off_now);
+	bpf_probe_read_kernel(c->w, sizeof(c->w),
+			      (void *)field(rec, cfg.off_hrtimer));
 	return 0;
 }
 

@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "agent.h"
 #include "kradar_agent.h"
@@ -64,15 +65,16 @@
 #define KRADAR_PORT_RETRY_MS	1000	/* ms */
 #define KRADAR_SAMPLERS		2	/* threads, on different CPUs */
 #define KRADAR_STOP_WAIT_S	5	/* s, for a sampler to stop */
-/* struct hrtimer: node.expires follows the rb_node (3 pointers) */
-#define KRADAR_HRTIMER_EXPIRES_OFF	24	/* bytes */
+#define KRADAR_CALIB_WAIT_MS	3000	/* ms, for calibration samples */
+#define KRADAR_CALIB_MIN	8	/* samples needed */
+#define KRADAR_CALIB_NEAR_NS	1000000000ULL	/* expiry this near "now" */
 
 #define KRADAR_TRACEFS		"/sys/kernel/tracing"
 #define KRADAR_DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define KRADAR_EXPIRE_FORMAT	"events/timer/hrtimer_expire_entry/format"
 
 /* What this backend does; HELLO says so (Documentation/bpf.rst). */
-#define KRADAR_AGENT_CAPS	(KRADAR_CAP_HRTIMER | KRADAR_CAP_HRTIMER_LATE)
+static uint16_t agent_caps = KRADAR_CAP_HRTIMER;
 
 struct agent_opts agent_opts = {
 	.window_ms = KRADAR_WINDOW_MS,
@@ -83,6 +85,7 @@ struct agent_opts agent_opts = {
 	.buffer_kb = KRADAR_BUFFER_KB,
 	.hello_every = KRADAR_HELLO_EVERY,
 	.prog_stats = 0,
+	.use_btf = 1,
 	.port = KRADAR_PORT_DEFAULT,
 	.tty = KRADAR_TTY_DEFAULT,
 };
@@ -157,6 +160,7 @@ static int parse_param(const char *arg)
 		{ "buffer_kb", NULL, &agent_opts.buffer_kb, NULL },
 		{ "hello_every", NULL, &agent_opts.hello_every, NULL },
 		{ "prog_stats", NULL, &agent_opts.prog_stats, NULL },
+		{ "use_btf", NULL, &agent_opts.use_btf, NULL },
 		{ "port", NULL, NULL, &agent_opts.port },
 		{ "tty", NULL, NULL, &agent_opts.tty },
 	};
@@ -220,6 +224,8 @@ static int check_params(void)
 		return agent_log("hello_every=%u out of range 1..100000\n", o->hello_every), -EINVAL;
 	if (o->prog_stats > 1)
 		return agent_log("prog_stats=%u is 0 or 1\n", o->prog_stats), -EINVAL;
+	if (o->use_btf > 1)
+		return agent_log("use_btf=%u is 0 or 1\n", o->use_btf), -EINVAL;
 	return 0;
 }
 
@@ -305,6 +311,132 @@ static int read_expire_format(const char *tracefs, struct kradar_agent_cfg *cfg)
 	return 0;
 }
 
+/* --- where struct hrtimer keeps its expiry --- */
+
+/* The member @name of struct/union @t, its byte offset and type id. */
+static int btf_member(const struct btf *btf, const struct btf_type *t,
+		      const char *name, unsigned int *off, uint32_t *type)
+{
+	const struct btf_member *m = btf_members(t);
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		*off = btf_member_bit_offset(t, i) / 8;
+		*type = m->type;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* From the kernel's BTF: offsetof(struct hrtimer, node.expires). */
+static int btf_expires_off(unsigned int *off)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	unsigned int o1, o2;
+	uint32_t type;
+	int id, err = -ENOENT;
+
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, "hrtimer", BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (t && !btf_member(btf, t, "node", &o1, &type)) {
+		t = btf__type_by_id(btf, btf__resolve_type(btf, type));
+		if (t && btf_is_composite(t) &&
+		    !btf_member(btf, t, "expires", &o2, &type)) {
+			*off = o1 + o2;
+			err = 0;
+		}
+	}
+	btf__free(btf);
+	return err;
+}
+
+/*
+ * Without BTF: attach the calibration program alone for a moment and
+ * take the first word of struct hrtimer that holds a time within a
+ * second of the expiry's "now" in nine samples of ten. node.expires comes
+ * before _softexpires, also such a time, in every layout so far; the
+ * words before it are pointers, which are nowhere near.
+ */
+static int calibrate_expires_off(const struct kradar_agent_cfg *cfg,
+				 unsigned int *off)
+{
+	struct kradar_agent_calib c[KRADAR_AGENT_CALIB];
+	struct kradar_agent_bpf *skel;
+	struct bpf_link *link;
+	unsigned int n, i, w, waited = 0;
+	int err = -ENOENT, fd;
+
+	skel = kradar_agent_bpf__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->cfg = *cfg;
+	bpf_program__set_autoload(skel->progs.kradar_expire_entry, false);
+	bpf_program__set_autoload(skel->progs.kradar_resolve, false);
+	if (kradar_agent_bpf__load(skel))
+		goto out;
+	link = bpf_program__attach(skel->progs.kradar_calibrate);
+	if (!link)
+		goto out;
+	while (skel->bss->calib_n < KRADAR_AGENT_CALIB &&
+	       waited < KRADAR_CALIB_WAIT_MS) {
+		usleep(20000);
+		waited += 20;
+	}
+	bpf_link__destroy(link);
+	n = skel->bss->calib_n;
+	if (n > KRADAR_AGENT_CALIB)
+		n = KRADAR_AGENT_CALIB;
+	fd = bpf_map__fd(skel->maps.kradar_calib);
+	for (i = 0; i < n; i++)
+		if (bpf_map_lookup_elem(fd, &i, &c[i]))
+			memset(&c[i], 0, sizeof(c[i]));
+	for (w = 0; n >= KRADAR_CALIB_MIN && w < KRADAR_AGENT_CALIB_WORDS; w++) {
+		unsigned int near = 0;
+
+		for (i = 0; i < n; i++) {
+			uint64_t d = (uint64_t)c[i].now - c[i].w[w];
+
+			if (c[i].w[w] && (d < KRADAR_CALIB_NEAR_NS ||
+					  -d < KRADAR_CALIB_NEAR_NS))
+				near++;
+		}
+		if (near * 10 >= n * 9) {
+			*off = w * 8;
+			err = 0;
+			break;
+		}
+	}
+	if (err)
+		agent_log("calibration: no word of struct hrtimer holds the expiry (%u samples)\n", n);
+out:
+	kradar_agent_bpf__destroy(skel);
+	return err;
+}
+
+/* Where node.expires is: BTF, else calibration, else unknown (no lateness). */
+static void find_expires_off(struct kradar_agent_cfg *cfg)
+{
+	const char *how = "BTF";
+
+	if (!agent_opts.use_btf || btf_expires_off(&cfg->off_expires)) {
+		how = "calibration, no BTF";
+		if (calibrate_expires_off(cfg, &cfg->off_expires)) {
+			agent_log("expiry of struct hrtimer not found: lateness is not measured (HELLO caps say so)\n");
+			cfg->have_expires = 0;
+			return;
+		}
+	}
+	cfg->have_expires = 1;
+	agent_caps |= KRADAR_CAP_HRTIMER_LATE;
+	agent_log("struct hrtimer keeps its expiry at offset %u (%s)\n",
+		  cfg->off_expires, how);
+}
+
 /* --- records of the session --- */
 
 static void emit_hello(uint64_t now, bool resent)
@@ -334,7 +466,7 @@ static void emit_hello(uint64_t now, bool resent)
 	r->qs_gap_ms = 0;	/* detector not in this backend yet */
 	r->lock_wait_ms = 0;	/* detector not in this backend yet */
 	r->backend = htole32(KRADAR_BACKEND_BPF);
-	r->caps = htole16(KRADAR_AGENT_CAPS);
+	r->caps = htole16(agent_caps);
 	rec_commit(r);
 }
 
@@ -596,6 +728,7 @@ static struct kradar_agent_bpf *load_programs(const struct kradar_agent_cfg *cfg
 		}
 		skel->rodata->cfg = *cfg;
 		bpf_program__set_autoattach(skel->progs.kradar_resolve, false);
+		bpf_program__set_autoload(skel->progs.kradar_calibrate, false);
 		if (pass)
 			bpf_program__set_autoload(skel->progs.kradar_resolve, false);
 		err = kradar_agent_bpf__load(skel);
@@ -624,7 +757,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: kradar-agent [--ready FILE] [name=value ...]\n"
 		"  name=value   the module's parameters: window_ms storm_rate storm_windows\n"
 		"               storm_end_ms late_us buffer_kb hello_every port tty;\n"
-		"               prog_stats=1: measure the counting program's cost\n"
+		"               prog_stats=1: measure the counting program's cost;\n"
+		"               use_btf=0: calibrate as on a kernel without BTF\n"
 		"  --ready FILE created once the programs are attached\n"
 		"Runs until SIGTERM or SIGINT. Documentation/bpf.rst.\n");
 }
@@ -675,7 +809,7 @@ int main(int argc, char **argv)
 	tracefs = tracefs_dir();
 	if (!tracefs || read_expire_format(tracefs, &cfg))
 		return 2;
-	cfg.off_expires = KRADAR_HRTIMER_EXPIRES_OFF;
+	find_expires_off(&cfg);
 	cfg.late_ns = (uint64_t)agent_opts.late_us * 1000;
 	if (ksym_load())
 		agent_log("cannot read /proc/kallsyms: callbacks are named by address\n");

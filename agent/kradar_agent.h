@@ -25,8 +25,10 @@ typedef long long kradar_s64;
 /*
  * Where the fields are: the event's offsets as tracefs' format file
  * gives them (no BTF needed), and the offset of the expiry time in
- * struct hrtimer (node.expires: struct timerqueue_node starts it and
- * has kept its layout, rb_node then expires, since 2.6.x).
+ * struct hrtimer (node.expires), which moved: 24 bytes in while node was
+ * a struct timerqueue_node (rb_node, expires), 40 since it is a struct
+ * timerqueue_linked_node (7.2 has it: rb_node, prev, next, expires).
+ * Userspace takes it from BTF, or calibrates it.
  */
 struct kradar_agent_cfg {
 	kradar_u32 tp_bytes;		/* bytes of the record to read, <= 64 */
@@ -34,7 +36,7 @@ struct kradar_agent_cfg {
 	kradar_u32 off_now;		/* "s64 now" */
 	kradar_u32 off_function;	/* "void * function" */
 	kradar_u32 off_expires;		/* in struct hrtimer */
-	kradar_u32 reserved;
+	kradar_u32 have_expires;	/* 0: offset unknown, no lateness */
 	kradar_u64 late_ns;		/* an expiry this late counts as late */
 };
 
@@ -55,6 +57,20 @@ struct kradar_agent_val {
 /* Per CPU: events that found no room in the function map. */
 struct kradar_agent_misc {
 	kradar_u64 unattributed;
+};
+
+/*
+ * Calibration, where the kernel has no BTF to say where struct hrtimer
+ * keeps its expiry: the first expiries' "now" and the timer's first
+ * words, from which userspace picks the word that holds a time next to
+ * "now" (kradar_agent.c, find_expires_off()).
+ */
+#define KRADAR_AGENT_CALIB	64	/* samples */
+#define KRADAR_AGENT_CALIB_WORDS 12	/* 8-byte words of struct hrtimer */
+
+struct kradar_agent_calib {
+	kradar_s64 now;
+	kradar_u64 w[KRADAR_AGENT_CALIB_WORDS];
 };
 
 /* In and out of the name resolver program (mmapped .bss) */
