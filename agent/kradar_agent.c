@@ -333,12 +333,15 @@ static int btf_member(const struct btf *btf, const struct btf_type *t,
 /* From the kernel's BTF: offsetof(struct hrtimer, node.expires). */
 static int btf_expires_off(unsigned int *off)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
 	const struct btf_type *t;
 	unsigned int o1, o2;
+	struct btf *btf;
 	uint32_t type;
 	int id, err = -ENOENT;
 
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		return -ENOENT;		/* no BTF: not an error */
+	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return -ENOENT;
 	id = btf__find_by_name_kind(btf, "hrtimer", BTF_KIND_STRUCT);
@@ -357,15 +360,18 @@ static int btf_expires_off(unsigned int *off)
 
 /*
  * Without BTF: attach the calibration program alone for a moment and
- * take the first word of struct hrtimer that holds a time within a
- * second of the expiry's "now" in nine samples of ten. node.expires comes
- * before _softexpires, also such a time, in every layout so far; the
- * words before it are pointers, which are nowhere near.
+ * take the first word of struct hrtimer that holds a time near the
+ * expiry's "now" (within a second, or an eighth of the uptime: a debug
+ * kernel under TCG serves its timers seconds late) in three samples of
+ * four. node.expires comes before _softexpires, also such a time, in
+ * every layout so far; the words before it are pointers, which are
+ * nowhere near, and small numbers are an uptime away.
  */
 static int calibrate_expires_off(const struct kradar_agent_cfg *cfg,
 				 unsigned int *off)
 {
 	struct kradar_agent_calib c[KRADAR_AGENT_CALIB];
+	unsigned int nears[KRADAR_AGENT_CALIB_WORDS] = {};
 	struct kradar_agent_bpf *skel;
 	struct bpf_link *link;
 	unsigned int n, i, w, waited = 0;
@@ -398,21 +404,36 @@ static int calibrate_expires_off(const struct kradar_agent_cfg *cfg,
 	for (w = 0; n >= KRADAR_CALIB_MIN && w < KRADAR_AGENT_CALIB_WORDS; w++) {
 		unsigned int near = 0;
 
+		nears[w] = 0;
 		for (i = 0; i < n; i++) {
 			uint64_t d = (uint64_t)c[i].now - c[i].w[w];
+			uint64_t lim = MAX_U64(KRADAR_CALIB_NEAR_NS,
+					       (uint64_t)c[i].now / 8);
 
-			if (c[i].w[w] && (d < KRADAR_CALIB_NEAR_NS ||
-					  -d < KRADAR_CALIB_NEAR_NS))
+			if (c[i].w[w] && c[i].now > 0 && (d < lim || -d < lim))
 				near++;
 		}
-		if (near * 10 >= n * 9) {
+		nears[w] = near;
+		if (near * 4 >= n * 3) {
 			*off = w * 8;
 			err = 0;
 			break;
 		}
 	}
-	if (err)
-		agent_log("calibration: no word of struct hrtimer holds the expiry (%u samples)\n", n);
+	if (err && n) {
+		char buf[256];
+		int len = 0;
+
+		for (w = 0; w < KRADAR_AGENT_CALIB_WORDS && len < (int)sizeof(buf); w++)
+			len += snprintf(buf + len, sizeof(buf) - len, " %u", nears[w]);
+		agent_log("calibration: no word of struct hrtimer holds the expiry (%u samples; near now, by word:%s; first now %lld, words %llx %llx %llx %llx %llx %llx)\n",
+			  n, buf, (long long)c[0].now,
+			  (unsigned long long)c[0].w[3], (unsigned long long)c[0].w[4],
+			  (unsigned long long)c[0].w[5], (unsigned long long)c[0].w[6],
+			  (unsigned long long)c[0].w[7], (unsigned long long)c[0].w[8]);
+	} else if (err) {
+		agent_log("calibration: no hrtimer expired in %d ms\n", KRADAR_CALIB_WAIT_MS);
+	}
 out:
 	kradar_agent_bpf__destroy(skel);
 	return err;
