@@ -14,7 +14,8 @@
 #                   cycles and the port tests in guests (also in check)
 #   make check-kernels  the guest suites on every kernel of the matrix
 #                   (Documentation/kernels.rst), the debug kernel included;
-#                   make check runs test_guest on CHECK_KERNELS (6.12) only
+#                   make check runs test_guest and test_guest_bpf on
+#                   CHECK_KERNELS (6.12 7.2) besides the default 6.1
 #
 # KDIR: kernel build tree for the module. Default: the running kernel's
 # build dir when it exists, else the newest /lib/modules/*/build.
@@ -71,11 +72,14 @@ bench: all
 # (Documentation/kernels.rst, "Results"); the suite then skips the gap
 # checks, naming the console's soft-lockup line.
 CHECK_KERNELS ?= 6.12 7.2
+# and the suites run on each of them: the module's, and the BPF
+# backend's (Documentation/bpf.rst)
+CHECK_SUITES ?= test_guest test_guest_bpf
 MATRIX_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 7.2 7.2-rt debug
 MATRIX_SUITES ?= test_guest test_guest_vhost test_guest_panic
 
 check: deps all san
-	selftests/run-all --kernels "$(CHECK_KERNELS)"
+	KRADAR_MATRIX_SUITES="$(CHECK_SUITES)" selftests/run-all --kernels "$(CHECK_KERNELS)"
 
 check-kernels: deps all
 	KRADAR_MATRIX_SUITES="$(MATRIX_SUITES)" selftests/run-all --matrix-only \
