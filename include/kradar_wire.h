@@ -97,6 +97,22 @@ struct kradar_rec_hdr {
 	__le16 reserved;	/* zero */
 };
 
+/* kradar_rec_hello.backend: what produced the stream */
+enum kradar_backend {
+	KRADAR_BACKEND_MODULE	= 0,	/* kradar_probe.ko */
+	KRADAR_BACKEND_BPF	= 1,	/* kradar-agent: BPF programs loaded
+					 * from guest userspace */
+};
+
+/* kradar_rec_hello.caps: a detector the backend runs in this session */
+#define KRADAR_CAP_HRTIMER	0x0001	/* hrtimer windows and storms */
+#define KRADAR_CAP_HRTIMER_LATE	0x0002	/* their lateness (late, late_*) */
+#define KRADAR_CAP_NESTED	0x0004	/* events lost to nesting counted */
+#define KRADAR_CAP_QS_GAP	0x0008	/* RCU gaps (QS_GAP, GP_STALL) */
+#define KRADAR_CAP_LOCK		0x0010	/* contended sleeping locks */
+#define KRADAR_CAP_STACKS	0x0020	/* stacks in gap and lock records */
+#define KRADAR_CAP_PANIC	0x0040	/* console dump at panic */
+
 /*
  * Sent first after the port opens and again every hello_every heartbeats,
  * so a collector attaching mid-stream learns the session.
@@ -107,7 +123,9 @@ struct kradar_rec_hello {
 	__le16 version;		/* KRADAR_WIRE_VERSION */
 	__le16 hdr_size;	/* sizeof(struct kradar_rec_hdr) */
 	__le16 nr_cpus;		/* nr_cpu_ids */
-	__le16 reserved;
+	__le16 caps;		/* KRADAR_CAP_*: detectors this backend runs;
+				 * 0: not stated (kradar_probe.ko: all of its
+				 * detectors, as the fields below say) */
 	__le64 session;		/* random, new at every module load */
 	__le32 window_ms;	/* reporting window, ms */
 	__le32 late_us;		/* an expiry this late counts as late, us */
@@ -119,7 +137,7 @@ struct kradar_rec_hello {
 	__le32 storm_end_ms;	/* time below half the rate before storm end */
 	__le32 qs_gap_ms;	/* RCU gap threshold, ms; 0: detector off */
 	__le32 lock_wait_ms;	/* lock wait threshold, ms; 0: detector off */
-	__le32 reserved3;
+	__le32 backend;		/* enum kradar_backend (older probes: 0) */
 };
 
 /* Timebase, sent once per window: ties guest clocks to host receive time. */
@@ -374,6 +392,7 @@ struct kradar_rec_lock {
 
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) % 8 == 0, "hello");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) == 224, "hello size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_heartbeat) % 8 == 0, "hb");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_hrtimer_entry) == 104, "entry");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hrtimer_window) == 72, "win");

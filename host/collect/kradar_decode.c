@@ -384,7 +384,7 @@ static unsigned int decode_hello(struct kradar_rec_hello *r,
 	r->version = le16toh(r->version);
 	r->hdr_size = le16toh(r->hdr_size);
 	r->nr_cpus = le16toh(r->nr_cpus);
-	r->reserved = le16toh(r->reserved);
+	r->caps = le16toh(r->caps);
 	r->session = le64toh(r->session);
 	r->window_ms = le32toh(r->window_ms);
 	r->late_us = le32toh(r->late_us);
@@ -394,6 +394,7 @@ static unsigned int decode_hello(struct kradar_rec_hello *r,
 	r->storm_end_ms = le32toh(r->storm_end_ms);
 	r->qs_gap_ms = le32toh(r->qs_gap_ms);
 	r->lock_wait_ms = le32toh(r->lock_wait_ms);
+	r->backend = le32toh(r->backend);
 	if (!fix_name(r->release, sizeof(r->release)) ||
 	    !fix_name(r->port, sizeof(r->port)))
 		malf |= KRADAR_MALF_NAME;

@@ -241,6 +241,9 @@ static void ev_hello(struct kc *kc, const struct kradar_record *rec)
 	jw_u64(j, "version", r->version);
 	jw_str(j, "release", r->release);
 	jw_str(j, "port", r->port);
+	jw_str(j, "backend", r->backend == KRADAR_BACKEND_BPF ? "bpf" :
+	       r->backend == KRADAR_BACKEND_MODULE ? "module" : "unknown");
+	jw_hex(j, "caps", r->caps);
 	jw_session_settings(j, r);
 	ev_end(kc);
 }

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar-agent's BPF side: the hrtimer storm detector's counting, as the
+ * module's probe on hrtimer_expire_entry does it (kmod/kradar_hrtimer.c),
+ * for kernels the module cannot be built for.
+ *
+ * How: a classic tracepoint program (BPF_PROG_TYPE_TRACEPOINT) on
+ * timer/hrtimer_expire_entry. It needs no BTF: the record's fields are
+ * read at the offsets userspace found in tracefs' format file and wrote
+ * into the read-only configuration before load, so the verifier sees
+ * them as constants. The timer's expiry is read from struct hrtimer at
+ * the offset userspace found: from the kernel's BTF where it has one,
+ * else by calibration (kradar_calibrate() below). Per CPU and per
+ * callback function it counts expiries, the late ones, the sum and the
+ * worst of the lateness in a per-CPU hash map; userspace reads the
+ * counters once per window and does everything else.
+ *
+ * Cost: one bounded read of the trace record, one of the timer, one hash
+ * lookup, a few adds to this CPU's value; the first event of a function
+ * also inserts it. Nothing else. Nesting: the kernel runs no second
+ * tracing program on a CPU while one runs (bpf_prog_active), so the
+ * non-atomic adds are safe; an expiry that nests (a hard hrtimer during
+ * a soft one's program) is skipped by the kernel and not counted here
+ * (newer kernels count such skips in the program's recursion misses;
+ * the agent does not read them yet, so HELLO leaves KRADAR_CAP_NESTED
+ * unset). A function that finds the map full is counted as
+ * unattributed (LOST, cause TABLE_FULL).
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "kradar_agent.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Written by userspace before load, frozen: constants to the verifier. */
+const volatile struct kradar_agent_cfg cfg = {
+	.tp_bytes = 32,
+	.off_hrtimer = 8,
+	.off_now = 16,
+	.off_function = 24,
+	.off_expires = 24,
+	.have_expires = 1,
+	.late_ns = 100000,
+};
+
+/* The window being counted, advanced by userspace (mmapped .bss). */
+__u64 cur_win;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, KRADAR_AGENT_FUNCS);
+	__type(key, __u64);
+	__type(value, struct kradar_agent_val);
+} kradar_funcs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kradar_agent_misc);
+} kradar_misc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KRADAR_AGENT_CALIB);
+	__type(key, __u32);
+	__type(value, struct kradar_agent_calib);
+} kradar_calib SEC(".maps");
+
+__u32 calib_n;	/* samples taken (may run past KRADAR_AGENT_CALIB) */
+
+static __always_inline __u64 field(const __u64 *rec, __u32 off)
+{
+	return rec[(off / 8) & (KRADAR_AGENT_TP_BYTES / 8 - 1)];
+}
+
+SEC("tracepoint/timer/hrtimer_expire_entry")
+int kradar_expire_entry(void *ctx)
+{
+	static const struct kradar_agent_val zero;
+	__u64 rec[KRADAR_AGENT_TP_BYTES / 8] = {};
+	struct kradar_agent_val *v;
+	__u64 fn, timer, win, slot;
+	__s64 now, expires = 0, late;
+	__u32 n = cfg.tp_bytes;
+
+	if (n > KRADAR_AGENT_TP_BYTES)
+		n = KRADAR_AGENT_TP_BYTES;
+	if (bpf_probe_read_kernel(rec, n, ctx))
+		return 0;
+	timer = field(rec, cfg.off_hrtimer);
+	now = (__s64)field(rec, cfg.off_now);
+	fn = field(rec, cfg.off_function);
+	if (cfg.have_expires) {
+		bpf_probe_read_kernel(&expires, sizeof(expires),
+				      (void *)(timer + cfg.off_expires));
+		late = now - expires;
+	} else {
+		late = 0;
+	}
+
+	v = bpf_map_lookup_elem(&kradar_funcs, &fn);
+	if (!v) {
+		bpf_map_update_elem(&kradar_funcs, &fn, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&kradar_funcs, &fn);
+		if (!v) {
+			__u32 k = 0;
+			struct kradar_agent_misc *m;
+
+			m = bpf_map_lookup_elem(&kradar_misc, &k);
+			if (m)
+				m->unattributed++;
+			return 0;
+		}
+	}
+	v->count++;
+	if (late > 0) {
+		win = cur_win;
+		slot = win & 1;
+		if (late >= (__s64)cfg.late_ns)
+			v->late++;
+		v->late_sum += late;
+		if (v->lm_win[slot] != win) {
+			v->lm_win[slot] = win;
+			v->late_max[slot] = late;
+		} else if ((__u64)late > v->late_max[slot]) {
+			v->late_max[slot] = late;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Calibration (no BTF): the first KRADAR_AGENT_CALIB expiries' now and
+ * the first words of their struct hrtimer. Loaded and attached alone,
+ * before the counting program, for a moment.
+ */
+SEC("tracepoint/timer/hrtimer_expire_entry")
+int kradar_calibrate(void *ctx)
+{
+	__u64 rec[KRADAR_AGENT_TP_BYTES / 8] = {};
+	struct kradar_agent_calib *c;
+	__u32 n = cfg.tp_bytes, idx;
+
+	if (n > KRADAR_AGENT_TP_BYTES)
+		n = KRADAR_AGENT_TP_BYTES;
+	if (bpf_probe_read_kernel(rec, n, ctx))
+		return 0;
+	/* two CPUs may take one index: a sample lost, no harm */
+	idx = calib_n;
+	calib_n = idx + 1;
+	c = bpf_map_lookup_elem(&kradar_calib, &idx);
+	if (!c)
+		return 0;
+	c->now = (__s64)field(rec, cfg.off_now);
+	bpf_probe_read_kernel(c->w, sizeof(c->w),
+			      (void *)field(rec, cfg.off_hrtimer));
+	return 0;
+}
+
+/*
+ * Names for userspace: a callback that is not in the kallsyms list read
+ * at start (a module loaded since) is named by the kernel's own %ps
+ * ("advance_sched [sch_taprio]", as the module's kradar_symbol() prints
+ * it), through this program, which userspace runs with BPF_PROG_TEST_RUN
+ * on one address at a time. Never attached; 5.13 or later (bpf_snprintf).
+ */
+struct kradar_agent_name kradar_name;
+
+SEC("raw_tp/kradar_name")
+int kradar_resolve(void *ctx)
+{
+	__u64 addr = kradar_name.addr;
+
+	bpf_snprintf(kradar_name.name, sizeof(kradar_name.name), "%ps",
+		     &addr, sizeof(addr));
+	return 0;
+}
