@@ -66,6 +66,7 @@ typedef uint64_t kradar_le64;
 #define KRADAR_COMM_LEN		16	/* task comm, NUL padded */
 #define KRADAR_LOCK_WAITERS	8	/* waiters listed in a lock record */
 #define KRADAR_LOCK_STACK	16	/* frames per stack in a lock record */
+#define KRADAR_HUNG_STACK	16	/* frames in a hung-task record */
 
 enum kradar_rec_type {
 	KRADAR_REC_HELLO		= 1,
@@ -77,6 +78,7 @@ enum kradar_rec_type {
 	KRADAR_REC_QS_GAP		= 7,
 	KRADAR_REC_GP_STALL		= 8,
 	KRADAR_REC_LOCK			= 9,
+	KRADAR_REC_HUNG			= 10,
 	KRADAR_REC_TYPE_MAX,
 };
 
@@ -138,6 +140,9 @@ struct kradar_rec_hello {
 	__le32 qs_gap_ms;	/* RCU gap threshold, ms; 0: detector off */
 	__le32 lock_wait_ms;	/* lock wait threshold, ms; 0: detector off */
 	__le32 backend;		/* enum kradar_backend (older probes: 0) */
+	__le32 hung_ms;		/* hung-task threshold, ms; 0: detector off
+				 * (or a probe older than the detector) */
+	__le32 reserved4;
 };
 
 /* Timebase, sent once per window: ties guest clocks to host receive time. */
@@ -390,9 +395,48 @@ struct kradar_rec_lock {
 	__le64 vhost_killed_ns;	/* when it entered vhost_worker_killed() */
 };
 
+/* kradar_rec_hung.flags */
+#define KRADAR_HUNGF_LOCK	0x0001	/* it waits for the lock named in
+					 * lock/lock_name, which the lock
+					 * detector follows */
+#define KRADAR_HUNGF_OWNER	0x0002	/* lock_owner_pid holds that lock */
+#define KRADAR_HUNGF_EXITED	0x0004	/* END: the task is gone */
+
+/*
+ * A task in uninterruptible sleep (state D exactly: not TASK_IDLE, not
+ * killable; what the kernel's hung-task detector counts) that has not
+ * run for hung_ms. The sampler walks the task list every scan_ms and
+ * notes when it first saw the task in D with its context-switch count
+ * unchanged since (since_ns: at most scan_ms after the task went to
+ * sleep). BEGIN when that is hung_ms ago, UPDATE every 10 s while it
+ * lasts, END when the task has run again, left D or exited; hung_ns is
+ * the time in D so far (END: in total, to the last scan that saw it
+ * there). nr_stack frames of frame_size bytes are the last bytes of the
+ * record: where it sleeps, innermost first.
+ */
+struct kradar_rec_hung {
+	struct kradar_rec_hdr h;	/* cpu: the CPU it last ran on */
+	__le32 phase;		/* enum kradar_phase */
+	__le32 flags;		/* KRADAR_HUNGF_* */
+	__le64 since_ns;	/* first seen in D, local_clock() */
+	__le64 hung_ns;		/* in D so far; END: in total */
+	__le32 pid;
+	__le32 tgid;
+	char comm[KRADAR_COMM_LEN];
+	char state;		/* 'D' */
+	char reserved[3];
+	__le32 scan_ms;		/* the task list is walked this often */
+	__le64 lock;		/* with KRADAR_HUNGF_LOCK: its address */
+	__le32 lock_owner_pid;	/* with KRADAR_HUNGF_OWNER */
+	__le32 nr_stack;
+	__le32 frame_size;	/* bytes per struct kradar_frame */
+	__le32 reserved2;
+	char lock_name[KRADAR_NAME_LEN];	/* with KRADAR_HUNGF_LOCK */
+};
+
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) % 8 == 0, "hello");
-KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) == 224, "hello size");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) == 232, "hello size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_heartbeat) % 8 == 0, "hb");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_hrtimer_entry) == 104, "entry");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hrtimer_window) == 72, "win");
@@ -418,6 +462,11 @@ KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_lock) +
 		     KRADAR_LOCK_WAITERS * sizeof(struct kradar_lock_waiter) +
 		     2 * KRADAR_LOCK_STACK * sizeof(struct kradar_frame) <=
 		     KRADAR_REC_MAX, "lock fits");
+
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hung) == 176, "hung");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hung) +
+		     KRADAR_HUNG_STACK * sizeof(struct kradar_frame) <=
+		     KRADAR_REC_MAX, "hung fits");
 
 #ifndef __KERNEL__
 #undef __le16

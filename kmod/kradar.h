@@ -12,6 +12,8 @@
  *                     at load from what it does;
  *   kradar_lock.c     contended sleeping locks: owner, its state and
  *                     stack, the waiters;
+ *   kradar_hung.c     tasks asleep in D for hung_ms: where, and on
+ *                     which lock;
  *   kradar_vhost.c    vhost awareness: which vhost device and vq a
  *                     contended lock lies in (kradar_vhost.h);
  *   kradar_ring.c     the byte ring holding encoded records until the
@@ -42,6 +44,7 @@ extern unsigned int kradar_storm_end_ms;
 extern unsigned int kradar_late_us;
 extern unsigned int kradar_qs_gap_ms;
 extern unsigned int kradar_lock_wait_ms;
+extern unsigned int kradar_hung_ms;
 
 /* kradar_main.c */
 void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
@@ -84,6 +87,17 @@ void kradar_lock_exit(void);
 void kradar_lock_sample(u64 now_ns, u64 late_ns);
 void kradar_lock_status(struct seq_file *m);
 bool kradar_lock_enabled(void);
+struct task_struct;
+bool kradar_lock_wait_of(struct task_struct *t, u64 *lock,
+			 char name[KRADAR_NAME_LEN], pid_t *owner);
+unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
+			       unsigned int max);
+
+/* kradar_hung.c */
+int kradar_hung_init(void);
+void kradar_hung_sample(u64 now_ns);
+void kradar_hung_status(struct seq_file *m);
+bool kradar_hung_enabled(void);
 
 /* kradar_ring.c: records are built in place and committed */
 int kradar_ring_init(size_t bytes);

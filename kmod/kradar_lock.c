@@ -108,10 +108,11 @@ static void notrace kradar_probe_end(void *data, void *lock, int ret)
 
 int kradar_lock_init(void)
 {
-	if (!kradar_lock_wait_ms) {
+	if (!kradar_lock_wait_ms)
 		pr_info("lock detector off (lock_wait_ms=0)\n");
+	/* the hung-task detector reads stacks with kradar_task_stack() too */
+	if (!kradar_lock_wait_ms && !kradar_hung_ms)
 		return 0;
-	}
 	kradar_proc_buf = kmalloc(KRADAR_PROC_STACK_LEN, GFP_KERNEL);
 	return kradar_proc_buf ? 0 : -ENOMEM;
 }
@@ -131,7 +132,7 @@ bool kradar_lock_enabled(void)
 /* Attach; missing tracepoints turn this detector off, not the module. */
 void kradar_lock_hook(void)
 {
-	if (!kradar_proc_buf)
+	if (!kradar_proc_buf || !kradar_lock_wait_ms)
 		return;
 	check_trace_callback_type_contention_begin(kradar_probe_begin);
 	check_trace_callback_type_contention_end(kradar_probe_end);
@@ -269,14 +270,16 @@ static ssize_t kradar_read_seq(struct file *file)
  * Another task's stack, from /proc/PID/stack: "[<0>] func+0x1/0x2\n"
  * lines, innermost first. Returns the frames copied into @f.
  */
-static unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
-				      unsigned int max)
+unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
+			       unsigned int max)
 {
 	char path[32], *line, *next;
 	struct file *file;
 	unsigned int n = 0;
 	ssize_t len;
 
+	if (!kradar_proc_buf)
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
 	file = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(file)) {
@@ -546,6 +549,40 @@ void kradar_lock_sample(u64 now, u64 late)
 				 untracked - kradar_untracked_reported, now);
 		kradar_untracked_reported = untracked;
 	}
+}
+
+/*
+ * For the hung-task detector, under rcu_read_lock(): the lock @t sleeps
+ * for, if the probe tracks that wait, with its name and, when the lock
+ * detector reports it, its owner as the last sample saw it.
+ */
+bool kradar_lock_wait_of(struct task_struct *t, u64 *lock,
+			 char name[KRADAR_NAME_LEN], pid_t *owner)
+{
+	unsigned int i = hash_ptr(t, KRADAR_WAIT_BITS), n;
+	struct kradar_episode *ep;
+	void *l = NULL;
+
+	if (!kradar_lock_on)
+		return false;
+	for (n = 0; n < KRADAR_WAIT_PROBES && !l; n++) {
+		struct kradar_wait *w = &kradar_waits[(i + n) & (KRADAR_WAITS - 1)];
+
+		if (READ_ONCE(w->task) == t && READ_ONCE(w->ready))
+			l = READ_ONCE(w->lock);
+	}
+	if (!l)
+		return false;
+	*lock = (unsigned long)l;
+	ep = kradar_episode(l, false);
+	if (ep) {
+		memcpy(name, ep->name, KRADAR_NAME_LEN);
+		*owner = ep->owner_pid;
+	} else {
+		kradar_symbol((unsigned long)l, name, true);
+		*owner = 0;
+	}
+	return true;
 }
 
 void kradar_lock_status(struct seq_file *m)

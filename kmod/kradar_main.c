@@ -62,6 +62,9 @@
 #define KRADAR_LOCK_WAIT_MS	1000	/* ms */
 #define KRADAR_LOCK_WAIT_MIN_MS	10	/* ms */
 #define KRADAR_LOCK_WAIT_MAX_MS	600000	/* ms */
+#define KRADAR_HUNG_MS		5000	/* ms */
+#define KRADAR_HUNG_MIN_MS	500	/* ms */
+#define KRADAR_HUNG_MAX_MS	600000	/* ms */
 
 static char *port = KRADAR_PORT_DEFAULT;
 module_param(port, charp, 0444);
@@ -98,6 +101,10 @@ MODULE_PARM_DESC(qs_gap_ms, "ms an RCU grace period is pending and a CPU without
 unsigned int kradar_lock_wait_ms = KRADAR_LOCK_WAIT_MS;
 module_param_named(lock_wait_ms, kradar_lock_wait_ms, uint, 0444);
 MODULE_PARM_DESC(lock_wait_ms, "ms a task waits for a mutex before its owner and waiters are reported, 10..600000, 0 = off (default 1000)");
+
+unsigned int kradar_hung_ms = KRADAR_HUNG_MS;
+module_param_named(hung_ms, kradar_hung_ms, uint, 0444);
+MODULE_PARM_DESC(hung_ms, "ms a task sleeps in D without running before it is reported, 500..600000, 0 = off (default 5000)");
 
 static unsigned int buffer_kb = KRADAR_BUFFER_KB;
 module_param(buffer_kb, uint, 0444);
@@ -205,6 +212,7 @@ static void kradar_emit_hello(u64 now, bool resent)
 	r->storm_end_ms = cpu_to_le32(kradar_storm_end_ms);
 	r->qs_gap_ms = cpu_to_le32(kradar_hello_qs_gap_ms);
 	r->lock_wait_ms = cpu_to_le32(kradar_hello_lock_wait_ms);
+	r->hung_ms = cpu_to_le32(kradar_hung_enabled() ? kradar_hung_ms : 0);
 	kradar_rec_commit(r);
 }
 
@@ -290,6 +298,7 @@ static void kradar_window(u64 now, u64 late)
 	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
 	kradar_rcu_sample(now, late);
 	kradar_lock_sample(now, late);
+	kradar_hung_sample(now);
 	/* while nobody reads, a LOST record would only be dropped in turn */
 	if (kradar_open)
 		kradar_emit_buffer_loss(now);
@@ -414,6 +423,7 @@ static int kradar_status_show(struct seq_file *m, void *v)
 		   kradar_windows_by[1]);
 	kradar_rcu_status(m);
 	kradar_lock_status(m);
+	kradar_hung_status(m);
 	return 0;
 }
 
@@ -472,6 +482,12 @@ static int kradar_check_params(void)
 		       KRADAR_LOCK_WAIT_MAX_MS);
 		return -EINVAL;
 	}
+	if (kradar_hung_ms && (kradar_hung_ms < KRADAR_HUNG_MIN_MS ||
+			       kradar_hung_ms > KRADAR_HUNG_MAX_MS)) {
+		pr_err("hung_ms=%u out of range %d..%d ms (0 turns the hung-task detector off)\n",
+		       kradar_hung_ms, KRADAR_HUNG_MIN_MS, KRADAR_HUNG_MAX_MS);
+		return -EINVAL;
+	}
 	if (hello_every < 1 || hello_every > 100000) {
 		pr_err("hello_every=%u out of range 1..100000\n", hello_every);
 		return -EINVAL;
@@ -500,6 +516,7 @@ static int __init kradar_init(void)
 	err = kradar_lock_init();
 	if (err)
 		goto err_rcu_state;
+	kradar_hung_init();
 	err = kradar_panic_init(kradar_session);
 	if (err)
 		goto err_lock_state;

@@ -19,7 +19,7 @@
  * whether it is still that session, its bytes are held (bounded, see
  * RESUME_HOLD_MAX) and decoded once that is known.
  *
- * Exit: 0 nothing found, 1 a finding (storm, RCU gap, long lock wait),
+ * Exit: 0 nothing found, 1 a finding (storm, RCU gap, long lock wait, hung task),
  * 2 usage or environment error, 3 inconclusive: no probe record received
  * (no data), or records lost and nothing found in the rest.
  * Documentation/collector.rst.
@@ -128,7 +128,7 @@ static void usage(FILE *f)
 "  --quiet          no status line, no progress messages\n"
 "  -h, --help       this text;  -V, --version  the version (git describe)\n"
 "\n"
-"exit status: 0 nothing found, 1 finding (storm, RCU gap, long lock wait),\n"
+"exit status: 0 nothing found, 1 finding (storm, RCU gap, lock wait, hung task),\n"
 "  2 usage or environment error, 3 inconclusive: no probe record received\n"
 "  (no data), or records lost and nothing found in the rest\n",
 		prog, prog);

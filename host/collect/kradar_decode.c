@@ -98,6 +98,7 @@ const char *kradar_rec_type_name(unsigned int type)
 		[KRADAR_REC_QS_GAP] = "qs_gap",
 		[KRADAR_REC_GP_STALL] = "gp_stall",
 		[KRADAR_REC_LOCK] = "lock",
+		[KRADAR_REC_HUNG] = "hung",
 	};
 
 	if (type < KRADAR_REC_TYPE_MAX && names[type])
@@ -395,6 +396,7 @@ static unsigned int decode_hello(struct kradar_rec_hello *r,
 	r->qs_gap_ms = le32toh(r->qs_gap_ms);
 	r->lock_wait_ms = le32toh(r->lock_wait_ms);
 	r->backend = le32toh(r->backend);
+	r->hung_ms = le32toh(r->hung_ms);
 	if (!fix_name(r->release, sizeof(r->release)) ||
 	    !fix_name(r->port, sizeof(r->port)))
 		malf |= KRADAR_MALF_NAME;
@@ -708,6 +710,43 @@ static unsigned int decode_lock(struct kradar_lockrec *l,
 	return malf;
 }
 
+/* Same layout rule as QS_GAP: the stack is the record's last bytes. */
+static unsigned int decode_hung(struct kradar_hungrec *hr,
+				const unsigned char *p, uint32_t size)
+{
+	struct kradar_rec_hung *r = &hr->r;
+	unsigned int malf = 0;
+	uint64_t need;
+	uint32_t fsz;
+
+	DECODE(*r, p, size);
+	r->phase = le32toh(r->phase);
+	r->flags = le32toh(r->flags);
+	r->since_ns = le64toh(r->since_ns);
+	r->hung_ns = le64toh(r->hung_ns);
+	r->pid = le32toh(r->pid);
+	r->tgid = le32toh(r->tgid);
+	r->scan_ms = le32toh(r->scan_ms);
+	r->lock = le64toh(r->lock);
+	r->lock_owner_pid = le32toh(r->lock_owner_pid);
+	r->nr_stack = le32toh(r->nr_stack);
+	r->frame_size = le32toh(r->frame_size);
+	if (!fix_name(r->comm, sizeof(r->comm)) +
+	    !fix_name(r->lock_name, sizeof(r->lock_name)))
+		malf |= KRADAR_MALF_NAME;
+	if (!phase_ok(r->phase))
+		malf |= KRADAR_MALF_PHASE;
+	fsz = r->frame_size;
+	need = (uint64_t)r->nr_stack * fsz;
+	if (r->nr_stack > KRADAR_HUNG_STACK ||
+	    (r->nr_stack && (fsz < sizeof(hr->stack[0]) || fsz % 8)) ||
+	    size < sizeof(*r) || need > size - sizeof(*r))
+		return malf | KRADAR_MALF_ENTRIES;
+	malf |= decode_frames(hr->stack, p + size - need, r->nr_stack, fsz);
+	hr->nr_stack_valid = r->nr_stack;
+	return malf;
+}
+
 static unsigned int decode_stall(struct kradar_rec_gp_stall *r,
 				 const unsigned char *p, uint32_t size)
 {
@@ -882,6 +921,14 @@ static void scrub(struct kradar_record *rec)
 		memset(l, 0, offsetof(struct kradar_lockrec, waiters));
 		break;
 	}
+	case KRADAR_REC_HUNG: {
+		struct kradar_hungrec *hr = &rec->hung;
+
+		memset(hr->stack, 0, MIN(hr->nr_stack_valid, KRADAR_HUNG_STACK) *
+		       sizeof(hr->stack[0]));
+		memset(hr, 0, offsetof(struct kradar_hungrec, stack));
+		break;
+	}
 	}
 }
 
@@ -922,6 +969,9 @@ static unsigned int decode_record(struct kradar_decoder *dec,
 		break;
 	case KRADAR_REC_LOCK:
 		malf = decode_lock(&rec->lock, p, size);
+		break;
+	case KRADAR_REC_HUNG:
+		malf = decode_hung(&rec->hung, p, size);
 		break;
 	}
 

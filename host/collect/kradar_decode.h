@@ -68,6 +68,13 @@ struct kradar_lockrec {
 	struct kradar_frame waiter_stack[KRADAR_LOCK_STACK];
 };
 
+/* Host-order HUNG: the fixed part, then its stack, bounded. */
+struct kradar_hungrec {
+	struct kradar_rec_hung r;	/* fixed part; nr_stack as sent */
+	uint32_t nr_stack_valid;
+	struct kradar_frame stack[KRADAR_HUNG_STACK];
+};
+
 /*
  * One verified record. The wire structs are reused as host-order
  * containers: every field has been converted with leXXtoh(), names are
@@ -88,6 +95,7 @@ struct kradar_record {
 	struct kradar_window window;	/* HRTIMER_WINDOW only */
 	struct kradar_gap gap;		/* QS_GAP only */
 	struct kradar_lockrec lock;	/* LOCK only */
+	struct kradar_hungrec hung;	/* HUNG only */
 };
 
 enum kradar_loss_kind {

@@ -92,7 +92,8 @@ int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
 	kc->cbs = calloc(KC_MAX_CBS, sizeof(*kc->cbs));
 	kc->gaps = calloc(KC_MAX_GAPS, sizeof(*kc->gaps));
 	kc->locks = calloc(KC_MAX_LOCKS, sizeof(*kc->locks));
-	if (!kc->storms || !kc->cbs || !kc->gaps || !kc->locks) {
+	kc->hungs = calloc(KC_MAX_HUNG, sizeof(*kc->hungs));
+	if (!kc->storms || !kc->cbs || !kc->gaps || !kc->locks || !kc->hungs) {
 		kc_fini(kc);
 		return -ENOMEM;
 	}
@@ -105,6 +106,8 @@ void kc_fini(struct kc *kc)
 	free(kc->cbs);
 	free(kc->gaps);
 	free(kc->locks);
+	free(kc->hungs);
+	kc->hungs = NULL;
 	free(kc->resume_pending);
 	kc->resume_pending = NULL;
 	kc->resume_nr = 0;
@@ -227,6 +230,7 @@ static void jw_session_settings(struct jw *j, const struct kradar_rec_hello *h)
 	jw_u64(j, "storm_end_ms", h->storm_end_ms);
 	jw_u64(j, "qs_gap_ms", h->qs_gap_ms);
 	jw_u64(j, "lock_wait_ms", h->lock_wait_ms);
+	jw_u64(j, "hung_ms", h->hung_ms);
 	jw_obj_end(j);
 }
 static void ev_hello(struct kc *kc, const struct kradar_record *rec)
@@ -853,6 +857,99 @@ static void ev_lock(struct kc *kc, const struct kradar_record *rec)
 	}
 }
 
+/* Where a hung task sleeps: past the scheduler, lock and wait helpers. */
+static const char *hung_key_frame(const struct kradar_frame *f, uint32_t n)
+{
+	static const char *const skip[] = {
+		"wait_for_", "__wait_for_", "do_wait_for_", "rwsem_down_",
+		"bit_wait", "out_of_line_wait", "__wait_on_bit",
+	};
+
+	for (uint32_t i = 0; i < n; i++) {
+		bool helper = sched_frame(f[i].sym);
+
+		for (size_t k = 0; k < sizeof(skip) / sizeof(skip[0]); k++)
+			helper |= !strncmp(f[i].sym, skip[k], strlen(skip[k]));
+		if (!helper)
+			return f[i].sym;
+	}
+	return n ? f[0].sym : NULL;
+}
+
+/* The sleep a record is about, new at its first record (BEGIN, or a
+ * later one when the collector joined mid-sleep). */
+static struct kc_hung *find_hung(struct kc *kc, uint32_t pid, uint64_t since)
+{
+	for (unsigned int i = kc->nr_hungs; i-- > 0;)
+		if (kc->hungs[i].pid == pid && kc->hungs[i].since_ns == since)
+			return &kc->hungs[i];
+	if (kc->nr_hungs == KC_MAX_HUNG) {
+		kc->hungs_dropped++;
+		return NULL;
+	}
+	memset(&kc->hungs[kc->nr_hungs], 0, sizeof(kc->hungs[0]));
+	kc->hungs[kc->nr_hungs].pid = pid;
+	kc->hungs[kc->nr_hungs].since_ns = since;
+	return &kc->hungs[kc->nr_hungs++];
+}
+
+static void ev_hung(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_hungrec *hr = &rec->hung;
+	const struct kradar_rec_hung *r = &hr->r;
+	const char *key = hung_key_frame(hr->stack, hr->nr_stack_valid);
+	struct jw *j = &kc->jw;
+	struct kc_hung *h;
+
+	ev_open(kc, "hung_task");
+	jw_str(j, "phase", phase_name(r->phase));
+	jw_u64(j, "pid", r->pid);
+	jw_u64(j, "tgid", r->tgid);
+	jw_str(j, "comm", r->comm);
+	jw_str(j, "state", "D");
+	jw_double(j, "hung_ms", r->hung_ns / 1e6, 1);
+	jw_u64(j, "since_ns", r->since_ns);
+	jw_u64(j, "scan_ms", r->scan_ms);
+	if (key)
+		jw_str(j, "sleeps_in", key);
+	if (r->flags & KRADAR_HUNGF_LOCK) {
+		jw_str(j, "waits_for", r->lock_name);
+		jw_hex(j, "lock_addr", r->lock);
+		if (r->flags & KRADAR_HUNGF_OWNER)
+			jw_u64(j, "lock_holder_pid", r->lock_owner_pid);
+	}
+	if (r->phase == KRADAR_PHASE_END)
+		jw_bool(j, "exited", r->flags & KRADAR_HUNGF_EXITED);
+	jw_frames(j, "stack", hr->stack, hr->nr_stack_valid);
+	jw_u64(j, "t_ns", rec->h.ts_ns);
+	ev_host(kc);
+	ev_rec(kc, rec, false);
+	ev_end(kc);
+
+	h = find_hung(kc, r->pid, r->since_ns);
+	if (!h)
+		return;
+	if (!h->first_rec_ns) {
+		h->first_rec_ns = rec->h.ts_ns;
+		h->tgid = r->tgid;
+		memcpy(h->comm, r->comm, sizeof(h->comm));
+	}
+	if (rec->h.cpu != KRADAR_CPU_NONE)
+		h->cpu = rec->h.cpu;
+	h->ended = r->phase == KRADAR_PHASE_END;
+	h->exited = h->ended && (r->flags & KRADAR_HUNGF_EXITED);
+	if (r->hung_ns > h->hung_ns)
+		h->hung_ns = r->hung_ns;
+	if (r->flags & KRADAR_HUNGF_LOCK) {
+		h->lock = r->lock;
+		memcpy(h->lock_name, r->lock_name, sizeof(h->lock_name));
+		h->lock_owner_pid = r->flags & KRADAR_HUNGF_OWNER ?
+				    r->lock_owner_pid : 0;
+	}
+	if (key && r->phase != KRADAR_PHASE_END)
+		snprintf(h->frame, sizeof(h->frame), "%s", key);
+}
+
 static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
 {
 	ev_begin(kc, "unknown_record");
@@ -964,6 +1061,9 @@ int kc_on_record(void *ctx, const struct kradar_record *rec)
 		break;
 	case KRADAR_REC_LOCK:
 		ev_lock(kc, rec);
+		break;
+	case KRADAR_REC_HUNG:
+		ev_hung(kc, rec);
 		break;
 	default:
 		ev_unknown(kc, rec);
@@ -1143,6 +1243,25 @@ static void lock_sentence(const struct kc_lock *k, char *buf, size_t len)
 			 " (pid %u in vhost_worker_killed())", k->killed_pid);
 }
 
+/* "kradar_hung/1 (pid 80) in D for 12.0 s in X, waiting for Y held by pid N" */
+static void hung_sentence(const struct kc_hung *h, char *buf, size_t len)
+{
+	char comm[TXT_LEN], frame[TXT_LEN], lock[TXT_LEN];
+	size_t n;
+
+	n = snprintf(buf, len, "%s (pid %u) in D for %s%.1f s",
+		     txt(h->comm, comm), h->pid, h->ended ? "" : ">=",
+		     h->hung_ns / 1e9);
+	if (h->frame[0] && n < len)
+		n += snprintf(buf + n, len - n, " in %s", txt(h->frame, frame));
+	if (h->lock && n < len)
+		n += snprintf(buf + n, len - n, ", waiting for %s",
+			      txt(h->lock_name, lock));
+	if (h->lock && h->lock_owner_pid && n < len)
+		snprintf(buf + n, len - n, " held by pid %u",
+			 h->lock_owner_pid);
+}
+
 void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 {
 	const struct kradar_decoder_stats *st = kradar_decoder__stats(kc->dec);
@@ -1165,6 +1284,10 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 		if (!sum->longest_lock ||
 		    kc->locks[i].wait_max_ns > sum->longest_lock->wait_max_ns)
 			sum->longest_lock = &kc->locks[i];
+	for (unsigned int i = 0; i < kc->nr_hungs; i++)
+		if (!sum->longest_hung ||
+		    kc->hungs[i].hung_ns > sum->longest_hung->hung_ns)
+			sum->longest_hung = &kc->hungs[i];
 	for (unsigned int i = 0; i < kc->nr_gaps; i++)
 		if (!sum->longest_gap ||
 		    kc->gaps[i].gap_ns > sum->longest_gap->gap_ns)
@@ -1223,6 +1346,13 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 		lock_sentence(sum->longest_lock, gap + g + 2,
 			      sizeof(gap) - g - 2);
 	}
+	if (sum->longest_hung) {
+		size_t g = strlen(gap);
+
+		snprintf(gap + g, sizeof(gap) - g, "; hung task: ");
+		g = strlen(gap);
+		hung_sentence(sum->longest_hung, gap + g, sizeof(gap) - g);
+	}
 	w = worst_storm(kc);
 	if (!st->records) {
 		snprintf(sum->verdict, sizeof(sum->verdict),
@@ -1245,15 +1375,17 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 			 sum->storms > 1 ? " (and more, see table)" : "",
 			 gap, lossy ? loss : "stream complete");
 		sum->exit_code = 1;
-	} else if (sum->longest_gap || sum->longest_lock) {
+	} else if (sum->longest_gap || sum->longest_lock || sum->longest_hung) {
 		snprintf(sum->verdict, sizeof(sum->verdict), "%s: %s; %s",
 			 sum->longest_gap ? "RCU grace period held up" :
-			 "contended lock", gap + 2,
+			 sum->longest_lock ? "contended lock" : "hung task",
+			 sum->longest_gap || sum->longest_lock ? gap + 2 :
+			 gap + strlen("; hung task: "),
 			 lossy ? loss : "stream complete");
 		sum->exit_code = 1;
 	} else {
 		snprintf(sum->verdict, sizeof(sum->verdict),
-			 "no hrtimer storm, RCU gap or long lock wait in %.3f s of guest time; %s%s",
+			 "no hrtimer storm, RCU gap, long lock wait or hung task in %.3f s of guest time; %s%s",
 			 sum->covered_ns / 1e9,
 			 lossy ? loss : "stream complete",
 			 lossy ? " (inconclusive: the lost records may have held one)" : "");
@@ -1316,6 +1448,7 @@ static const char *type_label[KRADAR_REC_TYPE_MAX] = {
 	[KRADAR_REC_QS_GAP] = "qs_gap",
 	[KRADAR_REC_GP_STALL] = "gp_stall",
 	[KRADAR_REC_LOCK] = "lock",
+	[KRADAR_REC_HUNG] = "hung_task",
 };
 
 void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
@@ -1484,6 +1617,23 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 			kc->locks[i].ended ? "" : ", still waiting");
 	}
 
+	fprintf(f, "\nhung tasks (in D without running >= the threshold): %u%s\n",
+		kc->nr_hungs, kc->hungs_dropped ? " (more not listed)" : "");
+	if (sum->session && !sum->session->hello.hung_ms)
+		fprintf(f, "  detector off in the guest (hung_ms=0, or a probe without it)\n");
+	else if (!kc->nr_hungs)
+		fprintf(f, "  no hung task\n");
+	for (unsigned int i = 0; i < kc->nr_hungs; i++) {
+		char line[400];
+
+		hung_sentence(&kc->hungs[i], line, sizeof(line));
+		fprintf(f, "  %s: since %s, reported at %s%s\n", line,
+			kc_fmt_ts(kc->hungs[i].since_ns, a, sizeof(a)),
+			kc_fmt_ts(kc->hungs[i].first_rec_ns, b, sizeof(b)),
+			kc->hungs[i].ended ? (kc->hungs[i].exited ?
+			", then exited" : "") : ", still in D");
+	}
+
 	fprintf(f, "\nloss accounting:\n");
 	fprintf(f, "  guest-reported drops (LOST records):\n");
 	for (unsigned int i = 1; i <= KRADAR_LOST_CAUSE_MAX; i++) {
@@ -1639,6 +1789,25 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		if (k->killed_pid)
 			jw_u64(j, "vhost_worker_killed_pid", k->killed_pid);
 		jw_bool(j, "ended", k->ended);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_arr(j, "hung_tasks");
+	for (unsigned int i = 0; i < kc->nr_hungs; i++) {
+		const struct kc_hung *h = &kc->hungs[i];
+
+		jw_obj(j, NULL);
+		jw_u64(j, "pid", h->pid);
+		jw_str(j, "comm", h->comm);
+		jw_u64(j, "since_ns", h->since_ns);
+		jw_u64(j, "reported_ns", h->first_rec_ns);
+		jw_u64(j, "hung_ns", h->hung_ns);
+		jw_str(j, "sleeps_in", h->frame);
+		if (h->lock) {
+			jw_str(j, "waits_for", h->lock_name);
+			jw_u64(j, "lock_holder_pid", h->lock_owner_pid);
+		}
+		jw_bool(j, "ended", h->ended);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);

@@ -21,6 +21,7 @@
 #define KC_TOP_PER_CPU	5
 #define KC_MAX_GAPS	1024	/* RCU gaps kept for the table */
 #define KC_MAX_LOCKS	1024	/* contended-lock episodes kept */
+#define KC_MAX_HUNG	1024	/* hung-task sleeps kept */
 
 struct kc_storm {
 	uint16_t cpu;
@@ -86,6 +87,24 @@ struct kc_lock {
 						 * scheduler */
 };
 
+/* One sleep in D of one task, from its HUNG records. */
+struct kc_hung {
+	uint32_t pid;
+	uint32_t tgid;
+	uint16_t cpu;		/* last ran on */
+	bool ended;
+	bool exited;
+	char comm[KRADAR_COMM_LEN];
+	uint64_t since_ns;	/* first seen in D, guest clock */
+	uint64_t hung_ns;	/* longest seen (END: total) */
+	uint64_t first_rec_ns;	/* BEGIN record made: the detection */
+	uint64_t lock;		/* 0: not on a lock the probe follows */
+	uint32_t lock_owner_pid;
+	char lock_name[KRADAR_NAME_LEN];
+	char frame[KRADAR_NAME_LEN];	/* first frame outside the
+					 * scheduler and wait helpers */
+};
+
 struct kc_session {
 	uint64_t session;
 	bool have_hello;
@@ -142,6 +161,10 @@ struct kc {
 	unsigned int nr_locks;
 	uint64_t locks_dropped;
 
+	struct kc_hung *hungs;
+	unsigned int nr_hungs;
+	uint64_t hungs_dropped;
+
 	struct kc_lost lost[KRADAR_LOST_CAUSE_MAX + 1];	/* [0]: unknown */
 	uint64_t record_bytes;	/* bytes in verified records */
 	uint64_t skipped_cpu;	/* records ignored: cpu out of range */
@@ -179,6 +202,7 @@ struct kc_summary {
 	uint64_t storms;
 	const struct kc_gap *longest_gap;	/* NULL if none */
 	const struct kc_lock *longest_lock;	/* NULL if none */
+	const struct kc_hung *longest_hung;	/* NULL if none */
 	uint64_t guest_lost_records;
 	uint64_t guest_lost_events;
 	/*

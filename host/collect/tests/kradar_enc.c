@@ -293,6 +293,47 @@ size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g)
 	return kenc_rec(e, KRADAR_REC_QS_GAP, 0, cpu, body, off, 0);
 }
 
+size_t kenc_hung(struct kenc *e, uint32_t phase, uint64_t hung_ns,
+		 uint64_t lock, const char *lock_name)
+{
+	static const char *const stack[] = {
+		"kradar_test_hung_wait+0x2a/0x40 [kradar_test_lockup]",
+		"kradar_lockup_thread+0x93/0xa6 [kradar_test_lockup]",
+		"kthread+0xda/0x100",
+	};
+	unsigned char body[KRADAR_REC_MAX];
+	struct kradar_rec_hung r;
+	size_t off = sizeof(r) - HDR;
+
+	memset(&r, 0, sizeof(r));
+	memset(body, 0, sizeof(body));
+	r.phase = htole32(phase);
+	r.flags = htole32(lock ? KRADAR_HUNGF_LOCK | KRADAR_HUNGF_OWNER : 0);
+	r.since_ns = htole64(9097020352ULL);
+	r.hung_ns = htole64(hung_ns);
+	r.pid = htole32(111);
+	r.tgid = htole32(111);
+	strncpy(r.comm, "kradar_hung/1", sizeof(r.comm) - 1);
+	r.state = 'D';
+	r.scan_ms = htole32(1000);
+	r.lock = htole64(lock);
+	r.lock_owner_pid = htole32(lock ? 80 : 0);
+	if (lock_name)
+		set_name(r.lock_name, lock_name);
+	r.nr_stack = htole32(3);
+	r.frame_size = htole32(sizeof(struct kradar_frame));
+	memcpy(body, (unsigned char *)&r + HDR, off);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct kradar_frame f;
+
+		memset(&f, 0, sizeof(f));
+		set_name(f.sym, stack[i]);
+		memcpy(body + off, &f, sizeof(f));
+		off += sizeof(f);
+	}
+	return kenc_rec(e, KRADAR_REC_HUNG, 0, 1, body, off, 0);
+}
+
 size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
 		 const char *name, uint32_t owner_pid, const char *owner_comm,
 		 char state, uint64_t held_ns, uint64_t wait_ns)

@@ -105,6 +105,9 @@ size_t kenc_lock_ex(struct kenc *e, uint32_t phase, uint64_t lock,
 		    const char *owner_comm, char state, uint64_t held_ns,
 		    uint64_t wait_ns, const struct kradar_rec_lock *vh,
 		    uint32_t fixed, uint32_t fixed_field);
+/* HUNG of pid 111 on CPU 1, waiting for @lock (0: none) held by 80 */
+size_t kenc_hung(struct kenc *e, uint32_t phase, uint64_t hung_ns,
+		 uint64_t lock, const char *lock_name);
 size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
 		  uint64_t stall_ns, const uint16_t *cpus, uint32_t nr);
 

@@ -426,7 +426,7 @@ static void test_input_clean(void)
 		 "storm lines");
 	CHECK_HAS(path_of("clean/summary.txt"), "hrtimer storms: 0\n  no storm\n");
 	CHECK_HAS(path_of("clean/summary.txt"),
-		  "verdict: no hrtimer storm, RCU gap or long lock wait in 2.000 s of guest time; stream complete");
+		  "verdict: no hrtimer storm, RCU gap, long lock wait or hung task in 2.000 s of guest time; stream complete");
 	CHECK_EQ(file_size(path_of("clean.err")), 0, "stderr bytes with --quiet");
 }
 
@@ -477,7 +477,7 @@ static void test_input_hostile(void)
 	CHECK_EQ(ctl, 0, "control bytes in summary.txt and stderr");
 	CHECK_HAS(path_of("hostile/summary.txt"), "\\x1b[31mred");
 	CHECK_HAS(path_of("hostile/summary.txt"),
-		  "stream bytes:                    1519 = 1432 in records + 15 skipped + 72 truncated");
+		  "stream bytes:                    1527 = 1440 in records + 15 skipped + 72 truncated");
 }
 
 /* LOCK records of the vhost scenario: the lock named with its device */

@@ -172,6 +172,8 @@ static void build_all_types(struct kenc *e)
 	kenc_lock(e, KRADAR_PHASE_BEGIN, 0xffffffffc0a05000ULL,
 		  "kradar_test_mutex [kradar_test_mutex]", 80, "kradar_holder",
 		  'D', 1200000000ULL, 1100000000ULL);
+	kenc_hung(e, KRADAR_PHASE_BEGIN, 5298500000ULL, 0xffffffffc0a05000ULL,
+		  "kradar_test_mutex [kradar_test_mutex]");
 }
 
 static void test_all_types(void)
@@ -181,14 +183,30 @@ static void test_all_types(void)
 
 	build_all_types(&e);
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 9, "records delivered");
+	CHECK_EQ(c->nr, 10, "records delivered");
 	CHECK_EQ(c->nr_loss, 0, "losses reported");
 	CHECK_EQ(c->push_err, 0, "push error");
 	CHECK_EQ(c->finish_err, 0, "finish error");
 	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
 		CHECK_EQ(c->st.by_type[t], 1, kradar_rec_type_name(t));
 	CHECK_EQ(c->st.bytes, e.len, "bytes");
-	if (c->nr == 9) {
+	if (c->nr == 10) {
+		const struct kradar_hungrec *hr = &c->full[9].hung;
+
+		CHECK_EQ(c->full[9].malformed, 0, "hung well formed");
+		CHECK_EQ(hr->r.phase, KRADAR_PHASE_BEGIN, "hung phase");
+		CHECK_EQ(hr->r.pid, 111, "hung pid");
+		CHECK_STR(hr->r.comm, "kradar_hung/1", "hung comm");
+		CHECK_EQ(hr->r.hung_ns, 5298500000ULL, "hung_ns");
+		CHECK_EQ(hr->r.lock_owner_pid, 80, "hung lock owner");
+		CHECK_STR(hr->r.lock_name, "kradar_test_mutex [kradar_test_mutex]",
+			  "hung lock name");
+		CHECK_EQ(hr->nr_stack_valid, 3, "hung frames");
+		CHECK_STR(hr->stack[0].sym,
+			  "kradar_test_hung_wait+0x2a/0x40 [kradar_test_lockup]",
+			  "hung frame");
+	}
+	if (c->nr == 10) {
 		const struct kradar_lockrec *l = &c->full[8].lock;
 		const struct kradar_gap *g = &c->full[6].gap;
 		const struct kradar_rec_gp_stall *st = &c->full[7].u.stall;
@@ -682,7 +700,7 @@ static void test_missing_bytes(void)
 	memmove(e.buf + off, e.buf + off + 10, e.len - off - 10);
 	e.len -= 10;
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 8, "records delivered");
+	CHECK_EQ(c->nr, 9, "records delivered");
 	CHECK_EQ(c->st.skipped_bytes, size - 10, "skipped bytes");
 	CHECK_EQ(c->st.truncated_bytes, 0, "truncated bytes");
 	CHECK_EQ(c->st.resyncs, 1, "resync runs");
@@ -990,7 +1008,7 @@ static void test_api(void)
 		kradar_decoder__push(dec, "garbage", 7);
 		kradar_decoder__push(dec, e.buf, e.len);
 		CHECK_EQ(kradar_decoder__finish(dec), 0, "finish");
-		CHECK_EQ(c->nr, 9, "records without a loss callback");
+		CHECK_EQ(c->nr, 10, "records without a loss callback");
 		CHECK_EQ(kradar_decoder__stats(dec)->skipped_bytes, 7, "skipped");
 		CHECK_EQ(kradar_decoder__session(dec), 0x1122334455667788ULL,
 			 "session");

@@ -122,6 +122,8 @@ static noinline void kradar_test_hung_wait(unsigned int wait_ms)
 	mod_timer(&kradar_hung_timer, jiffies + msecs_to_jiffies(wait_ms));
 	/* TASK_UNINTERRUPTIBLE: the D state hung-task detectors look for */
 	wait_for_completion(&kradar_hung_wake);
+	/* no tail call: this frame stays on the sleeping task's stack */
+	barrier();
 }
 
 static int kradar_lockup_thread(void *unused)

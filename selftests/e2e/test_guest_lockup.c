@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest tests of the hung-task detector (hung_ms, default 5 s: the
+ * kernel's own report comes after hung_task_timeout_secs, 120 s):
+ *
+ *   hung-completion  a kthread sleeps 12 s in D on a completion: one
+ *                    hung_task for it, reported while it still sleeps,
+ *                    its stack naming kradar_test_hung_wait(), the sleep
+ *                    measured to within a scan of what the module
+ *                    measured; insmod, waiting in TASK_IDLE meanwhile, is
+ *                    no hung task; the verdict says "hung task".
+ *   hung-mutex       kradar_holder sleeps 12 s in D holding a mutex two
+ *                    kthreads wait for: the holder is a hung task in
+ *                    kradar_test_hold_fn(), the waiters are hung tasks
+ *                    waiting for that mutex, held by the holder's pid.
+ *   lockup-idle,     negative controls (the idle and busy scenarios):
+ *   lockup-busy      no hung task.
+ *
+ * Output is TAP; every test is skipped when guests cannot run here.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+#define HUNG_MS		5000	/* the probe's default hung_ms */
+#define WAIT_MS		12000	/* the scenarios' sleep */
+
+struct hung_view {
+	int begins;		/* hung_task begin events */
+	int ends;
+	int insmod;		/* events about insmod */
+	char comm[32];		/* of the first begin matching the pid */
+	char sleeps_in[128];
+	double begin_ms;	/* hung_ms of that begin */
+	long long begin_t_ns;
+	double end_ms;		/* hung_ms of its end */
+	int waiters_on_lock;	/* begins waiting for lock_want, held by
+				 * holder_pid */
+	char first_lock[128];
+	long long first_holder;
+	char verdict[512];
+};
+
+/* The hung_task events of a run, the task @pid's in detail. */
+static int read_hung(const struct run *r, long long pid, const char *lock_want,
+		     long long holder_pid, struct hung_view *v)
+{
+	char path[PATH_MAX + 32], line[16384], s[128];
+	FILE *f;
+
+	memset(v, 0, sizeof(*v));
+	v->first_holder = -1;
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "\"type\":\"summary\""))
+			json_field(line, "verdict", v->verdict,
+				   sizeof(v->verdict));
+		if (!strstr(line, "\"type\":\"hung_task\""))
+			continue;
+		json_field(line, "comm", s, sizeof(s));
+		if (!strcmp(s, "insmod"))
+			v->insmod++;
+		json_field(line, "phase", s, sizeof(s));
+		if (!strcmp(s, "begin")) {
+			v->begins++;
+			if (lock_want && json_field(line, "waits_for", s,
+						    sizeof(s))) {
+				long long h = (long long)json_num(line,
+							"lock_holder_pid", -1);
+
+				if (!v->first_lock[0]) {
+					snprintf(v->first_lock,
+						 sizeof(v->first_lock), "%s", s);
+					v->first_holder = h;
+				}
+				if (!strcmp(s, lock_want) && h == holder_pid)
+					v->waiters_on_lock++;
+			}
+		}
+		if ((long long)json_num(line, "pid", -1) != pid)
+			continue;
+		if (!strcmp(s, "begin") && !v->comm[0]) {
+			json_field(line, "comm", v->comm, sizeof(v->comm));
+			json_field(line, "sleeps_in", v->sleeps_in,
+				   sizeof(v->sleeps_in));
+			v->begin_ms = json_num(line, "hung_ms", 0);
+			v->begin_t_ns = (long long)json_num(line, "t_ns", 0);
+		} else if (!strcmp(s, "end")) {
+			v->ends++;
+			v->end_ms = json_num(line, "hung_ms", 0);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void test_hung_completion(const char *top)
+{
+	const char *fn = "kradar_test_hung_wait";
+	long long pid, done_us;
+	double done_s;
+	struct hung_view v;
+	struct run r;
+
+	if (run_scenario(top, "hung-completion", "--scenario hung-completion",
+			 NULL, &r) ||
+	    (pid = serial_num(r.dir, "hung on CPU 1 for 12000 ms: pid "),
+	     read_hung(&r, pid, NULL, 0, &v))) {
+		tap(false, "hung-completion: run produced events.jsonl",
+		    "kradar-run exit %d, see %s", r.status, r.dir);
+		return;
+	}
+	done_us = serial_num(r.dir, "hung on CPU 1 done after ");
+	done_s = serial_time(r.dir, "hung on CPU 1 done after ");
+	tap(pid > 0 && !strcmp(v.comm, "kradar_hung/1"),
+	    "hung-completion: the sleeping kthread is reported as a hung task",
+	    "expected a hung_task begin for kradar_hung/1 pid %lld (serial.log), got comm '%s' (%d begins)",
+	    pid, v.comm, v.begins);
+	tap(strstr(v.sleeps_in, fn) != NULL,
+	    "hung-completion: it sleeps in the waiting function",
+	    "expected sleeps_in to name %s, got '%s'", fn, v.sleeps_in);
+	tap(v.begin_ms >= HUNG_MS && done_s > 0 &&
+	    v.begin_t_ns < (long long)(done_s * 1e9),
+	    "hung-completion: reported after hung_ms, while it still slept",
+	    "expected hung_ms >= %d at begin and begin before the wake at %.3f s, got %.1f ms at %.3f s",
+	    HUNG_MS, done_s, v.begin_ms, v.begin_t_ns / 1e9);
+	/* since_ns is the first scan (1 s apart) that saw it in D */
+	tap(v.ends == 1 && done_us > 0 &&
+	    v.end_ms >= done_us / 1e3 - 2000 && v.end_ms <= done_us / 1e3 + 100,
+	    "hung-completion: the sleep's length within two scans of the module's",
+	    "expected one end with hung_ms in [%.0f, %.0f] (the module slept %lld us), got %d ends, %.1f ms",
+	    done_us / 1e3 - 2000, done_us / 1e3 + 100, done_us, v.ends,
+	    v.end_ms);
+	tap(v.insmod == 0 && v.begins == 1,
+	    "hung-completion: insmod in TASK_IDLE is no hung task",
+	    "expected 1 hung task and none for insmod, got %d begins, %d insmod events",
+	    v.begins, v.insmod);
+	tap(r.status == 1 && strstr(v.verdict, "hung task"),
+	    "hung-completion: the verdict names the hung task, exit 1",
+	    "expected exit 1 and 'hung task' in the verdict, got %d, '%s'",
+	    r.status, v.verdict);
+	printf("# hung task pid %lld reported at %.3f s after %.1f ms in D; slept %.1f ms by kradar, %.1f ms by the module\n",
+	       pid, v.begin_t_ns / 1e9, v.begin_ms, v.end_ms, done_us / 1e3);
+}
+
+static void test_hung_mutex(const char *top)
+{
+	const char *lock = "kradar_test_mutex [kradar_test_mutex]";
+	long long holder;
+	struct hung_view v;
+	struct run r;
+
+	if (run_scenario(top, "hung-mutex", "--scenario hung-mutex", NULL, &r) ||
+	    (holder = serial_num(r.dir, "kradar_test_mutex: holder pid "),
+	     read_hung(&r, holder, lock, holder, &v))) {
+		tap(false, "hung-mutex: run produced events.jsonl",
+		    "kradar-run exit %d, see %s", r.status, r.dir);
+		return;
+	}
+	tap(holder > 0 && !strcmp(v.comm, "kradar_holder") &&
+	    strstr(v.sleeps_in, "kradar_test_hold_fn"),
+	    "hung-mutex: the holder is a hung task in the holding function",
+	    "expected kradar_holder pid %lld in kradar_test_hold_fn, got '%s' in '%s'",
+	    holder, v.comm, v.sleeps_in);
+	tap(v.waiters_on_lock == 2,
+	    "hung-mutex: both waiters wait for the mutex, held by the holder",
+	    "expected 2 hung waiters on '%s' held by pid %lld, got %d (first: '%s' held by %lld)",
+	    lock, holder, v.waiters_on_lock, v.first_lock, v.first_holder);
+	tap(r.locks >= 1, "hung-mutex: the lock detector reports the mutex too",
+	    "expected lock_contention events, got %d", r.locks);
+}
+
+static void test_quiet(const char *top, const char *scenario,
+		       const char *args)
+{
+	struct hung_view v;
+	struct run r;
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s: no hung task", scenario);
+	if (run_scenario(top, scenario, args, NULL, &r) ||
+	    read_hung(&r, -1, NULL, 0, &v)) {
+		tap(false, name, "kradar-run exit %d, see %s", r.status, r.dir);
+		return;
+	}
+	tap(v.begins == 0 && r.heartbeats > 0, name,
+	    "expected heartbeats and 0 hung_task events, got %d heartbeats, %d hung tasks",
+	    r.heartbeats, v.begins);
+}
+
+int main(int argc, char **argv)
+{
+	char top[PATH_MAX];
+	const char *why = guest_setup(argc, argv, top);
+
+	if (why) {
+		const char *names[] = {
+			"hung-completion", "hung-mutex", "lockup-idle",
+			"lockup-busy",
+		};
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			skip(names[i], why + (*why == '!'));
+		e2e_done();
+		return *why == '!' ? 2 : 0;
+	}
+	test_hung_completion(top);
+	test_hung_mutex(top);
+	test_quiet(top, "lockup-idle", "--scenario idle");
+	test_quiet(top, "lockup-busy", "--scenario busy");
+	return e2e_done();
+}
