@@ -20,6 +20,8 @@
  *                     the partial window, as checksummed console lines;
  *   kradar_port.c     the virtio console port: finding it, opening its
  *                     hvc tty from the kernel, writing, closing;
+ *   kradar_util.c     helpers every part uses: record names, symbols,
+ *                     optional tracepoints, LOST records;
  *   kradar_main.c     parameters, the sampler threads, /proc/kradar,
  *                     module init and exit.
  */
@@ -42,10 +44,6 @@ extern unsigned int kradar_storm_end_ms;
 extern unsigned int kradar_late_us;
 extern unsigned int kradar_qs_gap_ms;
 extern unsigned int kradar_lock_wait_ms;
-
-/* kradar_main.c */
-void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
-		      u64 ts);
 
 /* kradar_hrtimer.c */
 int kradar_hrtimer_init(void);
@@ -121,9 +119,12 @@ ssize_t kradar_port_write(const u8 *buf, size_t len);
 enum kradar_port_state kradar_port_state(void);
 const char *kradar_port_state_name(enum kradar_port_state s);
 
+/* kradar_util.c: helpers of every part, process context only */
 void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src);
 void kradar_symbol(unsigned long addr, char name[KRADAR_NAME_LEN], bool exact);
 struct tracepoint *kradar_tp_attach(const char *name, void *probe,
 				    const char *detector);
+void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
+		      u64 ts);
 
 #endif /* _KRADAR_H */
