@@ -55,14 +55,16 @@ u64 kradar_hrtimer_events(void);
 unsigned int kradar_hrtimer_storms_active(void);
 u64 kradar_hrtimer_flood_ns(int cpu);
 void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
-struct kradar_cpu *kradar_hrtimer_cpu(int cpu);
+const struct kradar_cpu *kradar_hrtimer_counters(int cpu);
+void kradar_hrtimer_want_stack(int cpu);
+void kradar_hrtimer_watch_tick(int cpu, void *fn);
+void kradar_hrtimer_watch_tick_named(const char *const *names,
+				     unsigned int nr);
 void kradar_hrtimer_name(int cpu, unsigned int slot,
 			 char name[KRADAR_NAME_LEN]);
 
 /* kradar_tick.c: the scheduler tick's hrtimer callback, for kradar_rcu.c */
 void kradar_tick_learn(void);
-void kradar_tick_named(int cpu, void *fn, const char *name);
-void *kradar_tick_fn(void);
 
 /* kradar_rcu.c */
 struct seq_file;

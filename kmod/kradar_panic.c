@@ -342,7 +342,7 @@ struct kradar_panic_top {
 /* @cpu's hrtimer callbacks from the last window to now; 0: none. */
 static size_t kradar_panic_window(int cpu, u64 now)
 {
-	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	struct kradar_panic_snap *snap = &kradar_snaps[cpu * KRADAR_SLOTS];
 	struct kradar_panic_top top[KRADAR_WINDOW_TOP];
 	struct kradar_rec_hrtimer_window *w;
@@ -351,7 +351,7 @@ static size_t kradar_panic_window(int cpu, u64 now)
 	size_t size;
 
 	for (i = 0; i < KRADAR_SLOTS; i++) {
-		struct kradar_slot *s = &c->slot[i];
+		const struct kradar_slot *s = &c->slot[i];
 		struct kradar_panic_top t = { .slot = i };
 
 		if (!READ_ONCE(s->fn))
@@ -382,7 +382,7 @@ static size_t kradar_panic_window(int cpu, u64 now)
 	w->entry_size = cpu_to_le32(sizeof(struct kradar_hrtimer_entry));
 	for (j = 0; j < ntop; j++) {
 		struct kradar_hrtimer_entry *e = &w->entries[j];
-		struct kradar_slot *s = &c->slot[top[j].slot];
+		const struct kradar_slot *s = &c->slot[top[j].slot];
 
 		e->function = cpu_to_le64((unsigned long)READ_ONCE(s->fn));
 		e->count = cpu_to_le64(top[j].count);
@@ -470,11 +470,11 @@ void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent)
 	if (!kradar_snaps)
 		return;
 	for_each_possible_cpu(cpu) {
-		struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+		const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 		struct kradar_panic_snap *snap = &kradar_snaps[cpu * KRADAR_SLOTS];
 
 		for (i = 0; i < KRADAR_SLOTS; i++) {
-			struct kradar_slot *s = &c->slot[i];
+			const struct kradar_slot *s = &c->slot[i];
 
 			if (!READ_ONCE(s->fn))
 				continue;

@@ -53,11 +53,11 @@
  * that task: the stall record then lists no CPU.
  *
  * Stacks: the sampler cannot unwind a running CPU from another one, so it
- * asks: it sets want_stack in that CPU's hrtimer slot table, and the next
- * hrtimer expiry there (the tick, or the storming callback itself) calls
- * kradar_hot_rare(), which saves the stack in interrupt context on the
- * CPU itself with stack_trace_save(), under a generation count the sampler
- * checks when it copies it.
+ * asks: kradar_hrtimer_want_stack() sets want_stack in that CPU's hrtimer
+ * slot table, and the next hrtimer expiry there (the tick, or the
+ * storming callback itself) calls kradar_hot_rare(), which saves the
+ * stack in interrupt context on the CPU itself with stack_trace_save(),
+ * under a generation count the sampler checks when it copies it.
  *
  * Cost: sched_switch and the interrupt tracepoints each write a few words
  * of this CPU's state; the tick costs one compare in the hrtimer probe.
@@ -388,7 +388,7 @@ static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
 static void kradar_gap_snapshot(int cpu, struct kradar_gap_track *g,
 				struct kradar_rcu_cpu *r)
 {
-	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	unsigned int i;
 
 	g->hardirqs = READ_ONCE(r->hardirqs);
@@ -420,7 +420,7 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 			    const struct kradar_task_snap *t, u64 now, u64 late)
 {
 	struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
-	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	struct kradar_gap_hrtimer top[KRADAR_GAP_TOP];
 	unsigned long stack[ARRAY_SIZE(r->stack)];
 	u64 delta[KRADAR_GAP_TOP], hrtimers = 0, stack_ns = 0;
@@ -646,7 +646,7 @@ void kradar_rcu_sample(u64 now, u64 late)
 		}
 		if (here && !t.idle && gap >= thresh / 2 &&
 		    now - READ_ONCE(r->stack_ns) >= KRADAR_STACK_FRESH_NS)
-			WRITE_ONCE(kradar_hrtimer_cpu(cpu)->want_stack, 1);
+			kradar_hrtimer_want_stack(cpu);
 
 		if (g->open) {
 			if (nr < KRADAR_STALL_CPUS)
