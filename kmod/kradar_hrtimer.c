@@ -116,7 +116,17 @@ out:
 /* kradar_probe_expire_byref (up to 7.0) and _byval (7.1+) */
 KRADAR_EXPIRE_ENTRY_PROBE(kradar_probe_expire)
 
-int kradar_hrtimer_init(void)
+static void kradar_hrtimer_exit(void)
+{
+	vfree(kradar_cpu_tracks);
+	kradar_cpu_tracks = NULL;
+	vfree(kradar_tracks);
+	kradar_tracks = NULL;
+	free_percpu(kradar_pcpu);
+	kradar_pcpu = NULL;
+}
+
+static int kradar_hrtimer_init(u64 session)
 {
 	int cpu;
 
@@ -137,17 +147,8 @@ int kradar_hrtimer_init(void)
 	return 0;
 }
 
-void kradar_hrtimer_exit(void)
-{
-	vfree(kradar_cpu_tracks);
-	kradar_cpu_tracks = NULL;
-	vfree(kradar_tracks);
-	kradar_tracks = NULL;
-	free_percpu(kradar_pcpu);
-	kradar_pcpu = NULL;
-}
-
-int kradar_hrtimer_hook(void)
+/* Required: without it the probe has nothing to report. */
+static int kradar_hrtimer_hook(void)
 {
 	int err;
 
@@ -167,12 +168,12 @@ int kradar_hrtimer_hook(void)
 	return err;
 }
 
-void kradar_hrtimer_unhook(void)
+/* The caller runs tracepoint_synchronize_unregister() afterwards. */
+static void kradar_hrtimer_unhook(void)
 {
 	tracepoint_probe_unregister(kradar_tp_expire_entry,
 				    KRADAR_EXPIRE_ENTRY(kradar_probe_expire),
 				    NULL);
-	tracepoint_synchronize_unregister();
 }
 
 static void kradar_resolve(int cpu, struct kradar_track *tr, void *fn)
@@ -422,9 +423,9 @@ static void kradar_sample_cpu(int cpu, u64 now, u64 hooked)
 }
 
 /* One window: a record per online CPU, storms, probe losses. */
-void kradar_hrtimer_sample(u64 now)
+static void kradar_hrtimer_sample(const struct kradar_window *w)
 {
-	u64 hooked = READ_ONCE(kradar_hooked_ns);
+	u64 now = w->now, hooked = READ_ONCE(kradar_hooked_ns);
 	int cpu;
 
 	/*
@@ -533,3 +534,18 @@ void kradar_hrtimer_name(int cpu, unsigned int slot,
 		kradar_resolve(cpu, tr, fn);
 	memcpy(name, tr->name, KRADAR_NAME_LEN);
 }
+
+/*
+ * Started after the samplers: attaching can take long (text patching on
+ * a debug kernel), and the tick finder must have done its work before
+ * anything of ours is on the hrtimer path.
+ */
+const struct kradar_detector kradar_hrtimer_detector = {
+	.name		= "hrtimer storm detector",
+	.init		= kradar_hrtimer_init,
+	.start		= kradar_hrtimer_hook,
+	.stop		= kradar_hrtimer_unhook,
+	.exit		= kradar_hrtimer_exit,
+	.sample		= kradar_hrtimer_sample,
+	.late_start	= true,
+};

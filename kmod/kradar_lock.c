@@ -106,7 +106,14 @@ static void notrace kradar_probe_end(void *data, void *lock, int ret)
 			    current, lock, ret);
 }
 
-int kradar_lock_init(void)
+static void kradar_lock_exit(void)
+{
+	kfree(kradar_proc_buf);
+	kradar_proc_buf = NULL;
+	kradar_lock_on = false;
+}
+
+static int kradar_lock_init(u64 session)
 {
 	if (!kradar_lock_wait_ms) {
 		pr_info("lock detector off (lock_wait_ms=0)\n");
@@ -116,43 +123,40 @@ int kradar_lock_init(void)
 	return kradar_proc_buf ? 0 : -ENOMEM;
 }
 
-void kradar_lock_exit(void)
-{
-	kfree(kradar_proc_buf);
-	kradar_proc_buf = NULL;
-	kradar_lock_on = false;
-}
-
 bool kradar_lock_enabled(void)
 {
 	return kradar_lock_on;
 }
 
-/* Attach; missing tracepoints turn this detector off, not the module. */
-void kradar_lock_hook(void)
+/*
+ * Attach; missing tracepoints turn this detector off, not the module:
+ * always 0.
+ */
+static int kradar_lock_hook(void)
 {
 	if (!kradar_proc_buf)
-		return;
+		return 0;
 	check_trace_callback_type_contention_begin(kradar_probe_begin);
 	check_trace_callback_type_contention_end(kradar_probe_end);
 	kradar_tp_end = kradar_tp_attach("contention_end", kradar_probe_end,
 					 "lock detector");
 	if (!kradar_tp_end)
-		return;
+		return 0;
 	kradar_tp_begin = kradar_tp_attach("contention_begin",
 					   kradar_probe_begin, "lock detector");
 	if (!kradar_tp_begin) {
 		tracepoint_probe_unregister(kradar_tp_end, kradar_probe_end,
 					    NULL);
 		kradar_tp_end = NULL;
-		return;
+		return 0;
 	}
 	kradar_lock_on = true;
 	kradar_vhost_init();
+	return 0;
 }
 
 /* The caller runs tracepoint_synchronize_unregister() afterwards. */
-void kradar_lock_unhook(void)
+static void kradar_lock_unhook(void)
 {
 	if (!kradar_lock_on)
 		return;
@@ -477,8 +481,9 @@ static struct kradar_episode *kradar_episode(void *lock, bool create)
 }
 
 /* Once per window, from the sampler, under kradar_sample_lock. */
-void kradar_lock_sample(u64 now, u64 late)
+static void kradar_lock_sample(const struct kradar_window *w)
 {
+	u64 now = w->now, late = w->late;
 	u64 thresh = (u64)kradar_lock_wait_ms * NSEC_PER_MSEC;
 	unsigned int i, j, nr;
 	u64 untracked;
@@ -548,7 +553,7 @@ void kradar_lock_sample(u64 now, u64 late)
 	}
 }
 
-void kradar_lock_status(struct seq_file *m)
+static void kradar_lock_status(struct seq_file *m)
 {
 	unsigned int i, open = 0, tracked = 0;
 
@@ -565,3 +570,13 @@ void kradar_lock_status(struct seq_file *m)
 		   (long long)atomic64_read(&kradar_waits_untracked));
 	kradar_vhost_status(m);
 }
+
+const struct kradar_detector kradar_lock_detector = {
+	.name		= "lock detector",
+	.init		= kradar_lock_init,
+	.start		= kradar_lock_hook,
+	.stop		= kradar_lock_unhook,
+	.exit		= kradar_lock_exit,
+	.sample		= kradar_lock_sample,
+	.status		= kradar_lock_status,
+};

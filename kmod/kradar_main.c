@@ -3,11 +3,18 @@
  * kradar_probe: finds out why a guest kernel stalls, from inside the guest.
  *
  * `insmod kradar_probe.ko` is all a user does. The module attaches its
- * detectors (kradar_hrtimer.c: hrtimer callback storms), and a sampler
+ * detectors (kradar_hrtimer.c: hrtimer callback storms, kradar_rcu.c: RCU
+ * quiescent-state gaps, kradar_lock.c: contended mutexes), and a sampler
  * thread turns their per-CPU counters into records once per window,
  * buffers them (kradar_ring.c) and writes them to a virtio console port
  * (kradar_port.c) for kradar-collect on the host. /proc/kradar shows what
  * it did: events, records, drops, bytes sent, port state.
+ *
+ * This file knows the detectors only by their struct kradar_detector,
+ * in the table kradar_detectors[]: it initialises, starts, samples and
+ * stops them in that order (stop and exit in reverse), and reads nothing
+ * of theirs but the storm detector's totals for the heartbeat and
+ * /proc/kradar and which detectors attached, for HELLO.
  *
  * Sampling must go on while one CPU is flooded: a CPU in an hrtimer storm
  * serves its other hrtimers seconds late, in expiry order behind the
@@ -121,6 +128,20 @@ static u64 kradar_sampler_late_max;
 static u64 kradar_last_now;		/* the newest window's time */
 
 /*
+ * The parts sampled once per window, in this order: the panic dump right
+ * after the storm detector, so that it snapshots the counters that
+ * window reported. Each one's lifecycle: struct kradar_detector.
+ */
+static const struct kradar_detector *const kradar_detectors[] = {
+	&kradar_hrtimer_detector,
+	&kradar_panic_dump,
+	&kradar_rcu_detector,
+	&kradar_lock_detector,
+};
+
+static bool kradar_started[ARRAY_SIZE(kradar_detectors)];
+
+/*
  * What HELLO says of the detectors: whether they attached at load. Not
  * read from their state at send time: at unload they are unhooked before
  * the samplers send their last records.
@@ -206,6 +227,9 @@ static void kradar_flush(void)
 /* One window: sample the detectors, emit, send. Under kradar_sample_lock. */
 static void kradar_window(u64 now, u64 late)
 {
+	struct kradar_window w;
+	unsigned int i;
+
 	kradar_window_nr++;
 	if (!kradar_open && now - kradar_last_port_try >=
 	    (u64)KRADAR_PORT_RETRY_MS * NSEC_PER_MSEC) {
@@ -216,10 +240,13 @@ static void kradar_window(u64 now, u64 late)
 	}
 	if (kradar_open && kradar_window_nr % hello_every == 0)
 		kradar_emit_hello(now, true);
-	kradar_hrtimer_sample(now);
-	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
-	kradar_rcu_sample(now, late);
-	kradar_lock_sample(now, late);
+	w.now = now;
+	w.late = late;
+	w.nr = kradar_window_nr;
+	w.bytes_sent = kradar_bytes_sent;
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++)
+		if (kradar_detectors[i]->sample)
+			kradar_detectors[i]->sample(&w);
 	/* while nobody reads, a LOST record would only be dropped in turn */
 	if (kradar_open)
 		kradar_emit_buffer_loss(now);
@@ -322,6 +349,7 @@ static int kradar_samplers_start(void)
 static int kradar_status_show(struct seq_file *m, void *v)
 {
 	u64 records, drec, dbytes, nested, unattr;
+	unsigned int i;
 
 	kradar_ring_stats(&records, &drec, &dbytes);
 	kradar_hrtimer_lost(&nested, &unattr);
@@ -342,8 +370,9 @@ static int kradar_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "sampler_late_max_ns: %llu\n", kradar_sampler_late_max);
 	seq_printf(m, "windows_by_sampler: %llu %llu\n", kradar_windows_by[0],
 		   kradar_windows_by[1]);
-	kradar_rcu_status(m);
-	kradar_lock_status(m);
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++)
+		if (kradar_detectors[i]->status)
+			kradar_detectors[i]->status(m);
 	return 0;
 }
 
@@ -409,6 +438,62 @@ static int kradar_check_params(void)
 	return 0;
 }
 
+/* Exit the first @n detectors, in reverse. */
+static void kradar_detectors_exit(unsigned int n)
+{
+	while (n--)
+		if (kradar_detectors[n]->exit)
+			kradar_detectors[n]->exit();
+}
+
+static int kradar_detectors_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++) {
+		const struct kradar_detector *d = kradar_detectors[i];
+
+		err = d->init ? d->init(kradar_session) : 0;
+		if (err) {
+			kradar_detectors_exit(i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Start the detectors that start before the samplers, or (@late) after. */
+static int kradar_detectors_start(bool late)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++) {
+		const struct kradar_detector *d = kradar_detectors[i];
+
+		if (d->late_start != late)
+			continue;
+		err = d->start ? d->start() : 0;
+		if (err)
+			return err;
+		kradar_started[i] = true;
+	}
+	return 0;
+}
+
+/* Stop the started detectors, in reverse; the caller synchronises. */
+static void kradar_detectors_stop(void)
+{
+	unsigned int i = ARRAY_SIZE(kradar_detectors);
+
+	while (i--) {
+		if (kradar_started[i] && kradar_detectors[i]->stop)
+			kradar_detectors[i]->stop();
+		kradar_started[i] = false;
+	}
+}
+
 static int __init kradar_init(void)
 {
 	int err;
@@ -421,18 +506,9 @@ static int __init kradar_init(void)
 	err = kradar_ring_init((size_t)buffer_kb * 1024);
 	if (err)
 		return err;
-	err = kradar_hrtimer_init();
+	err = kradar_detectors_init();
 	if (err)
 		goto err_ring;
-	err = kradar_rcu_init();
-	if (err)
-		goto err_hrtimer_state;
-	err = kradar_lock_init();
-	if (err)
-		goto err_rcu_state;
-	err = kradar_panic_init(kradar_session);
-	if (err)
-		goto err_lock_state;
 	kradar_port_init(port, tty);
 	kradar_proc = proc_create_single("kradar", 0444, NULL,
 					 kradar_status_show);
@@ -440,23 +516,17 @@ static int __init kradar_init(void)
 		err = -ENOMEM;
 		goto err_port;
 	}
-	/* before the samplers, so the first HELLO says whether it works */
-	kradar_rcu_hook();
-	/*
-	 * The RCU detector counts ticks in user mode and idle: learn which
-	 * callback is the tick now, while nothing of ours is attached to
-	 * the hrtimer path yet and before insmod returns to the job.
-	 */
-	if (kradar_rcu_enabled())
-		kradar_tick_learn();
-	kradar_lock_hook();
+	/* before the samplers, so the first HELLO says what attached */
+	err = kradar_detectors_start(false);
+	if (err)
+		goto err_stop;
 	kradar_hello_qs_gap_ms = kradar_rcu_enabled() ? kradar_qs_gap_ms : 0;
 	kradar_hello_lock_wait_ms = kradar_lock_enabled() ?
 				    kradar_lock_wait_ms : 0;
 	err = kradar_samplers_start();
 	if (err)
-		goto err_rcu_hook;
-	err = kradar_hrtimer_hook();
+		goto err_stop;
+	err = kradar_detectors_start(true);
 	if (err)
 		goto err_samplers;
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
@@ -465,20 +535,13 @@ static int __init kradar_init(void)
 
 err_samplers:
 	kradar_samplers_stop();
-err_rcu_hook:
-	kradar_lock_unhook();
-	kradar_rcu_unhook();
+err_stop:
+	kradar_detectors_stop();
 	tracepoint_synchronize_unregister();
 	proc_remove(kradar_proc);
 err_port:
 	kradar_port_exit();
-	kradar_panic_exit();
-err_lock_state:
-	kradar_lock_exit();
-err_rcu_state:
-	kradar_rcu_exit();
-err_hrtimer_state:
-	kradar_hrtimer_exit();
+	kradar_detectors_exit(ARRAY_SIZE(kradar_detectors));
 err_ring:
 	kradar_ring_exit();
 	return err;
@@ -486,16 +549,12 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
-	kradar_lock_unhook();
-	kradar_rcu_unhook();
-	kradar_hrtimer_unhook();	/* waits for running probes */
+	kradar_detectors_stop();
+	tracepoint_synchronize_unregister();	/* waits for running probes */
 	kradar_samplers_stop();
 	proc_remove(kradar_proc);
 	kradar_port_exit();
-	kradar_panic_exit();
-	kradar_lock_exit();
-	kradar_rcu_exit();
-	kradar_hrtimer_exit();
+	kradar_detectors_exit(ARRAY_SIZE(kradar_detectors));
 	kradar_ring_exit();
 	pr_info("unloaded\n");
 }

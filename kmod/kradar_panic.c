@@ -463,7 +463,7 @@ static void kradar_snap_clocks(u64 now)
  * Once per window, after the hrtimer sample (sampler thread, under the
  * sample lock): the counters the panic-time partial window starts from.
  */
-void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent)
+static void kradar_panic_sample(const struct kradar_window *w)
 {
 	int cpu, i;
 
@@ -484,13 +484,26 @@ void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent)
 		}
 		kradar_snap_cpus[cpu].unattributed = READ_ONCE(c->unattributed);
 	}
-	kradar_snap_clocks(now);
-	kradar_snap_window = window;
-	kradar_snap_sent = bytes_sent;
+	kradar_snap_clocks(w->now);
+	kradar_snap_window = w->nr;
+	kradar_snap_sent = w->bytes_sent;
 }
 
-/* After the detectors' state exists, before the samplers start. */
-int kradar_panic_init(u64 session)
+/* Before the hrtimer counters are freed. */
+static void kradar_panic_exit(void)
+{
+	if (kradar_registered)
+		atomic_notifier_chain_unregister(&panic_notifier_list,
+						 &kradar_panic_nb);
+	kradar_registered = false;
+	vfree(kradar_snap_cpus);
+	kradar_snap_cpus = NULL;
+	vfree(kradar_snaps);
+	kradar_snaps = NULL;
+}
+
+/* After the hrtimer counters exist, before the samplers start. */
+static int kradar_panic_init(u64 session)
 {
 	if (panic_kb > KRADAR_PANIC_KB_MAX) {
 		pr_err("panic_kb=%u out of range 0..%d KiB (0 turns the panic dump off)\n",
@@ -514,15 +527,13 @@ int kradar_panic_init(u64 session)
 	return 0;
 }
 
-/* Before the detectors' state is freed. */
-void kradar_panic_exit(void)
-{
-	if (kradar_registered)
-		atomic_notifier_chain_unregister(&panic_notifier_list,
-						 &kradar_panic_nb);
-	kradar_registered = false;
-	vfree(kradar_snap_cpus);
-	kradar_snap_cpus = NULL;
-	vfree(kradar_snaps);
-	kradar_snaps = NULL;
-}
+/*
+ * Not a detector: it lives their life, right after the storm detector,
+ * so that its sample snapshots the counters that window just reported.
+ */
+const struct kradar_detector kradar_panic_dump = {
+	.name		= "panic dump",
+	.init		= kradar_panic_init,
+	.exit		= kradar_panic_exit,
+	.sample		= kradar_panic_sample,
+};
