@@ -2,26 +2,37 @@
 /*
  * kradar_probe.ko internals shared by its files.
  *
- * Three parts, each in its own file:
+ * The detectors, each in its own file, run by kradar_main.c through a
+ * struct kradar_detector each (below) and talking to each other only
+ * through the calls declared here:
  *   kradar_hrtimer.c  the hrtimer_expire_entry probe (hot path, per CPU,
  *                     lock-free) and the sampler that turns its counters
  *                     into window, storm begin and storm end records;
  *   kradar_rcu.c      RCU quiescent-state gaps: which CPU holds up a
  *                     grace period, and what ran there;
- *   kradar_tick.c     which hrtimer callback is the scheduler tick, learnt
- *                     at load from what it does;
  *   kradar_lock.c     contended sleeping locks: owner, its state and
  *                     stack, the waiters;
  *   kradar_hung.c     tasks asleep in D for hung_ms: where, and on
  *                     which lock;
+ *   kradar_panic.c    at panic, the records the port has not sent and
+ *                     the partial window, as checksummed console lines
+ *                     (not a detector, but run like one).
+ * What they use:
+ *   kradar_tick.c     which hrtimer callback is the scheduler tick, learnt
+ *                     at load from what it does (for kradar_rcu.c);
  *   kradar_vhost.c    vhost awareness: which vhost device and vq a
- *                     contended lock lies in (kradar_vhost.h);
+ *                     contended lock lies in (kradar_vhost.h, for
+ *                     kradar_lock.c);
+ *   kradar_btf.c      a struct member's offset from the kernel's BTF
+ *                     (kradar_btf.h, for kradar_vhost.c);
  *   kradar_ring.c     the byte ring holding encoded records until the
  *                     port takes them (sampler thread only, no locking);
- *   kradar_panic.c    at panic, the records the port has not sent and
- *                     the partial window, as checksummed console lines;
  *   kradar_port.c     the virtio console port: finding it, opening its
  *                     hvc tty from the kernel, writing, closing;
+ *   kradar_util.c     helpers every part uses: record names, symbols,
+ *                     optional tracepoints, LOST records, other tasks'
+ *                     stacks.
+ * And the orchestrator:
  *   kradar_main.c     parameters, the sampler threads, /proc/kradar,
  *                     module init and exit.
  */
@@ -46,58 +57,75 @@ extern unsigned int kradar_qs_gap_ms;
 extern unsigned int kradar_lock_wait_ms;
 extern unsigned int kradar_hung_ms;
 
-/* kradar_main.c */
-void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
-		      u64 ts);
+struct seq_file;
 
-/* kradar_hrtimer.c */
-int kradar_hrtimer_init(void);
-int kradar_hrtimer_hook(void);
-void kradar_hrtimer_unhook(void);
-void kradar_hrtimer_exit(void);
-void kradar_hrtimer_sample(u64 now_ns);
+/* One window, as the samplers hand it to each part of the probe. */
+struct kradar_window {
+	u64 now;		/* local_clock() ns: the window's end */
+	u64 late;		/* ns the sampler took it after its deadline */
+	u64 nr;			/* window number, from 1 */
+	u64 bytes_sent;		/* stream bytes the port took so far */
+};
+
+/*
+ * A detector as kradar_main.c runs it; any op may be NULL. init, start
+ * and sample run in the order of kradar_main.c's table, stop and exit in
+ * reverse. A detector talks to the others only through the calls
+ * declared below, never through their state.
+ *
+ * @init:   allocate and set up, nothing attached yet; @session is the
+ *          stream's id. On failure it has undone itself.
+ * @start:  attach its probes. An optional detector that cannot attach
+ *          turns itself off and returns 0; an error fails the load.
+ * @stop:   detach; the caller then runs tracepoint_synchronize_unregister()
+ *          before anything is freed. Called only after a successful start.
+ * @exit:   free; the samplers are stopped.
+ * @sample: once per window, in a sampler thread under its lock.
+ * @status: its lines of /proc/kradar.
+ * @late_start: started only once the samplers run (the others before).
+ */
+struct kradar_detector {
+	const char *name;
+	int (*init)(u64 session);
+	int (*start)(void);
+	void (*stop)(void);
+	void (*exit)(void);
+	void (*sample)(const struct kradar_window *w);
+	void (*status)(struct seq_file *m);
+	bool late_start;
+};
+
+extern const struct kradar_detector kradar_hrtimer_detector;
+extern const struct kradar_detector kradar_panic_dump;
+extern const struct kradar_detector kradar_rcu_detector;
+extern const struct kradar_detector kradar_lock_detector;
+extern const struct kradar_detector kradar_hung_detector;
+
+/* kradar_hrtimer.c: what the storm detector offers the other parts */
 u64 kradar_hrtimer_events(void);
 unsigned int kradar_hrtimer_storms_active(void);
 u64 kradar_hrtimer_flood_ns(int cpu);
 void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
-struct kradar_cpu *kradar_hrtimer_cpu(int cpu);
+const struct kradar_cpu *kradar_hrtimer_counters(int cpu);
+void kradar_hrtimer_want_stack(int cpu);
+void kradar_hrtimer_watch_tick(int cpu, void *fn);
+void kradar_hrtimer_watch_tick_named(const char *const *names,
+				     unsigned int nr);
 void kradar_hrtimer_name(int cpu, unsigned int slot,
 			 char name[KRADAR_NAME_LEN]);
 
 /* kradar_tick.c: the scheduler tick's hrtimer callback, for kradar_rcu.c */
 void kradar_tick_learn(void);
-void kradar_tick_named(int cpu, void *fn, const char *name);
-void *kradar_tick_fn(void);
 
-/* kradar_rcu.c */
-struct seq_file;
-int kradar_rcu_init(void);
-void kradar_rcu_hook(void);
-void kradar_rcu_unhook(void);
-void kradar_rcu_exit(void);
-void kradar_rcu_sample(u64 now_ns, u64 late_ns);
-void kradar_rcu_status(struct seq_file *m);
+/* kradar_rcu.c, kradar_lock.c, kradar_hung.c: attached at load (HELLO) */
 bool kradar_rcu_enabled(void);
-
-/* kradar_lock.c */
-int kradar_lock_init(void);
-void kradar_lock_hook(void);
-void kradar_lock_unhook(void);
-void kradar_lock_exit(void);
-void kradar_lock_sample(u64 now_ns, u64 late_ns);
-void kradar_lock_status(struct seq_file *m);
 bool kradar_lock_enabled(void);
+bool kradar_hung_enabled(void);
+
+/* kradar_lock.c: the lock a task sleeps for, for kradar_hung.c */
 struct task_struct;
 bool kradar_lock_wait_of(struct task_struct *t, u64 *lock,
 			 char name[KRADAR_NAME_LEN], pid_t *owner);
-unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
-			       unsigned int max);
-
-/* kradar_hung.c */
-int kradar_hung_init(void);
-void kradar_hung_sample(u64 now_ns);
-void kradar_hung_status(struct seq_file *m);
-bool kradar_hung_enabled(void);
 
 /* kradar_ring.c: records are built in place and committed */
 int kradar_ring_init(size_t bytes);
@@ -115,11 +143,6 @@ size_t kradar_ring_unsent(const u8 **buf);
 u32 kradar_ring_take_seq(u16 cpu);
 size_t kradar_ring_open_size(void);
 
-/* kradar_panic.c: the console dump at panic */
-int kradar_panic_init(u64 session);
-void kradar_panic_exit(void);
-void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent);
-
 /* kradar_port.c */
 enum kradar_port_state {
 	KRADAR_PORT_ABSENT,	/* no virtio port with that name (yet) */
@@ -135,9 +158,14 @@ ssize_t kradar_port_write(const u8 *buf, size_t len);
 enum kradar_port_state kradar_port_state(void);
 const char *kradar_port_state_name(enum kradar_port_state s);
 
+/* kradar_util.c: helpers of every part, process context only */
 void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src);
 void kradar_symbol(unsigned long addr, char name[KRADAR_NAME_LEN], bool exact);
 struct tracepoint *kradar_tp_attach(const char *name, void *probe,
 				    const char *detector);
+void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
+		      u64 ts);
+unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
+			       unsigned int max);
 
 #endif /* _KRADAR_H */

@@ -82,6 +82,9 @@ struct kradar_cpu_track {
 static struct kradar_track *kradar_tracks;	/* nr_cpu_ids * SLOTS */
 static struct kradar_cpu_track *kradar_cpu_tracks;
 static unsigned int kradar_storms;
+/* The tick's callback by name, when kradar_tick.c could not learn it. */
+static const char *const *kradar_tick_names;
+static unsigned int kradar_tick_nr;
 
 /*
  * Soft hrtimers expire with interrupts on (in the timer softirq, or on
@@ -113,7 +116,17 @@ out:
 /* kradar_probe_expire_byref (up to 7.0) and _byval (7.1+) */
 KRADAR_EXPIRE_ENTRY_PROBE(kradar_probe_expire)
 
-int kradar_hrtimer_init(void)
+static void kradar_hrtimer_exit(void)
+{
+	vfree(kradar_cpu_tracks);
+	kradar_cpu_tracks = NULL;
+	vfree(kradar_tracks);
+	kradar_tracks = NULL;
+	free_percpu(kradar_pcpu);
+	kradar_pcpu = NULL;
+}
+
+static int kradar_hrtimer_init(u64 session)
 {
 	int cpu;
 
@@ -134,17 +147,8 @@ int kradar_hrtimer_init(void)
 	return 0;
 }
 
-void kradar_hrtimer_exit(void)
-{
-	vfree(kradar_cpu_tracks);
-	kradar_cpu_tracks = NULL;
-	vfree(kradar_tracks);
-	kradar_tracks = NULL;
-	free_percpu(kradar_pcpu);
-	kradar_pcpu = NULL;
-}
-
-int kradar_hrtimer_hook(void)
+/* Required: without it the probe has nothing to report. */
+static int kradar_hrtimer_hook(void)
 {
 	int err;
 
@@ -164,18 +168,34 @@ int kradar_hrtimer_hook(void)
 	return err;
 }
 
-void kradar_hrtimer_unhook(void)
+/* The caller runs tracepoint_synchronize_unregister() afterwards. */
+static void kradar_hrtimer_unhook(void)
 {
 	tracepoint_probe_unregister(kradar_tp_expire_entry,
 				    KRADAR_EXPIRE_ENTRY(kradar_probe_expire),
 				    NULL);
-	tracepoint_synchronize_unregister();
 }
 
 static void kradar_resolve(int cpu, struct kradar_track *tr, void *fn)
 {
 	kradar_symbol((unsigned long)fn, tr->name, false);
 	tr->named = true;
+}
+
+/*
+ * Each window for each named callback @fn of @cpu: when the tick is
+ * taken by name and this is it, the hot path watches for it.
+ */
+static void kradar_tick_match(int cpu, void *fn, const char *name)
+{
+	const char *const *names = READ_ONCE(kradar_tick_names);
+	unsigned int i;
+
+	if (!names)
+		return;
+	for (i = 0; i < kradar_tick_nr; i++)
+		if (!strcmp(name, names[i]))
+			WRITE_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->tick_fn, fn);
 }
 
 struct kradar_delta {
@@ -329,7 +349,7 @@ static void kradar_sample_cpu(int cpu, u64 now, u64 hooked)
 			continue;
 		if (!tr->named)
 			kradar_resolve(cpu, tr, fn);
-		kradar_tick_named(cpu, fn, tr->name);
+		kradar_tick_match(cpu, fn, tr->name);
 		d.slot = i;
 		v = READ_ONCE(s->count);
 		d.count = v - tr->count;
@@ -403,9 +423,9 @@ static void kradar_sample_cpu(int cpu, u64 now, u64 hooked)
 }
 
 /* One window: a record per online CPU, storms, probe losses. */
-void kradar_hrtimer_sample(u64 now)
+static void kradar_hrtimer_sample(const struct kradar_window *w)
 {
-	u64 hooked = READ_ONCE(kradar_hooked_ns);
+	u64 now = w->now, hooked = READ_ONCE(kradar_hooked_ns);
 	int cpu;
 
 	/*
@@ -463,9 +483,44 @@ void kradar_hrtimer_lost(u64 *nested, u64 *unattributed)
 	}
 }
 
-struct kradar_cpu *kradar_hrtimer_cpu(int cpu)
+/*
+ * @cpu's counters, read-only, for the parts that count along with the
+ * storm detector (RCU gaps, the panic dump). Written by that CPU's probe
+ * only: read each field with READ_ONCE().
+ */
+const struct kradar_cpu *kradar_hrtimer_counters(int cpu)
 {
 	return per_cpu_ptr(kradar_pcpu, cpu);
+}
+
+/*
+ * Ask @cpu's probe to call kradar_hot_rare() at its next expiry, which
+ * takes the CPU's stack there and clears the request. Sampler only.
+ */
+void kradar_hrtimer_want_stack(int cpu)
+{
+	WRITE_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->want_stack, 1);
+}
+
+/*
+ * The scheduler tick's callback on @cpu is @fn: its expiries call
+ * kradar_hot_rare() too. At init, before the probe attaches.
+ */
+void kradar_hrtimer_watch_tick(int cpu, void *fn)
+{
+	WRITE_ONCE(per_cpu_ptr(kradar_pcpu, cpu)->tick_fn, fn);
+}
+
+/*
+ * The tick could not be learnt: it is the callback called one of
+ * @names[0..@nr), as the sampler finds when it names a CPU's callbacks.
+ * At init, before the samplers start; @names stays valid.
+ */
+void kradar_hrtimer_watch_tick_named(const char *const *names,
+				     unsigned int nr)
+{
+	kradar_tick_nr = nr;
+	WRITE_ONCE(kradar_tick_names, names);
 }
 
 /* Name of a slot's callback, for other detectors (sampler only). */
@@ -479,3 +534,18 @@ void kradar_hrtimer_name(int cpu, unsigned int slot,
 		kradar_resolve(cpu, tr, fn);
 	memcpy(name, tr->name, KRADAR_NAME_LEN);
 }
+
+/*
+ * Started after the samplers: attaching can take long (text patching on
+ * a debug kernel), and the tick finder must have done its work before
+ * anything of ours is on the hrtimer path.
+ */
+const struct kradar_detector kradar_hrtimer_detector = {
+	.name		= "hrtimer storm detector",
+	.init		= kradar_hrtimer_init,
+	.start		= kradar_hrtimer_hook,
+	.stop		= kradar_hrtimer_unhook,
+	.exit		= kradar_hrtimer_exit,
+	.sample		= kradar_hrtimer_sample,
+	.late_start	= true,
+};

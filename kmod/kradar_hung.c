@@ -64,7 +64,7 @@ static u64 kradar_hung_scan_ns(void)
 		       NSEC_PER_SEC);
 }
 
-int kradar_hung_init(void)
+static int kradar_hung_init(u64 session)
 {
 	memset(kradar_hung, 0, sizeof(kradar_hung));
 	kradar_hung_gen = 0;
@@ -190,8 +190,9 @@ static void kradar_hung_emit(struct kradar_hung_task *h, u32 phase, u64 now)
 }
 
 /* Once per window, from the sampler, under kradar_sample_lock. */
-void kradar_hung_sample(u64 now)
+static void kradar_hung_sample(const struct kradar_window *w)
 {
+	u64 now = w->now;
 	u64 thresh = (u64)kradar_hung_ms * NSEC_PER_MSEC;
 	struct task_struct *g, *t;
 	unsigned int i, n = 0;
@@ -241,7 +242,7 @@ void kradar_hung_sample(u64 now)
 	}
 }
 
-void kradar_hung_status(struct seq_file *m)
+static void kradar_hung_status(struct seq_file *m)
 {
 	unsigned int i, open = 0, followed = 0;
 
@@ -257,3 +258,10 @@ void kradar_hung_status(struct seq_file *m)
 		   open, kradar_hung_reported, followed, kradar_hung_untracked,
 		   kradar_hung_skipped);
 }
+
+const struct kradar_detector kradar_hung_detector = {
+	.name		= "hung-task detector",
+	.init		= kradar_hung_init,
+	.sample		= kradar_hung_sample,
+	.status		= kradar_hung_status,
+};

@@ -52,7 +52,6 @@
 
 #define KRADAR_EPISODES		16	/* contended locks followed at once */
 #define KRADAR_LOCK_UPDATE_NS	NSEC_PER_SEC
-#define KRADAR_PROC_STACK_LEN	4096
 
 /* Sampler side: one contended lock being reported. */
 struct kradar_episode {
@@ -88,9 +87,7 @@ static bool kradar_lock_on;
 /* Sampler state, under kradar_sample_lock. */
 static struct kradar_episode kradar_eps[KRADAR_EPISODES];
 static struct kradar_wait_snap kradar_snap[KRADAR_WAITS];
-static char *kradar_proc_buf;
 static u64 kradar_locks_seen, kradar_untracked_reported;
-static bool kradar_proc_warned;
 
 /* The per-event work is in kradar_lock_hot.h (bench/ measures it). */
 static void notrace kradar_probe_begin(void *data, void *lock,
@@ -106,22 +103,16 @@ static void notrace kradar_probe_end(void *data, void *lock, int ret)
 			    current, lock, ret);
 }
 
-int kradar_lock_init(void)
+static void kradar_lock_exit(void)
+{
+	kradar_lock_on = false;
+}
+
+static int kradar_lock_init(u64 session)
 {
 	if (!kradar_lock_wait_ms)
 		pr_info("lock detector off (lock_wait_ms=0)\n");
-	/* the hung-task detector reads stacks with kradar_task_stack() too */
-	if (!kradar_lock_wait_ms && !kradar_hung_ms)
-		return 0;
-	kradar_proc_buf = kmalloc(KRADAR_PROC_STACK_LEN, GFP_KERNEL);
-	return kradar_proc_buf ? 0 : -ENOMEM;
-}
-
-void kradar_lock_exit(void)
-{
-	kfree(kradar_proc_buf);
-	kradar_proc_buf = NULL;
-	kradar_lock_on = false;
+	return 0;
 }
 
 bool kradar_lock_enabled(void)
@@ -129,31 +120,35 @@ bool kradar_lock_enabled(void)
 	return kradar_lock_on;
 }
 
-/* Attach; missing tracepoints turn this detector off, not the module. */
-void kradar_lock_hook(void)
+/*
+ * Attach; missing tracepoints turn this detector off, not the module:
+ * always 0.
+ */
+static int kradar_lock_hook(void)
 {
-	if (!kradar_proc_buf || !kradar_lock_wait_ms)
-		return;
+	if (!kradar_lock_wait_ms)
+		return 0;
 	check_trace_callback_type_contention_begin(kradar_probe_begin);
 	check_trace_callback_type_contention_end(kradar_probe_end);
 	kradar_tp_end = kradar_tp_attach("contention_end", kradar_probe_end,
 					 "lock detector");
 	if (!kradar_tp_end)
-		return;
+		return 0;
 	kradar_tp_begin = kradar_tp_attach("contention_begin",
 					   kradar_probe_begin, "lock detector");
 	if (!kradar_tp_begin) {
 		tracepoint_probe_unregister(kradar_tp_end, kradar_probe_end,
 					    NULL);
 		kradar_tp_end = NULL;
-		return;
+		return 0;
 	}
 	kradar_lock_on = true;
 	kradar_vhost_init();
+	return 0;
 }
 
 /* The caller runs tracepoint_synchronize_unregister() afterwards. */
-void kradar_lock_unhook(void)
+static void kradar_lock_unhook(void)
 {
 	if (!kradar_lock_on)
 		return;
@@ -230,85 +225,6 @@ static struct task_struct *kradar_lock_owner(void *lock, unsigned int flags)
 out:
 	rcu_read_unlock();
 	return owner;
-}
-
-/*
- * Read a /proc seq_file into kradar_proc_buf. kernel_read() needs
- * ->read_iter, which /proc/PID/stack has only in newer kernels; older
- * ones have ->read = seq_read, so fill the file's own seq_file with its
- * ->show(), which is what seq_read() does, into a buffer of ours (the
- * file's release frees it).
- */
-static ssize_t kradar_read_seq(struct file *file)
-{
-	struct seq_file *m = file->private_data;
-	loff_t pos = 0;
-	void *v;
-
-	if (file->f_op->read_iter)
-		return kernel_read(file, kradar_proc_buf,
-				   KRADAR_PROC_STACK_LEN - 1, &pos);
-	if (file->f_op->read != seq_read || !m || m->buf)
-		return -EINVAL;
-	m->buf = kvmalloc(KRADAR_PROC_STACK_LEN, GFP_KERNEL);
-	if (!m->buf)
-		return -ENOMEM;
-	m->size = KRADAR_PROC_STACK_LEN;
-	m->count = 0;
-	v = m->op->start(m, &pos);
-	if (!IS_ERR_OR_NULL(v))
-		m->op->show(m, v);
-	m->op->stop(m, v);
-	if (IS_ERR(v))
-		return PTR_ERR(v);
-	m->count = min_t(size_t, m->count, KRADAR_PROC_STACK_LEN - 1);
-	memcpy(kradar_proc_buf, m->buf, m->count);
-	return m->count;
-}
-
-/*
- * Another task's stack, from /proc/PID/stack: "[<0>] func+0x1/0x2\n"
- * lines, innermost first. Returns the frames copied into @f.
- */
-unsigned int kradar_task_stack(pid_t pid, struct kradar_frame *f,
-			       unsigned int max)
-{
-	char path[32], *line, *next;
-	struct file *file;
-	unsigned int n = 0;
-	ssize_t len;
-
-	if (!kradar_proc_buf)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file)) {
-		len = PTR_ERR(file);
-	} else {
-		len = kradar_read_seq(file);
-		filp_close(file, NULL);
-	}
-	if (len < 0) {
-		if (!kradar_proc_warned)
-			pr_warn("lock detector: cannot read %s (%zd): records come without stacks; mount procfs at /proc and use a kernel with CONFIG_STACKTRACE\n",
-				path, len);
-		kradar_proc_warned = true;
-		return 0;
-	}
-	kradar_proc_buf[len] = '\0';
-	for (line = kradar_proc_buf; line && *line && n < max; line = next) {
-		char *sym = strstr(line, "] ");
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!sym)
-			continue;
-		f[n].addr = 0;
-		kradar_copy_name(f[n].sym, sym + 2);
-		n++;
-	}
-	return n;
 }
 
 /* The vhost fields, and whether a listed waiter is a killed vhost worker. */
@@ -480,8 +396,9 @@ static struct kradar_episode *kradar_episode(void *lock, bool create)
 }
 
 /* Once per window, from the sampler, under kradar_sample_lock. */
-void kradar_lock_sample(u64 now, u64 late)
+static void kradar_lock_sample(const struct kradar_window *w)
 {
+	u64 now = w->now, late = w->late;
 	u64 thresh = (u64)kradar_lock_wait_ms * NSEC_PER_MSEC;
 	unsigned int i, j, nr;
 	u64 untracked;
@@ -585,7 +502,7 @@ bool kradar_lock_wait_of(struct task_struct *t, u64 *lock,
 	return true;
 }
 
-void kradar_lock_status(struct seq_file *m)
+static void kradar_lock_status(struct seq_file *m)
 {
 	unsigned int i, open = 0, tracked = 0;
 
@@ -602,3 +519,13 @@ void kradar_lock_status(struct seq_file *m)
 		   (long long)atomic64_read(&kradar_waits_untracked));
 	kradar_vhost_status(m);
 }
+
+const struct kradar_detector kradar_lock_detector = {
+	.name		= "lock detector",
+	.init		= kradar_lock_init,
+	.start		= kradar_lock_hook,
+	.stop		= kradar_lock_unhook,
+	.exit		= kradar_lock_exit,
+	.sample		= kradar_lock_sample,
+	.status		= kradar_lock_status,
+};

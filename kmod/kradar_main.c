@@ -3,11 +3,18 @@
  * kradar_probe: finds out why a guest kernel stalls, from inside the guest.
  *
  * `insmod kradar_probe.ko` is all a user does. The module attaches its
- * detectors (kradar_hrtimer.c: hrtimer callback storms), and a sampler
+ * detectors (kradar_hrtimer.c: hrtimer callback storms, kradar_rcu.c: RCU
+ * quiescent-state gaps, kradar_lock.c: contended mutexes), and a sampler
  * thread turns their per-CPU counters into records once per window,
  * buffers them (kradar_ring.c) and writes them to a virtio console port
  * (kradar_port.c) for kradar-collect on the host. /proc/kradar shows what
  * it did: events, records, drops, bytes sent, port state.
+ *
+ * This file knows the detectors only by their struct kradar_detector,
+ * in the table kradar_detectors[]: it initialises, starts, samples and
+ * stops them in that order (stop and exit in reverse), and reads nothing
+ * of theirs but the storm detector's totals for the heartbeat and
+ * /proc/kradar and which detectors attached, for HELLO.
  *
  * Sampling must go on while one CPU is flooded: a CPU in an hrtimer storm
  * serves its other hrtimers seconds late, in expiry order behind the
@@ -25,7 +32,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
-#include <linux/kallsyms.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -41,7 +47,6 @@
 #include <linux/tracepoint.h>
 #include <linux/utsname.h>
 #include "kradar.h"
-#include "compat/tracepoint.h"
 
 #define KRADAR_PORT_DEFAULT	"org.kradar.0"
 #define KRADAR_TTY_DEFAULT	"/dev/hvc0"
@@ -129,57 +134,20 @@ static u64 kradar_bytes_sent;
 static u64 kradar_sampler_late_max;
 static u64 kradar_last_now;		/* the newest window's time */
 
-void kradar_copy_name(char dst[KRADAR_NAME_LEN], const char *src)
-{
-	memset(dst, 0, KRADAR_NAME_LEN);
-	strscpy(dst, src, KRADAR_NAME_LEN);
-}
-
 /*
- * "advance_sched+0x0/0x1a0 [sch_taprio]" -> "advance_sched [sch_taprio]";
- * with @exact only a zero offset is dropped, so an object inside a bigger
- * one keeps "+0x18/0x40". No symbol: the address. Sampler threads only.
+ * The parts sampled once per window, in this order: the panic dump right
+ * after the storm detector, so that it snapshots the counters that
+ * window reported. Each one's lifecycle: struct kradar_detector.
  */
-void kradar_symbol(unsigned long addr, char name[KRADAR_NAME_LEN], bool exact)
-{
-	static char sym[KSYM_SYMBOL_LEN];
-	char *plus, *mod;
+static const struct kradar_detector *const kradar_detectors[] = {
+	&kradar_hrtimer_detector,
+	&kradar_panic_dump,
+	&kradar_rcu_detector,
+	&kradar_lock_detector,
+	&kradar_hung_detector,
+};
 
-	sprint_symbol(sym, addr);
-	plus = strstr(sym, exact ? "+0x0/" : "+");
-	if (plus) {
-		mod = strstr(plus, " [");
-		if (mod)
-			memmove(plus, mod, strlen(mod) + 1);
-		else
-			*plus = '\0';
-	}
-	kradar_copy_name(name, sym);
-}
-
-/*
- * Attach @probe to the tracepoint called @name for an optional detector:
- * on failure say that @detector is off and why, and return NULL.
- */
-struct tracepoint *kradar_tp_attach(const char *name, void *probe,
-				    const char *detector)
-{
-	struct tracepoint *tp = kradar_tracepoint_find(name);
-	int err;
-
-	if (!tp) {
-		pr_warn("%s off: tracepoint %s not found (the kernel is too old or lacks CONFIG_TRACEPOINTS, see configs/kradar.config); the other detectors go on\n",
-			detector, name);
-		return NULL;
-	}
-	err = tracepoint_probe_register(tp, probe, NULL);
-	if (err) {
-		pr_warn("%s off: cannot attach to %s: %d; the other detectors go on\n",
-			detector, name, err);
-		return NULL;
-	}
-	return tp;
-}
+static bool kradar_started[ARRAY_SIZE(kradar_detectors)];
 
 /*
  * What HELLO says of the detectors: whether they attached at load. Not
@@ -239,22 +207,6 @@ static void kradar_emit_heartbeat(u64 now, u64 late)
 	kradar_rec_commit(r);
 }
 
-/* A LOST record: what was dropped since the last one of this cause. */
-void kradar_emit_lost(u16 cpu, u32 cause, u64 records, u64 bytes, u64 events,
-		      u64 ts)
-{
-	struct kradar_rec_lost *r;
-
-	r = kradar_rec_begin(KRADAR_REC_LOST, sizeof(*r), cpu, ts);
-	if (!r)
-		return;
-	r->cause = cpu_to_le32(cause);
-	r->records = cpu_to_le64(records);
-	r->bytes = cpu_to_le64(bytes);
-	r->events = cpu_to_le64(events);
-	kradar_rec_commit(r);
-}
-
 /* Report records the buffer dropped since the last report. */
 static void kradar_emit_buffer_loss(u64 now)
 {
@@ -284,6 +236,9 @@ static void kradar_flush(void)
 /* One window: sample the detectors, emit, send. Under kradar_sample_lock. */
 static void kradar_window(u64 now, u64 late)
 {
+	struct kradar_window w;
+	unsigned int i;
+
 	kradar_window_nr++;
 	if (!kradar_open && now - kradar_last_port_try >=
 	    (u64)KRADAR_PORT_RETRY_MS * NSEC_PER_MSEC) {
@@ -294,11 +249,13 @@ static void kradar_window(u64 now, u64 late)
 	}
 	if (kradar_open && kradar_window_nr % hello_every == 0)
 		kradar_emit_hello(now, true);
-	kradar_hrtimer_sample(now);
-	kradar_panic_sample(now, kradar_window_nr, kradar_bytes_sent);
-	kradar_rcu_sample(now, late);
-	kradar_lock_sample(now, late);
-	kradar_hung_sample(now);
+	w.now = now;
+	w.late = late;
+	w.nr = kradar_window_nr;
+	w.bytes_sent = kradar_bytes_sent;
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++)
+		if (kradar_detectors[i]->sample)
+			kradar_detectors[i]->sample(&w);
 	/* while nobody reads, a LOST record would only be dropped in turn */
 	if (kradar_open)
 		kradar_emit_buffer_loss(now);
@@ -401,6 +358,7 @@ static int kradar_samplers_start(void)
 static int kradar_status_show(struct seq_file *m, void *v)
 {
 	u64 records, drec, dbytes, nested, unattr;
+	unsigned int i;
 
 	kradar_ring_stats(&records, &drec, &dbytes);
 	kradar_hrtimer_lost(&nested, &unattr);
@@ -421,9 +379,9 @@ static int kradar_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "sampler_late_max_ns: %llu\n", kradar_sampler_late_max);
 	seq_printf(m, "windows_by_sampler: %llu %llu\n", kradar_windows_by[0],
 		   kradar_windows_by[1]);
-	kradar_rcu_status(m);
-	kradar_lock_status(m);
-	kradar_hung_status(m);
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++)
+		if (kradar_detectors[i]->status)
+			kradar_detectors[i]->status(m);
 	return 0;
 }
 
@@ -495,6 +453,62 @@ static int kradar_check_params(void)
 	return 0;
 }
 
+/* Exit the first @n detectors, in reverse. */
+static void kradar_detectors_exit(unsigned int n)
+{
+	while (n--)
+		if (kradar_detectors[n]->exit)
+			kradar_detectors[n]->exit();
+}
+
+static int kradar_detectors_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++) {
+		const struct kradar_detector *d = kradar_detectors[i];
+
+		err = d->init ? d->init(kradar_session) : 0;
+		if (err) {
+			kradar_detectors_exit(i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Start the detectors that start before the samplers, or (@late) after. */
+static int kradar_detectors_start(bool late)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(kradar_detectors); i++) {
+		const struct kradar_detector *d = kradar_detectors[i];
+
+		if (d->late_start != late)
+			continue;
+		err = d->start ? d->start() : 0;
+		if (err)
+			return err;
+		kradar_started[i] = true;
+	}
+	return 0;
+}
+
+/* Stop the started detectors, in reverse; the caller synchronises. */
+static void kradar_detectors_stop(void)
+{
+	unsigned int i = ARRAY_SIZE(kradar_detectors);
+
+	while (i--) {
+		if (kradar_started[i] && kradar_detectors[i]->stop)
+			kradar_detectors[i]->stop();
+		kradar_started[i] = false;
+	}
+}
+
 static int __init kradar_init(void)
 {
 	int err;
@@ -507,19 +521,9 @@ static int __init kradar_init(void)
 	err = kradar_ring_init((size_t)buffer_kb * 1024);
 	if (err)
 		return err;
-	err = kradar_hrtimer_init();
+	err = kradar_detectors_init();
 	if (err)
 		goto err_ring;
-	err = kradar_rcu_init();
-	if (err)
-		goto err_hrtimer_state;
-	err = kradar_lock_init();
-	if (err)
-		goto err_rcu_state;
-	kradar_hung_init();
-	err = kradar_panic_init(kradar_session);
-	if (err)
-		goto err_lock_state;
 	kradar_port_init(port, tty);
 	kradar_proc = proc_create_single("kradar", 0444, NULL,
 					 kradar_status_show);
@@ -527,23 +531,17 @@ static int __init kradar_init(void)
 		err = -ENOMEM;
 		goto err_port;
 	}
-	/* before the samplers, so the first HELLO says whether it works */
-	kradar_rcu_hook();
-	/*
-	 * The RCU detector counts ticks in user mode and idle: learn which
-	 * callback is the tick now, while nothing of ours is attached to
-	 * the hrtimer path yet and before insmod returns to the job.
-	 */
-	if (kradar_rcu_enabled())
-		kradar_tick_learn();
-	kradar_lock_hook();
+	/* before the samplers, so the first HELLO says what attached */
+	err = kradar_detectors_start(false);
+	if (err)
+		goto err_stop;
 	kradar_hello_qs_gap_ms = kradar_rcu_enabled() ? kradar_qs_gap_ms : 0;
 	kradar_hello_lock_wait_ms = kradar_lock_enabled() ?
 				    kradar_lock_wait_ms : 0;
 	err = kradar_samplers_start();
 	if (err)
-		goto err_rcu_hook;
-	err = kradar_hrtimer_hook();
+		goto err_stop;
+	err = kradar_detectors_start(true);
 	if (err)
 		goto err_samplers;
 	pr_info("loaded: window %u ms, storm at %lu callbacks/s, late at %u us, port '%s'\n",
@@ -552,20 +550,13 @@ static int __init kradar_init(void)
 
 err_samplers:
 	kradar_samplers_stop();
-err_rcu_hook:
-	kradar_lock_unhook();
-	kradar_rcu_unhook();
+err_stop:
+	kradar_detectors_stop();
 	tracepoint_synchronize_unregister();
 	proc_remove(kradar_proc);
 err_port:
 	kradar_port_exit();
-	kradar_panic_exit();
-err_lock_state:
-	kradar_lock_exit();
-err_rcu_state:
-	kradar_rcu_exit();
-err_hrtimer_state:
-	kradar_hrtimer_exit();
+	kradar_detectors_exit(ARRAY_SIZE(kradar_detectors));
 err_ring:
 	kradar_ring_exit();
 	return err;
@@ -573,16 +564,12 @@ err_ring:
 
 static void __exit kradar_exit(void)
 {
-	kradar_lock_unhook();
-	kradar_rcu_unhook();
-	kradar_hrtimer_unhook();	/* waits for running probes */
+	kradar_detectors_stop();
+	tracepoint_synchronize_unregister();	/* waits for running probes */
 	kradar_samplers_stop();
 	proc_remove(kradar_proc);
 	kradar_port_exit();
-	kradar_panic_exit();
-	kradar_lock_exit();
-	kradar_rcu_exit();
-	kradar_hrtimer_exit();
+	kradar_detectors_exit(ARRAY_SIZE(kradar_detectors));
 	kradar_ring_exit();
 	pr_info("unloaded\n");
 }

@@ -342,7 +342,7 @@ struct kradar_panic_top {
 /* @cpu's hrtimer callbacks from the last window to now; 0: none. */
 static size_t kradar_panic_window(int cpu, u64 now)
 {
-	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	struct kradar_panic_snap *snap = &kradar_snaps[cpu * KRADAR_SLOTS];
 	struct kradar_panic_top top[KRADAR_WINDOW_TOP];
 	struct kradar_rec_hrtimer_window *w;
@@ -351,7 +351,7 @@ static size_t kradar_panic_window(int cpu, u64 now)
 	size_t size;
 
 	for (i = 0; i < KRADAR_SLOTS; i++) {
-		struct kradar_slot *s = &c->slot[i];
+		const struct kradar_slot *s = &c->slot[i];
 		struct kradar_panic_top t = { .slot = i };
 
 		if (!READ_ONCE(s->fn))
@@ -382,7 +382,7 @@ static size_t kradar_panic_window(int cpu, u64 now)
 	w->entry_size = cpu_to_le32(sizeof(struct kradar_hrtimer_entry));
 	for (j = 0; j < ntop; j++) {
 		struct kradar_hrtimer_entry *e = &w->entries[j];
-		struct kradar_slot *s = &c->slot[top[j].slot];
+		const struct kradar_slot *s = &c->slot[top[j].slot];
 
 		e->function = cpu_to_le64((unsigned long)READ_ONCE(s->fn));
 		e->count = cpu_to_le64(top[j].count);
@@ -463,18 +463,18 @@ static void kradar_snap_clocks(u64 now)
  * Once per window, after the hrtimer sample (sampler thread, under the
  * sample lock): the counters the panic-time partial window starts from.
  */
-void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent)
+static void kradar_panic_sample(const struct kradar_window *w)
 {
 	int cpu, i;
 
 	if (!kradar_snaps)
 		return;
 	for_each_possible_cpu(cpu) {
-		struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+		const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 		struct kradar_panic_snap *snap = &kradar_snaps[cpu * KRADAR_SLOTS];
 
 		for (i = 0; i < KRADAR_SLOTS; i++) {
-			struct kradar_slot *s = &c->slot[i];
+			const struct kradar_slot *s = &c->slot[i];
 
 			if (!READ_ONCE(s->fn))
 				continue;
@@ -484,13 +484,26 @@ void kradar_panic_sample(u64 now, u64 window, u64 bytes_sent)
 		}
 		kradar_snap_cpus[cpu].unattributed = READ_ONCE(c->unattributed);
 	}
-	kradar_snap_clocks(now);
-	kradar_snap_window = window;
-	kradar_snap_sent = bytes_sent;
+	kradar_snap_clocks(w->now);
+	kradar_snap_window = w->nr;
+	kradar_snap_sent = w->bytes_sent;
 }
 
-/* After the detectors' state exists, before the samplers start. */
-int kradar_panic_init(u64 session)
+/* Before the hrtimer counters are freed. */
+static void kradar_panic_exit(void)
+{
+	if (kradar_registered)
+		atomic_notifier_chain_unregister(&panic_notifier_list,
+						 &kradar_panic_nb);
+	kradar_registered = false;
+	vfree(kradar_snap_cpus);
+	kradar_snap_cpus = NULL;
+	vfree(kradar_snaps);
+	kradar_snaps = NULL;
+}
+
+/* After the hrtimer counters exist, before the samplers start. */
+static int kradar_panic_init(u64 session)
 {
 	if (panic_kb > KRADAR_PANIC_KB_MAX) {
 		pr_err("panic_kb=%u out of range 0..%d KiB (0 turns the panic dump off)\n",
@@ -514,15 +527,13 @@ int kradar_panic_init(u64 session)
 	return 0;
 }
 
-/* Before the detectors' state is freed. */
-void kradar_panic_exit(void)
-{
-	if (kradar_registered)
-		atomic_notifier_chain_unregister(&panic_notifier_list,
-						 &kradar_panic_nb);
-	kradar_registered = false;
-	vfree(kradar_snap_cpus);
-	kradar_snap_cpus = NULL;
-	vfree(kradar_snaps);
-	kradar_snaps = NULL;
-}
+/*
+ * Not a detector: it lives their life, right after the storm detector,
+ * so that its sample snapshots the counters that window just reported.
+ */
+const struct kradar_detector kradar_panic_dump = {
+	.name		= "panic dump",
+	.init		= kradar_panic_init,
+	.exit		= kradar_panic_exit,
+	.sample		= kradar_panic_sample,
+};

@@ -53,11 +53,11 @@
  * that task: the stall record then lists no CPU.
  *
  * Stacks: the sampler cannot unwind a running CPU from another one, so it
- * asks: it sets want_stack in that CPU's hrtimer slot table, and the next
- * hrtimer expiry there (the tick, or the storming callback itself) calls
- * kradar_hot_rare(), which saves the stack in interrupt context on the
- * CPU itself with stack_trace_save(), under a generation count the sampler
- * checks when it copies it.
+ * asks: kradar_hrtimer_want_stack() sets want_stack in that CPU's hrtimer
+ * slot table, and the next hrtimer expiry there (the tick, or the
+ * storming callback itself) calls kradar_hot_rare(), which saves the
+ * stack in interrupt context on the CPU itself with stack_trace_save(),
+ * under a generation count the sampler checks when it copies it.
  *
  * Cost: sched_switch and the interrupt tracepoints each write a few words
  * of this CPU's state; the tick costs one compare in the hrtimer probe.
@@ -258,7 +258,19 @@ static unsigned long kradar_task_switches(struct task_struct *t)
 	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
 }
 
-int kradar_rcu_init(void)
+static void kradar_rcu_exit(void)
+{
+	if (kradar_gp_task)
+		put_task_struct(kradar_gp_task);
+	kradar_gp_task = NULL;
+	vfree(kradar_gaps);
+	kradar_gaps = NULL;
+	free_percpu(kradar_rcu_pcpu);
+	kradar_rcu_pcpu = NULL;
+	kradar_rcu_on = false;
+}
+
+static int kradar_rcu_init(u64 session)
 {
 	if (!kradar_qs_gap_ms) {
 		pr_info("RCU gap detector off (qs_gap_ms=0)\n");
@@ -282,20 +294,27 @@ int kradar_rcu_init(void)
 	return 0;
 }
 
-void kradar_rcu_exit(void)
+/* The caller runs tracepoint_synchronize_unregister() afterwards. */
+static void kradar_rcu_unhook(void)
 {
-	if (kradar_gp_task)
-		put_task_struct(kradar_gp_task);
-	kradar_gp_task = NULL;
-	vfree(kradar_gaps);
-	kradar_gaps = NULL;
-	free_percpu(kradar_rcu_pcpu);
-	kradar_rcu_pcpu = NULL;
 	kradar_rcu_on = false;
+	if (kradar_tp_softirq)
+		tracepoint_probe_unregister(kradar_tp_softirq,
+					    kradar_probe_softirq, NULL);
+	if (kradar_tp_irq)
+		tracepoint_probe_unregister(kradar_tp_irq, kradar_probe_irq,
+					    NULL);
+	if (kradar_tp_switch)
+		tracepoint_probe_unregister(kradar_tp_switch,
+					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
+					    NULL);
+	kradar_tp_softirq = NULL;
+	kradar_tp_irq = NULL;
+	kradar_tp_switch = NULL;
 }
 
 /* Attach; a missing tracepoint turns this detector off, not the module. */
-void kradar_rcu_hook(void)
+static void kradar_rcu_hook(void)
 {
 	if (!kradar_rcu_pcpu)
 		return;
@@ -321,23 +340,18 @@ void kradar_rcu_hook(void)
 	kradar_rcu_on = true;
 }
 
-/* The caller runs tracepoint_synchronize_unregister() afterwards. */
-void kradar_rcu_unhook(void)
+/*
+ * Before the samplers, so the first HELLO says whether it works. The
+ * detector counts ticks in user mode and idle: learn which callback is
+ * the tick now (kradar_tick.c), while nothing of ours is attached to the
+ * hrtimer path yet and before insmod returns to the job.
+ */
+static int kradar_rcu_start(void)
 {
-	kradar_rcu_on = false;
-	if (kradar_tp_softirq)
-		tracepoint_probe_unregister(kradar_tp_softirq,
-					    kradar_probe_softirq, NULL);
-	if (kradar_tp_irq)
-		tracepoint_probe_unregister(kradar_tp_irq, kradar_probe_irq,
-					    NULL);
-	if (kradar_tp_switch)
-		tracepoint_probe_unregister(kradar_tp_switch,
-					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
-					    NULL);
-	kradar_tp_softirq = NULL;
-	kradar_tp_irq = NULL;
-	kradar_tp_switch = NULL;
+	kradar_rcu_hook();
+	if (kradar_rcu_on)
+		kradar_tick_learn();
+	return 0;
 }
 
 static bool kradar_task_read(struct kradar_rcu_cpu *r,
@@ -388,7 +402,7 @@ static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
 static void kradar_gap_snapshot(int cpu, struct kradar_gap_track *g,
 				struct kradar_rcu_cpu *r)
 {
-	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	unsigned int i;
 
 	g->hardirqs = READ_ONCE(r->hardirqs);
@@ -420,7 +434,7 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 			    const struct kradar_task_snap *t, u64 now, u64 late)
 {
 	struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
-	struct kradar_cpu *c = kradar_hrtimer_cpu(cpu);
+	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	struct kradar_gap_hrtimer top[KRADAR_GAP_TOP];
 	unsigned long stack[ARRAY_SIZE(r->stack)];
 	u64 delta[KRADAR_GAP_TOP], hrtimers = 0, stack_ns = 0;
@@ -539,8 +553,9 @@ static bool kradar_cannot_schedule(int cpu, u64 now, u64 ns)
 }
 
 /* Once per window, from the sampler, under kradar_sample_lock. */
-void kradar_rcu_sample(u64 now, u64 late)
+static void kradar_rcu_sample(const struct kradar_window *w)
 {
+	u64 now = w->now, late = w->late;
 	u64 thresh = (u64)kradar_qs_gap_ms * NSEC_PER_MSEC;
 	u16 cpus[KRADAR_STALL_CPUS];
 	unsigned long gp;
@@ -646,7 +661,7 @@ void kradar_rcu_sample(u64 now, u64 late)
 		}
 		if (here && !t.idle && gap >= thresh / 2 &&
 		    now - READ_ONCE(r->stack_ns) >= KRADAR_STACK_FRESH_NS)
-			WRITE_ONCE(kradar_hrtimer_cpu(cpu)->want_stack, 1);
+			kradar_hrtimer_want_stack(cpu);
 
 		if (g->open) {
 			if (nr < KRADAR_STALL_CPUS)
@@ -684,7 +699,7 @@ void kradar_rcu_sample(u64 now, u64 late)
 	}
 }
 
-void kradar_rcu_status(struct seq_file *m)
+static void kradar_rcu_status(struct seq_file *m)
 {
 	if (!kradar_rcu_on) {
 		seq_puts(m, "rcu_gaps:          off\n");
@@ -695,3 +710,13 @@ void kradar_rcu_status(struct seq_file *m)
 	seq_printf(m, "rcu_gaps:          %u open, %llu seen, %llu stalls\n",
 		   kradar_gaps_open, kradar_gaps_total, kradar_stalls_total);
 }
+
+const struct kradar_detector kradar_rcu_detector = {
+	.name		= "RCU gap detector",
+	.init		= kradar_rcu_init,
+	.start		= kradar_rcu_start,
+	.stop		= kradar_rcu_unhook,
+	.exit		= kradar_rcu_exit,
+	.sample		= kradar_rcu_sample,
+	.status		= kradar_rcu_status,
+};

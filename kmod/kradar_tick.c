@@ -19,14 +19,16 @@
  * for nothing, and a soft hrtimer interrupted by the tick does not either
  * (the tick's own exit clears the note first). Module init waits until
  * KRADAR_TICK_VOTES votes agree (40 to 80 ms under TCG), removes the
- * probes and publishes the function to every CPU's kradar_cpu->tick_fn;
- * the hot path then pays one compare. All of it is done before insmod
- * returns: removing a probe patches kernel text, which waits for every
- * CPU to answer an IPI, and a CPU flooded by a storm answers late, so it
- * must not happen once the job under study runs. No vote in
- * KRADAR_TICK_LEARN_MS (a periodic low-resolution tick, nohz_full), or no
- * kprobes: the tick is taken by its known names instead. dmesg says which
- * way it was found.
+ * probes and publishes the function to every CPU's hrtimer probe
+ * (kradar_hrtimer_watch_tick()); the hot path then pays one compare. All
+ * of it is done before insmod returns: removing a probe patches kernel
+ * text, which waits for every CPU to answer an IPI, and a CPU flooded by
+ * a storm answers late, so it must not happen once the job under study
+ * runs. No vote in KRADAR_TICK_LEARN_MS (a periodic low-resolution tick,
+ * nohz_full), or no kprobes: the tick is taken by its known names
+ * instead (kradar_hrtimer_watch_tick_named(): the storm detector's
+ * sampler matches them as it names callbacks). dmesg says which way it
+ * was found.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -61,7 +63,6 @@ static atomic_t kradar_tick_votes = ATOMIC_INIT(0);
 static atomic_t kradar_tick_conflicts = ATOMIC_INIT(0);
 static struct tracepoint *kradar_tick_tp_entry, *kradar_tick_tp_exit;
 static bool kradar_tick_kp_on;
-static bool kradar_tick_by_name;	/* learning failed: match names */
 static bool kradar_tick_learning;	/* probes on, undecided */
 static void *kradar_tick_found;
 
@@ -132,7 +133,7 @@ static void kradar_tick_publish(void *fn)
 
 	kradar_tick_found = fn;
 	for_each_possible_cpu(cpu)
-		WRITE_ONCE(kradar_hrtimer_cpu(cpu)->tick_fn, fn);
+		kradar_hrtimer_watch_tick(cpu, fn);
 }
 
 /* The votes so far: publish the tick, or fall back on its names. */
@@ -147,7 +148,8 @@ static void kradar_tick_decide(unsigned int ms)
 			kradar_tick_found, ms);
 		return;
 	}
-	kradar_tick_by_name = true;
+	kradar_hrtimer_watch_tick_named(kradar_tick_names,
+					ARRAY_SIZE(kradar_tick_names));
 	pr_info("scheduler tick: not learnt in %u ms (%u votes, %u conflicting; a low-resolution or nohz_full tick?): taken by name (%s or %s)\n",
 		ms, votes, conflicts, kradar_tick_names[0],
 		kradar_tick_names[1]);
@@ -206,28 +208,8 @@ void kradar_tick_learn(void)
 	kradar_tick_decide(ms);
 	return;
 by_name:
-	kradar_tick_by_name = true;
+	kradar_hrtimer_watch_tick_named(kradar_tick_names,
+					ARRAY_SIZE(kradar_tick_names));
 	pr_info("scheduler tick: cannot be learnt here: taken by name (%s or %s)\n",
 		kradar_tick_names[0], kradar_tick_names[1]);
-}
-
-/*
- * Sampler, each window for each named callback @fn of @cpu: when the
- * tick is taken by name and this is it, the hot path watches for it.
- */
-void kradar_tick_named(int cpu, void *fn, const char *name)
-{
-	unsigned int i;
-
-	if (!READ_ONCE(kradar_tick_by_name))
-		return;
-	for (i = 0; i < ARRAY_SIZE(kradar_tick_names); i++)
-		if (!strcmp(name, kradar_tick_names[i]))
-			WRITE_ONCE(kradar_hrtimer_cpu(cpu)->tick_fn, fn);
-}
-
-/* The tick's callback as found so far (NULL: not yet, or by name). */
-void *kradar_tick_fn(void)
-{
-	return kradar_tick_found;
 }

@@ -20,9 +20,10 @@
  * Where the mutex lies in struct vhost_virtqueue and struct vhost_dev,
  * and how big a virtqueue is, comes from the kernel's own BTF of the
  * vhost module (/sys/kernel/btf/vhost, split BTF on top of
- * /sys/kernel/btf/vmlinux), walked by a small parser in process context
- * when the probes are armed; no private struct is copied here. Without that BTF a lock is reported
- * as an offset into the virtqueue that starts closest below it.
+ * /sys/kernel/btf/vmlinux), walked by kradar_btf.c in process context
+ * when the probes are armed; no private struct is copied here. Without
+ * that BTF a lock is reported as an offset into the virtqueue that
+ * starts closest below it.
  *
  * The vhost module may load before or after kradar_probe: a module
  * notifier arms the probes when it goes live and disarms them when it
@@ -38,7 +39,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/btf.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -55,8 +55,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
-#include <uapi/linux/btf.h>
 #include "kradar.h"
+#include "kradar_btf.h"
 #include "kradar_vhost.h"
 #include "compat/kprobes.h"
 
@@ -67,15 +67,7 @@
 #define KRADAR_VHOST_GUESS	0x10000
 #define KRADAR_VHOST_KILLED	8	/* killed workers remembered */
 #define KRADAR_VHOST_TOLD	8	/* devices announced in dmesg */
-#define KRADAR_BTF_MAX		(16 << 20)	/* bytes of module BTF read */
-#define KRADAR_BTF_VMLINUX	"/sys/kernel/btf/vmlinux"
 #define KRADAR_BTF_VHOST	"/sys/kernel/btf/" KRADAR_VHOST_MODULE
-/*
- * The header fields read here. struct btf_header grew a layout section
- * in 7.1 (32 bytes), but BTF without one keeps the 24-byte header: its
- * hdr_len says which, so only these fields are read and required.
- */
-#define KRADAR_BTF_HDR		offsetofend(struct btf_header, str_len)
 #define KRADAR_OWNER_ACTIVE	16	/* set_owner calls followed at once */
 #define KRADAR_VHOST_CALIBRATE	1000	/* lookups timed once per load */
 
@@ -325,206 +317,6 @@ static void kradar_vhost_kp_setup(void)
 	kradar_krp_owner.maxactive = KRADAR_OWNER_ACTIVE;
 }
 
-/*
- * The kernel's BTF, read from process context: the vhost module's split
- * BTF whole, and of the vmlinux base only its header and the names the
- * module's types point at (module string offsets below the base's string
- * size are the base's strings).
- */
-struct kradar_btf {
-	struct file *base;
-	loff_t base_strs;	/* file offset of the base's strings */
-	u32 base_str_len;
-	u8 *data;
-	size_t len;
-	const u8 *types;
-	u32 types_len;
-	const char *strs;
-	u32 str_len;
-};
-
-static ssize_t kradar_read_at(struct file *f, void *buf, size_t len,
-			      loff_t pos)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = kernel_read(f, (u8 *)buf + done, len - done, &pos);
-
-		if (n < 0)
-			return n;
-		if (!n)
-			break;
-		done += n;
-	}
-	return done;
-}
-
-static int kradar_btf_header(const struct btf_header *h, size_t len)
-{
-	if (len < KRADAR_BTF_HDR || h->magic != BTF_MAGIC ||
-	    h->version != BTF_VERSION || h->hdr_len < KRADAR_BTF_HDR ||
-	    h->hdr_len > len)
-		return -EINVAL;
-	if ((u64)h->type_off + h->type_len > len - h->hdr_len ||
-	    (u64)h->str_off + h->str_len > len - h->hdr_len)
-		return -EINVAL;
-	return 0;
-}
-
-static int kradar_btf_open(struct kradar_btf *b)
-{
-	struct btf_header h;
-	struct file *f;
-	loff_t size;
-	ssize_t n;
-	int err;
-
-	memset(b, 0, sizeof(*b));
-	f = filp_open(KRADAR_BTF_VMLINUX, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	b->base = f;
-	size = i_size_read(file_inode(f));
-	memset(&h, 0, sizeof(h));
-	n = kradar_read_at(f, &h, KRADAR_BTF_HDR, 0);
-	if (n != KRADAR_BTF_HDR || kradar_btf_header(&h, size))
-		return n < 0 ? n : -EINVAL;
-	b->base_strs = h.hdr_len + h.str_off;
-	b->base_str_len = h.str_len;
-
-	f = filp_open(KRADAR_BTF_VHOST, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	size = i_size_read(file_inode(f));
-	err = -EFBIG;
-	if (size < KRADAR_BTF_HDR || size > KRADAR_BTF_MAX)
-		goto out;
-	err = -ENOMEM;
-	b->data = kvmalloc(size, GFP_KERNEL);
-	if (!b->data)
-		goto out;
-	n = kradar_read_at(f, b->data, size, 0);
-	err = n < 0 ? n : -EIO;
-	if (n != size)
-		goto out;
-	memcpy(&h, b->data, KRADAR_BTF_HDR);
-	err = kradar_btf_header(&h, size);
-	if (err)
-		goto out;
-	b->len = size;
-	b->types = b->data + h.hdr_len + h.type_off;
-	b->types_len = h.type_len;
-	b->strs = (const char *)b->data + h.hdr_len + h.str_off;
-	b->str_len = h.str_len;
-out:
-	filp_close(f, NULL);
-	return err;
-}
-
-static void kradar_btf_close(struct kradar_btf *b)
-{
-	if (!IS_ERR_OR_NULL(b->base))
-		filp_close(b->base, NULL);
-	kvfree(b->data);
-	memset(b, 0, sizeof(*b));
-}
-
-/* Is string @off of the module's BTF (or its base's) @want? */
-static bool kradar_btf_name_is(struct kradar_btf *b, u32 off,
-			       const char *want)
-{
-	size_t wl = strlen(want) + 1;
-	char buf[KRADAR_COMM_LEN * 2];
-
-	if (off >= b->base_str_len) {
-		off -= b->base_str_len;
-		return off < b->str_len && b->str_len - off >= wl &&
-		       !memcmp(b->strs + off, want, wl);
-	}
-	if (wl > sizeof(buf))
-		return false;
-	return kradar_read_at(b->base, buf, wl, b->base_strs + off) == wl &&
-	       !memcmp(buf, want, wl);
-}
-
-/* Bytes after a struct btf_type of @kind with @vlen; < 0: unknown kind. */
-static long kradar_btf_extra(u32 kind, u32 vlen)
-{
-	switch (kind) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case 17:		/* BTF_KIND_DECL_TAG (5.16): struct btf_decl_tag */
-		return 4;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return (long)vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return (long)vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return (long)vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return (long)vlen * sizeof(struct btf_var_secinfo);
-	case 19:		/* BTF_KIND_ENUM64 (6.0): struct btf_enum64 */
-		return (long)vlen * 12;
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case 18:		/* BTF_KIND_TYPE_TAG (5.17) */
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static const struct btf_type *kradar_btf_struct(struct kradar_btf *b,
-						const char *name)
-{
-	const u8 *p = b->types, *end = b->types + b->types_len;
-
-	while (end - p >= (long)sizeof(struct btf_type)) {
-		const struct btf_type *t = (const void *)p;
-		u32 kind = BTF_INFO_KIND(t->info);
-		long extra = kradar_btf_extra(kind, BTF_INFO_VLEN(t->info));
-
-		p += sizeof(*t);
-		if (extra < 0 || extra > end - p)
-			return NULL;
-		if (kind == BTF_KIND_STRUCT && t->name_off &&
-		    kradar_btf_name_is(b, t->name_off, name))
-			return t;
-		p += extra;
-	}
-	return NULL;
-}
-
-/* Byte offset of member @name of struct @t, if it holds a struct mutex. */
-static int kradar_btf_mutex(struct kradar_btf *b, const struct btf_type *t,
-			    const char *name, u32 *off)
-{
-	const struct btf_member *m = (const void *)(t + 1);
-	u32 i, bits;
-
-	for (i = 0; i < BTF_INFO_VLEN(t->info); i++, m++) {
-		if (!m->name_off || !kradar_btf_name_is(b, m->name_off, name))
-			continue;
-		bits = BTF_INFO_KFLAG(t->info) ?
-		       BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
-		if (bits % 8 || bits / 8 + sizeof(struct mutex) > t->size)
-			return -EINVAL;
-		*off = bits / 8;
-		return 0;
-	}
-	return -ENOENT;
-}
-
 /* Process context, under kradar_vhost_mutex. */
 static int kradar_vhost_read_layout(struct kradar_vhost_layout *l)
 {
@@ -533,7 +325,7 @@ static int kradar_vhost_read_layout(struct kradar_vhost_layout *l)
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	err = kradar_btf_open(&b);
+	err = kradar_btf_open(&b, KRADAR_VHOST_MODULE);
 	if (err)
 		goto out;
 	err = -ENOENT;
@@ -541,9 +333,11 @@ static int kradar_vhost_read_layout(struct kradar_vhost_layout *l)
 	dev = kradar_btf_struct(&b, "vhost_dev");
 	if (!vq || !dev)
 		goto out;
-	err = kradar_btf_mutex(&b, vq, "mutex", &l->vq_mutex);
+	err = kradar_btf_member(&b, vq, "mutex", sizeof(struct mutex),
+				&l->vq_mutex);
 	if (!err)
-		err = kradar_btf_mutex(&b, dev, "mutex", &l->dev_mutex);
+		err = kradar_btf_member(&b, dev, "mutex", sizeof(struct mutex),
+					&l->dev_mutex);
 	if (err)
 		goto out;
 	l->vq_size = vq->size;
