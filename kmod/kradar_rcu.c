@@ -113,15 +113,22 @@ struct kradar_rcu_cpu {
 };
 
 /* Per CPU, sampler side. */
+/* A CPU's interrupt and hrtimer counters at one moment. */
+struct kradar_gap_counts {
+	u64 hardirqs, softirqs;
+	u64 slot_count[KRADAR_SLOTS];
+	u64 unattributed;
+};
+
 struct kradar_gap_track {
 	bool open;
+	bool have_prev;
 	u64 qs_seen;		/* the gap start at the last sample */
 	u64 start_ns;		/* gap start: the last opportunity */
 	u64 qs_in_gap;		/* an opportunity seen during the gap */
 	unsigned long gp;	/* grace period when the gap began */
-	u64 hardirqs, softirqs;	/* counters at the gap's start */
-	u64 slot_count[KRADAR_SLOTS];
-	u64 unattributed;
+	struct kradar_gap_counts base;	/* the gap's counts start here */
+	struct kradar_gap_counts prev;	/* at the previous sample */
 	u64 last_emit_ns;
 };
 
@@ -399,17 +406,17 @@ static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
 	return n;
 }
 
-static void kradar_gap_snapshot(int cpu, struct kradar_gap_track *g,
+static void kradar_gap_snapshot(int cpu, struct kradar_gap_counts *k,
 				struct kradar_rcu_cpu *r)
 {
 	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
 	unsigned int i;
 
-	g->hardirqs = READ_ONCE(r->hardirqs);
-	g->softirqs = READ_ONCE(r->softirqs);
+	k->hardirqs = READ_ONCE(r->hardirqs);
+	k->softirqs = READ_ONCE(r->softirqs);
 	for (i = 0; i < KRADAR_SLOTS; i++)
-		g->slot_count[i] = READ_ONCE(c->slot[i].count);
-	g->unattributed = READ_ONCE(c->unattributed);
+		k->slot_count[i] = READ_ONCE(c->slot[i].count);
+	k->unattributed = READ_ONCE(c->unattributed);
 }
 
 /* Symbolise @n frames into @f, dropping the probe's own leading frames. */
@@ -446,7 +453,7 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 
 	for (i = 0; i < KRADAR_SLOTS; i++) {
 		void *fn = READ_ONCE(c->slot[i].fn);
-		u64 d = READ_ONCE(c->slot[i].count) - g->slot_count[i];
+		u64 d = READ_ONCE(c->slot[i].count) - g->base.slot_count[i];
 
 		if (!fn || !d)
 			continue;
@@ -465,7 +472,7 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 			ntop = min(ntop + 1, (unsigned int)KRADAR_GAP_TOP);
 		}
 	}
-	hrtimers += READ_ONCE(c->unattributed) - g->unattributed;
+	hrtimers += READ_ONCE(c->unattributed) - g->base.unattributed;
 	/*
 	 * An end carries a stack only if it is newer than the last record:
 	 * an older one was sent already, and symbolising it again could
@@ -490,8 +497,8 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 	q->qs_ns = cpu_to_le64(g->qs_in_gap);
 	q->flags = cpu_to_le32(flags);
 	q->gp_start_ns = cpu_to_le64(kradar_gp_seen_ns);
-	q->hardirqs = cpu_to_le64(READ_ONCE(r->hardirqs) - g->hardirqs);
-	q->softirqs = cpu_to_le64(READ_ONCE(r->softirqs) - g->softirqs);
+	q->hardirqs = cpu_to_le64(READ_ONCE(r->hardirqs) - g->base.hardirqs);
+	q->softirqs = cpu_to_le64(READ_ONCE(r->softirqs) - g->base.softirqs);
 	q->hrtimers = cpu_to_le64(hrtimers);
 	q->sampler_late_ns = cpu_to_le64(late);
 	memcpy(q->comm, t->comm, KRADAR_COMM_LEN);
@@ -653,11 +660,20 @@ static void kradar_rcu_sample(const struct kradar_window *w)
 		 * later start takes them again: when the storm is first
 		 * seen the start moves back, and counters taken then, in
 		 * the sample that opens the gap, were all zero (a 6.1
-		 * taprio-stall gap whose begin named no hrtimer).
+		 * taprio-stall gap whose begin named no hrtimer). They are
+		 * the previous sample's: the start lies in the past, and a
+		 * late sampler that first sees it in the sample that opens
+		 * the gap would otherwise count nothing (the same gap, its
+		 * start the last grace period's end, 400 ms before a late
+		 * sample). So the counts may begin up to one sample before
+		 * the gap.
 		 */
 		if (!g->open && qs > g->qs_seen) {
 			g->qs_seen = qs;
-			kradar_gap_snapshot(cpu, g, r);
+			if (g->have_prev)
+				g->base = g->prev;
+			else
+				kradar_gap_snapshot(cpu, &g->base, r);
 		}
 		if (here && !t.idle && gap >= thresh / 2 &&
 		    now - READ_ONCE(r->stack_ns) >= KRADAR_STACK_FRESH_NS)
@@ -682,6 +698,10 @@ static void kradar_rcu_sample(const struct kradar_window *w)
 				cpus[nr++] = cpu;
 			kradar_emit_gap(cpu, KRADAR_PHASE_BEGIN, fl, g, &t, now,
 					late);
+		}
+		if (!g->open) {
+			kradar_gap_snapshot(cpu, &g->prev, r);
+			g->have_prev = true;
 		}
 	}
 
