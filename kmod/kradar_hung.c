@@ -247,14 +247,14 @@ static void kradar_hung_status(struct seq_file *m)
 	unsigned int i, open = 0, followed = 0;
 
 	if (!kradar_hung_on) {
-		seq_puts(m, "hung_tasks:        off\n");
+		seq_puts(m, "tasks_hung:        off\n");
 		return;
 	}
 	for (i = 0; i < KRADAR_HUNG_SLOTS; i++) {
 		followed += kradar_hung[i].pid != 0;
 		open += kradar_hung[i].open;
 	}
-	seq_printf(m, "hung_tasks:        %u hung now, %llu reported, %u in D followed, %llu untracked, %llu walks cut short\n",
+	seq_printf(m, "tasks_hung:        %u hung now, %llu reported, %u in D followed, %llu untracked, %llu walks cut short\n",
 		   open, kradar_hung_reported, followed, kradar_hung_untracked,
 		   kradar_hung_skipped);
 }
