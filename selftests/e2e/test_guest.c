@@ -76,11 +76,16 @@ static void test_stall_kthread(const struct run *r)
  * Take the first gap on the storm CPU as the run's gap: other CPUs can
  * open gaps of their own in a storm (CPU 0 waiting for the storm CPU to
  * answer an IPI while it patches a static key), and the sampler writes
- * CPU 0's first.
+ * CPU 0's first. Its hrtimer is the one the report names: that of the
+ * gap's latest record that names one, as in summary.json. The begin
+ * record alone can name none when the host did not run the storm vCPU
+ * between the sample before the gap and the one that opened it.
  */
 static void gap_on_storm_cpu(struct run *r)
 {
-	char path[PATH_MAX + 32], line[8192], phase[16];
+	char path[PATH_MAX + 32], line[8192], phase[16], begin_top[96] = "";
+	long long late_ms = -1;
+	bool found = false;
 	int others = 0;
 	FILE *f;
 
@@ -91,21 +96,35 @@ static void gap_on_storm_cpu(struct run *r)
 
 		parse_event(line, &e);
 		if (strcmp(e.type, "qs_gap") ||
-		    !json_field(line, "phase", phase, sizeof(phase)) ||
-		    strcmp(phase, "begin"))
+		    !json_field(line, "phase", phase, sizeof(phase)))
+			continue;
+		if (found) {
+			if (e.cpu == r->gap_cpu && e.function[0] &&
+			    (long long)json_num(line, "gap_start_ns", -1) ==
+			    r->gap_start_ns)
+				snprintf(r->gap_top, sizeof(r->gap_top), "%s",
+					 e.function);
+			continue;
+		}
+		if (strcmp(phase, "begin"))
 			continue;
 		if (e.cpu != r->first_storm.cpu) {
 			others++;
 			continue;
 		}
+		found = true;
 		r->gap_cpu = (int)e.cpu;
 		r->gap_start_ns = (long long)json_num(line, "gap_start_ns", -1);
 		r->gap_gp_start_ns = (long long)json_num(line, "gp_start_ns", -1);
 		r->gap_report_ns = e.t_ns;
 		snprintf(r->gap_top, sizeof(r->gap_top), "%s", e.function);
+		snprintf(begin_top, sizeof(begin_top), "%s", e.function);
+		late_ms = (long long)json_num(line, "sampler_late_ms", -1);
 		json_field(line, "task", r->gap_task, sizeof(r->gap_task));
-		break;
 	}
+	if (found && !begin_top[0])
+		printf("# the gap's begin record names no hrtimer (sampler %lld ms late); later records name '%s'\n",
+		       late_ms, r->gap_top);
 	if (f)
 		fclose(f);
 	if (others)
