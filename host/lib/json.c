@@ -98,14 +98,17 @@ void jw_u64(struct jw *j, const char *key, uint64_t v)
 {
 	jw_key(j, key);
 	errno = 0;
-	jw_check(j, fprintf(j->f, "%llu", (unsigned long long)v));
+	jw_check(j, fprintf(j->f, v > JW_EXACT_MAX ? "\"%llu\"" : "%llu",
+			    (unsigned long long)v));
 }
 
 void jw_i64(struct jw *j, const char *key, int64_t v)
 {
+	bool exact = v >= -(int64_t)JW_EXACT_MAX && v <= (int64_t)JW_EXACT_MAX;
+
 	jw_key(j, key);
 	errno = 0;
-	jw_check(j, fprintf(j->f, "%lld", (long long)v));
+	jw_check(j, fprintf(j->f, exact ? "%lld" : "\"%lld\"", (long long)v));
 }
 
 void jw_double(struct jw *j, const char *key, double v, int decimals)

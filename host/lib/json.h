@@ -30,6 +30,13 @@ void jw_obj(struct jw *j, const char *key);	/* key NULL inside arrays */
 void jw_obj_end(struct jw *j);
 void jw_arr(struct jw *j, const char *key);
 void jw_arr_end(struct jw *j);
+/*
+ * Integers: a JSON number while its magnitude is at most 2^53, so that
+ * readers that hold numbers as IEEE doubles (JavaScript, jq before 1.7)
+ * keep every digit; beyond that a string of decimal digits ("host_ns":
+ * "1796000000000000000"). Readers take both (Documentation/collector.rst).
+ */
+#define JW_EXACT_MAX	(1ULL << 53)
 void jw_u64(struct jw *j, const char *key, uint64_t v);
 void jw_i64(struct jw *j, const char *key, int64_t v);
 /* Fixed decimals; NaN and infinities become null */

@@ -106,6 +106,16 @@ static int64_t jint(const json_t *o, const char *key, int64_t def)
 
 	if (json_is_integer(v))
 		return (int64_t)json_integer_value(v);
+	if (json_is_string(v)) {
+		/* beyond 2^53 the writer quotes an integer (json.h) */
+		const char *s = json_string_value(v);
+		char *end;
+		long long n;
+
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		return !errno && end != s && !*end ? n : def;
+	}
 	if (json_is_real(v)) {
 		double d = json_real_value(v);
 

@@ -268,7 +268,9 @@ bool jv_u64(const struct jv *obj, const char *key, uint64_t *out)
 		*out = strtoull(v->s + 2, &end, 16);
 		return !errno && end != v->s + 2 && !*end;
 	}
-	if (v->t != JV_NUM || v->s[0] == '-')
+	/* beyond 2^53 kradar-collect writes an integer as a string */
+	if ((v->t != JV_NUM && v->t != JV_STR) || v->s[0] == '-' ||
+	    (v->t == JV_STR && (v->s[0] < '0' || v->s[0] > '9')))
 		return false;
 	errno = 0;
 	*out = strtoull(v->s, &end, 10);
