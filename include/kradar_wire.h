@@ -67,6 +67,7 @@ typedef uint64_t kradar_le64;
 #define KRADAR_LOCK_WAITERS	8	/* waiters listed in a lock record */
 #define KRADAR_LOCK_STACK	16	/* frames per stack in a lock record */
 #define KRADAR_HUNG_STACK	16	/* frames in a hung-task record */
+#define KRADAR_STUCK_STACK	16	/* frames in a stuck-CPU record */
 
 enum kradar_rec_type {
 	KRADAR_REC_HELLO		= 1,
@@ -79,6 +80,7 @@ enum kradar_rec_type {
 	KRADAR_REC_GP_STALL		= 8,
 	KRADAR_REC_LOCK			= 9,
 	KRADAR_REC_HUNG			= 10,
+	KRADAR_REC_CPU_STUCK		= 11,
 	KRADAR_REC_TYPE_MAX,
 };
 
@@ -114,6 +116,9 @@ enum kradar_backend {
 #define KRADAR_CAP_LOCK		0x0010	/* contended sleeping locks */
 #define KRADAR_CAP_STACKS	0x0020	/* stacks in gap and lock records */
 #define KRADAR_CAP_PANIC	0x0040	/* console dump at panic */
+#define KRADAR_CAP_HUNG		0x0080	/* tasks hung in D (HUNG) */
+#define KRADAR_CAP_STUCK	0x0100	/* CPUs that cannot schedule or
+					 * take interrupts (CPU_STUCK) */
 
 /*
  * Sent first after the port opens and again every hello_every heartbeats,
@@ -142,7 +147,8 @@ struct kradar_rec_hello {
 	__le32 backend;		/* enum kradar_backend (older probes: 0) */
 	__le32 hung_ms;		/* hung-task threshold, ms; 0: detector off
 				 * (or a probe older than the detector) */
-	__le32 reserved4;
+	__le32 stuck_ms;	/* stuck-CPU threshold, ms; 0: detector off
+				 * (or a probe older than the detector) */
 };
 
 /* Timebase, sent once per window: ties guest clocks to host receive time. */
@@ -434,6 +440,52 @@ struct kradar_rec_hung {
 	char lock_name[KRADAR_NAME_LEN];	/* with KRADAR_HUNGF_LOCK */
 };
 
+/* kradar_rec_cpu_stuck.kind */
+enum kradar_stuck_kind {
+	KRADAR_STUCK_SCHED	= 1,	/* no context switch, no return to user
+					 * or idle, while a woken task waits:
+					 * preemption off, or a kernel loop
+					 * that never reschedules */
+	KRADAR_STUCK_IRQS	= 2,	/* not idle and no timer or device
+					 * interrupt: interrupts off */
+};
+
+/* kradar_rec_cpu_stuck.flags */
+#define KRADAR_STUCKF_NMI	0x0001	/* stack taken by NMI in the stretch */
+#define KRADAR_STUCKF_AFTER	0x0002	/* stack taken by the first interrupt
+					 * after the stretch: it names where
+					 * interrupts came back on */
+#define KRADAR_STUCKF_USER	0x0004	/* the stack interrupted user mode */
+#define KRADAR_STUCKF_PREEMPT	0x0008	/* preempt_count is valid */
+#define KRADAR_STUCKF_WAITER	0x0010	/* wait_pid/wait_ns are valid */
+#define KRADAR_STUCKF_IDLE	0x0020	/* END: the CPU went idle */
+
+/*
+ * A CPU that has not scheduled, or not taken an interrupt, for stuck_ms:
+ * BEGIN when it crosses the threshold, UPDATE every second, END with the
+ * total. The stack (nr_stack frames after the fixed part) is the CPU's
+ * own, taken on it: by its tick, by NMI, or by the first interrupt after.
+ */
+struct kradar_rec_cpu_stuck {
+	struct kradar_rec_hdr h;	/* cpu: the stuck CPU */
+	__le32 phase;		/* enum kradar_phase */
+	__le32 kind;		/* enum kradar_stuck_kind */
+	__le64 since_ns;	/* last switch, user/idle tick or interrupt */
+	__le64 stuck_ns;	/* so far; END: in total */
+	__le64 wait_ns;		/* STUCKF_WAITER: the waiter woke then */
+	__le64 stack_ns;	/* when the stack was taken; 0: no stack */
+	__le32 pid;		/* the task running on the CPU */
+	__le32 wait_pid;	/* STUCKF_WAITER: a task woken onto the CPU */
+	char comm[KRADAR_COMM_LEN];
+	char wait_comm[KRADAR_COMM_LEN];
+	__le32 flags;		/* KRADAR_STUCKF_* */
+	__le32 preempt_count;	/* STUCKF_PREEMPT: of the stack's context */
+	__le32 threshold_ms;	/* stuck_ms */
+	__le32 nr_stack;
+	__le32 frame_size;	/* bytes per struct kradar_frame */
+	__le32 reserved;
+};
+
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) % 8 == 0, "hello");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hello) == 232, "hello size");
@@ -467,6 +519,11 @@ KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hung) == 176, "hung");
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hung) +
 		     KRADAR_HUNG_STACK * sizeof(struct kradar_frame) <=
 		     KRADAR_REC_MAX, "hung fits");
+
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_cpu_stuck) == 136, "stuck");
+KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_cpu_stuck) +
+		     KRADAR_STUCK_STACK * sizeof(struct kradar_frame) <=
+		     KRADAR_REC_MAX, "stuck fits");
 
 #ifndef __KERNEL__
 #undef __le16

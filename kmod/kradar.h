@@ -14,6 +14,9 @@
  *                     stack, the waiters;
  *   kradar_hung.c     tasks asleep in D for hung_ms: where, and on
  *                     which lock;
+ *   kradar_sched.c    CPUs that cannot schedule (preemption off, a
+ *                     kernel loop that never reschedules) or take
+ *                     interrupts, for stuck_ms: what ran, its stack;
  *   kradar_panic.c    at panic, the records the port has not sent and
  *                     the partial window, as checksummed console lines
  *                     (not a detector, but run like one).
@@ -56,6 +59,7 @@ extern unsigned int kradar_late_us;
 extern unsigned int kradar_qs_gap_ms;
 extern unsigned int kradar_lock_wait_ms;
 extern unsigned int kradar_hung_ms;
+extern unsigned int kradar_stuck_ms;
 
 struct seq_file;
 
@@ -100,9 +104,11 @@ extern const struct kradar_detector kradar_panic_dump;
 extern const struct kradar_detector kradar_rcu_detector;
 extern const struct kradar_detector kradar_lock_detector;
 extern const struct kradar_detector kradar_hung_detector;
+extern const struct kradar_detector kradar_stuck_detector;
 
 /* kradar_hrtimer.c: what the storm detector offers the other parts */
 u64 kradar_hrtimer_events(void);
+u64 kradar_hrtimer_cpu_events(int cpu);
 unsigned int kradar_hrtimer_storms_active(void);
 u64 kradar_hrtimer_flood_ns(int cpu);
 void kradar_hrtimer_lost(u64 *nested, u64 *unattributed);
@@ -114,6 +120,20 @@ void kradar_hrtimer_watch_tick_named(const char *const *names,
 void kradar_hrtimer_name(int cpu, unsigned int slot,
 			 char name[KRADAR_NAME_LEN]);
 
+/* kradar_rcu.c: what each CPU runs, for kradar_sched.c (sampler only) */
+struct kradar_cpu_task {
+	u64 qs_ns;		/* last switch, or tick in user mode or idle */
+	int idle;		/* the idle task runs */
+	pid_t pid;
+	char comm[16];		/* TASK_COMM_LEN */
+};
+bool kradar_cpu_task(int cpu, struct kradar_cpu_task *t);
+void kradar_cpu_want_stack(int cpu);
+unsigned int kradar_cpu_stack(int cpu, u64 since, struct kradar_frame *f,
+			      unsigned int max, u64 *when, bool *user,
+			      int *preempt);
+unsigned int kradar_cpu_frames(struct kradar_frame *f, unsigned int max,
+			       const unsigned long *addr, unsigned int n);
 /* kradar_tick.c: the scheduler tick's hrtimer callback, for kradar_rcu.c */
 void kradar_tick_learn(void);
 
@@ -121,6 +141,7 @@ void kradar_tick_learn(void);
 bool kradar_rcu_enabled(void);
 bool kradar_lock_enabled(void);
 bool kradar_hung_enabled(void);
+bool kradar_stuck_enabled(void);
 
 /* kradar_lock.c: the lock a task sleeps for, for kradar_hung.c */
 struct task_struct;

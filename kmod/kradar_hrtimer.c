@@ -454,19 +454,26 @@ unsigned int kradar_hrtimer_storms_active(void)
 	return READ_ONCE(kradar_storms);
 }
 
+/* Callbacks seen since load on @cpu (approximate while running). */
+u64 kradar_hrtimer_cpu_events(int cpu)
+{
+	struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
+	u64 sum = READ_ONCE(c->unattributed);
+	int i;
+
+	for (i = 0; i < KRADAR_SLOTS; i++)
+		sum += READ_ONCE(c->slot[i].count);
+	return sum;
+}
+
 /* Callbacks seen since load on all CPUs (approximate while running). */
 u64 kradar_hrtimer_events(void)
 {
 	u64 sum = 0;
-	int cpu, i;
+	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct kradar_cpu *c = per_cpu_ptr(kradar_pcpu, cpu);
-
-		for (i = 0; i < KRADAR_SLOTS; i++)
-			sum += READ_ONCE(c->slot[i].count);
-		sum += READ_ONCE(c->unattributed);
-	}
+	for_each_possible_cpu(cpu)
+		sum += kradar_hrtimer_cpu_events(cpu);
 	return sum;
 }
 

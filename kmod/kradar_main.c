@@ -70,6 +70,9 @@
 #define KRADAR_HUNG_MS		5000	/* ms */
 #define KRADAR_HUNG_MIN_MS	500	/* ms */
 #define KRADAR_HUNG_MAX_MS	600000	/* ms */
+#define KRADAR_STUCK_MS		1000	/* ms */
+#define KRADAR_STUCK_MIN_MS	100	/* ms */
+#define KRADAR_STUCK_MAX_MS	600000	/* ms */
 
 static char *port = KRADAR_PORT_DEFAULT;
 module_param(port, charp, 0444);
@@ -111,6 +114,10 @@ unsigned int kradar_hung_ms = KRADAR_HUNG_MS;
 module_param_named(hung_ms, kradar_hung_ms, uint, 0444);
 MODULE_PARM_DESC(hung_ms, "ms a task sleeps in D without running before it is reported, 500..600000, 0 = off (default 5000)");
 
+unsigned int kradar_stuck_ms = KRADAR_STUCK_MS;
+module_param_named(stuck_ms, kradar_stuck_ms, uint, 0444);
+MODULE_PARM_DESC(stuck_ms, "ms a CPU runs a task without scheduling while another waits, or without interrupts, before it is reported, 100..600000, 0 = off (default 1000)");
+
 static unsigned int buffer_kb = KRADAR_BUFFER_KB;
 module_param(buffer_kb, uint, 0444);
 MODULE_PARM_DESC(buffer_kb, "KiB of records kept while the port is absent or slow, 16..65536 (default 256)");
@@ -145,6 +152,7 @@ static const struct kradar_detector *const kradar_detectors[] = {
 	&kradar_rcu_detector,
 	&kradar_lock_detector,
 	&kradar_hung_detector,
+	&kradar_stuck_detector,
 };
 
 static bool kradar_started[ARRAY_SIZE(kradar_detectors)];
@@ -155,6 +163,7 @@ static bool kradar_started[ARRAY_SIZE(kradar_detectors)];
  * the samplers send their last records.
  */
 static unsigned int kradar_hello_qs_gap_ms, kradar_hello_lock_wait_ms;
+static unsigned int kradar_hello_stuck_ms;
 
 static void kradar_emit_hello(u64 now, bool resent)
 {
@@ -181,6 +190,7 @@ static void kradar_emit_hello(u64 now, bool resent)
 	r->qs_gap_ms = cpu_to_le32(kradar_hello_qs_gap_ms);
 	r->lock_wait_ms = cpu_to_le32(kradar_hello_lock_wait_ms);
 	r->hung_ms = cpu_to_le32(kradar_hung_enabled() ? kradar_hung_ms : 0);
+	r->stuck_ms = cpu_to_le32(kradar_hello_stuck_ms);
 	kradar_rec_commit(r);
 }
 
@@ -446,6 +456,12 @@ static int kradar_check_params(void)
 		       kradar_hung_ms, KRADAR_HUNG_MIN_MS, KRADAR_HUNG_MAX_MS);
 		return -EINVAL;
 	}
+	if (kradar_stuck_ms && (kradar_stuck_ms < KRADAR_STUCK_MIN_MS ||
+				kradar_stuck_ms > KRADAR_STUCK_MAX_MS)) {
+		pr_err("stuck_ms=%u out of range %d..%d ms (0 turns the stuck-CPU detector off)\n",
+		       kradar_stuck_ms, KRADAR_STUCK_MIN_MS, KRADAR_STUCK_MAX_MS);
+		return -EINVAL;
+	}
 	if (hello_every < 1 || hello_every > 100000) {
 		pr_err("hello_every=%u out of range 1..100000\n", hello_every);
 		return -EINVAL;
@@ -536,6 +552,7 @@ static int __init kradar_init(void)
 	if (err)
 		goto err_stop;
 	kradar_hello_qs_gap_ms = kradar_rcu_enabled() ? kradar_qs_gap_ms : 0;
+	kradar_hello_stuck_ms = kradar_stuck_enabled() ? kradar_stuck_ms : 0;
 	kradar_hello_lock_wait_ms = kradar_lock_enabled() ?
 				    kradar_lock_wait_ms : 0;
 	err = kradar_samplers_start();

@@ -108,6 +108,9 @@ struct kradar_rcu_cpu {
 	unsigned int stack_gen;	/* odd while stack[] changes */
 	unsigned int nr_stack;
 	int stack_user;		/* the stack interrupted user mode */
+	int stack_preempt;	/* preempt_count() it interrupted; -1: unknown */
+	int pc_base;		/* preempt_count() & KRADAR_PC_MASK in the
+				 * probe on a tick from user mode; -1: none */
 	u64 stack_ns;
 	unsigned long stack[KRADAR_STACK_MAX + KRADAR_STACK_SLACK];
 };
@@ -132,12 +135,7 @@ struct kradar_gap_track {
 	u64 last_emit_ns;
 };
 
-struct kradar_task_snap {
-	u64 qs_ns;
-	int idle;
-	pid_t pid;
-	char comm[TASK_COMM_LEN];
-};
+#define kradar_task_snap kradar_cpu_task
 
 static struct kradar_rcu_cpu __percpu *kradar_rcu_pcpu;
 static struct kradar_gap_track *kradar_gaps;
@@ -161,6 +159,26 @@ static u64 kradar_stall_emit_ns;
 static unsigned int kradar_gaps_open;
 static u64 kradar_gaps_total, kradar_stalls_total;
 
+#define KRADAR_PC_MASK	(PREEMPT_MASK | SOFTIRQ_MASK)
+
+/*
+ * The preempt_count() of the context a hard hrtimer interrupted: the
+ * count now, less what the interrupt and the tracepoint that called the
+ * probe add. The latter differs between kernels (preemption off around
+ * probes up to 6.x, SRCU since), so it is learnt from a tick that hit
+ * user mode, whose own count is 0. -1: not known (a soft hrtimer, whose
+ * softirq hides it, or no such tick seen yet).
+ */
+static int kradar_interrupted_preempt(struct kradar_rcu_cpu *r)
+{
+	int base = READ_ONCE(r->pc_base);
+
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT) || !in_hardirq() || in_nmi() ||
+	    base < 0)
+		return -1;
+	return max_t(int, (preempt_count() & KRADAR_PC_MASK) - base, 0);
+}
+
 static void kradar_take_stack(struct kradar_rcu_cpu *r)
 {
 	struct pt_regs *regs = get_irq_regs();
@@ -168,6 +186,7 @@ static void kradar_take_stack(struct kradar_rcu_cpu *r)
 	WRITE_ONCE(r->stack_gen, r->stack_gen + 1);
 	smp_wmb();	/* odd generation before the data: kradar_stack_read() */
 	r->stack_user = regs && user_mode(regs);
+	r->stack_preempt = kradar_interrupted_preempt(r);
 	r->nr_stack = stack_trace_save(r->stack, ARRAY_SIZE(r->stack), 0);
 	r->stack_ns = local_clock();
 	smp_wmb();	/* the data before the even generation */
@@ -187,6 +206,8 @@ void notrace kradar_hot_rare(struct kradar_cpu *c, void *fn)
 
 		if ((regs && user_mode(regs)) || is_idle_task(current))
 			WRITE_ONCE(r->qs_ns, local_clock());
+		if (regs && user_mode(regs) && in_hardirq())
+			WRITE_ONCE(r->pc_base, preempt_count() & KRADAR_PC_MASK);
 	}
 	if (READ_ONCE(c->want_stack)) {
 		WRITE_ONCE(c->want_stack, 0);
@@ -279,6 +300,8 @@ static void kradar_rcu_exit(void)
 
 static int kradar_rcu_init(u64 session)
 {
+	int cpu;
+
 	if (!kradar_qs_gap_ms) {
 		pr_info("RCU gap detector off (qs_gap_ms=0)\n");
 		return 0;
@@ -289,6 +312,8 @@ static int kradar_rcu_init(u64 session)
 		kradar_rcu_exit();
 		return -ENOMEM;
 	}
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(kradar_rcu_pcpu, cpu)->pc_base = -1;
 	on_each_cpu(kradar_rcu_seed, NULL, 1);
 	kradar_gp_last = rcu_get_gp_seq();
 	kradar_gp_seen_ns = local_clock();
@@ -388,7 +413,7 @@ static bool kradar_task_read(struct kradar_rcu_cpu *r,
 /* Copies the CPU's last stack if it is complete and newer than @since. */
 static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
 				      unsigned long *out, u64 *when,
-				      bool *user)
+				      bool *user, int *preempt)
 {
 	unsigned int gen, n;
 
@@ -398,6 +423,7 @@ static unsigned int kradar_stack_read(struct kradar_rcu_cpu *r, u64 since,
 		return 0;
 	*when = READ_ONCE(r->stack_ns);
 	*user = READ_ONCE(r->stack_user);
+	*preempt = READ_ONCE(r->stack_preempt);
 	n = min_t(unsigned int, READ_ONCE(r->nr_stack), ARRAY_SIZE(r->stack));
 	memcpy(out, r->stack, n * sizeof(*out));
 	smp_rmb();	/* pairs with its second wmb */
@@ -420,7 +446,7 @@ static void kradar_gap_snapshot(int cpu, struct kradar_gap_counts *k,
 }
 
 /* Symbolise @n frames into @f, dropping the probe's own leading frames. */
-static unsigned int kradar_frames(struct kradar_frame *f,
+static unsigned int kradar_frames(struct kradar_frame *f, unsigned int max,
 				  const unsigned long *addr, unsigned int n)
 {
 	static char sym[KSYM_SYMBOL_LEN];	/* sampler only */
@@ -428,7 +454,7 @@ static unsigned int kradar_frames(struct kradar_frame *f,
 
 	while (i < n && within_module(addr[i], THIS_MODULE))
 		i++;
-	for (; i < n && out < KRADAR_STACK_MAX; i++, out++) {
+	for (; i < n && out < max; i++, out++) {
 		sprint_symbol(sym, addr[i]);
 		f[out].addr = cpu_to_le64(addr[i]);
 		kradar_copy_name(f[out].sym, sym);
@@ -448,6 +474,7 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 	unsigned int i, j, ntop = 0, nstack;
 	struct kradar_rec_qs_gap *q;
 	bool user = false;
+	int preempt;
 	size_t size;
 	u8 *p;
 
@@ -480,7 +507,7 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 	 */
 	nstack = kradar_stack_read(r, phase == KRADAR_PHASE_END ?
 				   max(g->start_ns, g->last_emit_ns + 1) :
-				   g->start_ns, stack, &stack_ns, &user);
+				   g->start_ns, stack, &stack_ns, &user, &preempt);
 	if (nstack && user)
 		flags |= KRADAR_GAPF_USER;
 
@@ -508,7 +535,8 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 	p = (u8 *)(q + 1);
 	memcpy(p, top, ntop * sizeof(top[0]));
 	p += ntop * sizeof(top[0]);
-	nstack = kradar_frames((struct kradar_frame *)p, stack, nstack);
+	nstack = kradar_frames((struct kradar_frame *)p, KRADAR_STACK_MAX, stack,
+			       nstack);
 	q->nr_stack = cpu_to_le32(nstack);
 	q->stack_ns = cpu_to_le64(nstack ? stack_ns : 0);
 	kradar_rec_shrink(q, sizeof(*q) + ntop * sizeof(top[0]) +
@@ -717,6 +745,54 @@ static void kradar_rcu_sample(const struct kradar_window *w)
 		   now - kradar_stall_emit_ns >= KRADAR_GAP_UPDATE_NS) {
 		kradar_emit_stall(KRADAR_PHASE_UPDATE, cpus, nr, now, late);
 	}
+}
+
+/*
+ * For the stuck-CPU detector (kradar_sched.c), sampler only: what @cpu
+ * runs and its last quiescent-state opportunity (a context switch, a
+ * tick in user mode or idle). False while the detector is off or the
+ * CPU is switching right now.
+ */
+bool kradar_cpu_task(int cpu, struct kradar_cpu_task *t)
+{
+	if (!kradar_rcu_on)
+		return false;
+	return kradar_task_read(per_cpu_ptr(kradar_rcu_pcpu, cpu), t);
+}
+
+/* Ask @cpu's next hrtimer expiry (its tick) for a stack sample. */
+void kradar_cpu_want_stack(int cpu)
+{
+	struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
+
+	if (kradar_rcu_on &&
+	    local_clock() - READ_ONCE(r->stack_ns) >= KRADAR_STACK_FRESH_NS / 5)
+		kradar_hrtimer_want_stack(cpu);
+}
+
+/*
+ * @cpu's last stack sample taken at or after @since, symbolised into at
+ * most @max frames; 0 when there is none that new.
+ */
+unsigned int kradar_cpu_stack(int cpu, u64 since, struct kradar_frame *f,
+			      unsigned int max, u64 *when, bool *user,
+			      int *preempt)
+{
+	struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
+	unsigned long stack[ARRAY_SIZE(r->stack)];
+	unsigned int n;
+
+	if (!kradar_rcu_on)
+		return 0;
+	n = kradar_stack_read(r, since, stack, when, user, preempt);
+	return n ? kradar_frames(f, max, stack, n) : 0;
+}
+
+/* Symbolise a stack saved elsewhere (an NMI's), the same way. */
+unsigned int kradar_cpu_frames(struct kradar_frame *f, unsigned int max,
+			       const unsigned long *addr, unsigned int n)
+{
+	return kradar_frames(f, max, addr, n);
 }
 
 static void kradar_rcu_status(struct seq_file *m)

@@ -99,6 +99,7 @@ const char *kradar_rec_type_name(unsigned int type)
 		[KRADAR_REC_GP_STALL] = "gp_stall",
 		[KRADAR_REC_LOCK] = "lock",
 		[KRADAR_REC_HUNG] = "hung",
+		[KRADAR_REC_CPU_STUCK] = "cpu_stuck",
 	};
 
 	if (type < KRADAR_REC_TYPE_MAX && names[type])
@@ -397,6 +398,7 @@ static unsigned int decode_hello(struct kradar_rec_hello *r,
 	r->lock_wait_ms = le32toh(r->lock_wait_ms);
 	r->backend = le32toh(r->backend);
 	r->hung_ms = le32toh(r->hung_ms);
+	r->stuck_ms = le32toh(r->stuck_ms);
 	if (!fix_name(r->release, sizeof(r->release)) ||
 	    !fix_name(r->port, sizeof(r->port)))
 		malf |= KRADAR_MALF_NAME;
@@ -710,14 +712,31 @@ static unsigned int decode_lock(struct kradar_lockrec *l,
 	return malf;
 }
 
+/*
+ * A stack that is a record's last bytes, after its @fixed part: @nr
+ * frames of @fsz bytes each, at most @max. Sets *@valid to the frames
+ * decoded.
+ */
+static unsigned int decode_tail_stack(struct kradar_frame *out,
+				      uint32_t max, uint32_t *valid,
+				      const unsigned char *p, uint32_t size,
+				      size_t fixed, uint32_t nr, uint32_t fsz)
+{
+	uint64_t need = (uint64_t)nr * fsz;
+
+	if (nr > max || (nr && (fsz < sizeof(out[0]) || fsz % 8)) ||
+	    size < fixed || need > size - fixed)
+		return KRADAR_MALF_ENTRIES;
+	*valid = nr;
+	return decode_frames(out, p + size - need, nr, fsz);
+}
+
 /* Same layout rule as QS_GAP: the stack is the record's last bytes. */
 static unsigned int decode_hung(struct kradar_hungrec *hr,
 				const unsigned char *p, uint32_t size)
 {
 	struct kradar_rec_hung *r = &hr->r;
 	unsigned int malf = 0;
-	uint64_t need;
-	uint32_t fsz;
 
 	DECODE(*r, p, size);
 	r->phase = le32toh(r->phase);
@@ -736,15 +755,40 @@ static unsigned int decode_hung(struct kradar_hungrec *hr,
 		malf |= KRADAR_MALF_NAME;
 	if (!phase_ok(r->phase))
 		malf |= KRADAR_MALF_PHASE;
-	fsz = r->frame_size;
-	need = (uint64_t)r->nr_stack * fsz;
-	if (r->nr_stack > KRADAR_HUNG_STACK ||
-	    (r->nr_stack && (fsz < sizeof(hr->stack[0]) || fsz % 8)) ||
-	    size < sizeof(*r) || need > size - sizeof(*r))
-		return malf | KRADAR_MALF_ENTRIES;
-	malf |= decode_frames(hr->stack, p + size - need, r->nr_stack, fsz);
-	hr->nr_stack_valid = r->nr_stack;
-	return malf;
+	return malf | decode_tail_stack(hr->stack, KRADAR_HUNG_STACK,
+					&hr->nr_stack_valid, p, size,
+					sizeof(*r), r->nr_stack, r->frame_size);
+}
+
+static unsigned int decode_stuck(struct kradar_stuckrec *sr,
+				 const unsigned char *p, uint32_t size)
+{
+	struct kradar_rec_cpu_stuck *r = &sr->r;
+	unsigned int malf = 0;
+
+	DECODE(*r, p, size);
+	r->phase = le32toh(r->phase);
+	r->kind = le32toh(r->kind);
+	r->since_ns = le64toh(r->since_ns);
+	r->stuck_ns = le64toh(r->stuck_ns);
+	r->wait_ns = le64toh(r->wait_ns);
+	r->stack_ns = le64toh(r->stack_ns);
+	r->pid = le32toh(r->pid);
+	r->wait_pid = le32toh(r->wait_pid);
+	r->flags = le32toh(r->flags);
+	r->preempt_count = le32toh(r->preempt_count);
+	r->threshold_ms = le32toh(r->threshold_ms);
+	r->nr_stack = le32toh(r->nr_stack);
+	r->frame_size = le32toh(r->frame_size);
+	if (!fix_name(r->comm, sizeof(r->comm)) +
+	    !fix_name(r->wait_comm, sizeof(r->wait_comm)))
+		malf |= KRADAR_MALF_NAME;
+	if (!phase_ok(r->phase) ||
+	    (r->kind != KRADAR_STUCK_SCHED && r->kind != KRADAR_STUCK_IRQS))
+		malf |= KRADAR_MALF_PHASE;
+	return malf | decode_tail_stack(sr->stack, KRADAR_STUCK_STACK,
+					&sr->nr_stack_valid, p, size,
+					sizeof(*r), r->nr_stack, r->frame_size);
 }
 
 static unsigned int decode_stall(struct kradar_rec_gp_stall *r,
@@ -860,7 +904,7 @@ static bool needs_cpu(unsigned int type)
 {
 	return type == KRADAR_REC_HRTIMER_WINDOW ||
 	       type == KRADAR_REC_STORM_BEGIN || type == KRADAR_REC_STORM_END ||
-	       type == KRADAR_REC_QS_GAP;
+	       type == KRADAR_REC_QS_GAP || type == KRADAR_REC_CPU_STUCK;
 }
 
 /*
@@ -929,6 +973,14 @@ static void scrub(struct kradar_record *rec)
 		memset(hr, 0, offsetof(struct kradar_hungrec, stack));
 		break;
 	}
+	case KRADAR_REC_CPU_STUCK: {
+		struct kradar_stuckrec *sr = &rec->stuck;
+
+		memset(sr->stack, 0, MIN(sr->nr_stack_valid, KRADAR_STUCK_STACK) *
+		       sizeof(sr->stack[0]));
+		memset(sr, 0, offsetof(struct kradar_stuckrec, stack));
+		break;
+	}
 	}
 }
 
@@ -972,6 +1024,9 @@ static unsigned int decode_record(struct kradar_decoder *dec,
 		break;
 	case KRADAR_REC_HUNG:
 		malf = decode_hung(&rec->hung, p, size);
+		break;
+	case KRADAR_REC_CPU_STUCK:
+		malf = decode_stuck(&rec->stuck, p, size);
 		break;
 	}
 

@@ -75,6 +75,13 @@ struct kradar_hungrec {
 	struct kradar_frame stack[KRADAR_HUNG_STACK];
 };
 
+/* Host-order CPU_STUCK: the fixed part, then its stack, bounded. */
+struct kradar_stuckrec {
+	struct kradar_rec_cpu_stuck r;	/* fixed part; nr_stack as sent */
+	uint32_t nr_stack_valid;
+	struct kradar_frame stack[KRADAR_STUCK_STACK];
+};
+
 /*
  * One verified record. The wire structs are reused as host-order
  * containers: every field has been converted with leXXtoh(), names are
@@ -96,6 +103,7 @@ struct kradar_record {
 	struct kradar_gap gap;		/* QS_GAP only */
 	struct kradar_lockrec lock;	/* LOCK only */
 	struct kradar_hungrec hung;	/* HUNG only */
+	struct kradar_stuckrec stuck;	/* CPU_STUCK only */
 };
 
 enum kradar_loss_kind {

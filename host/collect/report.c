@@ -93,7 +93,9 @@ int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
 	kc->gaps = calloc(KC_MAX_GAPS, sizeof(*kc->gaps));
 	kc->locks = calloc(KC_MAX_LOCKS, sizeof(*kc->locks));
 	kc->hungs = calloc(KC_MAX_HUNG, sizeof(*kc->hungs));
-	if (!kc->storms || !kc->cbs || !kc->gaps || !kc->locks || !kc->hungs) {
+	kc->stucks = calloc(KC_MAX_STUCK, sizeof(*kc->stucks));
+	if (!kc->storms || !kc->cbs || !kc->gaps || !kc->locks || !kc->hungs ||
+	    !kc->stucks) {
 		kc_fini(kc);
 		return -ENOMEM;
 	}
@@ -108,6 +110,8 @@ void kc_fini(struct kc *kc)
 	free(kc->locks);
 	free(kc->hungs);
 	kc->hungs = NULL;
+	free(kc->stucks);
+	kc->stucks = NULL;
 	free(kc->resume_pending);
 	kc->resume_pending = NULL;
 	kc->resume_nr = 0;
@@ -231,6 +235,7 @@ static void jw_session_settings(struct jw *j, const struct kradar_rec_hello *h)
 	jw_u64(j, "qs_gap_ms", h->qs_gap_ms);
 	jw_u64(j, "lock_wait_ms", h->lock_wait_ms);
 	jw_u64(j, "hung_ms", h->hung_ms);
+	jw_u64(j, "stuck_ms", h->stuck_ms);
 	jw_obj_end(j);
 }
 static void ev_hello(struct kc *kc, const struct kradar_record *rec)
@@ -950,6 +955,109 @@ static void ev_hung(struct kc *kc, const struct kradar_record *rec)
 		snprintf(h->frame, sizeof(h->frame), "%s", key);
 }
 
+/* The stretch a record is about, new at its first record. */
+static struct kc_stuck *find_stuck(struct kc *kc, uint16_t cpu, uint64_t since)
+{
+	for (unsigned int i = kc->nr_stucks; i-- > 0;)
+		if (kc->stucks[i].cpu == cpu && kc->stucks[i].since_ns == since)
+			return &kc->stucks[i];
+	if (kc->nr_stucks == KC_MAX_STUCK) {
+		kc->stucks_dropped++;
+		return NULL;
+	}
+	memset(&kc->stucks[kc->nr_stucks], 0, sizeof(kc->stucks[0]));
+	kc->stucks[kc->nr_stucks].cpu = cpu;
+	kc->stucks[kc->nr_stucks].since_ns = since;
+	return &kc->stucks[kc->nr_stucks++];
+}
+
+static const char *stuck_kind_name(uint32_t kind)
+{
+	return kind == KRADAR_STUCK_IRQS ? "irqs_off" : "no_schedule";
+}
+
+/* The frame the stack's interrupt (tick or NMI) hit: after its entry stubs. */
+static const char *stuck_key_frame(const struct kradar_stuckrec *sr)
+{
+	uint32_t key = 0;
+
+	if (sr->r.flags & KRADAR_STUCKF_USER)
+		return "user mode";
+	for (uint32_t i = 0; i + 1 < sr->nr_stack_valid; i++)
+		if (!strncmp(sr->stack[i].sym, "asm_", 4))
+			key = i + 1;
+	return sr->nr_stack_valid ? sr->stack[key].sym : NULL;
+}
+
+static void ev_stuck(struct kc *kc, const struct kradar_record *rec)
+{
+	const struct kradar_stuckrec *sr = &rec->stuck;
+	const struct kradar_rec_cpu_stuck *r = &sr->r;
+	const char *key = stuck_key_frame(sr);
+	const char *from = !sr->nr_stack_valid ? NULL :
+			   r->flags & KRADAR_STUCKF_NMI ? "nmi" :
+			   r->flags & KRADAR_STUCKF_AFTER ? "after" : "tick";
+	struct jw *j = &kc->jw;
+	struct kc_stuck *k;
+
+	ev_open(kc, "cpu_stuck");
+	jw_str(j, "phase", phase_name(r->phase));
+	jw_str(j, "kind", stuck_kind_name(r->kind));
+	jw_str(j, "task", r->comm);
+	jw_u64(j, "pid", r->pid);
+	jw_double(j, "stuck_ms", r->stuck_ns / 1e6, 1);
+	jw_u64(j, "since_ns", r->since_ns);
+	jw_u64(j, "threshold_ms", r->threshold_ms);
+	if (r->flags & KRADAR_STUCKF_WAITER) {
+		jw_obj(j, "waiter");
+		jw_u64(j, "pid", r->wait_pid);
+		jw_str(j, "comm", r->wait_comm);
+		jw_u64(j, "woken_ns", r->wait_ns);
+		jw_obj_end(j);
+	}
+	if (r->flags & KRADAR_STUCKF_PREEMPT)
+		jw_u64(j, "preempt_count", r->preempt_count);
+	if (from) {
+		jw_str(j, "stack_from", from);
+		jw_u64(j, "stack_ns", r->stack_ns);
+		if (key)
+			jw_str(j, "in", key);
+	}
+	if (r->phase == KRADAR_PHASE_END)
+		jw_bool(j, "went_idle", r->flags & KRADAR_STUCKF_IDLE);
+	jw_frames(j, "stack", sr->stack, sr->nr_stack_valid);
+	jw_u64(j, "t_ns", rec->h.ts_ns);
+	ev_host(kc);
+	ev_rec(kc, rec, false);
+	ev_end(kc);
+
+	k = find_stuck(kc, rec->h.cpu, r->since_ns);
+	if (!k)
+		return;
+	if (!k->first_rec_ns) {
+		k->first_rec_ns = rec->h.ts_ns;
+		k->kind = r->kind;
+		k->pid = r->pid;
+		memcpy(k->comm, r->comm, sizeof(k->comm));
+		k->preempt_count = -1;
+	}
+	k->ended = r->phase == KRADAR_PHASE_END;
+	if (r->stuck_ns > k->stuck_ns)
+		k->stuck_ns = r->stuck_ns;
+	if (r->flags & KRADAR_STUCKF_WAITER) {
+		k->wait_pid = r->wait_pid;
+		memcpy(k->wait_comm, r->wait_comm, sizeof(k->wait_comm));
+	}
+	/* the stack in the stretch beats the one after it */
+	if (key && (!k->frame[0] || strcmp(from, "after") ||
+		    !strcmp(k->stack_from, "after"))) {
+		snprintf(k->frame, sizeof(k->frame), "%s", key);
+		snprintf(k->stack_from, sizeof(k->stack_from), "%s", from);
+		k->preempt_count = r->flags & KRADAR_STUCKF_PREEMPT ?
+				   (int)r->preempt_count : -1;
+	}
+}
+
 static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
 {
 	ev_begin(kc, "unknown_record");
@@ -1064,6 +1172,9 @@ int kc_on_record(void *ctx, const struct kradar_record *rec)
 		break;
 	case KRADAR_REC_HUNG:
 		ev_hung(kc, rec);
+		break;
+	case KRADAR_REC_CPU_STUCK:
+		ev_stuck(kc, rec);
 		break;
 	default:
 		ev_unknown(kc, rec);
@@ -1262,6 +1373,36 @@ static void hung_sentence(const struct kc_hung *h, char *buf, size_t len)
 			 h->lock_owner_pid);
 }
 
+/*
+ * "CPU 1 did not schedule for 2.5 s (task kradar_preempt/1, preemption
+ * off, in X; kworker/1:1 waited)" or "CPU 1 ran with interrupts off for
+ * 2.5 s (task T, in X by NMI)"
+ */
+static void stuck_sentence(const struct kc_stuck *k, char *buf, size_t len)
+{
+	char comm[TXT_LEN], frame[TXT_LEN], wait[TXT_LEN];
+	size_t n;
+
+	n = snprintf(buf, len, k->kind == KRADAR_STUCK_IRQS ?
+		     "CPU %u ran with interrupts off for %s%.1f s (task %s" :
+		     "CPU %u did not schedule for %s%.1f s (task %s",
+		     k->cpu, k->ended ? "" : ">=", k->stuck_ns / 1e9,
+		     txt(k->comm, comm));
+	if (k->kind == KRADAR_STUCK_SCHED && k->preempt_count > 0 && n < len)
+		n += snprintf(buf + n, len - n, ", preemption off");
+	if (k->frame[0] && n < len)
+		n += snprintf(buf + n, len - n, ", %s %s",
+			      strcmp(k->stack_from, "after") ?
+			      "in" : "interrupts back on in",
+			      txt(k->frame, frame));
+	if (k->wait_pid && n < len)
+		n += snprintf(buf + n, len - n, "; %s (pid %u) waited to run",
+			      k->wait_comm[0] ? txt(k->wait_comm, wait) : "a task",
+			      k->wait_pid);
+	if (n < len)
+		snprintf(buf + n, len - n, ")");
+}
+
 void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 {
 	const struct kradar_decoder_stats *st = kradar_decoder__stats(kc->dec);
@@ -1288,6 +1429,10 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 		if (!sum->longest_hung ||
 		    kc->hungs[i].hung_ns > sum->longest_hung->hung_ns)
 			sum->longest_hung = &kc->hungs[i];
+	for (unsigned int i = 0; i < kc->nr_stucks; i++)
+		if (!sum->longest_stuck ||
+		    kc->stucks[i].stuck_ns > sum->longest_stuck->stuck_ns)
+			sum->longest_stuck = &kc->stucks[i];
 	for (unsigned int i = 0; i < kc->nr_gaps; i++)
 		if (!sum->longest_gap ||
 		    kc->gaps[i].gap_ns > sum->longest_gap->gap_ns)
@@ -1334,10 +1479,17 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 	bool lossy = n > 0;
 	char gap[640] = "";
 
-	if (sum->longest_gap) {
+	if (sum->longest_stuck) {
 		gap[0] = ';';
 		gap[1] = ' ';
-		gap_sentence(sum->longest_gap, gap + 2, sizeof(gap) - 2);
+		stuck_sentence(sum->longest_stuck, gap + 2, sizeof(gap) - 2);
+	}
+	if (sum->longest_gap) {
+		size_t g = strlen(gap);
+
+		snprintf(gap + g, sizeof(gap) - g, "; ");
+		gap_sentence(sum->longest_gap, gap + g + 2,
+			     sizeof(gap) - g - 2);
 	}
 	if (sum->longest_lock) {
 		size_t g = strlen(gap);
@@ -1375,17 +1527,20 @@ void kc_summarize(const struct kc *kc, struct kc_summary *sum)
 			 sum->storms > 1 ? " (and more, see table)" : "",
 			 gap, lossy ? loss : "stream complete");
 		sum->exit_code = 1;
-	} else if (sum->longest_gap || sum->longest_lock || sum->longest_hung) {
+	} else if (sum->longest_stuck || sum->longest_gap ||
+		   sum->longest_lock || sum->longest_hung) {
 		snprintf(sum->verdict, sizeof(sum->verdict), "%s: %s; %s",
+			 sum->longest_stuck ? "CPU stuck" :
 			 sum->longest_gap ? "RCU grace period held up" :
 			 sum->longest_lock ? "contended lock" : "hung task",
-			 sum->longest_gap || sum->longest_lock ? gap + 2 :
+			 sum->longest_stuck || sum->longest_gap ||
+			 sum->longest_lock ? gap + 2 :
 			 gap + strlen("; hung task: "),
 			 lossy ? loss : "stream complete");
 		sum->exit_code = 1;
 	} else {
 		snprintf(sum->verdict, sizeof(sum->verdict),
-			 "no hrtimer storm, RCU gap, long lock wait or hung task in %.3f s of guest time; %s%s",
+			 "no hrtimer storm, stuck CPU, RCU gap, long lock wait or hung task in %.3f s of guest time; %s%s",
 			 sum->covered_ns / 1e9,
 			 lossy ? loss : "stream complete",
 			 lossy ? " (inconclusive: the lost records may have held one)" : "");
@@ -1449,6 +1604,7 @@ static const char *type_label[KRADAR_REC_TYPE_MAX] = {
 	[KRADAR_REC_GP_STALL] = "gp_stall",
 	[KRADAR_REC_LOCK] = "lock",
 	[KRADAR_REC_HUNG] = "hung_task",
+	[KRADAR_REC_CPU_STUCK] = "cpu_stuck",
 };
 
 void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
@@ -1634,6 +1790,22 @@ void kc_write_summary_text(const struct kc *kc, const struct kc_summary *sum,
 			", then exited" : "") : ", still in D");
 	}
 
+	fprintf(f, "\nstuck CPUs (no schedule while a task waits, or no interrupt, >= the threshold): %u%s\n",
+		kc->nr_stucks, kc->stucks_dropped ? " (more not listed)" : "");
+	if (sum->session && !sum->session->hello.stuck_ms)
+		fprintf(f, "  detector off in the guest (stuck_ms=0, or a probe without it)\n");
+	else if (!kc->nr_stucks)
+		fprintf(f, "  no stuck CPU\n");
+	for (unsigned int i = 0; i < kc->nr_stucks; i++) {
+		char line[400];
+
+		stuck_sentence(&kc->stucks[i], line, sizeof(line));
+		fprintf(f, "  %s: since %s, reported at %s%s\n", line,
+			kc_fmt_ts(kc->stucks[i].since_ns, a, sizeof(a)),
+			kc_fmt_ts(kc->stucks[i].first_rec_ns, b, sizeof(b)),
+			kc->stucks[i].ended ? "" : ", still stuck");
+	}
+
 	fprintf(f, "\nloss accounting:\n");
 	fprintf(f, "  guest-reported drops (LOST records):\n");
 	for (unsigned int i = 1; i <= KRADAR_LOST_CAUSE_MAX; i++) {
@@ -1808,6 +1980,30 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 			jw_u64(j, "lock_holder_pid", h->lock_owner_pid);
 		}
 		jw_bool(j, "ended", h->ended);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
+	jw_arr(j, "stuck_cpus");
+	for (unsigned int i = 0; i < kc->nr_stucks; i++) {
+		const struct kc_stuck *k = &kc->stucks[i];
+
+		jw_obj(j, NULL);
+		jw_u64(j, "cpu", k->cpu);
+		jw_str(j, "kind", stuck_kind_name(k->kind));
+		jw_str(j, "task", k->comm);
+		jw_u64(j, "pid", k->pid);
+		jw_u64(j, "since_ns", k->since_ns);
+		jw_u64(j, "reported_ns", k->first_rec_ns);
+		jw_u64(j, "stuck_ns", k->stuck_ns);
+		jw_str(j, "in", k->frame);
+		jw_str(j, "stack_from", k->stack_from);
+		if (k->preempt_count >= 0)
+			jw_u64(j, "preempt_count", (uint64_t)k->preempt_count);
+		if (k->wait_pid) {
+			jw_u64(j, "waiter_pid", k->wait_pid);
+			jw_str(j, "waiter_comm", k->wait_comm);
+		}
+		jw_bool(j, "ended", k->ended);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);

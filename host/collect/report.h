@@ -22,6 +22,7 @@
 #define KC_MAX_GAPS	1024	/* RCU gaps kept for the table */
 #define KC_MAX_LOCKS	1024	/* contended-lock episodes kept */
 #define KC_MAX_HUNG	1024	/* hung-task sleeps kept */
+#define KC_MAX_STUCK	1024	/* stuck-CPU stretches kept */
 
 struct kc_storm {
 	uint16_t cpu;
@@ -105,6 +106,23 @@ struct kc_hung {
 					 * scheduler and wait helpers */
 };
 
+/* A CPU that could not schedule (SCHED) or take interrupts (IRQS). */
+struct kc_stuck {
+	uint16_t cpu;
+	uint32_t kind;		/* enum kradar_stuck_kind */
+	bool ended;
+	uint32_t pid;
+	char comm[KRADAR_COMM_LEN];
+	uint64_t since_ns;	/* last switch or interrupt, guest clock */
+	uint64_t stuck_ns;	/* longest seen (END: total) */
+	uint64_t first_rec_ns;	/* BEGIN record made: the detection */
+	uint32_t wait_pid;	/* a task woken onto the CPU, waiting */
+	char wait_comm[KRADAR_COMM_LEN];
+	int preempt_count;	/* of the stack's context; -1: unknown */
+	char frame[KRADAR_NAME_LEN];	/* where the stack was taken */
+	char stack_from[8];	/* "tick", "nmi" or "after" */
+};
+
 struct kc_session {
 	uint64_t session;
 	bool have_hello;
@@ -165,6 +183,10 @@ struct kc {
 	unsigned int nr_hungs;
 	uint64_t hungs_dropped;
 
+	struct kc_stuck *stucks;
+	unsigned int nr_stucks;
+	uint64_t stucks_dropped;
+
 	struct kc_lost lost[KRADAR_LOST_CAUSE_MAX + 1];	/* [0]: unknown */
 	uint64_t record_bytes;	/* bytes in verified records */
 	uint64_t skipped_cpu;	/* records ignored: cpu out of range */
@@ -203,6 +225,7 @@ struct kc_summary {
 	const struct kc_gap *longest_gap;	/* NULL if none */
 	const struct kc_lock *longest_lock;	/* NULL if none */
 	const struct kc_hung *longest_hung;	/* NULL if none */
+	const struct kc_stuck *longest_stuck;	/* NULL if none */
 	uint64_t guest_lost_records;
 	uint64_t guest_lost_events;
 	/*

@@ -334,6 +334,48 @@ size_t kenc_hung(struct kenc *e, uint32_t phase, uint64_t hung_ns,
 	return kenc_rec(e, KRADAR_REC_HUNG, 0, 1, body, off, 0);
 }
 
+size_t kenc_stuck(struct kenc *e, uint32_t phase, uint32_t kind,
+		  uint64_t stuck_ns)
+{
+	static const char *const stack[] = {
+		"asm_sysvec_apic_timer_interrupt+0x16/0x20",
+		"kradar_test_preempt_spin+0x2f/0x60 [kradar_test_lockup]",
+		"kradar_lockup_thread+0x93/0xa6 [kradar_test_lockup]",
+		"kthread+0xda/0x100",
+	};
+	unsigned char body[KRADAR_REC_MAX];
+	struct kradar_rec_cpu_stuck r;
+	size_t off = sizeof(r) - HDR;
+
+	memset(&r, 0, sizeof(r));
+	memset(body, 0, sizeof(body));
+	r.phase = htole32(phase);
+	r.kind = htole32(kind);
+	r.flags = htole32(KRADAR_STUCKF_WAITER | KRADAR_STUCKF_PREEMPT);
+	r.since_ns = htole64(3000000000ULL);
+	r.stuck_ns = htole64(stuck_ns);
+	r.wait_ns = htole64(3400000000ULL);
+	r.stack_ns = htole64(3900000000ULL);
+	r.pid = htole32(120);
+	r.wait_pid = htole32(37);
+	strncpy(r.comm, "kradar_preempt", sizeof(r.comm) - 1);
+	strncpy(r.wait_comm, "kworker/1:1", sizeof(r.wait_comm) - 1);
+	r.preempt_count = htole32(1);
+	r.threshold_ms = htole32(1000);
+	r.nr_stack = htole32(4);
+	r.frame_size = htole32(sizeof(struct kradar_frame));
+	memcpy(body, (unsigned char *)&r + HDR, off);
+	for (unsigned int i = 0; i < 4; i++) {
+		struct kradar_frame f;
+
+		memset(&f, 0, sizeof(f));
+		set_name(f.sym, stack[i]);
+		memcpy(body + off, &f, sizeof(f));
+		off += sizeof(f);
+	}
+	return kenc_rec(e, KRADAR_REC_CPU_STUCK, 0, 1, body, off, 0);
+}
+
 size_t kenc_lock(struct kenc *e, uint32_t phase, uint64_t lock,
 		 const char *name, uint32_t owner_pid, const char *owner_comm,
 		 char state, uint64_t held_ns, uint64_t wait_ns)

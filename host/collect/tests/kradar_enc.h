@@ -108,6 +108,9 @@ size_t kenc_lock_ex(struct kenc *e, uint32_t phase, uint64_t lock,
 /* HUNG of pid 111 on CPU 1, waiting for @lock (0: none) held by 80 */
 size_t kenc_hung(struct kenc *e, uint32_t phase, uint64_t hung_ns,
 		 uint64_t lock, const char *lock_name);
+/* CPU_STUCK of CPU 1, pid 120, kworker/1:1 (pid 37) waiting, 4 frames */
+size_t kenc_stuck(struct kenc *e, uint32_t phase, uint32_t kind,
+		  uint64_t stuck_ns);
 size_t kenc_stall(struct kenc *e, uint32_t phase, uint64_t gp_seq,
 		  uint64_t stall_ns, const uint16_t *cpus, uint32_t nr);
 

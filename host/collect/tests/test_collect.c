@@ -426,7 +426,7 @@ static void test_input_clean(void)
 		 "storm lines");
 	CHECK_HAS(path_of("clean/summary.txt"), "hrtimer storms: 0\n  no storm\n");
 	CHECK_HAS(path_of("clean/summary.txt"),
-		  "verdict: no hrtimer storm, RCU gap, long lock wait or hung task in 2.000 s of guest time; stream complete");
+		  "verdict: no hrtimer storm, stuck CPU, RCU gap, long lock wait or hung task in 2.000 s of guest time; stream complete");
 	CHECK_EQ(file_size(path_of("clean.err")), 0, "stderr bytes with --quiet");
 }
 

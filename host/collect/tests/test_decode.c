@@ -174,6 +174,7 @@ static void build_all_types(struct kenc *e)
 		  'D', 1200000000ULL, 1100000000ULL);
 	kenc_hung(e, KRADAR_PHASE_BEGIN, 5298500000ULL, 0xffffffffc0a05000ULL,
 		  "kradar_test_mutex [kradar_test_mutex]");
+	kenc_stuck(e, KRADAR_PHASE_BEGIN, KRADAR_STUCK_SCHED, 1000500000ULL);
 }
 
 static void test_all_types(void)
@@ -183,14 +184,28 @@ static void test_all_types(void)
 
 	build_all_types(&e);
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 10, "records delivered");
+	CHECK_EQ(c->nr, 11, "records delivered");
 	CHECK_EQ(c->nr_loss, 0, "losses reported");
 	CHECK_EQ(c->push_err, 0, "push error");
 	CHECK_EQ(c->finish_err, 0, "finish error");
 	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
 		CHECK_EQ(c->st.by_type[t], 1, kradar_rec_type_name(t));
 	CHECK_EQ(c->st.bytes, e.len, "bytes");
-	if (c->nr == 10) {
+	if (c->nr == 11) {
+		const struct kradar_stuckrec *sr = &c->full[10].stuck;
+
+		CHECK_EQ(c->full[10].malformed, 0, "stuck well formed");
+		CHECK_EQ(sr->r.kind, KRADAR_STUCK_SCHED, "stuck kind");
+		CHECK_EQ(sr->r.stuck_ns, 1000500000ULL, "stuck_ns");
+		CHECK_EQ(sr->r.wait_pid, 37, "stuck waiter pid");
+		CHECK_STR(sr->r.wait_comm, "kworker/1:1", "stuck waiter comm");
+		CHECK_EQ(sr->r.preempt_count, 1, "stuck preempt_count");
+		CHECK_EQ(sr->nr_stack_valid, 4, "stuck frames");
+		CHECK_STR(sr->stack[1].sym,
+			  "kradar_test_preempt_spin+0x2f/0x60 [kradar_test_lockup]",
+			  "stuck frame");
+	}
+	if (c->nr == 11) {
 		const struct kradar_hungrec *hr = &c->full[9].hung;
 
 		CHECK_EQ(c->full[9].malformed, 0, "hung well formed");
@@ -206,7 +221,7 @@ static void test_all_types(void)
 			  "kradar_test_hung_wait+0x2a/0x40 [kradar_test_lockup]",
 			  "hung frame");
 	}
-	if (c->nr == 10) {
+	if (c->nr == 11) {
 		const struct kradar_lockrec *l = &c->full[8].lock;
 		const struct kradar_gap *g = &c->full[6].gap;
 		const struct kradar_rec_gp_stall *st = &c->full[7].u.stall;
@@ -700,7 +715,7 @@ static void test_missing_bytes(void)
 	memmove(e.buf + off, e.buf + off + 10, e.len - off - 10);
 	e.len -= 10;
 	c = decode(e.buf, e.len, 0);
-	CHECK_EQ(c->nr, 9, "records delivered");
+	CHECK_EQ(c->nr, 10, "records delivered");
 	CHECK_EQ(c->st.skipped_bytes, size - 10, "skipped bytes");
 	CHECK_EQ(c->st.truncated_bytes, 0, "truncated bytes");
 	CHECK_EQ(c->st.resyncs, 1, "resync runs");
@@ -1008,7 +1023,7 @@ static void test_api(void)
 		kradar_decoder__push(dec, "garbage", 7);
 		kradar_decoder__push(dec, e.buf, e.len);
 		CHECK_EQ(kradar_decoder__finish(dec), 0, "finish");
-		CHECK_EQ(c->nr, 10, "records without a loss callback");
+		CHECK_EQ(c->nr, 11, "records without a loss callback");
 		CHECK_EQ(kradar_decoder__stats(dec)->skipped_bytes, 7, "skipped");
 		CHECK_EQ(kradar_decoder__session(dec), 0x1122334455667788ULL,
 			 "session");

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kradar stuck-CPU detector: CPUs that cannot schedule or cannot take
+ * interrupts, seen in stuck_ms, long before the kernel's soft-lockup
+ * (2 * watchdog_thresh, 20 s) and hard-lockup (10 s, and never under
+ * TCG: no perf NMI) watchdogs, and whether or not an RCU grace period
+ * happens to wait on them.
+ *
+ * Two kinds, both judged by the sampler from another CPU:
+ *  - SCHED: the CPU runs a task (not idle) that has not been switched out,
+ *    returned to user mode or gone idle for stuck_ms (the RCU detector's
+ *    per-CPU quiescent-state opportunity: its sched_switch probe and its
+ *    look at the tick's interrupted registers), while a task woken onto
+ *    that CPU since then waits to run. Preemption off, or a kernel loop
+ *    that never calls cond_resched() on a non-preemptible kernel. A busy
+ *    CPU whose task is alone and in user mode is fine; so is a long
+ *    kernel stretch that nobody waits for.
+ *  - IRQS: the CPU runs a task and no hrtimer has expired there for
+ *    stuck_ms: its tick stopped, so interrupts are off (a busy CPU keeps
+ *    its tick; only an idle one stops it).
+ * A CPU that an hrtimer storm floods is the storm detector's finding:
+ * not reported here a second time.
+ *
+ * Stacks are the stuck CPU's own: for SCHED its tick takes one on request
+ * (kradar_cpu_want_stack()), with the preempt_count() it interrupted; for
+ * IRQS an NMI takes one where the kernel lets a module send NMIs (x86's
+ * local APIC), and the first interrupt after the stretch takes another,
+ * which names where interrupts came back on.
+ *
+ * Records: CPU_STUCK BEGIN at stuck_ms, UPDATE every second, END with the
+ * total. A whole-guest stall (the host did not run the guest) looks like
+ * every CPU stuck: no stretch opens in a window the sampler itself took
+ * more than half of stuck_ms late for.
+ *
+ * Cost: a sched_wakeup probe that reads one word of the target CPU's
+ * state and writes it only when no wakeup is pending there yet, and a
+ * sched_switch probe that clears that word on its own CPU. The NMI
+ * handler does nothing unless this module asked for the NMI.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hardirq.h>
+#include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/preempt.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/seq_file.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <trace/events/sched.h>
+#ifdef CONFIG_X86_LOCAL_APIC
+#include <asm/apic.h>
+#include <asm/nmi.h>
+#endif
+#include "kradar.h"
+#include "compat/sched.h"
+
+#define KRADAR_STUCK_UPDATE_NS	NSEC_PER_SEC
+#define KRADAR_NMI_STACK	(KRADAR_STUCK_STACK + 16)
+
+/* Per CPU, probe side. */
+struct kradar_sched_cpu {
+	u64 wake_ns;		/* first wakeup onto this CPU since its
+				 * last switch; 0: none */
+	pid_t wake_pid;
+	int nmi_want;		/* an NMI of ours is on its way */
+	unsigned int nmi_gen;	/* odd while the fields below change */
+	unsigned int nmi_nr;
+	int nmi_user;
+	int nmi_preempt;
+	u64 nmi_ns;
+	unsigned long nmi_stack[KRADAR_NMI_STACK];
+};
+
+/* Per CPU, sampler side, under kradar_sample_lock. */
+struct kradar_stuck_track {
+	bool open;
+	u32 kind;
+	u64 nmi_sent_ns;
+	u64 since_ns;
+	u64 last_emit_ns;
+	u64 irq_events;		/* hrtimer expiries at irq_seen_ns */
+	u64 irq_seen_ns;	/* last sample that saw one, or idle */
+	u64 wait_ns;
+	pid_t wait_pid;
+	char wait_comm[KRADAR_COMM_LEN];
+};
+
+static struct kradar_sched_cpu __percpu *kradar_sched_pcpu;
+static struct kradar_stuck_track *kradar_stuck;
+static struct tracepoint *kradar_tp_wakeup, *kradar_tp_switch;
+static bool kradar_stuck_on, kradar_nmi_on;
+static u64 kradar_stuck_total, kradar_stuck_nmis;
+static unsigned int kradar_stuck_open;
+
+bool kradar_stuck_enabled(void)
+{
+	return kradar_stuck_on;
+}
+
+static void notrace kradar_probe_wakeup(void *data, struct task_struct *p)
+{
+	struct kradar_sched_cpu *s;
+
+	s = per_cpu_ptr(kradar_sched_pcpu, task_cpu(p));
+	if (READ_ONCE(s->wake_ns))
+		return;
+	WRITE_ONCE(s->wake_pid, p->pid);
+	WRITE_ONCE(s->wake_ns, local_clock());
+}
+
+static __always_inline void kradar_probe_switch_fn(struct task_struct *prev,
+						   struct task_struct *next)
+{
+	struct kradar_sched_cpu *s = this_cpu_ptr(kradar_sched_pcpu);
+
+	if (READ_ONCE(s->wake_ns))
+		WRITE_ONCE(s->wake_ns, 0);
+}
+
+KRADAR_SCHED_SWITCH_PROBE(kradar_probe_switch)
+
+#ifdef CONFIG_X86_LOCAL_APIC
+static int notrace kradar_nmi(unsigned int type, struct pt_regs *regs)
+{
+	struct kradar_sched_cpu *s = this_cpu_ptr(kradar_sched_pcpu);
+	unsigned int i, n;
+
+	if (!READ_ONCE(s->nmi_want))
+		return NMI_DONE;
+	WRITE_ONCE(s->nmi_want, 0);
+	WRITE_ONCE(s->nmi_gen, s->nmi_gen + 1);
+	smp_wmb();	/* odd generation before the data */
+	n = stack_trace_save(s->nmi_stack, ARRAY_SIZE(s->nmi_stack), 0);
+	/* drop the NMI's own frames: the stack starts where it hit */
+	for (i = 0; i < n && s->nmi_stack[i] != instruction_pointer(regs); i++)
+		;
+	if (i < n) {
+		memmove(s->nmi_stack, s->nmi_stack + i,
+			(n - i) * sizeof(s->nmi_stack[0]));
+		n -= i;
+	}
+	s->nmi_nr = n;
+	s->nmi_user = user_mode(regs);
+	s->nmi_preempt = IS_ENABLED(CONFIG_PREEMPT_COUNT) ?
+			 (preempt_count() - NMI_OFFSET - HARDIRQ_OFFSET) &
+			 (PREEMPT_MASK | SOFTIRQ_MASK) : -1;
+	s->nmi_ns = local_clock();
+	smp_wmb();	/* the data before the even generation */
+	WRITE_ONCE(s->nmi_gen, s->nmi_gen + 1);
+	return NMI_HANDLED;
+}
+
+static void kradar_nmi_send(int cpu)
+{
+	WRITE_ONCE(per_cpu_ptr(kradar_sched_pcpu, cpu)->nmi_want, 1);
+	smp_mb();	/* the request before the NMI */
+	apic->send_IPI(cpu, NMI_VECTOR);
+	kradar_stuck_nmis++;
+}
+
+static void kradar_nmi_hook(void)
+{
+	kradar_nmi_on = !register_nmi_handler(NMI_LOCAL, kradar_nmi, 0,
+					      "kradar");
+	if (!kradar_nmi_on)
+		pr_info("stuck-CPU detector: no NMI handler: a CPU with interrupts off gets its stack only once they are back on\n");
+}
+
+static void kradar_nmi_unhook(void)
+{
+	if (kradar_nmi_on)
+		unregister_nmi_handler(NMI_LOCAL, "kradar");
+	kradar_nmi_on = false;
+}
+#else
+static void kradar_nmi_send(int cpu) { }
+static void kradar_nmi_hook(void) { }
+static void kradar_nmi_unhook(void) { }
+#endif
+
+/* @cpu answered an NMI of ours at or after @since. */
+static bool kradar_nmi_answered(int cpu, u64 since)
+{
+	struct kradar_sched_cpu *s = per_cpu_ptr(kradar_sched_pcpu, cpu);
+	unsigned int gen = READ_ONCE(s->nmi_gen);
+
+	smp_rmb();	/* pairs with kradar_nmi()'s first wmb */
+	return gen && !(gen & 1) && READ_ONCE(s->nmi_ns) >= since;
+}
+
+/* @cpu's NMI stack taken at or after @since, symbolised; 0: none. */
+static unsigned int kradar_nmi_stack(int cpu, u64 since,
+				     struct kradar_frame *f, u64 *when,
+				     bool *user, int *preempt)
+{
+	struct kradar_sched_cpu *s = per_cpu_ptr(kradar_sched_pcpu, cpu);
+	unsigned long stack[KRADAR_NMI_STACK];
+	unsigned int gen, n;
+
+	gen = READ_ONCE(s->nmi_gen);
+	smp_rmb();	/* pairs with kradar_nmi()'s first wmb */
+	if (!gen || (gen & 1))
+		return 0;
+	*when = READ_ONCE(s->nmi_ns);
+	*user = READ_ONCE(s->nmi_user);
+	*preempt = READ_ONCE(s->nmi_preempt);
+	n = min_t(unsigned int, READ_ONCE(s->nmi_nr), ARRAY_SIZE(stack));
+	memcpy(stack, s->nmi_stack, n * sizeof(stack[0]));
+	smp_rmb();	/* pairs with its second wmb */
+	if (READ_ONCE(s->nmi_gen) != gen || *when < since)
+		return 0;
+	return kradar_cpu_frames(f, KRADAR_STUCK_STACK, stack, n);
+}
+
+static void kradar_stuck_exit(void)
+{
+	vfree(kradar_stuck);
+	kradar_stuck = NULL;
+	free_percpu(kradar_sched_pcpu);
+	kradar_sched_pcpu = NULL;
+}
+
+static int kradar_stuck_init(u64 session)
+{
+	kradar_stuck_on = false;
+	kradar_stuck_total = 0;
+	kradar_stuck_nmis = 0;
+	kradar_stuck_open = 0;
+	if (!kradar_stuck_ms) {
+		pr_info("stuck-CPU detector off (stuck_ms=0)\n");
+		return 0;
+	}
+	kradar_sched_pcpu = alloc_percpu(struct kradar_sched_cpu);
+	kradar_stuck = vzalloc(array_size(nr_cpu_ids, sizeof(*kradar_stuck)));
+	if (!kradar_sched_pcpu || !kradar_stuck) {
+		kradar_stuck_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void kradar_stuck_unhook(void)
+{
+	kradar_stuck_on = false;
+	kradar_nmi_unhook();
+	if (kradar_tp_switch)
+		tracepoint_probe_unregister(kradar_tp_switch,
+					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
+					    NULL);
+	if (kradar_tp_wakeup)
+		tracepoint_probe_unregister(kradar_tp_wakeup,
+					    kradar_probe_wakeup, NULL);
+	kradar_tp_switch = NULL;
+	kradar_tp_wakeup = NULL;
+}
+
+/*
+ * After the RCU detector, whose per-CPU view of what runs this one reads:
+ * without it (qs_gap_ms=0 or its tracepoints missing) it stays off.
+ */
+static int kradar_stuck_start(void)
+{
+	u64 now = local_clock();
+	int cpu;
+
+	if (!kradar_sched_pcpu)
+		return 0;
+	if (!kradar_rcu_enabled()) {
+		pr_info("stuck-CPU detector off: it needs the RCU gap detector's view of each CPU (qs_gap_ms)\n");
+		return 0;
+	}
+	check_trace_callback_type_sched_wakeup(kradar_probe_wakeup);
+	check_trace_callback_type_sched_switch(KRADAR_SCHED_SWITCH(kradar_probe_switch));
+	kradar_tp_wakeup = kradar_tp_attach("sched_wakeup", kradar_probe_wakeup,
+					    "stuck-CPU detector");
+	kradar_tp_switch = kradar_tp_attach("sched_switch",
+					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
+					    "stuck-CPU detector");
+	if (!kradar_tp_wakeup || !kradar_tp_switch) {
+		kradar_stuck_unhook();
+		return 0;
+	}
+	for_each_possible_cpu(cpu) {
+		kradar_stuck[cpu].irq_seen_ns = now;
+		kradar_stuck[cpu].irq_events = kradar_hrtimer_cpu_events(cpu);
+	}
+	kradar_nmi_hook();
+	kradar_stuck_on = true;
+	return 0;
+}
+
+/* The comm of @pid now, or "" when it is gone. */
+static void kradar_pid_comm(pid_t pid, char comm[KRADAR_COMM_LEN])
+{
+	struct task_struct *t;
+
+	memset(comm, 0, KRADAR_COMM_LEN);
+	rcu_read_lock();
+	t = pid ? pid_task(find_vpid(pid), PIDTYPE_PID) : NULL;
+	if (t)
+		strscpy(comm, t->comm, KRADAR_COMM_LEN);
+	rcu_read_unlock();
+}
+
+static void kradar_stuck_emit(int cpu, u32 phase, u32 flags,
+			      struct kradar_stuck_track *k,
+			      const struct kradar_cpu_task *t, u64 now)
+{
+	struct kradar_rec_cpu_stuck *r;
+	struct kradar_frame *f;
+	unsigned int nr = 0;
+	int preempt = -1;
+	u64 when = 0;
+	bool user = false;
+
+	r = kradar_rec_begin(KRADAR_REC_CPU_STUCK, sizeof(*r) +
+			     KRADAR_STUCK_STACK * sizeof(*f), cpu, now);
+	if (!r)
+		return;
+	f = (struct kradar_frame *)(r + 1);
+	if (k->kind == KRADAR_STUCK_IRQS) {
+		nr = kradar_nmi_stack(cpu, k->since_ns, f, &when, &user,
+				      &preempt);
+		if (nr)
+			flags |= KRADAR_STUCKF_NMI;
+	}
+	if (!nr) {
+		nr = kradar_cpu_stack(cpu, k->since_ns, f, KRADAR_STUCK_STACK,
+				      &when, &user, &preempt);
+		if (nr && k->kind == KRADAR_STUCK_IRQS)
+			flags |= KRADAR_STUCKF_AFTER;
+	}
+	if (nr && user)
+		flags |= KRADAR_STUCKF_USER;
+	if (nr && preempt >= 0)
+		flags |= KRADAR_STUCKF_PREEMPT;
+	if (k->wait_ns)
+		flags |= KRADAR_STUCKF_WAITER;
+	r->phase = cpu_to_le32(phase);
+	r->kind = cpu_to_le32(k->kind);
+	r->since_ns = cpu_to_le64(k->since_ns);
+	r->stuck_ns = cpu_to_le64(now - k->since_ns);
+	r->wait_ns = cpu_to_le64(k->wait_ns);
+	r->stack_ns = cpu_to_le64(nr ? when : 0);
+	r->pid = cpu_to_le32(t->pid);
+	r->wait_pid = cpu_to_le32(k->wait_ns ? k->wait_pid : 0);
+	memcpy(r->comm, t->comm, KRADAR_COMM_LEN);
+	r->comm[KRADAR_COMM_LEN - 1] = '\0';
+	memcpy(r->wait_comm, k->wait_comm, KRADAR_COMM_LEN);
+	r->flags = cpu_to_le32(flags);
+	r->preempt_count = cpu_to_le32(nr && preempt >= 0 ? preempt : 0);
+	r->threshold_ms = cpu_to_le32(kradar_stuck_ms);
+	r->nr_stack = cpu_to_le32(nr);
+	r->frame_size = cpu_to_le32(sizeof(*f));
+	kradar_rec_shrink(r, sizeof(*r) + nr * sizeof(*f));
+	kradar_rec_commit(r);
+	k->last_emit_ns = now;
+}
+
+/* Once per window, from the sampler, under kradar_sample_lock. */
+static void kradar_stuck_sample(const struct kradar_window *w)
+{
+	u64 thresh = (u64)kradar_stuck_ms * NSEC_PER_MSEC;
+	u64 now = w->now;
+	int cpu;
+
+	if (!kradar_stuck_on)
+		return;
+	for_each_online_cpu(cpu) {
+		struct kradar_sched_cpu *s = per_cpu_ptr(kradar_sched_pcpu, cpu);
+		struct kradar_stuck_track *k = &kradar_stuck[cpu];
+		u64 events = kradar_hrtimer_cpu_events(cpu);
+		u64 wake_ns, irq_gap, sched_gap;
+		struct kradar_cpu_task t;
+		bool busy, irq_stuck, sched_stuck;
+		pid_t wake_pid;
+
+		if (!kradar_cpu_task(cpu, &t))
+			continue;	/* switching right now */
+		busy = !t.idle && !kradar_hrtimer_flood_ns(cpu);
+		if (events != k->irq_events || !busy) {
+			k->irq_events = events;
+			k->irq_seen_ns = now;
+		}
+		wake_pid = READ_ONCE(s->wake_pid);
+		wake_ns = READ_ONCE(s->wake_ns);
+		if (!wake_ns || wake_ns < t.qs_ns || wake_pid == t.pid)
+			wake_ns = 0;
+		irq_gap = now - k->irq_seen_ns;
+		sched_gap = busy && wake_ns && now > t.qs_ns ? now - t.qs_ns : 0;
+
+		if (k->open) {
+			bool over = !busy ||
+				    (k->kind == KRADAR_STUCK_IRQS ?
+				     k->irq_seen_ns == now :
+				     t.qs_ns > k->since_ns);
+
+			if (over) {
+				k->open = false;
+				kradar_stuck_open--;
+				kradar_stuck_emit(cpu, KRADAR_PHASE_END,
+						  t.idle ? KRADAR_STUCKF_IDLE : 0,
+						  k, &t, now);
+			} else if (now - k->last_emit_ns >=
+				   KRADAR_STUCK_UPDATE_NS) {
+				kradar_stuck_emit(cpu, KRADAR_PHASE_UPDATE, 0,
+						  k, &t, now);
+			}
+			continue;
+		}
+		/*
+		 * Half way: ask the CPU for a stack, by tick or by NMI (again
+		 * every half threshold while no interrupt comes).
+		 */
+		if (irq_gap >= thresh / 2 && kradar_nmi_on &&
+		    now - k->nmi_sent_ns >= thresh / 2) {
+			k->nmi_sent_ns = now;
+			kradar_nmi_send(cpu);
+		}
+		if (irq_gap >= thresh / 2 || sched_gap >= thresh / 2)
+			kradar_cpu_want_stack(cpu);
+		/* a sampler this late saw the whole guest stopped */
+		if (w->late >= thresh / 2)
+			continue;
+		/*
+		 * No interrupt for stuck_ms: interrupts off if the CPU still
+		 * runs, which its answer to an NMI shows; a vCPU the host did
+		 * not run answers nothing, and its timer interrupts come
+		 * with the answer. Without interrupts no tick sees the task
+		 * either, so a CPU that takes none is never SCHED.
+		 */
+		irq_stuck = irq_gap >= thresh &&
+			    (!kradar_nmi_on ||
+			     kradar_nmi_answered(cpu, k->irq_seen_ns));
+		sched_stuck = sched_gap >= thresh && irq_gap < thresh / 2;
+		if (!irq_stuck && !sched_stuck)
+			continue;
+		k->open = true;
+		kradar_stuck_open++;
+		kradar_stuck_total++;
+		k->kind = irq_stuck ? KRADAR_STUCK_IRQS : KRADAR_STUCK_SCHED;
+		k->since_ns = k->kind == KRADAR_STUCK_IRQS ? k->irq_seen_ns :
+							    t.qs_ns;
+		k->wait_ns = k->kind == KRADAR_STUCK_SCHED ? wake_ns : 0;
+		k->wait_pid = wake_pid;
+		kradar_pid_comm(k->wait_ns ? wake_pid : 0, k->wait_comm);
+		kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k, &t, now);
+	}
+}
+
+static void kradar_stuck_status(struct seq_file *m)
+{
+	if (!kradar_stuck_on) {
+		seq_puts(m, "cpus_stuck:        off\n");
+		return;
+	}
+	seq_printf(m, "cpus_stuck:        %u stuck now, %llu reported, %llu NMIs sent%s\n",
+		   kradar_stuck_open, kradar_stuck_total, kradar_stuck_nmis,
+		   kradar_nmi_on ? "" : " (no NMI handler)");
+}
+
+const struct kradar_detector kradar_stuck_detector = {
+	.name		= "stuck-CPU detector",
+	.init		= kradar_stuck_init,
+	.start		= kradar_stuck_start,
+	.stop		= kradar_stuck_unhook,
+	.exit		= kradar_stuck_exit,
+	.sample		= kradar_stuck_sample,
+	.status		= kradar_stuck_status,
+};
