@@ -127,6 +127,7 @@ struct kradar_cpu_task {
 	pid_t pid;
 	char comm[16];		/* TASK_COMM_LEN */
 };
+
 bool kradar_cpu_task(int cpu, struct kradar_cpu_task *t);
 void kradar_cpu_want_stack(int cpu);
 unsigned int kradar_cpu_stack(int cpu, u64 since, struct kradar_frame *f,

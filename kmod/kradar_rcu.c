@@ -109,8 +109,8 @@ struct kradar_rcu_cpu {
 	unsigned int nr_stack;
 	int stack_user;		/* the stack interrupted user mode */
 	int stack_preempt;	/* preempt_count() it interrupted; -1: unknown */
-	int pc_base;		/* preempt_count() & KRADAR_PC_MASK in the
-				 * probe on a tick from user mode; -1: none */
+	/* preempt_count() & KRADAR_PC_MASK in a user-mode tick; -1: none */
+	int pc_base;
 	u64 stack_ns;
 	unsigned long stack[KRADAR_STACK_MAX + KRADAR_STACK_SLACK];
 };

@@ -64,15 +64,15 @@
 
 /* Per CPU, probe side. */
 struct kradar_sched_cpu {
-	u64 wake_ns;		/* first wakeup onto this CPU since its
-				 * last switch; 0: none */
+	/* the first wakeup onto this CPU since its last switch; 0: none */
+	u64 wake_ns;
 	pid_t wake_pid;
-	int nmi_want;		/* an NMI of ours is on its way */
+	unsigned int nmi_want;	/* id of the NMI of ours on its way; 0: none */
 	unsigned int nmi_gen;	/* odd while the fields below change */
+	unsigned int nmi_req;	/* id of the NMI that took the stack */
 	unsigned int nmi_nr;
 	int nmi_user;
 	int nmi_preempt;
-	u64 nmi_ns;
 	unsigned long nmi_stack[KRADAR_NMI_STACK];
 };
 
@@ -80,7 +80,9 @@ struct kradar_sched_cpu {
 struct kradar_stuck_track {
 	bool open;
 	u32 kind;
-	u64 nmi_sent_ns;
+	u64 nmi_sent_ns;	/* the last NMI asked of this CPU, sent then */
+	unsigned int nmi_id;	/* its id */
+	unsigned int nmi_first;	/* the stretch's first NMI id; 0: none */
 	u64 since_ns;
 	u64 last_emit_ns;
 	u64 irq_events;		/* hrtimer expiries at irq_seen_ns */
@@ -95,6 +97,7 @@ static struct kradar_stuck_track *kradar_stuck;
 static struct tracepoint *kradar_tp_wakeup, *kradar_tp_switch;
 static bool kradar_stuck_on, kradar_nmi_on;
 static u64 kradar_stuck_total, kradar_stuck_nmis;
+static unsigned int kradar_nmi_ids;	/* sampler only */
 static unsigned int kradar_stuck_open;
 
 bool kradar_stuck_enabled(void)
@@ -128,13 +131,14 @@ KRADAR_SCHED_SWITCH_PROBE(kradar_probe_switch)
 static int notrace kradar_nmi(unsigned int type, struct pt_regs *regs)
 {
 	struct kradar_sched_cpu *s = this_cpu_ptr(kradar_sched_pcpu);
-	unsigned int i, n;
+	unsigned int i, n, req = READ_ONCE(s->nmi_want);
 
-	if (!READ_ONCE(s->nmi_want))
+	if (!req)
 		return NMI_DONE;
 	WRITE_ONCE(s->nmi_want, 0);
 	WRITE_ONCE(s->nmi_gen, s->nmi_gen + 1);
 	smp_wmb();	/* odd generation before the data */
+	s->nmi_req = req;
 	n = stack_trace_save(s->nmi_stack, ARRAY_SIZE(s->nmi_stack), 0);
 	/* drop the NMI's own frames: the stack starts where it hit */
 	for (i = 0; i < n && s->nmi_stack[i] != instruction_pointer(regs); i++)
@@ -149,15 +153,19 @@ static int notrace kradar_nmi(unsigned int type, struct pt_regs *regs)
 	s->nmi_preempt = IS_ENABLED(CONFIG_PREEMPT_COUNT) ?
 			 (preempt_count() - NMI_OFFSET - HARDIRQ_OFFSET) &
 			 (PREEMPT_MASK | SOFTIRQ_MASK) : -1;
-	s->nmi_ns = local_clock();
 	smp_wmb();	/* the data before the even generation */
 	WRITE_ONCE(s->nmi_gen, s->nmi_gen + 1);
 	return NMI_HANDLED;
 }
 
-static void kradar_nmi_send(int cpu)
+/*
+ * Ask @cpu for its stack by NMI, under id @id. Ids, not times, say which
+ * NMI was answered: a CPU without interrupts stops its sched_clock
+ * ticks, and its local_clock() is then clamped near its last tick.
+ */
+static void kradar_nmi_send(int cpu, unsigned int id)
 {
-	WRITE_ONCE(per_cpu_ptr(kradar_sched_pcpu, cpu)->nmi_want, 1);
+	WRITE_ONCE(per_cpu_ptr(kradar_sched_pcpu, cpu)->nmi_want, id);
 	smp_mb();	/* the request before the NMI */
 	apic->send_IPI(cpu, NMI_VECTOR);
 	kradar_stuck_nmis++;
@@ -178,23 +186,28 @@ static void kradar_nmi_unhook(void)
 	kradar_nmi_on = false;
 }
 #else
-static void kradar_nmi_send(int cpu) { }
+static void kradar_nmi_send(int cpu, unsigned int id) { }
 static void kradar_nmi_hook(void) { }
 static void kradar_nmi_unhook(void) { }
 #endif
 
-/* @cpu answered an NMI of ours at or after @since. */
-static bool kradar_nmi_answered(int cpu, u64 since)
+/* @cpu answered an NMI of ours of id @first or later. */
+static bool kradar_nmi_answered(int cpu, unsigned int first)
 {
 	struct kradar_sched_cpu *s = per_cpu_ptr(kradar_sched_pcpu, cpu);
 	unsigned int gen = READ_ONCE(s->nmi_gen);
 
 	smp_rmb();	/* pairs with kradar_nmi()'s first wmb */
-	return gen && !(gen & 1) && READ_ONCE(s->nmi_ns) >= since;
+	return first && gen && !(gen & 1) &&
+	       (int)(READ_ONCE(s->nmi_req) - first) >= 0;
 }
 
-/* @cpu's NMI stack taken at or after @since, symbolised; 0: none. */
-static unsigned int kradar_nmi_stack(int cpu, u64 since,
+/*
+ * The stack @cpu's NMI of id @k->nmi_first or later took, symbolised;
+ * 0: none. *@when is when the sampler asked for it.
+ */
+static unsigned int kradar_nmi_stack(int cpu,
+				     const struct kradar_stuck_track *k,
 				     struct kradar_frame *f, u64 *when,
 				     bool *user, int *preempt)
 {
@@ -204,15 +217,16 @@ static unsigned int kradar_nmi_stack(int cpu, u64 since,
 
 	gen = READ_ONCE(s->nmi_gen);
 	smp_rmb();	/* pairs with kradar_nmi()'s first wmb */
-	if (!gen || (gen & 1))
+	if (!gen || (gen & 1) || !k->nmi_first ||
+	    (int)(READ_ONCE(s->nmi_req) - k->nmi_first) < 0)
 		return 0;
-	*when = READ_ONCE(s->nmi_ns);
+	*when = k->nmi_sent_ns;
 	*user = READ_ONCE(s->nmi_user);
 	*preempt = READ_ONCE(s->nmi_preempt);
 	n = min_t(unsigned int, READ_ONCE(s->nmi_nr), ARRAY_SIZE(stack));
 	memcpy(stack, s->nmi_stack, n * sizeof(stack[0]));
 	smp_rmb();	/* pairs with its second wmb */
-	if (READ_ONCE(s->nmi_gen) != gen || *when < since)
+	if (READ_ONCE(s->nmi_gen) != gen)
 		return 0;
 	return kradar_cpu_frames(f, KRADAR_STUCK_STACK, stack, n);
 }
@@ -307,9 +321,15 @@ static void kradar_pid_comm(pid_t pid, char comm[KRADAR_COMM_LEN])
 	rcu_read_unlock();
 }
 
+/*
+ * One record of @cpu's stretch, made at @now; an END's stretch ended at
+ * @end: its next switch, or for IRQS the sample that saw interrupts
+ * again (the CPU's own clock is not to be trusted after a stretch
+ * without ticks).
+ */
 static void kradar_stuck_emit(int cpu, u32 phase, u32 flags,
 			      struct kradar_stuck_track *k,
-			      const struct kradar_cpu_task *t, u64 now)
+			      const struct kradar_cpu_task *t, u64 now, u64 end)
 {
 	struct kradar_rec_cpu_stuck *r;
 	struct kradar_frame *f;
@@ -323,13 +343,17 @@ static void kradar_stuck_emit(int cpu, u32 phase, u32 flags,
 	if (!r)
 		return;
 	f = (struct kradar_frame *)(r + 1);
-	if (k->kind == KRADAR_STUCK_IRQS) {
-		nr = kradar_nmi_stack(cpu, k->since_ns, f, &when, &user,
-				      &preempt);
-		if (nr)
-			flags |= KRADAR_STUCKF_NMI;
-	}
-	if (!nr) {
+	/*
+	 * Without interrupts no tick takes a stack in the stretch: the
+	 * NMI's is the one taken in it; else the first interrupt after the
+	 * stretch takes the one asked for, which names where interrupts
+	 * came back on.
+	 */
+	if (k->kind == KRADAR_STUCK_IRQS)
+		nr = kradar_nmi_stack(cpu, k, f, &when, &user, &preempt);
+	if (nr) {
+		flags |= KRADAR_STUCKF_NMI;
+	} else {
 		nr = kradar_cpu_stack(cpu, k->since_ns, f, KRADAR_STUCK_STACK,
 				      &when, &user, &preempt);
 		if (nr && k->kind == KRADAR_STUCK_IRQS)
@@ -344,7 +368,7 @@ static void kradar_stuck_emit(int cpu, u32 phase, u32 flags,
 	r->phase = cpu_to_le32(phase);
 	r->kind = cpu_to_le32(k->kind);
 	r->since_ns = cpu_to_le64(k->since_ns);
-	r->stuck_ns = cpu_to_le64(now - k->since_ns);
+	r->stuck_ns = cpu_to_le64(end - k->since_ns);
 	r->wait_ns = cpu_to_le64(k->wait_ns);
 	r->stack_ns = cpu_to_le64(nr ? when : 0);
 	r->pid = cpu_to_le32(t->pid);
@@ -401,26 +425,39 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 				     t.qs_ns > k->since_ns);
 
 			if (over) {
+				u64 end = k->kind == KRADAR_STUCK_SCHED &&
+					  t.qs_ns > k->since_ns &&
+					  t.qs_ns < now ? t.qs_ns : now;
+
 				k->open = false;
 				kradar_stuck_open--;
 				kradar_stuck_emit(cpu, KRADAR_PHASE_END,
 						  t.idle ? KRADAR_STUCKF_IDLE : 0,
-						  k, &t, now);
+						  k, &t, now, end);
 			} else if (now - k->last_emit_ns >=
 				   KRADAR_STUCK_UPDATE_NS) {
 				kradar_stuck_emit(cpu, KRADAR_PHASE_UPDATE, 0,
-						  k, &t, now);
+						  k, &t, now, now);
 			}
 			continue;
 		}
 		/*
-		 * Half way: ask the CPU for a stack, by tick or by NMI (again
-		 * every half threshold while no interrupt comes).
+		 * Half way: ask the CPU for a stack, by tick or by NMI (the
+		 * NMI again every half threshold until one is answered).
 		 */
-		if (irq_gap >= thresh / 2 && kradar_nmi_on &&
-		    now - k->nmi_sent_ns >= thresh / 2) {
+		if (irq_gap < thresh / 2) {
+			k->nmi_first = 0;
+		} else if (kradar_nmi_on &&
+			   (!k->nmi_first ||
+			    (now - k->nmi_sent_ns >= thresh / 2 &&
+			     !kradar_nmi_answered(cpu, k->nmi_first)))) {
+			if (!++kradar_nmi_ids)
+				kradar_nmi_ids = 1;
+			k->nmi_id = kradar_nmi_ids;
+			if (!k->nmi_first)
+				k->nmi_first = k->nmi_id;
 			k->nmi_sent_ns = now;
-			kradar_nmi_send(cpu);
+			kradar_nmi_send(cpu, k->nmi_id);
 		}
 		if (irq_gap >= thresh / 2 || sched_gap >= thresh / 2)
 			kradar_cpu_want_stack(cpu);
@@ -436,7 +473,7 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		 */
 		irq_stuck = irq_gap >= thresh &&
 			    (!kradar_nmi_on ||
-			     kradar_nmi_answered(cpu, k->irq_seen_ns));
+			     kradar_nmi_answered(cpu, k->nmi_first));
 		sched_stuck = sched_gap >= thresh && irq_gap < thresh / 2;
 		if (!irq_stuck && !sched_stuck)
 			continue;
@@ -449,7 +486,7 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		k->wait_ns = k->kind == KRADAR_STUCK_SCHED ? wake_ns : 0;
 		k->wait_pid = wake_pid;
 		kradar_pid_comm(k->wait_ns ? wake_pid : 0, k->wait_comm);
-		kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k, &t, now);
+		kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k, &t, now, now);
 	}
 }
 

@@ -13,8 +13,21 @@
  *                    kthreads wait for: the holder is a hung task in
  *                    kradar_test_hold_fn(), the waiters are hung tasks
  *                    waiting for that mutex, held by the holder's pid.
- *   lockup-idle,     negative controls (the idle and busy scenarios):
- *   lockup-busy      no hung task.
+ *   lockup-preempt   CPU 1 spins 2.5 s with preemption off: one
+ *                    cpu_stuck no_schedule on CPU 1 for that task, with
+ *                    preempt_count >= 1, its stack naming
+ *                    kradar_test_preempt_spin(), lasting what the module
+ *                    measured (up to 1 s more: the switch after the spin),
+ *                    and the verdict "CPU stuck".
+ *   lockup-irqs      the same with interrupts off: cpu_stuck irqs_off,
+ *                    its stack taken in the stretch by NMI, naming
+ *                    kradar_test_irqs_spin().
+ *   soft-lockup      a 6 s preempt-off spin with watchdog_thresh 1: the
+ *                    kernel's "BUG: soft lockup" comes after kradar's
+ *                    report; the lead time is printed.
+ *   lockup-idle,     negative controls (the idle, busy and
+ *   lockup-busy,     taprio-normal scenarios): no hung task and no
+ *   lockup-taprio-normal  stuck CPU.
  *
  * Output is TAP; every test is skipped when guests cannot run here.
  */
@@ -176,22 +189,174 @@ static void test_hung_mutex(const char *top)
 	    "expected lock_contention events, got %d", r.locks);
 }
 
+struct stuck_view {
+	int begins;		/* cpu_stuck begin events */
+	int ends;
+	long long cpu;		/* of the first begin */
+	char kind[32];
+	char task[32];
+	char from[16];		/* its stack_from */
+	long long preempt;	/* its preempt_count, -1: absent */
+	long long begin_t_ns, since_ns;
+	double end_ms;		/* stuck_ms of the first end */
+	bool stack_has;		/* a record's stack names the function */
+	char first_in[128];
+};
+
+/* The cpu_stuck events of a run; @fn: the function stacks should name. */
+static int read_stuck(const struct run *r, const char *fn,
+		      struct stuck_view *v)
+{
+	char path[PATH_MAX + 32], line[16384], s[64];
+	FILE *f;
+
+	memset(v, 0, sizeof(*v));
+	v->cpu = v->preempt = -1;
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *st;
+
+		if (!strstr(line, "{\"type\":\"cpu_stuck\""))
+			continue;
+		json_field(line, "phase", s, sizeof(s));
+		st = strstr(line, "\"stack\":[");
+		if (fn && st && strstr(st, fn))
+			v->stack_has = true;
+		if (!strcmp(s, "begin") && !v->begins++) {
+			v->cpu = (long long)json_num(line, "cpu", -1);
+			json_field(line, "kind", v->kind, sizeof(v->kind));
+			json_field(line, "task", v->task, sizeof(v->task));
+			json_field(line, "stack_from", v->from, sizeof(v->from));
+			json_field(line, "in", v->first_in, sizeof(v->first_in));
+			v->preempt = (long long)json_num(line, "preempt_count",
+							 -1);
+			v->begin_t_ns = (long long)json_num(line, "t_ns", 0);
+			v->since_ns = (long long)json_num(line, "since_ns", 0);
+		} else if (!strcmp(s, "end") && !v->ends++) {
+			v->end_ms = json_num(line, "stuck_ms", 0);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * lockup-preempt / lockup-irqs: CPU 1 spins 2.5 s in @fn with preemption
+ * (@kind no_schedule) or interrupts (irqs_off) off.
+ */
+static void test_stuck(const char *top, const char *scenario,
+		       const char *kind, const char *fn, const char *comm,
+		       const char *mode)
+{
+	char name[160], needle[64], args[96], verdict[512] = "";
+	struct stuck_view v;
+	long long ran_us;
+	struct run r;
+
+#define NAME(what) (snprintf(name, sizeof(name), "%s: %s", scenario, what), name)
+	snprintf(needle, sizeof(needle), "%s on CPU 1 done after ", mode);
+	snprintf(args, sizeof(args), "--scenario %s", scenario);
+	if (run_scenario(top, scenario, args, NULL, &r) ||
+	    read_stuck(&r, fn, &v)) {
+		tap(false, NAME("run produced events.jsonl"),
+		    "kradar-run exit %d, see %s", r.status, r.dir);
+		return;
+	}
+	ran_us = serial_num(r.dir, needle);
+	tap(v.begins == 1 && v.cpu == 1 && !strcmp(v.kind, kind),
+	    NAME("one stuck CPU: CPU 1, the right kind"),
+	    "expected 1 cpu_stuck begin on CPU 1 of kind %s, got %d (CPU %lld, kind '%s')",
+	    kind, v.begins, v.cpu, v.kind);
+	tap(!strncmp(v.task, comm, strlen(comm)), NAME("it names the spinning task"),
+	    "expected task %s..., got '%s'", comm, v.task);
+	if (!strcmp(kind, "no_schedule"))
+		tap(v.preempt >= 1, NAME("preemption off: preempt_count >= 1"),
+		    "expected preempt_count >= 1 from the tick's stack, got %lld (stack from '%s')",
+		    v.preempt, v.from);
+	else
+		tap(!strcmp(v.from, "nmi"),
+		    NAME("its stack was taken in the stretch, by NMI"),
+		    "expected stack_from nmi on the begin, got '%s'", v.from);
+	tap(v.stack_has, NAME("its stack names the spinning function"),
+	    "expected %s in a cpu_stuck stack; begin's stack is in '%s'",
+	    fn, v.first_in);
+	tap(ran_us > 0 && v.ends == 1 && v.end_ms * 1e3 >= ran_us - 100e3 &&
+	    v.end_ms * 1e3 <= ran_us + 1000e3,
+	    NAME("it lasted the spin (up to 1 s more: the switch after it)"),
+	    "module ran %lld us (serial.log), end record says %.1f ms (%d ends)",
+	    ran_us, v.end_ms, v.ends);
+	{
+		FILE *f;
+		char path[PATH_MAX + 32], line[16384];
+
+		snprintf(path, sizeof(path), "%s/events.jsonl", r.dir);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (strstr(line, "\"type\":\"summary\""))
+				json_field(line, "verdict", verdict,
+					   sizeof(verdict));
+		if (f)
+			fclose(f);
+	}
+	tap(r.status == 1 && !strncmp(verdict, "CPU stuck", 9),
+	    NAME("collector exits 1, verdict 'CPU stuck'"),
+	    "exit %d, verdict '%.200s'", r.status, verdict);
+	printf("# %s: %s for %.1f ms (module: %.1f ms), reported %.0f ms after it began\n",
+	       scenario, v.kind, v.end_ms, ran_us / 1e3,
+	       (v.begin_t_ns - v.since_ns) / 1e6);
+#undef NAME
+}
+
+/* soft-lockup: kradar's report comes before the kernel's soft-lockup line. */
+static void test_soft_lockup(const char *top)
+{
+	const char *name = "soft-lockup: reported before the kernel's soft-lockup line";
+	struct stuck_view v;
+	double line;
+	struct run r;
+
+	if (run_scenario(top, "soft-lockup", "--scenario soft-lockup", NULL,
+			 &r) ||
+	    read_stuck(&r, NULL, &v)) {
+		tap(false, name, "kradar-run exit %d, see %s", r.status, r.dir);
+		return;
+	}
+	line = serial_time(r.dir, "BUG: soft lockup - CPU#1");
+	if (line < 0) {
+		skip(name, "the kernel printed no soft-lockup line (watchdog off in this kernel?)");
+		return;
+	}
+	tap(v.begins >= 1 && v.cpu == 1 && v.begin_t_ns / 1e9 < line, name,
+	    "kernel soft lockup at %.3f s, kradar's first report at %.3f s (%d reports, CPU %lld)",
+	    line, v.begin_t_ns / 1e9, v.begins, v.cpu);
+	printf("# soft lockup: kradar at %.3f s, the kernel at %.3f s: lead %.1f s\n",
+	       v.begin_t_ns / 1e9, line, line - v.begin_t_ns / 1e9);
+}
+
 static void test_quiet(const char *top, const char *scenario,
 		       const char *args)
 {
+	struct stuck_view sv;
 	struct hung_view v;
 	struct run r;
 	char name[128];
 
 	snprintf(name, sizeof(name), "%s: no hung task", scenario);
 	if (run_scenario(top, scenario, args, NULL, &r) ||
-	    read_hung(&r, -1, NULL, 0, &v)) {
+	    read_hung(&r, -1, NULL, 0, &v) || read_stuck(&r, NULL, &sv)) {
 		tap(false, name, "kradar-run exit %d, see %s", r.status, r.dir);
 		return;
 	}
 	tap(v.begins == 0 && r.heartbeats > 0, name,
 	    "expected heartbeats and 0 hung_task events, got %d heartbeats, %d hung tasks",
 	    r.heartbeats, v.begins);
+	snprintf(name, sizeof(name), "%s: no stuck CPU", scenario);
+	tap(sv.begins == 0, name,
+	    "expected 0 cpu_stuck events, got %d (first: %s on CPU %lld, task %s, in %s)",
+	    sv.begins, sv.kind, sv.cpu, sv.task, sv.first_in);
 }
 
 int main(int argc, char **argv)
@@ -201,8 +366,9 @@ int main(int argc, char **argv)
 
 	if (why) {
 		const char *names[] = {
-			"hung-completion", "hung-mutex", "lockup-idle",
-			"lockup-busy",
+			"hung-completion", "hung-mutex", "lockup-preempt",
+			"lockup-irqs", "soft-lockup", "lockup-idle",
+			"lockup-busy", "lockup-taprio-normal",
 		};
 
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -212,7 +378,13 @@ int main(int argc, char **argv)
 	}
 	test_hung_completion(top);
 	test_hung_mutex(top);
+	test_stuck(top, "lockup-preempt", "no_schedule",
+		   "kradar_test_preempt_spin", "kradar_preempt", "preempt");
+	test_stuck(top, "lockup-irqs", "irqs_off", "kradar_test_irqs_spin",
+		   "kradar_irqs", "irqs");
+	test_soft_lockup(top);
 	test_quiet(top, "lockup-idle", "--scenario idle");
 	test_quiet(top, "lockup-busy", "--scenario busy");
+	test_quiet(top, "lockup-taprio-normal", "--scenario taprio-normal");
 	return e2e_done();
 }
