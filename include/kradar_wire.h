@@ -448,6 +448,10 @@ enum kradar_stuck_kind {
 					 * that never reschedules */
 	KRADAR_STUCK_IRQS	= 2,	/* not idle and no timer or device
 					 * interrupt: interrupts off */
+	KRADAR_STUCK_RT		= 3,	/* an RT task (SCHED_FIFO or _RR) took
+					 * >= 80 % of the CPU: the RT runtime
+					 * limit throttles it, or nothing
+					 * else runs there */
 };
 
 /* kradar_rec_cpu_stuck.flags */
@@ -483,7 +487,7 @@ struct kradar_rec_cpu_stuck {
 	__le32 threshold_ms;	/* stuck_ms */
 	__le32 nr_stack;
 	__le32 frame_size;	/* bytes per struct kradar_frame */
-	__le32 reserved;
+	__le32 rt_priority;	/* STUCK_RT: the task's, 1..99 */
 };
 
 KRADAR_STATIC_ASSERT(sizeof(struct kradar_rec_hdr) == 32, "hdr size");

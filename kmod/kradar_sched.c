@@ -18,6 +18,11 @@
  *  - IRQS: the CPU runs a task and no hrtimer has expired there for
  *    stuck_ms: its tick stopped, so interrupts are off (a busy CPU keeps
  *    its tick; only an idle one stops it).
+ *  - RT: an RT task (SCHED_FIFO or SCHED_RR) took at least 80 % of the
+ *    CPU for stuck_ms, by its sum_exec_runtime: what runs out the RT
+ *    runtime limit ("sched: RT throttling activated", after 950 ms of
+ *    every second) or starves every other task there when there is
+ *    none.
  * A CPU that an hrtimer storm floods is the storm detector's finding:
  * not reported here a second time.
  *
@@ -90,6 +95,15 @@ struct kradar_stuck_track {
 	u64 wait_ns;
 	pid_t wait_pid;
 	char wait_comm[KRADAR_COMM_LEN];
+	/* an RT task followed on this CPU */
+	pid_t rt_pid;
+	u64 rt_runtime;		/* its sum_exec_runtime at rt_ns */
+	u64 rt_ns;		/* the last sample */
+	u64 rt_since;		/* it took >= 80 % since then; 0: not */
+	u64 rt_run0;		/* its sum_exec_runtime at rt_since */
+	unsigned int rt_low;	/* windows in a row it took < 40 % of */
+	unsigned int rt_prio;
+	char rt_comm[KRADAR_COMM_LEN];
 };
 
 static struct kradar_sched_cpu __percpu *kradar_sched_pcpu;
@@ -308,6 +322,70 @@ static int kradar_stuck_start(void)
 	return 0;
 }
 
+static bool kradar_rt_policy(const struct task_struct *p)
+{
+	return p->policy == SCHED_FIFO || p->policy == SCHED_RR;
+}
+
+/*
+ * Follow the RT task that runs on @cpu: whether it took at least 80 % of
+ * the CPU since the last sample (its sum_exec_runtime against the time
+ * passed). The runtime limit (sched_rt_runtime_us, 950 ms of every 1 s)
+ * lets other tasks run in between, so the task is followed by pid, not
+ * by what runs at each sample. True while it takes that much.
+ */
+static bool kradar_rt_hog(int cpu, struct kradar_stuck_track *k,
+			  const struct kradar_cpu_task *t, u64 now)
+{
+	struct task_struct *p = NULL;
+	bool hog = false;
+	u64 run;
+
+	rcu_read_lock();
+	if (k->rt_pid)
+		p = pid_task(find_vpid(k->rt_pid), PIDTYPE_PID);
+	if (!p || !kradar_rt_policy(p) || task_cpu(p) != cpu) {
+		p = t->idle ? NULL : pid_task(find_vpid(t->pid), PIDTYPE_PID);
+		if (p && (!kradar_rt_policy(p) || task_cpu(p) != cpu))
+			p = NULL;
+		k->rt_pid = p ? p->pid : 0;
+		k->rt_since = 0;
+		k->rt_low = 0;
+		if (p) {
+			k->rt_runtime = READ_ONCE(p->se.sum_exec_runtime);
+			k->rt_prio = p->rt_priority;
+			strscpy(k->rt_comm, p->comm, sizeof(k->rt_comm));
+		}
+		k->rt_ns = now;
+		rcu_read_unlock();
+		return false;
+	}
+	run = READ_ONCE(p->se.sum_exec_runtime);
+	/*
+	 * A stretch starts with a window it took >= 80 % of, and lasts
+	 * while it took >= 80 % since the start and >= 40 % of one of the
+	 * last three windows: the windows around one of the runtime limit's
+	 * pauses are no end.
+	 */
+	if (now > k->rt_ns && run >= k->rt_runtime) {
+		u64 got = run - k->rt_runtime, span = now - k->rt_ns;
+
+		if (!k->rt_since && got * 10 >= span * 8) {
+			k->rt_since = k->rt_ns;
+			k->rt_run0 = k->rt_runtime;
+		}
+		k->rt_low = got * 10 >= span * 4 ? 0 : k->rt_low + 1;
+		hog = k->rt_since && k->rt_low < 3 &&
+		      (run - k->rt_run0) * 10 >= (now - k->rt_since) * 8;
+	}
+	if (!hog)
+		k->rt_since = 0;
+	k->rt_runtime = run;
+	k->rt_ns = now;
+	rcu_read_unlock();
+	return hog;
+}
+
 /* The comm of @pid now, or "" when it is gone. */
 static void kradar_pid_comm(pid_t pid, char comm[KRADAR_COMM_LEN])
 {
@@ -379,6 +457,7 @@ static void kradar_stuck_emit(int cpu, u32 phase, u32 flags,
 	r->flags = cpu_to_le32(flags);
 	r->preempt_count = cpu_to_le32(nr && preempt >= 0 ? preempt : 0);
 	r->threshold_ms = cpu_to_le32(kradar_stuck_ms);
+	r->rt_priority = cpu_to_le32(k->kind == KRADAR_STUCK_RT ? k->rt_prio : 0);
 	r->nr_stack = cpu_to_le32(nr);
 	r->frame_size = cpu_to_le32(sizeof(*f));
 	kradar_rec_shrink(r, sizeof(*r) + nr * sizeof(*f));
@@ -400,8 +479,8 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		struct kradar_stuck_track *k = &kradar_stuck[cpu];
 		u64 events = kradar_hrtimer_cpu_events(cpu);
 		u64 wake_ns, irq_gap, sched_gap;
-		struct kradar_cpu_task t;
-		bool busy, irq_stuck, sched_stuck;
+		struct kradar_cpu_task t, rt;
+		bool busy, irq_stuck, sched_stuck, rt_hog;
 		pid_t wake_pid;
 
 		if (!kradar_cpu_task(cpu, &t))
@@ -417,12 +496,25 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 			wake_ns = 0;
 		irq_gap = now - k->irq_seen_ns;
 		sched_gap = busy && wake_ns && now > t.qs_ns ? now - t.qs_ns : 0;
+		rt_hog = kradar_rt_hog(cpu, k, &t, now);
+		/* an RT stretch is about the RT task, whatever runs now */
+		rt = t;
+		if (k->rt_pid) {
+			rt.pid = k->rt_pid;
+			memcpy(rt.comm, k->rt_comm, sizeof(rt.comm));
+		}
 
 		if (k->open) {
-			bool over = !busy ||
-				    (k->kind == KRADAR_STUCK_IRQS ?
-				     k->irq_seen_ns == now :
-				     t.qs_ns > k->since_ns);
+			const struct kradar_cpu_task *who =
+				k->kind == KRADAR_STUCK_RT ? &rt : &t;
+			bool over;
+
+			if (k->kind == KRADAR_STUCK_RT)
+				over = !rt_hog;
+			else if (k->kind == KRADAR_STUCK_IRQS)
+				over = !busy || k->irq_seen_ns == now;
+			else
+				over = !busy || t.qs_ns > k->since_ns;
 
 			if (over) {
 				u64 end = k->kind == KRADAR_STUCK_SCHED &&
@@ -433,11 +525,11 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 				kradar_stuck_open--;
 				kradar_stuck_emit(cpu, KRADAR_PHASE_END,
 						  t.idle ? KRADAR_STUCKF_IDLE : 0,
-						  k, &t, now, end);
+						  k, who, now, end);
 			} else if (now - k->last_emit_ns >=
 				   KRADAR_STUCK_UPDATE_NS) {
 				kradar_stuck_emit(cpu, KRADAR_PHASE_UPDATE, 0,
-						  k, &t, now, now);
+						  k, who, now, now);
 			}
 			continue;
 		}
@@ -459,7 +551,8 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 			k->nmi_sent_ns = now;
 			kradar_nmi_send(cpu, k->nmi_id);
 		}
-		if (irq_gap >= thresh / 2 || sched_gap >= thresh / 2)
+		if (irq_gap >= thresh / 2 || sched_gap >= thresh / 2 ||
+		    (rt_hog && now - k->rt_since >= thresh / 2))
 			kradar_cpu_want_stack(cpu);
 		/* a sampler this late saw the whole guest stopped */
 		if (w->late >= thresh / 2)
@@ -474,9 +567,23 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		irq_stuck = irq_gap >= thresh &&
 			    (!kradar_nmi_on ||
 			     kradar_nmi_answered(cpu, k->nmi_first));
-		sched_stuck = sched_gap >= thresh && irq_gap < thresh / 2;
-		if (!irq_stuck && !sched_stuck)
+		/* an RT task that outranks the waiter is the RT kind's */
+		sched_stuck = sched_gap >= thresh && irq_gap < thresh / 2 &&
+			      !(k->rt_pid && k->rt_pid == t.pid);
+		if (!irq_stuck && !sched_stuck) {
+			if (!rt_hog || now - k->rt_since < thresh)
+				continue;
+			k->open = true;
+			kradar_stuck_open++;
+			kradar_stuck_total++;
+			k->kind = KRADAR_STUCK_RT;
+			k->since_ns = k->rt_since;
+			k->wait_ns = 0;
+			memset(k->wait_comm, 0, sizeof(k->wait_comm));
+			kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k, &rt, now,
+					  now);
 			continue;
+		}
 		k->open = true;
 		kradar_stuck_open++;
 		kradar_stuck_total++;

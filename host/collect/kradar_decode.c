@@ -783,8 +783,10 @@ static unsigned int decode_stuck(struct kradar_stuckrec *sr,
 	if (!fix_name(r->comm, sizeof(r->comm)) +
 	    !fix_name(r->wait_comm, sizeof(r->wait_comm)))
 		malf |= KRADAR_MALF_NAME;
+	r->rt_priority = le32toh(r->rt_priority);
 	if (!phase_ok(r->phase) ||
-	    (r->kind != KRADAR_STUCK_SCHED && r->kind != KRADAR_STUCK_IRQS))
+	    (r->kind != KRADAR_STUCK_SCHED && r->kind != KRADAR_STUCK_IRQS &&
+	     r->kind != KRADAR_STUCK_RT))
 		malf |= KRADAR_MALF_PHASE;
 	return malf | decode_tail_stack(sr->stack, KRADAR_STUCK_STACK,
 					&sr->nr_stack_valid, p, size,

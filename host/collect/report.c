@@ -973,7 +973,8 @@ static struct kc_stuck *find_stuck(struct kc *kc, uint16_t cpu, uint64_t since)
 
 static const char *stuck_kind_name(uint32_t kind)
 {
-	return kind == KRADAR_STUCK_IRQS ? "irqs_off" : "no_schedule";
+	return kind == KRADAR_STUCK_IRQS ? "irqs_off" :
+	       kind == KRADAR_STUCK_RT ? "rt_hog" : "no_schedule";
 }
 
 /* The frame the stack's interrupt (tick or NMI) hit: after its entry stubs. */
@@ -1008,6 +1009,8 @@ static void ev_stuck(struct kc *kc, const struct kradar_record *rec)
 	jw_double(j, "stuck_ms", r->stuck_ns / 1e6, 1);
 	jw_u64(j, "since_ns", r->since_ns);
 	jw_u64(j, "threshold_ms", r->threshold_ms);
+	if (r->kind == KRADAR_STUCK_RT)
+		jw_u64(j, "rt_priority", r->rt_priority);
 	if (r->flags & KRADAR_STUCKF_WAITER) {
 		jw_obj(j, "waiter");
 		jw_u64(j, "pid", r->wait_pid);
@@ -1040,6 +1043,7 @@ static void ev_stuck(struct kc *kc, const struct kradar_record *rec)
 		k->pid = r->pid;
 		memcpy(k->comm, r->comm, sizeof(k->comm));
 		k->preempt_count = -1;
+		k->rt_priority = r->rt_priority;
 	}
 	k->ended = r->phase == KRADAR_PHASE_END;
 	if (r->stuck_ns > k->stuck_ns)
@@ -1383,6 +1387,16 @@ static void stuck_sentence(const struct kc_stuck *k, char *buf, size_t len)
 	char comm[TXT_LEN], frame[TXT_LEN], wait[TXT_LEN];
 	size_t n;
 
+	if (k->kind == KRADAR_STUCK_RT) {
+		n = snprintf(buf, len,
+			     "RT task %s (pid %u, priority %u) took CPU %u for %s%.1f s",
+			     txt(k->comm, comm), k->pid, k->rt_priority, k->cpu,
+			     k->ended ? "" : ">=", k->stuck_ns / 1e9);
+		if (k->frame[0] && n < len)
+			snprintf(buf + n, len - n, " (in %s)",
+				 txt(k->frame, frame));
+		return;
+	}
 	n = snprintf(buf, len, k->kind == KRADAR_STUCK_IRQS ?
 		     "CPU %u ran with interrupts off for %s%.1f s (task %s" :
 		     "CPU %u did not schedule for %s%.1f s (task %s",
@@ -1997,6 +2011,8 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_u64(j, "stuck_ns", k->stuck_ns);
 		jw_str(j, "in", k->frame);
 		jw_str(j, "stack_from", k->stack_from);
+		if (k->kind == KRADAR_STUCK_RT)
+			jw_u64(j, "rt_priority", k->rt_priority);
 		if (k->preempt_count >= 0)
 			jw_u64(j, "preempt_count", (uint64_t)k->preempt_count);
 		if (k->wait_pid) {

@@ -119,6 +119,7 @@ struct kc_stuck {
 	uint32_t wait_pid;	/* a task woken onto the CPU, waiting */
 	char wait_comm[KRADAR_COMM_LEN];
 	int preempt_count;	/* of the stack's context; -1: unknown */
+	uint32_t rt_priority;	/* STUCK_RT */
 	char frame[KRADAR_NAME_LEN];	/* where the stack was taken */
 	char stack_from[8];	/* "tick", "nmi" or "after" */
 };

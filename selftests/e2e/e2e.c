@@ -496,3 +496,44 @@ void check_mutex_hold(const struct run *r, const char *label, const char *fn)
 	    "no holder_stack contains '%s'", fn);
 #undef NAME
 }
+
+/* The cpu_stuck events of a run; @fn: the function stacks should name. */
+int read_stuck(const struct run *r, const char *fn,
+		      struct stuck_view *v)
+{
+	char path[PATH_MAX + 32], line[16384], s[64];
+	FILE *f;
+
+	memset(v, 0, sizeof(*v));
+	v->cpu = v->preempt = v->rt_prio = -1;
+	snprintf(path, sizeof(path), "%s/events.jsonl", r->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *st;
+
+		if (!strstr(line, "{\"type\":\"cpu_stuck\""))
+			continue;
+		json_field(line, "phase", s, sizeof(s));
+		st = strstr(line, "\"stack\":[");
+		if (fn && st && strstr(st, fn))
+			v->stack_has = true;
+		if (!strcmp(s, "begin") && !v->begins++) {
+			v->cpu = (long long)json_num(line, "cpu", -1);
+			json_field(line, "kind", v->kind, sizeof(v->kind));
+			json_field(line, "task", v->task, sizeof(v->task));
+			json_field(line, "stack_from", v->from, sizeof(v->from));
+			json_field(line, "in", v->first_in, sizeof(v->first_in));
+			v->preempt = (long long)json_num(line, "preempt_count",
+							 -1);
+			v->rt_prio = (long long)json_num(line, "rt_priority", -1);
+			v->begin_t_ns = (long long)json_num(line, "t_ns", 0);
+			v->since_ns = (long long)json_num(line, "since_ns", 0);
+		} else if (!strcmp(s, "end") && !v->ends++) {
+			v->end_ms = json_num(line, "stuck_ms", 0);
+		}
+	}
+	fclose(f);
+	return 0;
+}

@@ -106,6 +106,23 @@ const char *e2e_kernel(void);
 /* the kernel under test is PREEMPT_RT (KRADAR_KERNEL ends in -rt) */
 bool e2e_kernel_rt(void);
 
+/* The cpu_stuck events of a run (stuck-CPU detector, Documentation/probe.rst) */
+struct stuck_view {
+	int begins;		/* cpu_stuck begin events */
+	int ends;
+	long long cpu;		/* of the first begin */
+	char kind[32];
+	char task[32];
+	char from[16];		/* its stack_from */
+	long long preempt;	/* its preempt_count, -1: absent */
+	long long rt_prio;	/* its rt_priority, -1: absent */
+	long long begin_t_ns, since_ns;
+	double end_ms;		/* stuck_ms of the first end */
+	bool stack_has;		/* a record's stack names the function */
+	char first_in[128];
+};
+int read_stuck(const struct run *r, const char *fn, struct stuck_view *v);
+
 /*
  * Kernel complaints on a run's console: WARNING, KASAN, lockdep,
  * might_sleep, suspicious RCU usage, UBSAN, oopses. Stalls, lockups and

@@ -17,6 +17,12 @@
  *                    advance_sched [sch_taprio].
  *   rt-idle          no storm, no RCU gap, heartbeats, nothing lost; the
  *                    RCU gap and lock detectors were on.
+ *   rt-hog           a SCHED_FIFO kthread spins 3 s on CPU 1 and the RT
+ *                    runtime limit throttles it ("sched: RT throttling
+ *                    activated"): one cpu_stuck rt_hog on CPU 1 naming
+ *                    the task, its priority and kradar_test_rt_hog(),
+ *                    lasting the spin (up to 1 s more), no no_schedule
+ *                    stretch besides; both times are printed.
  *
  * Output is TAP. Every test is skipped, with the reason, when guests
  * cannot run here or the RT kernel and its headers are not installed.
@@ -188,10 +194,46 @@ static void test_idle(const char *top)
 	    r.status);
 }
 
+static void test_rt_hog(const char *top)
+{
+	struct stuck_view v;
+	long long ran_us;
+	double line;
+	struct run r;
+
+	if (run_scenario(top, "rt-hog", RT "--scenario rt-hog", NULL, &r) ||
+	    read_stuck(&r, "kradar_test_rt_hog", &v)) {
+		tap(false, "rt-hog: run produced events.jsonl",
+		    "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	check_rt_banner(&r, "rt-hog");
+	ran_us = serial_num(r.dir, "rt on CPU 1 done after ");
+	line = serial_time(r.dir, "sched: RT throttling activated");
+	tap(v.begins == 1 && v.cpu == 1 && !strcmp(v.kind, "rt_hog"),
+	    "rt-hog: one rt_hog stretch on CPU 1, nothing else",
+	    "expected 1 cpu_stuck begin, rt_hog on CPU 1; got %d (first: %s on CPU %lld)",
+	    v.begins, v.kind, v.cpu);
+	tap(!strcmp(v.task, "kradar_rt/1") && v.rt_prio >= 1,
+	    "rt-hog: it names the RT task and its priority",
+	    "expected kradar_rt/1 with an RT priority, got '%s' priority %lld",
+	    v.task, v.rt_prio);
+	tap(v.stack_has, "rt-hog: its stack names kradar_test_rt_hog",
+	    "begin's stack is in '%s'", v.first_in);
+	tap(ran_us > 0 && v.ends == 1 && v.end_ms * 1e3 >= ran_us - 200e3 &&
+	    v.end_ms * 1e3 <= ran_us + 1000e3,
+	    "rt-hog: it lasted the spin (up to 1 s more)",
+	    "module ran %lld us, end record says %.1f ms (%d ends)", ran_us,
+	    v.end_ms, v.ends);
+	printf("# rt-hog: %s took CPU 1 for %.1f ms (module %.1f ms), reported at %.3f s; kernel's RT throttling line at %.3f s\n",
+	       v.task, v.end_ms, ran_us / 1e3, v.begin_t_ns / 1e9, line);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *names[] = {
 		"rt-mutex-hold", "rt-mutex-hammer", "rt-taprio-storm", "rt-idle",
+		"rt-hog",
 	};
 	char top[PATH_MAX];
 	const char *why = guest_setup(argc, argv, top);
@@ -208,5 +250,6 @@ int main(int argc, char **argv)
 	test_mutex_hammer(top);
 	test_taprio_storm(top);
 	test_idle(top);
+	test_rt_hog(top);
 	return e2e_failed() ? 1 : 0;
 }
