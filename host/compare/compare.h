@@ -206,7 +206,7 @@ void kradar_cmp__fmt_stat(char *buf, size_t len, const struct kradar_cmp_stat *s
 
 enum kradar_cmp_format { KRADAR_FMT_TEXT, KRADAR_FMT_EMAIL, KRADAR_FMT_JSON };
 
-/* 0, or -EIO when writing failed. */
+/* 0, or a negative errno when writing failed. */
 int kradar_cmp__print(FILE *f, const struct kradar_cmp_result *res,
 		      enum kradar_cmp_format fmt);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * JSON Lines writer. See json.h. Everything goes through jw_key() so
- * commas and nesting are handled in one place.
+ * JSON writer, compact or pretty. See json.h. Everything goes through
+ * jw_key() so commas, indents and nesting are handled in one place.
  */
 #include <errno.h>
 #include <math.h>
@@ -16,6 +16,13 @@ void jw_init(struct jw *j, FILE *f)
 {
 	memset(j, 0, sizeof(*j));
 	j->f = f;
+	j->str_flags = KRADAR_JSON_SHORT;
+}
+
+/* The slot of nesting level @depth (0: inside the top-level value) */
+static int jw_slot(int depth)
+{
+	return depth < JW_MAX_DEPTH ? depth : JW_MAX_DEPTH - 1;
 }
 
 /* Remember the first write error with its errno (stdio keeps only a flag) */
@@ -31,35 +38,52 @@ static void jw_put(struct jw *j, const char *s)
 	jw_check(j, fputs(s, j->f));
 }
 
+static void jw_newline(struct jw *j, int depth)
+{
+	errno = 0;
+	jw_check(j, fprintf(j->f, "\n%*s", 2 * depth, ""));
+}
+
+/* The comma, newline and indent before a value, and its key */
 static void jw_key(struct jw *j, const char *key)
 {
+	int l = jw_slot(j->depth - 1);
+
+	if (j->depth <= 0 || j->arr[l])
+		key = NULL;	/* a top-level value or an array element */
 	if (j->depth > 0) {
-		if (!j->first[j->depth - 1])
+		if (!j->first[l])
 			jw_put(j, ",");
-		j->first[j->depth - 1] = false;
+		j->first[l] = false;
+		if (j->flags & JW_PRETTY)
+			jw_newline(j, j->depth);
 	}
 	if (key) {
 		errno = 0;
-		kradar_json_string(j->f, key, strlen(key), KRADAR_JSON_SHORT);
+		kradar_json_string(j->f, key, strlen(key), j->str_flags);
 		jw_check(j, 0);
-		jw_put(j, ":");
+		jw_put(j, j->flags & JW_PRETTY ? ": " : ":");
 	}
 }
 
 static void jw_open(struct jw *j, const char *key, const char *bracket)
 {
+	int l = jw_slot(j->depth);
+
 	jw_key(j, key);
 	jw_put(j, bracket);
-	if (j->depth < JW_MAX_DEPTH)
-		j->first[j->depth] = true;
+	j->first[l] = true;
+	j->arr[l] = *bracket == '[';
 	j->depth++;
 }
 
 static void jw_close(struct jw *j, const char *bracket)
 {
-	jw_put(j, bracket);
 	if (j->depth > 0)
 		j->depth--;
+	if ((j->flags & JW_PRETTY) && !j->first[jw_slot(j->depth)])
+		jw_newline(j, j->depth);
+	jw_put(j, bracket);
 }
 
 void jw_begin(struct jw *j)
@@ -70,6 +94,8 @@ void jw_begin(struct jw *j)
 
 void jw_end(struct jw *j)
 {
+	while (j->depth > 1)
+		jw_close(j, j->arr[jw_slot(j->depth - 1)] ? "]" : "}");
 	jw_close(j, "}");
 	jw_put(j, "\n");
 }
@@ -122,11 +148,44 @@ void jw_double(struct jw *j, const char *key, double v, int decimals)
 	}
 }
 
+void jw_real(struct jw *j, const char *key, double v, int digits)
+{
+	char buf[40], *e, *d, *p;
+
+	jw_key(j, key);
+	if (!isfinite(v)) {
+		jw_put(j, "null");
+		return;
+	}
+	/* 17 digits tell every double apart; more only add noise */
+	snprintf(buf, sizeof(buf), "%.*g", digits > 0 && digits < 17 ? digits : 17, v);
+	e = strchr(buf, 'e');
+	if (digits == JW_REAL_EXACT && !e && !strchr(buf, '.')) {
+		strcat(buf, ".0");
+	} else if (digits == JW_REAL_EXACT && e) {
+		/* the exponent without '+' and leading zeros: 1e20, 1e-5 */
+		d = e[1] == '-' ? e + 2 : e + 1;
+		for (p = e + 1; *p == '+' || *p == '-' || (*p == '0' && p[1]); p++)
+			;
+		memmove(d, p, strlen(p) + 1);
+	}
+	jw_put(j, buf);
+}
+
+void jw_seconds(struct jw *j, const char *key, bool negative, uint64_t ns)
+{
+	jw_key(j, key);
+	errno = 0;
+	jw_check(j, fprintf(j->f, "%s%llu.%06llu", negative ? "-" : "",
+			    (unsigned long long)(ns / 1000000000u),
+			    (unsigned long long)(ns % 1000000000u / 1000u)));
+}
+
 void jw_strn(struct jw *j, const char *key, const char *s, size_t len)
 {
 	jw_key(j, key);
 	errno = 0;
-	kradar_json_string(j->f, s, len, KRADAR_JSON_SHORT);
+	kradar_json_string(j->f, s, len, j->str_flags);
 	jw_check(j, 0);
 }
 

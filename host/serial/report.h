@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kradar-report: modes and the shared output layer.
+ * kradar-report: modes and output settings.
  *
  * Every value is printed by one call that serves both outputs, so the text
- * and the JSON cannot drift (iproute2's print_uint(PRINT_ANY, ...)): the
- * key is used for JSON, the printf format for text (NULL: JSON only).
+ * and the JSON cannot drift (libkradar's out.h, iproute2's print_uint(
+ * PRINT_ANY, ...)): the key is used for JSON, the printf format for text
+ * (NULL: JSON only).
  */
 #ifndef KRADAR_REPORT_H
 #define KRADAR_REPORT_H
@@ -13,47 +14,32 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "out.h"
+
 #pragma GCC poison u8 u16 u32 u64
 
 extern bool json_output;
 extern bool out_color;		/* ANSI colours in text (a terminal) */
 extern const char *prog_name;
 
+/* out_init() flags of kradar-report's JSON: one line, doubles as %.6g,
+ * every control character \u-escaped */
+#define REPORT_OUT_JSON	(OUT_JSON | OUT_DIGITS(6))
+
 /* Errors: to stderr as "kradar-report: ...", or as {"error": "..."} on
  * stdout with --json. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-void out_open_object(const char *key);	/* key NULL inside arrays/top */
-void out_close_object(void);
-void out_open_array(const char *key);
-void out_close_array(void);
-void out_string(const char *key, const char *textfmt, const char *v);
-void out_uint(const char *key, const char *textfmt, uint64_t v);
-void out_int(const char *key, const char *textfmt, int64_t v);
-void out_bool(const char *key, const char *textfmt, bool v);
-/* printk time in ns printed as seconds.microseconds. */
-void out_time(const char *key, const char *textfmt, uint64_t ns);
-void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void out_double(const char *key, const char *textfmt, double v);
-/* Signed guest time in ns as seconds.microseconds ("-0.812345"). */
-void out_stime(const char *key, const char *textfmt, int64_t ns);
-void out_null(const char *key);	/* JSON null; nothing in text */
-/* An ANSI colour sequence in coloured text, else "". */
-const char *out_c(const char *code);
 #define C_BOLD	"\033[1m"
 #define C_RED	"\033[31m"
 #define C_GREEN	"\033[32m"
 #define C_YEL	"\033[33m"
 #define C_CYAN	"\033[36m"
 #define C_OFF	"\033[0m"
-/* Finish the document; 0, or -1 when it could not be written. */
-int out_finish(void);
-/* Start a new document on f (stdout by default), as JSON or text. */
-void out_begin(FILE *f, bool json);
-FILE *out_file(void);
 
 /* Modes */
-int do_serial(int argc, char **argv);
+/* --serial LOG, printed to o (standard output) */
+int do_serial(struct out *o, int argc, char **argv);
 
 #define RUN_MAX_KO	32	/* --ko files */
 
@@ -74,7 +60,7 @@ int do_run(const struct run_args *a);
 
 struct kradar_run;
 struct kradar_cmp;
-/* Formats of the run report, each to f; 0 or -1 on a write error. */
+/* Formats of the run report, each to f; 0, or nonzero on a write error. */
 int run_print(const struct kradar_run *r, const struct kradar_cmp *cmp,
 	      const char *const *files, FILE *f, bool json);
 int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f);

@@ -43,10 +43,12 @@ static void usage(FILE *f)
 }
 
 /* Finish the output; a lost write is exit 2, never a lost error. */
-static int finish(int ret)
+static int finish(struct out *o, int ret)
 {
-	if (out_finish()) {
-		kradar_err("cannot write output: %m");
+	int e = out_finish(o);
+
+	if (e) {
+		kradar_err("cannot write output: %s", strerror(-e));
 		return KRADAR_EXIT_ERROR;
 	}
 	return ret;
@@ -70,11 +72,13 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_args ra = { 0 };
+	struct out o;	/* standard output; --serial prints its document there */
 	const char *serial = NULL, *run_opt = NULL;
 	char **rest;
 	int ch, nrest = 0, ret;
 
 	kradar_cli_init(prog_name);
+	out_init(&o, stdout, 0);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":jhV", longopts, NULL)) != -1) {
 		if (ch >= O_FORMAT && ch < O_SERIAL)
@@ -105,7 +109,7 @@ int main(int argc, char **argv)
 		case O_KO:
 			if (ra.nko >= RUN_MAX_KO) {
 				p_err("at most %d --ko files", RUN_MAX_KO);
-				return finish(KRADAR_EXIT_ERROR);
+				return finish(&o, KRADAR_EXIT_ERROR);
 			}
 			ra.ko[ra.nko++] = optarg;
 			break;
@@ -127,7 +131,7 @@ int main(int argc, char **argv)
 		if (run_opt) {
 			p_err("%s is an option of the run report (DIR), not of --serial LOG",
 			      run_opt);
-			return finish(KRADAR_EXIT_ERROR);
+			return finish(&o, KRADAR_EXIT_ERROR);
 		}
 		/* --serial LOG [more]: do_serial says when there is more than one */
 		logs = calloc((size_t)nrest + 2, sizeof(*logs));
@@ -137,18 +141,19 @@ int main(int argc, char **argv)
 		}
 		logs[0] = (char *)serial;
 		memcpy(logs + 1, rest, (size_t)nrest * sizeof(*rest));
-		ret = do_serial(nrest + 1, logs);
+		out_init(&o, stdout, json_output ? REPORT_OUT_JSON : 0);
+		ret = do_serial(&o, nrest + 1, logs);
 		free(logs);
-		return finish(ret);
+		return finish(&o, ret);
 	}
 	if (!nrest) {
 		p_err("no mode given; try DIR or --serial LOG (see --help)");
-		return finish(KRADAR_EXIT_ERROR);
+		return finish(&o, KRADAR_EXIT_ERROR);
 	}
 	if (nrest > 1) {
 		p_err("one run directory at a time (got %s and %s)", rest[0], rest[1]);
-		return finish(KRADAR_EXIT_ERROR);
+		return finish(&o, KRADAR_EXIT_ERROR);
 	}
 	ra.dir = rest[0];
-	return finish(do_run(&ra));
+	return finish(&o, do_run(&ra));
 }

@@ -41,6 +41,12 @@ static const char *const file_names[] = {
 };
 #define NR_FILES (sizeof(file_names) / sizeof(file_names[0]))
 
+/* An ANSI colour sequence in coloured text, else "" */
+static const char *color(const struct out *o, const char *code)
+{
+	return out_color && !o->json ? code : "";
+}
+
 static const char *source_name(enum kradar_tl_source s)
 {
 	return s == KRADAR_TL_RUN ? "run" : s == KRADAR_TL_CONSOLE ? "console" : "probe";
@@ -57,26 +63,26 @@ static const char *job_name(const struct kradar_run *r)
 	return NULL;
 }
 
-static void print_run_info(const struct kradar_run *r)
+static void print_run_info(struct out *o, const struct kradar_run *r)
 {
 	const char *job = job_name(r);
 	size_t i;
 
-	out_open_object("run");
-	out_string("dir", NULL, r->dir);
-	out_string("name", NULL, r->name);
-	out_text("%skradar report%s: %s\n", out_c(C_BOLD), out_c(C_OFF), r->dir);
-	out_text("run:      ");
+	out_obj_open(o, "run");
+	out_str(o, "dir", NULL, r->dir);
+	out_str(o, "name", NULL, r->name);
+	out_text(o, "%skradar report%s: %s\n", color(o, C_BOLD), color(o, C_OFF), r->dir);
+	out_text(o, "run:      ");
 	if (r->release[0])
-		out_string("release", "guest kernel %s", r->release);
+		out_str(o, "release", "guest kernel %s", r->release);
 	else
-		out_string("release", "guest kernel unknown (no probe hello)", "");
+		out_str(o, "release", "guest kernel unknown (no probe hello)", "");
 	if (r->nr_cpus)
-		out_int("nr_cpus", ", %" PRId64 " CPUs", r->nr_cpus);
+		out_int(o, "nr_cpus", ", %lld CPUs", r->nr_cpus);
 	if (job)
-		out_string("job", ", job %s", job);
+		out_str(o, "job", ", job %s", job);
 	else
-		out_null("job");
+		out_null(o, "job", NULL);
 	for (i = 0; i < r->nr_run_events; i++) {
 		const char *a = strstr(r->run_events[i].text, "accel=");
 
@@ -84,173 +90,173 @@ static void print_run_info(const struct kradar_run *r)
 			char acc[16];
 
 			snprintf(acc, sizeof(acc), "%.*s", (int)strcspn(a + 6, " "), a + 6);
-			out_string("accel", ", %s", acc);
+			out_str(o, "accel", ", %s", acc);
 			break;
 		}
 	}
 	if (r->qemu_pid > 0)
-		out_int("qemu_pid", ", QEMU pid %" PRId64, r->qemu_pid);
-	out_text("\n");
-	out_string("cmdline", r->cmdline[0] ? "cmdline:  %s\n" : NULL, r->cmdline);
-	out_int("heartbeat_ms", NULL, r->heartbeat_ms);
-	out_int("window_ms", NULL, r->window_ms);
-	out_int("clk_tck", NULL, r->clk_tck);
-	out_string("kradar_version", NULL, KRADAR_VERSION);
-	out_bool("have_events", NULL, r->have_events);
-	out_bool("have_serial", NULL, r->have_serial);
-	out_bool("have_run_events", NULL, r->have_run_events);
-	out_bool("have_qemu_cpu", NULL, r->have_cpu);
-	out_close_object();
+		out_int(o, "qemu_pid", ", QEMU pid %lld", r->qemu_pid);
+	out_text(o, "\n");
+	out_str(o, "cmdline", r->cmdline[0] ? "cmdline:  %s\n" : NULL, r->cmdline);
+	out_int(o, "heartbeat_ms", NULL, r->heartbeat_ms);
+	out_int(o, "window_ms", NULL, r->window_ms);
+	out_int(o, "clk_tck", NULL, r->clk_tck);
+	out_str(o, "kradar_version", NULL, KRADAR_VERSION);
+	out_bool(o, "have_events", NULL, r->have_events);
+	out_bool(o, "have_serial", NULL, r->have_serial);
+	out_bool(o, "have_run_events", NULL, r->have_run_events);
+	out_bool(o, "have_qemu_cpu", NULL, r->have_cpu);
+	out_obj_close(o);
 
-	out_open_object("clock");
-	out_text("clock:    ");
+	out_obj_open(o, "clock");
+	out_text(o, "clock:    ");
 	if (r->have_offset) {
-		out_int("offset_ns", "host_ns = guest_ns + %" PRId64, r->offset_ns);
-		out_bool("estimated", NULL, r->offset_estimated);
-		out_text(r->offset_estimated ? " (estimated from QEMU's exit)" :
+		out_int(o, "offset_ns", "host_ns = guest_ns + %lld", r->offset_ns);
+		out_bool(o, "estimated", NULL, r->offset_estimated);
+		out_text(o, r->offset_estimated ? " (estimated from QEMU's exit)" :
 			 " (min over %zu heartbeats)", r->nr_hb);
 	} else {
-		out_null("offset_ns");
-		out_bool("estimated", NULL, false);
-		out_text("guest and host clocks not linked (no heartbeats, no QEMU exit)");
+		out_null(o, "offset_ns", NULL);
+		out_bool(o, "estimated", NULL, false);
+		out_text(o, "guest and host clocks not linked (no heartbeats, no QEMU exit)");
 	}
-	out_uint("heartbeats", NULL, r->nr_hb);
+	out_uint(o, "heartbeats", NULL, r->nr_hb);
 	if (r->hz)
-		out_int("hz", ", HZ %" PRId64 " (from the tick rate)", r->hz);
+		out_int(o, "hz", ", HZ %lld (from the tick rate)", r->hz);
 	else
-		out_null("hz");
-	out_text("\n");
-	out_close_object();
+		out_null(o, "hz", NULL);
+	out_text(o, "\n");
+	out_obj_close(o);
 }
 
-static void print_console(const struct kradar_run *r)
+static void print_console(struct out *o, const struct kradar_run *r)
 {
 	const struct kradar_serial_report *rep = kradar_run__report(r);
 	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
 
-	out_open_object("console");
-	out_text("console:  ");
+	out_obj_open(o, "console");
+	out_text(o, "console:  ");
 	if (rep) {
-		out_string("title", "%s", rep->title);
-		out_string("type", " (type %s", rep->type);
+		out_str(o, "title", "%s", rep->title);
+		out_str(o, "type", " (type %s", rep->type);
 		if (rep->cpu >= 0)
-			out_int("cpu", ", CPU %" PRId64, rep->cpu);
+			out_int(o, "cpu", ", CPU %lld", rep->cpu);
 		else
-			out_null("cpu");
+			out_null(o, "cpu", NULL);
 		if (rep->start.has_time)
-			out_time("time", ", at [%s]", rep->start.time_ns);
-		out_text(")");
-		out_string("frame", NULL, rep->guilty_frame);
-		out_string("first_line", NULL, rep->first_line);
-		out_open_array("key_frames");
+			out_time(o, "time", ", at [%s]", rep->start.time_ns);
+		out_text(o, ")");
+		out_str(o, "frame", NULL, rep->guilty_frame);
+		out_str(o, "first_line", NULL, rep->first_line);
+		out_arr_open(o, "key_frames");
 		for (int k = 0; k < rep->nr_frames; k++)
 			if (rep->frames[k].key)
-				out_string(NULL, NULL, rep->frames[k].func);
-		out_close_array();
+				out_str(o, NULL, NULL, rep->frames[k].func);
+		out_arr_close(o);
 	} else {
-		out_null("title");
-		out_text("%s", r->have_serial ? "no crash report" : "no serial.log");
+		out_null(o, "title", NULL);
+		out_text(o, "%s", r->have_serial ? "no crash report" : "no serial.log");
 	}
-	out_text("\n");
-	out_open_array("reports");
+	out_text(o, "\n");
+	out_arr_open(o, "reports");
 	for (i = 0; r->console && i < kradar_serial__nr_reports(r->console); i++)
-		out_string(NULL, NULL, kradar_serial__report(r->console, i)->title);
-	out_close_array();
-	out_open_array("events");
+		out_str(o, NULL, NULL, kradar_serial__report(r->console, i)->title);
+	out_arr_close(o);
+	out_arr_open(o, "events");
 	for (i = 0; i < n; i++) {
 		const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
 
-		out_open_object(NULL);
-		out_string("kind", NULL, kradar_serial__event_name(e->kind));
+		out_obj_open(o, NULL);
+		out_str(o, "kind", NULL, kradar_serial__event_name(e->kind));
 		if (e->pos.has_time)
-			out_time("time", NULL, e->pos.time_ns);
+			out_time(o, "time", NULL, e->pos.time_ns);
 		else
-			out_null("time");
-		out_uint("line", NULL, e->pos.line);
-		out_int("cpu", NULL, e->cpu);
-		out_bool("finding", NULL, kradar_serial__event_is_finding(e->kind));
-		out_string("text", NULL, e->text);
-		out_close_object();
+			out_null(o, "time", NULL);
+		out_uint(o, "line", NULL, e->pos.line);
+		out_int(o, "cpu", NULL, e->cpu);
+		out_bool(o, "finding", NULL, kradar_serial__event_is_finding(e->kind));
+		out_str(o, "text", NULL, e->text);
+		out_obj_close(o);
 	}
-	out_close_array();
-	out_close_object();
+	out_arr_close(o);
+	out_obj_close(o);
 }
 
-static void print_probe(const struct kradar_run *r)
+static void print_probe(struct out *o, const struct kradar_run *r)
 {
 	size_t i, cnt[KRADAR_SPAN__COUNT] = { 0 };
 	int cpu;
 
 	for (i = 0; i < r->nr_spans; i++)
 		cnt[r->spans[i].kind]++;
-	out_open_object("probe");
-	out_text("probe:    ");
+	out_obj_open(o, "probe");
+	out_text(o, "probe:    ");
 	if (!r->have_events)
-		out_text("no events.jsonl (no probe data): ");
+		out_text(o, "no events.jsonl (no probe data): ");
 	else if (!kradar_run__probe_data(r))
-		out_text("no probe data: ");
-	out_bool("probe_data", NULL, kradar_run__probe_data(r));
-	out_uint("records", r->have_events ? "%" PRIu64 " records: " : NULL, r->records);
-	out_uint("storms", "%" PRIu64 " storm(s), ", cnt[KRADAR_SPAN_STORM]);
-	out_uint("qs_gaps", "%" PRIu64 " RCU gap(s), ", cnt[KRADAR_SPAN_QS_GAP]);
-	out_uint("gp_stalls", "%" PRIu64 " grace-period stall(s), ", cnt[KRADAR_SPAN_GP_STALL]);
-	out_uint("lock_holds", "%" PRIu64 " lock hold(s), ", cnt[KRADAR_SPAN_LOCK]);
-	out_uint("heartbeat_gaps", "%" PRIu64 " heartbeat gap(s)\n", cnt[KRADAR_SPAN_HB_GAP]);
-	out_uint("lost_records", NULL, r->lost_records);
-	out_uint("bad_lines", NULL, r->bad_lines);
-	out_uint("unknown_types", NULL, r->unknown_types);
-	out_uint("dropped", NULL, r->dropped);
+		out_text(o, "no probe data: ");
+	out_bool(o, "probe_data", NULL, kradar_run__probe_data(r));
+	out_uint(o, "records", r->have_events ? "%llu records: " : NULL, r->records);
+	out_uint(o, "storms", "%llu storm(s), ", cnt[KRADAR_SPAN_STORM]);
+	out_uint(o, "qs_gaps", "%llu RCU gap(s), ", cnt[KRADAR_SPAN_QS_GAP]);
+	out_uint(o, "gp_stalls", "%llu grace-period stall(s), ", cnt[KRADAR_SPAN_GP_STALL]);
+	out_uint(o, "lock_holds", "%llu lock hold(s), ", cnt[KRADAR_SPAN_LOCK]);
+	out_uint(o, "heartbeat_gaps", "%llu heartbeat gap(s)\n", cnt[KRADAR_SPAN_HB_GAP]);
+	out_uint(o, "lost_records", NULL, r->lost_records);
+	out_uint(o, "bad_lines", NULL, r->bad_lines);
+	out_uint(o, "unknown_types", NULL, r->unknown_types);
+	out_uint(o, "dropped", NULL, r->dropped);
 	if (r->collect_verdict[0])
-		out_string("collector_verdict", "          collector: %s\n", r->collect_verdict);
-	out_open_array("spans");
+		out_str(o, "collector_verdict", "          collector: %s\n", r->collect_verdict);
+	out_arr_open(o, "spans");
 	for (i = 0; i < r->nr_spans; i++) {
 		const struct kradar_span *sp = &r->spans[i];
 
-		out_open_object(NULL);
-		out_string("kind", NULL, kradar_span__kind_name(sp->kind));
-		out_int("cpu", NULL, sp->cpu);
-		out_int("begin_ns", NULL, sp->begin_ns);
-		out_int("end_ns", NULL, sp->end_ns);
-		out_bool("ended", NULL, sp->ended);
-		out_string("name", NULL, sp->name);
-		out_double("value", NULL, sp->value);
+		out_obj_open(o, NULL);
+		out_str(o, "kind", NULL, kradar_span__kind_name(sp->kind));
+		out_int(o, "cpu", NULL, sp->cpu);
+		out_int(o, "begin_ns", NULL, sp->begin_ns);
+		out_int(o, "end_ns", NULL, sp->end_ns);
+		out_bool(o, "ended", NULL, sp->ended);
+		out_str(o, "name", NULL, sp->name);
+		out_double(o, "value", NULL, sp->value);
 		if (sp->kind == KRADAR_SPAN_STORM)
-			out_double("late_pct", NULL, sp->late_pct);
+			out_double(o, "late_pct", NULL, sp->late_pct);
 		if (sp->task[0])
-			out_string("task", NULL, sp->task);
+			out_str(o, "task", NULL, sp->task);
 		if (sp->pid >= 0)
-			out_int("pid", NULL, sp->pid);
+			out_int(o, "pid", NULL, sp->pid);
 		if (sp->state[0])
-			out_string("state", NULL, sp->state);
+			out_str(o, "state", NULL, sp->state);
 		if (sp->top[0]) {
-			out_string("top_hrtimer", NULL, sp->top);
-			out_double("top_rate_per_s", NULL, sp->top_rate);
+			out_str(o, "top_hrtimer", NULL, sp->top);
+			out_double(o, "top_rate_per_s", NULL, sp->top_rate);
 		}
 		if (sp->kind == KRADAR_SPAN_LOCK) {
-			out_int("waiters", NULL, sp->nr_waiters);
-			out_string("first_waiter", NULL, sp->waiter);
+			out_int(o, "waiters", NULL, sp->nr_waiters);
+			out_str(o, "first_waiter", NULL, sp->waiter);
 		}
 		if (sp->nr_cpus) {
-			out_open_array("cpus");
+			out_arr_open(o, "cpus");
 			for (int k = 0; k < sp->nr_cpus; k++)
-				out_int(NULL, NULL, sp->cpus[k]);
-			out_close_array();
+				out_int(o, NULL, NULL, sp->cpus[k]);
+			out_arr_close(o);
 		}
 		if (sp->nr_frames) {
-			out_open_array("stack");
+			out_arr_open(o, "stack");
 			for (int k = 0; k < sp->nr_frames; k++)
-				out_string(NULL, NULL, sp->frames[k]);
-			out_close_array();
+				out_str(o, NULL, NULL, sp->frames[k]);
+			out_arr_close(o);
 		}
 		if (sp->kind == KRADAR_SPAN_HB_GAP) {
-			out_int("host_begin_ns", NULL, sp->host_begin_ns);
-			out_int("host_end_ns", NULL, sp->host_end_ns);
+			out_int(o, "host_begin_ns", NULL, sp->host_begin_ns);
+			out_int(o, "host_end_ns", NULL, sp->host_end_ns);
 		}
-		out_close_object();
+		out_obj_close(o);
 	}
-	out_close_array();
+	out_arr_close(o);
 	/* per CPU: windows and the peak hrtimer rate */
-	out_open_array("cpus");
+	out_arr_open(o, "cpus");
 	for (cpu = 0; cpu < KRADAR_RUN_MAX_CPUS; cpu++) {
 		double peak = 0, peak_top = 0;
 		int top = -1;
@@ -271,100 +277,100 @@ static void print_probe(const struct kradar_run *r)
 		}
 		if (!nw)
 			continue;
-		out_open_object(NULL);
-		out_int("cpu", NULL, cpu);
-		out_uint("windows", NULL, nw);
-		out_double("peak_rate_per_s", NULL, peak);
-		out_string("peak_function", NULL, kradar_run__name(r, top));
-		out_double("peak_function_rate_per_s", NULL, peak_top);
-		out_close_object();
+		out_obj_open(o, NULL);
+		out_int(o, "cpu", NULL, cpu);
+		out_uint(o, "windows", NULL, nw);
+		out_double(o, "peak_rate_per_s", NULL, peak);
+		out_str(o, "peak_function", NULL, kradar_run__name(r, top));
+		out_double(o, "peak_function_rate_per_s", NULL, peak_top);
+		out_obj_close(o);
 	}
-	out_close_array();
-	out_close_object();
+	out_arr_close(o);
+	out_obj_close(o);
 }
 
-static void print_syzbot(const struct kradar_cmp *c)
+static void print_syzbot(struct out *o, const struct kradar_cmp *c)
 {
 	int i;
 
-	out_open_object("syzbot");
-	out_bool("given", NULL, c->have_syzbot);
+	out_obj_open(o, "syzbot");
+	out_bool(o, "given", NULL, c->have_syzbot);
 	if (!c->have_syzbot) {
-		out_close_object();
+		out_obj_close(o);
 		return;
 	}
-	out_text("%ssyzbot%s:   ", out_c(C_BOLD), out_c(C_OFF));
-	out_string("verdict", "%s\n", c->verdict);
-	out_string("match", NULL, kradar_match__name(c->match));
-	out_string("syzbot_title", "          syzbot: %s\n", c->syz_title);
-	out_string("local_title", "          local:  %s\n", c->local_title[0] ?
+	out_text(o, "%ssyzbot%s:   ", color(o, C_BOLD), color(o, C_OFF));
+	out_str(o, "verdict", "%s\n", c->verdict);
+	out_str(o, "match", NULL, kradar_match__name(c->match));
+	out_str(o, "syzbot_title", "          syzbot: %s\n", c->syz_title);
+	out_str(o, "local_title", "          local:  %s\n", c->local_title[0] ?
 		   c->local_title : "(none)");
-	out_bool("same_type", NULL, c->same_type);
-	out_open_array("common_frames");
+	out_bool(o, "same_type", NULL, c->same_type);
+	out_arr_open(o, "common_frames");
 	if (c->nr_common)
-		out_text("          common key frames:");
+		out_text(o, "          common key frames:");
 	for (i = 0; i < c->nr_common; i++)
-		out_string(NULL, " %s", c->common[i]);
+		out_str(o, NULL, " %s", c->common[i]);
 	if (c->nr_common)
-		out_text("\n");
-	out_close_array();
-	out_open_array("syzbot_only_frames");
+		out_text(o, "\n");
+	out_arr_close(o);
+	out_arr_open(o, "syzbot_only_frames");
 	if (c->nr_syz_only)
-		out_text("          only in syzbot's:");
+		out_text(o, "          only in syzbot's:");
 	for (i = 0; i < c->nr_syz_only; i++)
-		out_string(NULL, " %s", c->syz_only[i]);
+		out_str(o, NULL, " %s", c->syz_only[i]);
 	if (c->nr_syz_only)
-		out_text("\n");
-	out_close_array();
-	out_open_array("local_only_frames");
+		out_text(o, "\n");
+	out_arr_close(o);
+	out_arr_open(o, "local_only_frames");
 	if (c->nr_local_only)
-		out_text("          only in the local report:");
+		out_text(o, "          only in the local report:");
 	for (i = 0; i < c->nr_local_only; i++)
-		out_string(NULL, " %s", c->local_only[i]);
+		out_str(o, NULL, " %s", c->local_only[i]);
 	if (c->nr_local_only)
-		out_text("\n");
-	out_close_array();
-	out_open_array("differing_lines");
+		out_text(o, "\n");
+	out_arr_close(o);
+	out_arr_open(o, "differing_lines");
 	for (i = 0; i < c->nr_diff_lines; i++)
-		out_string(NULL, "          %s\n", c->diff_lines[i]);
-	out_close_array();
-	out_close_object();
+		out_str(o, NULL, "          %s\n", c->diff_lines[i]);
+	out_arr_close(o);
+	out_obj_close(o);
 }
 
-static void print_timeline(const struct kradar_run *r)
+static void print_timeline(struct out *o, const struct kradar_run *r)
 {
 	size_t i, shown = 0, nkey = 0;
 
-	out_text("%skey timeline%s (printk time; * = host event on the guest clock):\n",
-		 out_c(C_BOLD), out_c(C_OFF));
+	out_text(o, "%skey timeline%s (printk time; * = host event on the guest clock):\n",
+		 color(o, C_BOLD), color(o, C_OFF));
 	for (i = 0; i < r->nr_tl; i++)
 		nkey += r->tl[i].key;
-	out_open_array("timeline");
+	out_arr_open(o, "timeline");
 	for (i = 0; i < r->nr_tl; i++) {
 		const struct kradar_tl *e = &r->tl[i];
 		bool show = e->key && shown < TEXT_MAX_TL;
 
 		shown += show;
-		out_open_object(NULL);
-		out_int("t_ns", NULL, e->t_ns);
-		out_stime("time", show ? "  [%12s]" : NULL, e->t_ns);
-		out_bool("mapped", NULL, e->mapped);
+		out_obj_open(o, NULL);
+		out_int(o, "t_ns", NULL, e->t_ns);
+		out_stime(o, "time", show ? "  [%12s]" : NULL, e->t_ns);
+		out_bool(o, "mapped", NULL, e->mapped);
 		if (show)
-			out_text("%s", e->mapped ? "*" : " ");
-		out_string("source", NULL, source_name(e->source));
-		out_string("kind", show ? " %-22s " : NULL, e->kind);
-		out_int("cpu", NULL, e->cpu);
-		out_bool("key", NULL, e->key);
+			out_text(o, "%s", e->mapped ? "*" : " ");
+		out_str(o, "source", NULL, source_name(e->source));
+		out_str(o, "kind", show ? " %-22s " : NULL, e->kind);
+		out_int(o, "cpu", NULL, e->cpu);
+		out_bool(o, "key", NULL, e->key);
 		if (show && e->cpu >= 0)
-			out_text("CPU%-3d ", e->cpu);
+			out_text(o, "CPU%-3d ", e->cpu);
 		else if (show)
-			out_text("       ");
-		out_string("text", show ? "%s\n" : NULL, e->text);
-		out_close_object();
+			out_text(o, "       ");
+		out_str(o, "text", show ? "%s\n" : NULL, e->text);
+		out_obj_close(o);
 	}
-	out_close_array();
+	out_arr_close(o);
 	if (nkey > shown)
-		out_text("  ... %zu more key entries in report.json\n", nkey - shown);
+		out_text(o, "  ... %zu more key entries in report.json\n", nkey - shown);
 }
 
 static const char *verdict_color(enum kradar_verdict v)
@@ -372,111 +378,108 @@ static const char *verdict_color(enum kradar_verdict v)
 	return v == KRADAR_STARVED_BY_HOST ? C_YEL : v == KRADAR_GUEST_INTERNAL ? C_RED : "";
 }
 
-static void print_stalls(const struct kradar_run *r)
+static void print_stalls(struct out *o, const struct kradar_run *r)
 {
 	size_t i;
 
 	if (r->nr_stalls)
-		out_text("%sstall windows%s (host starvation or guest bug):\n",
-			 out_c(C_BOLD), out_c(C_OFF));
-	out_open_array("stalls");
+		out_text(o, "%sstall windows%s (host starvation or guest bug):\n",
+			 color(o, C_BOLD), color(o, C_OFF));
+	out_arr_open(o, "stalls");
 	for (i = 0; i < r->nr_stalls; i++) {
 		const struct kradar_stall *s = &r->stalls[i];
 		bool show = i < TEXT_MAX_STALLS;
 
-		out_open_object(NULL);
-		out_string("source", show ? "  %s" : NULL, s->source);
-		out_string("what", NULL, s->what);
-		out_int("cpu", NULL, s->cpu);
-		out_bool("busy", NULL, s->busy);
-		out_int("begin_ns", NULL, s->begin_ns);
-		out_int("end_ns", NULL, s->end_ns);
-		out_stime("begin", show ? " [%s" : NULL, s->begin_ns);
-		out_stime("end", show ? " .. %s]" : NULL, s->end_ns);
-		out_int("host_begin_ns", NULL, s->host_begin_ns);
-		out_int("host_end_ns", NULL, s->host_end_ns);
+		out_obj_open(o, NULL);
+		out_str(o, "source", show ? "  %s" : NULL, s->source);
+		out_str(o, "what", NULL, s->what);
+		out_int(o, "cpu", NULL, s->cpu);
+		out_bool(o, "busy", NULL, s->busy);
+		out_int(o, "begin_ns", NULL, s->begin_ns);
+		out_int(o, "end_ns", NULL, s->end_ns);
+		out_stime(o, "begin", show ? " [%s" : NULL, s->begin_ns);
+		out_stime(o, "end", show ? " .. %s]" : NULL, s->end_ns);
+		out_int(o, "host_begin_ns", NULL, s->host_begin_ns);
+		out_int(o, "host_end_ns", NULL, s->host_end_ns);
 		if (show)
-			out_text(": %s", out_c(verdict_color(s->verdict)));
-		out_string("verdict", show ? "%s" : NULL, kradar_verdict__name(s->verdict));
+			out_text(o, ": %s", color(o, verdict_color(s->verdict)));
+		out_str(o, "verdict", show ? "%s" : NULL, kradar_verdict__name(s->verdict));
 		if (show)
-			out_text("%s\n      %s\n", out_c(C_OFF), s->what);
+			out_text(o, "%s\n      %s\n", color(o, C_OFF), s->what);
 		if (s->qemu_cpu_pct >= 0)
-			out_double("qemu_cpu_pct", show ? "      QEMU CPU %.1f%%" : NULL,
+			out_double(o, "qemu_cpu_pct", show ? "      QEMU CPU %.1f%%" : NULL,
 				   s->qemu_cpu_pct);
 		else {
-			out_null("qemu_cpu_pct");
+			out_null(o, "qemu_cpu_pct", NULL);
 			if (show)
-				out_text("      QEMU CPU unknown");
+				out_text(o, "      QEMU CPU unknown");
 		}
 		if (s->clock_ratio >= 0)
-			out_double("clock_ratio", show ? ", guest/host clock %.3f" : NULL,
+			out_double(o, "clock_ratio", show ? ", guest/host clock %.3f" : NULL,
 				   s->clock_ratio);
 		else {
-			out_null("clock_ratio");
+			out_null(o, "clock_ratio", NULL);
 			if (show)
-				out_text(", guest/host clock unknown");
+				out_text(o, ", guest/host clock unknown");
 		}
 		if (s->hb_gap_host_ns >= 0) {
-			out_int("hb_gap_host_ns", NULL, s->hb_gap_host_ns);
-			out_int("hb_gap_guest_ns", NULL, s->hb_gap_guest_ns);
+			out_int(o, "hb_gap_host_ns", NULL, s->hb_gap_host_ns);
+			out_int(o, "hb_gap_guest_ns", NULL, s->hb_gap_guest_ns);
 			if (show)
-				out_text(", heartbeat gap %.2f s host / %.2f s guest",
+				out_text(o, ", heartbeat gap %.2f s host / %.2f s guest",
 					 (double)s->hb_gap_host_ns / 1e9,
 					 (double)s->hb_gap_guest_ns / 1e9);
 			if (s->hb_gap_cpu_pct >= 0)
-				out_double("hb_gap_qemu_cpu_pct",
+				out_double(o, "hb_gap_qemu_cpu_pct",
 					   show ? " (QEMU %.1f%% in it)" : NULL, s->hb_gap_cpu_pct);
 			else
-				out_null("hb_gap_qemu_cpu_pct");
+				out_null(o, "hb_gap_qemu_cpu_pct", NULL);
 		} else {
-			out_null("hb_gap_host_ns");
-			out_null("hb_gap_guest_ns");
-			out_null("hb_gap_qemu_cpu_pct");
+			out_null(o, "hb_gap_host_ns", NULL);
+			out_null(o, "hb_gap_guest_ns", NULL);
+			out_null(o, "hb_gap_qemu_cpu_pct", NULL);
 			if (show)
-				out_text(", no heartbeat gap");
+				out_text(o, ", no heartbeat gap");
 		}
-		out_int("not_run_ns", NULL, s->not_run_ns);
-		out_string("reason", show ? "\n      %s\n" : NULL, s->reason);
-		out_close_object();
+		out_int(o, "not_run_ns", NULL, s->not_run_ns);
+		out_str(o, "reason", show ? "\n      %s\n" : NULL, s->reason);
+		out_obj_close(o);
 	}
-	out_close_array();
+	out_arr_close(o);
 	if (r->nr_stalls > TEXT_MAX_STALLS)
-		out_text("  ... %zu more in report.json\n", r->nr_stalls - TEXT_MAX_STALLS);
+		out_text(o, "  ... %zu more in report.json\n", r->nr_stalls - TEXT_MAX_STALLS);
 }
 
 int run_print(const struct kradar_run *r, const struct kradar_cmp *cmp,
 	      const char *const *files, FILE *f, bool json)
 {
-	bool saved = json_output;
+	struct out out, *o = &out;
 	size_t i;
-	int e;
 
-	out_begin(f, json);
-	out_string("schema", NULL, "kradar-report-run/1");
-	print_run_info(r);
-	print_console(r);
-	print_probe(r);
-	print_syzbot(cmp);
-	out_text("%snarrative%s:\n", out_c(C_BOLD), out_c(C_OFF));
-	out_open_array("narrative");
+	out_init(o, f, json ? REPORT_OUT_JSON : 0);
+	out_str(o, "schema", NULL, "kradar-report-run/1");
+	print_run_info(o, r);
+	print_console(o, r);
+	print_probe(o, r);
+	print_syzbot(o, cmp);
+	out_text(o, "%snarrative%s:\n", color(o, C_BOLD), color(o, C_OFF));
+	out_arr_open(o, "narrative");
 	for (i = 0; i < r->nr_narrative; i++)
-		out_string(NULL, "  - %s\n", r->narrative[i]);
-	out_close_array();
-	print_timeline(r);
-	print_stalls(r);
-	out_open_object("files");
+		out_str(o, NULL, "  - %s\n", r->narrative[i]);
+	out_arr_close(o);
+	print_timeline(o, r);
+	print_stalls(o, r);
+	out_obj_open(o, "files");
 	if (files && files[0])
-		out_text("files:    ");
+		out_text(o, "files:    ");
 	for (i = 0; files && i < NR_FILES && files[i]; i++)
-		out_string(file_names[i], i ? "\n          %s" : "%s", files[i]);
+		out_str(o, file_names[i], i ? "\n          %s" : "%s", files[i]);
 	if (files && files[0])
-		out_text("\n");
-	out_close_object();
-	out_bool("finding", NULL, kradar_run__finding(r));
-	out_int("exit_code", NULL, kradar_run__exit_code(r));
-	e = out_finish();
-	out_begin(stdout, saved);	/* errors go to stdout/stderr again */
-	return e;
+		out_text(o, "\n");
+	out_obj_close(o);
+	out_bool(o, "finding", NULL, kradar_run__finding(r));
+	out_int(o, "exit_code", NULL, kradar_run__exit_code(r));
+	return out_finish(o);
 }
 
 /* Write one evidence file; 0, or -1 with the error printed. */

@@ -62,107 +62,107 @@ out:
 	return err;
 }
 
-static void print_pos(const struct kradar_serial_pos *pos)
+static void print_pos(struct out *o, const struct kradar_serial_pos *pos)
 {
-	out_uint("line", "line %" PRIu64, pos->line);
-	out_uint("offset", NULL, pos->offset);
+	out_uint(o, "line", "line %llu", pos->line);
+	out_uint(o, "offset", NULL, pos->offset);
 	if (pos->has_time)
-		out_time("time", ", time %s", pos->time_ns);
+		out_time(o, "time", ", time %s", pos->time_ns);
 	if (pos->caller[0])
-		out_string("caller", ", caller %s", pos->caller);
+		out_str(o, "caller", ", caller %s", pos->caller);
 }
 
-static void print_report(const struct kradar_serial_report *r, bool first)
+static void print_report(struct out *o, const struct kradar_serial_report *r, bool first)
 {
 	int i, nkey, shown;
 
-	out_open_object(NULL);
-	out_string("title", first ? "title: %s\n" : "also:  %s\n", r->title);
-	out_text("       ");
-	out_string("type", "type %s, ", r->type);
-	out_string("class", NULL, kradar_serial__class_name(r->cls));
-	print_pos(&r->start);
-	out_uint("end_line", NULL, r->end_line);
+	out_obj_open(o, NULL);
+	out_str(o, "title", first ? "title: %s\n" : "also:  %s\n", r->title);
+	out_text(o, "       ");
+	out_str(o, "type", "type %s, ", r->type);
+	out_str(o, "class", NULL, kradar_serial__class_name(r->cls));
+	print_pos(o, &r->start);
+	out_uint(o, "end_line", NULL, r->end_line);
 	if (r->guilty_frame[0])
-		out_string("frame", ", frame %s", r->guilty_frame);
+		out_str(o, "frame", ", frame %s", r->guilty_frame);
 	if (r->cpu >= 0) {
-		out_int("cpu", ", on CPU %" PRId64, r->cpu);
-		out_int("pid", " pid %" PRId64, r->pid);
-		out_string("comm", " %s", r->comm);
+		out_int(o, "cpu", ", on CPU %lld", r->cpu);
+		out_int(o, "pid", " pid %lld", r->pid);
+		out_str(o, "comm", " %s", r->comm);
 	}
-	out_bool("corrupted", NULL, r->corrupted);
+	out_bool(o, "corrupted", NULL, r->corrupted);
 	if (r->corrupted)
-		out_string("corrupted_reason", ", corrupted (%s)", r->corrupted_reason);
-	out_bool("truncated", NULL, r->truncated);
-	out_text("\n");
-	out_string("first_line", first ? "       %s\n" : NULL, r->first_line);
-	out_open_array("alt");
+		out_str(o, "corrupted_reason", ", corrupted (%s)", r->corrupted_reason);
+	out_bool(o, "truncated", NULL, r->truncated);
+	out_text(o, "\n");
+	out_str(o, "first_line", first ? "       %s\n" : NULL, r->first_line);
+	out_arr_open(o, "alt");
 	for (i = 0; i < r->nr_alt; i++)
-		out_string(NULL, first ? "       alt: %s\n" : NULL, r->alt[i]);
-	out_close_array();
-	out_open_array("frames");
+		out_str(o, NULL, first ? "       alt: %s\n" : NULL, r->alt[i]);
+	out_arr_close(o);
+	out_arr_open(o, "frames");
 	for (i = 0, nkey = 0; i < r->nr_frames; i++)
 		nkey += r->frames[i].key;
 	if (nkey)
-		out_text("       key frames:");
+		out_text(o, "       key frames:");
 	for (i = 0, shown = 0; i < r->nr_frames; i++) {
 		const struct kradar_serial_frame *f = &r->frames[i];
 		bool show = f->key && shown < TEXT_FRAMES;
 
 		shown += show;
-		out_open_object(NULL);
-		out_string("func", show ? " %s" : NULL, f->func);
-		out_uint("off", NULL, f->off);
-		out_uint("size", NULL, f->size);
-		out_bool("key", NULL, f->key);
+		out_obj_open(o, NULL);
+		out_str(o, "func", show ? " %s" : NULL, f->func);
+		out_uint(o, "off", NULL, f->off);
+		out_uint(o, "size", NULL, f->size);
+		out_bool(o, "key", NULL, f->key);
 		if (f->module[0])
-			out_string("module", show ? " [%s]" : NULL, f->module);
-		out_close_object();
+			out_str(o, "module", show ? " [%s]" : NULL, f->module);
+		out_obj_close(o);
 	}
 	if (nkey > TEXT_FRAMES)
-		out_text(" ... (%d key frames of %d)", nkey, r->nr_frames);
+		out_text(o, " ... (%d key frames of %d)", nkey, r->nr_frames);
 	if (nkey)
-		out_text("\n");
-	out_close_array();
-	out_close_object();
+		out_text(o, "\n");
+	out_arr_close(o);
+	out_obj_close(o);
 }
 
-static void print_event(const struct kradar_serial_event *e)
+static void print_event(struct out *o, const struct kradar_serial_event *e)
 {
-	out_open_object(NULL);
-	out_text("  ");
+	out_obj_open(o, NULL);
+	out_text(o, "  ");
 	if (e->pos.has_time)
-		out_time("time", "[%12s] ", e->pos.time_ns);
+		out_time(o, "time", "[%12s] ", e->pos.time_ns);
 	else
-		out_text("[%12s] ", "-");
-	out_string("kind", "%-22s ", kradar_serial__event_name(e->kind));
-	out_uint("line", "line %-7" PRIu64, e->pos.line);
-	out_uint("offset", NULL, e->pos.offset);
+		out_text(o, "[%12s] ", "-");
+	out_str(o, "kind", "%-22s ", kradar_serial__event_name(e->kind));
+	out_uint(o, "line", "line %-7llu", e->pos.line);
+	out_uint(o, "offset", NULL, e->pos.offset);
 	if (e->pos.caller[0])
-		out_string("caller", " %s", e->pos.caller);
+		out_str(o, "caller", " %s", e->pos.caller);
 	if (e->cpu >= 0)
-		out_int("cpu", " cpu=%" PRId64, e->cpu);
+		out_int(o, "cpu", " cpu=%lld", e->cpu);
 	if (e->pid >= 0)
-		out_int("pid", " pid=%" PRId64, e->pid);
+		out_int(o, "pid", " pid=%lld", e->pid);
 	if (e->comm[0])
-		out_string("comm", " comm=%s", e->comm);
+		out_str(o, "comm", " comm=%s", e->comm);
 	if (e->owner_pid >= 0)
-		out_int("owner_pid", " owner_pid=%" PRId64, e->owner_pid);
+		out_int(o, "owner_pid", " owner_pid=%lld", e->owner_pid);
 	if (e->owner_comm[0])
-		out_string("owner_comm", " owner_comm=%s", e->owner_comm);
+		out_str(o, "owner_comm", " owner_comm=%s", e->owner_comm);
 	if (e->flavor[0])
-		out_string("flavor", " %s", e->flavor);
+		out_str(o, "flavor", " %s", e->flavor);
 	if (e->jiffies >= 0)
-		out_int("jiffies", " jiffies=%" PRId64, e->jiffies);
+		out_int(o, "jiffies", " jiffies=%lld", e->jiffies);
 	if (e->ns >= 0)
-		out_int("ns", " ns=%" PRId64, e->ns);
+		out_int(o, "ns", " ns=%lld", e->ns);
 	if (e->seconds >= 0)
-		out_int("seconds", " seconds=%" PRId64, e->seconds);
-	out_string("text", "\n      %s\n", e->text);
-	out_close_object();
+		out_int(o, "seconds", " seconds=%lld", e->seconds);
+	out_str(o, "text", "\n      %s\n", e->text);
+	out_obj_close(o);
 }
 
-int do_serial(int argc, char **argv)
+int do_serial(struct out *o, int argc, char **argv)
 {
 	const struct kradar_serial_stats *st;
 	struct kradar_serial *p;
@@ -190,38 +190,38 @@ int do_serial(int argc, char **argv)
 		if (kradar_serial__event_is_finding(kradar_serial__event(p, i)->kind))
 			finding = true;
 
-	out_string("log", "%s: ", argv[0]);
-	out_uint("reports_total", "%" PRIu64 " report(s), ", st->reports_total);
-	out_uint("events_total", NULL, (uint64_t)nev + st->events_dropped);
-	out_uint("events_shown", "%" PRIu64 " signature line(s), ", (uint64_t)nev);
-	out_uint("lines", "%" PRIu64 " lines", st->lines);
-	out_uint("lines_with_time", " (%" PRIu64 " with printk time)", st->lines_with_time);
-	out_uint("bytes", NULL, st->bytes);
-	out_uint("lines_cut", NULL, st->lines_cut);
-	out_uint("nul_bytes", NULL, st->nul_bytes);
-	out_uint("escape_sequences", NULL, st->escapes);
-	out_uint("reports_dropped", NULL, st->reports_dropped);
-	out_uint("events_dropped", NULL, st->events_dropped);
-	out_bool("finding", NULL, finding);
-	out_text("\n");
+	out_str(o, "log", "%s: ", argv[0]);
+	out_uint(o, "reports_total", "%llu report(s), ", st->reports_total);
+	out_uint(o, "events_total", NULL, (uint64_t)nev + st->events_dropped);
+	out_uint(o, "events_shown", "%llu signature line(s), ", (uint64_t)nev);
+	out_uint(o, "lines", "%llu lines", st->lines);
+	out_uint(o, "lines_with_time", " (%llu with printk time)", st->lines_with_time);
+	out_uint(o, "bytes", NULL, st->bytes);
+	out_uint(o, "lines_cut", NULL, st->lines_cut);
+	out_uint(o, "nul_bytes", NULL, st->nul_bytes);
+	out_uint(o, "escape_sequences", NULL, st->escapes);
+	out_uint(o, "reports_dropped", NULL, st->reports_dropped);
+	out_uint(o, "events_dropped", NULL, st->events_dropped);
+	out_bool(o, "finding", NULL, finding);
+	out_text(o, "\n");
 	if (!st->lines)
-		out_text("empty log: no data, nothing to judge\n");
+		out_text(o, "empty log: no data, nothing to judge\n");
 	else if (!nrep)
-		out_text("no crash report found\n");
-	out_open_array("reports");
+		out_text(o, "no crash report found\n");
+	out_arr_open(o, "reports");
 	for (i = 0; i < nrep; i++)
-		print_report(kradar_serial__report(p, i), i == 0);
-	out_close_array();
+		print_report(o, kradar_serial__report(p, i), i == 0);
+	out_arr_close(o);
 	if (st->reports_dropped)
-		out_text("(%" PRIu64 " more reports not kept)\n", st->reports_dropped);
+		out_text(o, "(%" PRIu64 " more reports not kept)\n", st->reports_dropped);
 	if (nev)
-		out_text("signature lines:\n");
-	out_open_array("events");
+		out_text(o, "signature lines:\n");
+	out_arr_open(o, "events");
 	for (i = 0; i < nev; i++)
-		print_event(kradar_serial__event(p, i));
-	out_close_array();
+		print_event(o, kradar_serial__event(p, i));
+	out_arr_close(o);
 	if (st->events_dropped)
-		out_text("(%" PRIu64 " more signature lines not kept)\n", st->events_dropped);
+		out_text(o, "(%" PRIu64 " more signature lines not kept)\n", st->events_dropped);
 	/* nothing to read is not "nothing found" */
 	ret = finding ? 1 : st->lines ? 0 : 3;
 out:

@@ -28,15 +28,8 @@ void p_err(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	kradar_err("%s", msg);
-	if (json_output) {
-		struct out o;
-
-		out_init(&o, stdout, true);
-		out_obj_open(&o, NULL);
-		out_str(&o, "error", NULL, msg);
-		out_obj_close(&o);
-		fflush(stdout);
-	}
+	if (json_output)
+		out_error(stdout, OUT_JSON_PRETTY, msg);
 }
 
 void p_info(const char *fmt, ...)

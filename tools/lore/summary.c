@@ -583,7 +583,7 @@ int do_summary(int argc, char **argv)
 		lore_mbox__free(mb);
 		return EXIT_USAGE;
 	}
-	out_init(&o, stdout, json_output);
+	out_init(&o, stdout, json_output ? OUT_JSON_PRETTY : 0);
 	print_report(&o, mb, input, sel, (size_t)n, mid);
 	if (print_participants(&o, mb, sel, (size_t)n) ||
 	    (bodies && print_bodies(&o, mb, sel, (size_t)n, bodies))) {
