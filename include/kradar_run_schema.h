@@ -30,6 +30,9 @@
 #ifndef KRADAR_RUN_SCHEMA_H
 #define KRADAR_RUN_SCHEMA_H
 
+#include <stdbool.h>
+#include <string.h>
+
 /* events.jsonl's major version; readers accept 0 .. this. */
 #define KRADAR_RUN_SCHEMA		1
 
@@ -205,5 +208,11 @@ static inline const char *kradar_event_type__name(enum kradar_event_type t)
 #define KRADAR_RUNEV_QEMU_KILLED	"qemu killed"
 #define KRADAR_RUNEV_TIMEOUT		"timeout"
 #define KRADAR_RUNEV_COLLECTOR		"collector"	/* started, exited, ... */
+
+/* The text of a mark or a run event (after its prefix or time) is MARK */
+static inline bool kradar_mark__is(const char *text, const char *mark)
+{
+	return !strncmp(text, mark, strlen(mark));
+}
 
 #endif /* KRADAR_RUN_SCHEMA_H */

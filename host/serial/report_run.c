@@ -568,9 +568,16 @@ int do_run(const struct run_args *a)
 				goto out;
 			}
 	}
-	r = kradar_run__load(dir, syms, err, sizeof(err));
+	r = kradar_run__load(dir, err, sizeof(err));
 	if (!r) {
 		p_err("%s", err);
+		goto out;
+	}
+	if (syms)
+		kradar_run__symbolize(r, syms);
+	e = kradar_run__analyse(r);
+	if (e) {
+		p_err("cannot analyse %s: %s", dir, strerror(-e));
 		goto out;
 	}
 	if (kradar_cmp__syzbot(r, syz_report, syz_log, &cmp, err, sizeof(err))) {

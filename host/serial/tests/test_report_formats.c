@@ -299,9 +299,10 @@ static void test_formats(void)
 
 	if (!ASSERT_TRUE(!fx_storm(&x, pct_full, true), "fixture written"))
 		return;
-	r = kradar_run__load(x.dir, NULL, err, sizeof(err));
+	r = kradar_run__load(x.dir, err, sizeof(err));
 	if (!ASSERT_TRUE(r, "fixture loads"))
 		goto out;
+	kradar_run__analyse(r);
 	kradar_cmp__parsers(r->console, NULL, NULL, &cmp);
 
 	s = render(fmt_json, r, &cmp, &len);

@@ -91,13 +91,16 @@ static const struct kradar_span *span_of(const struct kradar_run *r, enum kradar
 	return NULL;
 }
 
+/* Load and analyse, as kradar-report does */
 static struct kradar_run *load(struct fx *x)
 {
 	char err[512] = "";
-	struct kradar_run *r = kradar_run__load(x->dir, NULL, err, sizeof(err));
+	struct kradar_run *r = kradar_run__load(x->dir, err, sizeof(err));
 
 	if (!r)
 		printf("# load %s: %s\n", x->dir, err);
+	else if (kradar_run__analyse(r))
+		printf("# analyse %s failed\n", x->dir);
 	return r;
 }
 
@@ -405,7 +408,7 @@ static void test_garbage(void)
 		char dir[] = "/tmp/kradar-test-empty-XXXXXX";
 
 		if (mkdtemp(dir)) {
-			r = kradar_run__load(dir, NULL, err, sizeof(err));
+			r = kradar_run__load(dir, err, sizeof(err));
 			ASSERT_TRUE(!r && strstr(err, "none of events.jsonl"),
 				    "garbage: an empty directory is refused with a message");
 			kradar_run__free(r);
