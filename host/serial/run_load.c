@@ -156,7 +156,7 @@ static struct kradar_span *span_get(struct kradar_run *r, enum kradar_span_kind 
 {
 	struct kradar_span *sp;
 	size_t i;
-	bool begin = phase && !strcmp(phase, "begin");
+	bool begin = phase && !strcmp(phase, KRADAR_PHASE_NAME_BEGIN);
 
 	for (i = r->nr_spans; i-- > 0;) {
 		sp = &r->spans[i];
@@ -196,7 +196,7 @@ static void span_times(struct kradar_span *sp, const char *phase, int64_t t,
 			sp->end_ns = t;
 		sp->last_t_ns = t;
 	}
-	if (phase && !strcmp(phase, "end"))
+	if (phase && !strcmp(phase, KRADAR_PHASE_NAME_END))
 		sp->ended = true;
 }
 
@@ -240,7 +240,8 @@ static void add_hello(struct kradar_run *r, const json_t *o)
 	if (n > 0 && n < 3600000)
 		r->window_ms = n;
 	if (json_is_object(th))
-		r->storm_rate_per_s = kradar_json__num(th, KRADAR_KEY_STORM_RATE_PER_S, r->storm_rate_per_s);
+		r->storm_rate_per_s = kradar_json__num(th, KRADAR_KEY_STORM_RATE_PER_S,
+						       r->storm_rate_per_s);
 }
 
 static int add_heartbeat(struct kradar_run *r, const json_t *o, int64_t t, int64_t host)
@@ -262,7 +263,8 @@ static int add_heartbeat(struct kradar_run *r, const json_t *o, int64_t t, int64
 
 static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 {
-	int64_t start = kradar_json__int(o, KRADAR_KEY_START_NS, -1), end = kradar_json__int(o, KRADAR_KEY_END_NS, -1);
+	int64_t start = kradar_json__int(o, KRADAR_KEY_START_NS, -1);
+	int64_t end = kradar_json__int(o, KRADAR_KEY_END_NS, -1);
 	json_t *ents = json_object_get(o, KRADAR_KEY_ENTRIES);
 	struct kradar_window *w;
 	double secs;
@@ -294,7 +296,8 @@ static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 
 			if (!json_is_object(e) || !(rate > w->top_rate_per_s))
 				continue;
-			idx = name_idx(r, kradar_json__str(e, KRADAR_KEY_FUNCTION), kradar_json__addr(e, KRADAR_KEY_ADDR));
+			idx = name_idx(r, kradar_json__str(e, KRADAR_KEY_FUNCTION),
+				       kradar_json__addr(e, KRADAR_KEY_ADDR));
 			if (idx < 0)
 				continue;
 			w->top = idx;
@@ -307,7 +310,7 @@ static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 static void add_storm(struct kradar_run *r, const json_t *o, int64_t cpu,
 		      int64_t t, const char *phase)
 {
-	bool begin = !strcmp(phase, "begin");
+	bool begin = !strcmp(phase, KRADAR_PHASE_NAME_BEGIN);
 	const char *fn = kradar_json__str(o, KRADAR_KEY_FUNCTION);
 	int idx = name_idx(r, fn, kradar_json__addr(o, KRADAR_KEY_ADDR));
 	struct kradar_span *sp;
@@ -322,12 +325,14 @@ static void add_storm(struct kradar_run *r, const json_t *o, int64_t cpu,
 	sp->cpu = (int)cpu;
 	if (fn)
 		str_copy(sp->name, sizeof(sp->name), fn);
-	peak = kradar_json__num(o, KRADAR_KEY_PEAK_RATE_PER_S, kradar_json__num(o, KRADAR_KEY_RATE_PER_S, 0));
+	peak = kradar_json__num(o, KRADAR_KEY_PEAK_RATE_PER_S,
+				kradar_json__num(o, KRADAR_KEY_RATE_PER_S, 0));
 	if (peak > sp->value)
 		sp->value = peak;
 	sp->late_pct = kradar_json__num(o, KRADAR_KEY_LATE_PCT, sp->late_pct);
 	if (begin)
-		span_times(sp, "begin", kradar_json__int(o, KRADAR_KEY_REC_NS, t), t);
+		span_times(sp, KRADAR_PHASE_NAME_BEGIN,
+			   kradar_json__int(o, KRADAR_KEY_REC_NS, t), t);
 	else
 		span_times(sp, phase, t, kradar_json__int(o, KRADAR_KEY_BEGIN_NS, -1));
 }
@@ -353,7 +358,7 @@ static void add_qs_gap(struct kradar_run *r, const json_t *o, int64_t cpu,
 	if (gap > sp->value)
 		sp->value = gap;
 	/* an end names the task that ended the gap, not the gap's own */
-	if (task && (strcmp(phase ? phase : "", "end") || !sp->task[0])) {
+	if (task && (strcmp(phase ? phase : "", KRADAR_PHASE_NAME_END) || !sp->task[0])) {
 		str_copy(sp->task, sizeof(sp->task), task);
 		sp->pid = (int)kradar_json__int(o, KRADAR_KEY_PID, sp->pid);
 	}
@@ -407,10 +412,12 @@ static void add_gp_stall(struct kradar_run *r, const json_t *o, int64_t t,
 static void add_lock(struct kradar_run *r, const json_t *o, int64_t t,
 		     const char *phase)
 {
-	const char *lock = kradar_json__str(o, KRADAR_KEY_LOCK), *comm = kradar_json__str(o, KRADAR_KEY_HOLDER_COMM);
+	const char *lock = kradar_json__str(o, KRADAR_KEY_LOCK);
+	const char *comm = kradar_json__str(o, KRADAR_KEY_HOLDER_COMM);
 	const char *state = kradar_json__str(o, KRADAR_KEY_HOLDER_STATE);
 	uint64_t addr = kradar_json__addr(o, KRADAR_KEY_LOCK_ADDR);
-	double held = kradar_json__num(o, KRADAR_KEY_HELD_MS, kradar_json__num(o, KRADAR_KEY_WAIT_MS, 0));
+	double held = kradar_json__num(o, KRADAR_KEY_HELD_MS,
+				       kradar_json__num(o, KRADAR_KEY_WAIT_MS, 0));
 	json_t *w = json_object_get(o, KRADAR_KEY_WAITERS), *killed;
 	struct kradar_span *sp;
 	int64_t key = (int64_t)(addr & INT64_MAX), begin = ms_before(t, held);
