@@ -36,6 +36,14 @@
 /* events.jsonl's major version; readers accept 0 .. this. */
 #define KRADAR_RUN_SCHEMA		1
 
+/*
+ * report.json (kradar-report) is a document of its own, versioned by its
+ * top-level "schema": "kradar-report-run/MAJOR", with the same rule
+ * (fields only added within a major). Its "run" object's "schema" is the
+ * run directory's, KRADAR_RUN_SCHEMA or older, that it was made from.
+ */
+#define KRADAR_REPORT_SCHEMA		"kradar-report-run/1"
+
 /* ---- files of a run directory ---- */
 
 #define KRADAR_RUN_FILES(F)						\

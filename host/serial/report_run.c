@@ -65,6 +65,7 @@ static void print_run_info(const struct kradar_run *r)
 	out_open_object("run");
 	out_string("dir", NULL, r->dir);
 	out_string("name", NULL, r->name);
+	out_int("schema", NULL, r->schema);
 	out_text("%skradar report%s: %s\n", out_c(C_BOLD), out_c(C_OFF), r->dir);
 	out_text("run:      ");
 	if (r->release[0])
@@ -452,7 +453,7 @@ int run_print(const struct kradar_run *r, const struct kradar_cmp *cmp,
 	int e;
 
 	out_begin(f, json);
-	out_string("schema", NULL, "kradar-report-run/1");
+	out_string("schema", NULL, KRADAR_REPORT_SCHEMA);
 	print_run_info(r);
 	print_console(r);
 	print_probe(r);

@@ -313,6 +313,9 @@ static void test_formats(void)
 
 		ASSERT_STREQ(json_string_value(json_object_get(doc, "schema")),
 			     "kradar-report-run/1", "json: schema");
+		ASSERT_TRUE(json_is_integer(json_object_get(json_object_get(doc, "run"),
+							    "schema")),
+			    "json: run.schema, the run directory's");
 		ASSERT_TRUE(!strncmp(json_string_value(json_object_get(json_object_get(doc,
 				"console"), "title")) ?: "", "INFO: rcu detected stall in ", 28),
 			    "json: console.title");
