@@ -51,7 +51,7 @@ $(filter-out host/lib,$(SUBDIRS)): host/lib
 host/serial: host/rundir
 host/compare: host/serial host/rundir
 selftests/faults: host/collect
-selftests/fuzz: host/collect host/serial tools/lore
+selftests/fuzz: host/collect host/serial host/rundir tools/lore
 
 $(SUBDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
