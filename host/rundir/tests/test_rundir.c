@@ -106,19 +106,25 @@ static void test_schema_absent(void)
 	ASSERT_EQ_INT(s.storms, 1, "v0: the storm handed over as KRADAR_EVT_STORM");
 }
 
-static void test_schema_current(void)
+/* A run NAME whose events.jsonl states SCHEMA, written by kradar VERSION */
+static const char *schema_run(const char *name, int schema, const char *version)
 {
 	char ev[1024];
-	const char *dir;
+
+	snprintf(ev, sizeof(ev), "{\"type\":\"schema\",\"schema\":%d,\"writer\":"
+		 "\"kradar-collect\",\"kradar_version\":\"%s\"}\n%s", schema, version,
+		 storm_line);
+	return make_run(name, ev);
+}
+
+static void test_schema_current(void)
+{
+	const char *dir = schema_run("v1", KRADAR_RUN_SCHEMA, "v1");
 	struct kradar_rundir *d;
 	struct kradar_events st;
 	struct seen s;
 	char err[KRADAR_RUNDIR_ERR_LEN] = "";
 
-	snprintf(ev, sizeof(ev), "{\"type\":\"schema\",\"schema\":%d,\"writer\":"
-		 "\"kradar-collect\",\"kradar_version\":\"v1\"}\n%s", KRADAR_RUN_SCHEMA,
-		 storm_line);
-	dir = make_run("v1", ev);
 	d = dir ? kradar_rundir__open(dir, err, sizeof(err)) : NULL;
 	if (!ASSERT_TRUE(d, "current: a run of this schema opens"))
 		printf("#   %s\n", err);
@@ -133,17 +139,13 @@ static void test_schema_current(void)
 
 static void test_schema_newer(void)
 {
+	const char *dir = schema_run("v-next", KRADAR_RUN_SCHEMA + 1, "v9.0");
 	char ev[1024], want[700];
-	const char *dir;
 	struct kradar_rundir *d;
 	struct kradar_events st;
 	struct seen s;
 	char err[KRADAR_RUNDIR_ERR_LEN] = "";
 
-	snprintf(ev, sizeof(ev), "{\"type\":\"schema\",\"schema\":%d,\"writer\":"
-		 "\"kradar-collect\",\"kradar_version\":\"v9.0\"}\n%s",
-		 KRADAR_RUN_SCHEMA + 1, storm_line);
-	dir = make_run("v-next", ev);
 	errno = 0;
 	d = dir ? kradar_rundir__open(dir, err, sizeof(err)) : NULL;
 	ASSERT_TRUE(!d && errno == EPROTONOSUPPORT, "newer: open refuses a newer major");
