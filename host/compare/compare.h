@@ -56,7 +56,8 @@ struct kradar_cmp_run {
 	int job_status;			/* "job finished: status N", -1 none */
 	double guest_s;			/* guest time covered by the stream */
 	double wall_s;			/* QEMU start to exit, host clock */
-	long events_bad;		/* events.jsonl lines that are not JSON */
+	long events_bad;		/* events.jsonl lines that are not JSON
+					 * objects with a type (rundir.h) */
 	long lost;			/* "lost" events */
 	long records;			/* probe records (events with t_ns) */
 	long storms;			/* hrtimer_storm events */
