@@ -25,7 +25,10 @@ KRADAR_LIB := $(BUILD)/obj/lib/libkradar.a
 # them before their users; a user's own Makefile asks for them too):
 #   KRADAR_DECODE_LIB  stream decoder and panic dump lines (host/collect)
 #   KRADAR_SERIAL_LIB  kernel console log parser (host/serial, PCRE2)
+#   KRADAR_RUNDIR_LIB  run directory reader: schema, events.jsonl, line
+#                      files, marks (host/rundir, jansson)
 #   KRADAR_LORE_LIB    mbox reader and text helpers (tools/lore, GMime)
 KRADAR_DECODE_LIB := $(BUILD)/obj/collect/libkradar_decode.a
 KRADAR_SERIAL_LIB := $(BUILD)/obj/serial/libkradar_serial.a
+KRADAR_RUNDIR_LIB := $(BUILD)/obj/rundir/libkradar_rundir.a
 KRADAR_LORE_LIB := $(BUILD)/obj/lore/libkradar_lore.a

@@ -698,7 +698,7 @@ static int load_prev(struct collector *c)
 			dir);
 		return 2;
 	}
-	if (make_path(c->prev_path, dir, "stream.bin"))
+	if (make_path(c->prev_path, dir, kradar_run_file__name(KRADAR_FILE_STREAM)))
 		return 2;
 	fd = open(c->prev_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -781,9 +781,9 @@ static int open_outputs(struct collector *c)
 		err_msg(NULL, "%s is not a directory", c->o.out);
 		return 2;
 	}
-	if (make_path(c->events_path, c->o.out, "events.jsonl") ||
-	    make_path(c->summary_path, c->o.out, "summary.txt") ||
-	    make_path(c->stream_path, c->o.out, "stream.bin"))
+	if (make_path(c->events_path, c->o.out, kradar_run_file__name(KRADAR_FILE_EVENTS)) ||
+	    make_path(c->summary_path, c->o.out, kradar_run_file__name(KRADAR_FILE_SUMMARY)) ||
+	    make_path(c->stream_path, c->o.out, kradar_run_file__name(KRADAR_FILE_STREAM)))
 		return 2;
 	c->events = fopen(c->events_path, "w");
 	if (!c->events) {
@@ -917,11 +917,11 @@ static int read_serial(struct collector *c)
 	c->kc.console_rejected = st->rejected;
 	c->kc.console_recovered = st->records_new;
 	jw_begin(j);
-	jw_str(j, "type", "console_dump");
+	jw_str(j, KRADAR_KEY_TYPE, kradar_event_type__name(KRADAR_EVT_CONSOLE_DUMP));
 	if (c->kc.have_host_ns)
-		jw_u64(j, "host_ns", c->kc.host_ns);
+		jw_u64(j, KRADAR_KEY_HOST_NS, c->kc.host_ns);
 	else
-		jw_null(j, "host_ns");
+		jw_null(j, KRADAR_KEY_HOST_NS);
 	jw_str(j, "path", c->o.serial);
 	kcd__write_json(k, j);
 	jw_end(j);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "kradar.h"
 #include "report.h"
 #include "utf8.h"
 
@@ -81,6 +83,8 @@ static const char *txt(const char *s, char *buf)
 	return buf;
 }
 
+static void ev_schema(struct kc *kc);
+
 int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
 {
 	memset(kc, 0, sizeof(*kc));
@@ -99,6 +103,7 @@ int kc_init(struct kc *kc, FILE *events, const char *source, bool live)
 		kc_fini(kc);
 		return -ENOMEM;
 	}
+	ev_schema(kc);
 	return 0;
 }
 
@@ -121,28 +126,28 @@ void kc_fini(struct kc *kc)
 	kc->gaps = NULL;
 }
 
-static void ev_open(struct kc *kc, const char *type)
+static void ev_open(struct kc *kc, enum kradar_event_type type)
 {
 	jw_begin(&kc->jw);
-	jw_str(&kc->jw, "type", type);
+	jw_str(&kc->jw, KRADAR_KEY_TYPE, kradar_event_type__name(type));
 }
 
 static void ev_host(struct kc *kc)
 {
 	if (kc->have_host_ns) {
-		jw_u64(&kc->jw, "host_ns", kc->host_ns);
+		jw_u64(&kc->jw, KRADAR_KEY_HOST_NS, kc->host_ns);
 		if (!kc->first_host_ns)
 			kc->first_host_ns = kc->host_ns;
 		kc->last_host_ns = kc->host_ns;
 	} else {
-		jw_null(&kc->jw, "host_ns");
+		jw_null(&kc->jw, KRADAR_KEY_HOST_NS);
 	}
 	if (kc->via)
 		jw_str(&kc->jw, "via", kc->via);
 }
 
 /* Common head of every event: type, host_ns */
-static void ev_begin(struct kc *kc, const char *type)
+static void ev_begin(struct kc *kc, enum kradar_event_type type)
 {
 	ev_open(kc, type);
 	ev_host(kc);
@@ -154,6 +159,19 @@ static void ev_end(struct kc *kc)
 	kc->events_written++;
 }
 
+/*
+ * The first line: which schema the directory follows, and who wrote it.
+ * No host_ns: it describes the file, not something received.
+ */
+static void ev_schema(struct kc *kc)
+{
+	ev_open(kc, KRADAR_EVT_SCHEMA);
+	jw_u64(&kc->jw, KRADAR_KEY_SCHEMA, KRADAR_RUN_SCHEMA);
+	jw_str(&kc->jw, KRADAR_KEY_WRITER, kradar_prog());
+	jw_str(&kc->jw, KRADAR_KEY_KRADAR_VERSION, kradar_version());
+	ev_end(kc);
+}
+
 /* Record header fields shared by all record events */
 static void ev_rec(struct kc *kc, const struct kradar_record *rec,
 		   bool with_t_ns)
@@ -161,9 +179,9 @@ static void ev_rec(struct kc *kc, const struct kradar_record *rec,
 	char malf[64];
 
 	if (with_t_ns)
-		jw_u64(&kc->jw, "t_ns", rec->h.ts_ns);
+		jw_u64(&kc->jw, KRADAR_KEY_T_NS, rec->h.ts_ns);
 	if (rec->h.cpu != KRADAR_CPU_NONE)
-		jw_u64(&kc->jw, "cpu", rec->h.cpu);
+		jw_u64(&kc->jw, KRADAR_KEY_CPU, rec->h.cpu);
 	jw_u64(&kc->jw, "seq", rec->h.seq);
 	jw_u64(&kc->jw, "offset", rec->offset);
 	if (rec->malformed)
@@ -224,11 +242,11 @@ static void note_ts(struct kc *kc, uint64_t ts)
 /* The probe's settings from a hello record: the hello and summary events */
 static void jw_session_settings(struct jw *j, const struct kradar_rec_hello *h)
 {
-	jw_u64(j, "nr_cpus", h->nr_cpus);
-	jw_u64(j, "window_ms", h->window_ms);
-	jw_u64(j, "heartbeat_ms", h->heartbeat_ms);
-	jw_obj(j, "thresholds");
-	jw_u64(j, "storm_rate_per_s", h->storm_rate);
+	jw_u64(j, KRADAR_KEY_NR_CPUS, h->nr_cpus);
+	jw_u64(j, KRADAR_KEY_WINDOW_MS, h->window_ms);
+	jw_u64(j, KRADAR_KEY_HEARTBEAT_MS, h->heartbeat_ms);
+	jw_obj(j, KRADAR_KEY_THRESHOLDS);
+	jw_u64(j, KRADAR_KEY_STORM_RATE_PER_S, h->storm_rate);
 	jw_u64(j, "storm_windows", h->storm_windows);
 	jw_u64(j, "late_us", h->late_us);
 	jw_u64(j, "storm_end_ms", h->storm_end_ms);
@@ -243,12 +261,12 @@ static void ev_hello(struct kc *kc, const struct kradar_record *rec)
 	const struct kradar_rec_hello *r = &rec->u.hello;
 	struct jw *j = &kc->jw;
 
-	ev_begin(kc, "hello");
+	ev_begin(kc, KRADAR_EVT_HELLO);
 	ev_rec(kc, rec, true);
 	jw_bool(j, "resent", rec->h.flags & KRADAR_RECF_RESENT);
 	jw_hex(j, "session", r->session);
 	jw_u64(j, "version", r->version);
-	jw_str(j, "release", r->release);
+	jw_str(j, KRADAR_KEY_RELEASE, r->release);
 	jw_str(j, "port", r->port);
 	jw_str(j, "backend", r->backend == KRADAR_BACKEND_BPF ? "bpf" :
 	       r->backend == KRADAR_BACKEND_MODULE ? "module" : "unknown");
@@ -262,16 +280,16 @@ static void ev_heartbeat(struct kc *kc, const struct kradar_record *rec)
 	const struct kradar_rec_heartbeat *r = &rec->u.heartbeat;
 	struct jw *j = &kc->jw;
 
-	ev_begin(kc, "heartbeat");
+	ev_begin(kc, KRADAR_EVT_HEARTBEAT);
 	ev_rec(kc, rec, true);
 	jw_u64(j, "window", r->window);
 	jw_u64(j, "local_ns", r->local_ns);
 	jw_u64(j, "mono_ns", r->mono_ns);
 	jw_u64(j, "real_ns", r->real_ns);
 	jw_u64(j, "boot_ns", r->boot_ns);
-	jw_u64(j, "sampler_late_ns", r->sampler_late_ns);
-	jw_u64(j, "events", r->events);
-	jw_u64(j, "records", r->records);
+	jw_u64(j, KRADAR_KEY_SAMPLER_LATE_NS, r->sampler_late_ns);
+	jw_u64(j, KRADAR_KEY_EVENTS, r->events);
+	jw_u64(j, KRADAR_KEY_RECORDS, r->records);
 	jw_u64(j, "bytes_sent", r->bytes_sent);
 	jw_u64(j, "records_dropped", r->records_dropped);
 	ev_end(kc);
@@ -307,27 +325,27 @@ static void ev_window(struct kc *kc, const struct kradar_record *rec)
 	uint64_t len = w->end_ns > w->start_ns ? w->end_ns - w->start_ns : 0;
 	struct jw *j = &kc->jw;
 
-	ev_begin(kc, "hrtimer_window");
+	ev_begin(kc, KRADAR_EVT_HRTIMER_WINDOW);
 	ev_rec(kc, rec, true);
-	jw_u64(j, "start_ns", w->start_ns);
-	jw_u64(j, "end_ns", w->end_ns);
-	jw_u64(j, "events", w->events);
+	jw_u64(j, KRADAR_KEY_START_NS, w->start_ns);
+	jw_u64(j, KRADAR_KEY_END_NS, w->end_ns);
+	jw_u64(j, KRADAR_KEY_EVENTS, w->events);
 	jw_u64(j, "unlisted", w->unlisted);
-	jw_arr(j, "entries");
+	jw_arr(j, KRADAR_KEY_ENTRIES);
 	for (uint32_t i = 0; i < w->nr_valid; i++) {
 		const struct kradar_hrtimer_entry *e = &w->entries[i];
 		double rate = len ? (double)e->count * 1e9 / (double)len : 0;
 		struct kc_cb *cb;
 
 		jw_obj(j, NULL);
-		jw_str(j, "function", e->name);
-		jw_hex(j, "addr", e->function);
-		jw_u64(j, "count", e->count);
-		jw_double(j, "rate_per_s", rate, 1);
-		jw_u64(j, "late", e->late);
-		jw_double(j, "late_pct", pct(e->late, e->count), 1);
-		jw_u64(j, "late_mean_ns", e->count ? e->late_sum_ns / e->count : 0);
-		jw_u64(j, "late_max_ns", e->late_max_ns);
+		jw_str(j, KRADAR_KEY_FUNCTION, e->name);
+		jw_hex(j, KRADAR_KEY_ADDR, e->function);
+		jw_u64(j, KRADAR_KEY_COUNT, e->count);
+		jw_double(j, KRADAR_KEY_RATE_PER_S, rate, 1);
+		jw_u64(j, KRADAR_KEY_LATE, e->late);
+		jw_double(j, KRADAR_KEY_LATE_PCT, pct(e->late, e->count), 1);
+		jw_u64(j, KRADAR_KEY_LATE_MEAN_NS, e->count ? e->late_sum_ns / e->count : 0);
+		jw_u64(j, KRADAR_KEY_LATE_MAX_NS, e->late_max_ns);
 		jw_obj_end(j);
 
 		cb = find_cb(kc, rec->h.cpu, e);
@@ -403,32 +421,32 @@ static void ev_storm(struct kc *kc, const struct kradar_record *rec)
 	struct kc_storm *s;
 
 	/* The documented head: type, cpu, function, rate, late_pct, t_ns */
-	ev_open(kc, end ? "hrtimer_storm_end" :
-		update ? "hrtimer_storm_update" : "hrtimer_storm");
-	jw_u64(j, "cpu", rec->h.cpu);
-	jw_str(j, "function", r->name);
+	ev_open(kc, end ? KRADAR_EVT_STORM_END :
+		update ? KRADAR_EVT_STORM_UPDATE : KRADAR_EVT_STORM);
+	jw_u64(j, KRADAR_KEY_CPU, rec->h.cpu);
+	jw_str(j, KRADAR_KEY_FUNCTION, r->name);
 	if (!end) {
-		jw_u64(j, "rate_per_s", r->rate_per_s);
-		jw_double(j, "late_pct", pct(r->late, r->count), 1);
+		jw_u64(j, KRADAR_KEY_RATE_PER_S, r->rate_per_s);
+		jw_double(j, KRADAR_KEY_LATE_PCT, pct(r->late, r->count), 1);
 	}
-	jw_u64(j, "t_ns", end || update ? r->end_ns : r->begin_ns);
+	jw_u64(j, KRADAR_KEY_T_NS, end || update ? r->end_ns : r->begin_ns);
 	ev_host(kc);
-	jw_hex(j, "addr", r->function);
+	jw_hex(j, KRADAR_KEY_ADDR, r->function);
 	if (end || update) {
-		jw_u64(j, "begin_ns", r->begin_ns);
-		jw_u64(j, "end_ns", r->end_ns);
+		jw_u64(j, KRADAR_KEY_BEGIN_NS, r->begin_ns);
+		jw_u64(j, KRADAR_KEY_END_NS, r->end_ns);
 		jw_u64(j, "duration_ns",
 		       r->end_ns > r->begin_ns ? r->end_ns - r->begin_ns : 0);
 	}
 	if (end)
-		jw_double(j, "late_pct", pct(r->late, r->count), 1);
-	jw_u64(j, "late_max_ns", r->late_max_ns);
+		jw_double(j, KRADAR_KEY_LATE_PCT, pct(r->late, r->count), 1);
+	jw_u64(j, KRADAR_KEY_LATE_MAX_NS, r->late_max_ns);
 	jw_u64(j, "threshold_per_s", r->threshold_per_s);
-	jw_u64(j, "peak_rate_per_s", r->peak_rate_per_s);
-	jw_u64(j, "count", r->count);
-	jw_u64(j, "late", r->late);
-	jw_u64(j, "late_mean_ns", r->count ? r->late_sum_ns / r->count : 0);
-	jw_u64(j, "rec_ns", rec->h.ts_ns);
+	jw_u64(j, KRADAR_KEY_PEAK_RATE_PER_S, r->peak_rate_per_s);
+	jw_u64(j, KRADAR_KEY_COUNT, r->count);
+	jw_u64(j, KRADAR_KEY_LATE, r->late);
+	jw_u64(j, KRADAR_KEY_LATE_MEAN_NS, r->count ? r->late_sum_ns / r->count : 0);
+	jw_u64(j, KRADAR_KEY_REC_NS, rec->h.ts_ns);
 	/* cpu already written; header fields without t_ns/cpu */
 	jw_u64(j, "seq", rec->h.seq);
 	jw_u64(j, "offset", rec->offset);
@@ -459,13 +477,13 @@ static void ev_lost(struct kc *kc, const struct kradar_record *rec)
 	struct kc_lost *l = &kc->lost[idx];
 	struct jw *j = &kc->jw;
 
-	ev_begin(kc, "lost");
+	ev_begin(kc, KRADAR_EVT_LOST);
 	ev_rec(kc, rec, true);
 	jw_str(j, "cause", kradar_lost_cause_name(r->cause));
 	jw_u64(j, "cause_id", r->cause);
-	jw_u64(j, "records", r->records);
+	jw_u64(j, KRADAR_KEY_RECORDS, r->records);
 	jw_u64(j, "bytes", r->bytes);
-	jw_u64(j, "events", r->events);
+	jw_u64(j, KRADAR_KEY_EVENTS, r->events);
 	ev_end(kc);
 
 	l->reports++;
@@ -477,9 +495,9 @@ static void ev_lost(struct kc *kc, const struct kradar_record *rec)
 static const char *phase_name(uint32_t phase)
 {
 	switch (phase) {
-	case KRADAR_PHASE_BEGIN:	return "begin";
-	case KRADAR_PHASE_UPDATE:	return "update";
-	case KRADAR_PHASE_END:		return "end";
+	case KRADAR_PHASE_BEGIN:	return KRADAR_PHASE_NAME_BEGIN;
+	case KRADAR_PHASE_UPDATE:	return KRADAR_PHASE_NAME_UPDATE;
+	case KRADAR_PHASE_END:		return KRADAR_PHASE_NAME_END;
 	}
 	return "unknown";
 }
@@ -542,17 +560,17 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 	struct kc_gap *k;
 
 	/* the documented head: type, phase, cpu, gap_ms, gp_seq, task */
-	ev_open(kc, "qs_gap");
-	jw_str(j, "phase", phase_name(r->phase));
-	jw_u64(j, "cpu", rec->h.cpu);
-	jw_double(j, "gap_ms", r->gap_ns / 1e6, 1);
-	jw_i64(j, "gp_seq", (int64_t)r->gp_seq);
-	jw_str(j, "task", r->comm);
-	jw_u64(j, "pid", r->pid);
-	jw_u64(j, "t_ns", rec->h.ts_ns);
+	ev_open(kc, KRADAR_EVT_QS_GAP);
+	jw_str(j, KRADAR_KEY_PHASE, phase_name(r->phase));
+	jw_u64(j, KRADAR_KEY_CPU, rec->h.cpu);
+	jw_double(j, KRADAR_KEY_GAP_MS, r->gap_ns / 1e6, 1);
+	jw_i64(j, KRADAR_KEY_GP_SEQ, (int64_t)r->gp_seq);
+	jw_str(j, KRADAR_KEY_TASK, r->comm);
+	jw_u64(j, KRADAR_KEY_PID, r->pid);
+	jw_u64(j, KRADAR_KEY_T_NS, rec->h.ts_ns);
 	ev_host(kc);
-	jw_u64(j, "gap_start_ns", r->gap_start_ns);
-	jw_u64(j, "gp_start_ns", r->gp_start_ns);
+	jw_u64(j, KRADAR_KEY_GAP_START_NS, r->gap_start_ns);
+	jw_u64(j, KRADAR_KEY_GP_START_NS, r->gp_start_ns);
 	jw_u64(j, "hardirqs", r->hardirqs);
 	jw_u64(j, "softirqs", r->softirqs);
 	jw_u64(j, "hrtimers", r->hrtimers);
@@ -560,18 +578,18 @@ static void ev_gap(struct kc *kc, const struct kradar_record *rec)
 		jw_bool(j, "flooded", true);
 	if (r->flags & KRADAR_GAPF_KTHREAD)
 		jw_bool(j, "gp_kthread_waits", true);
-	jw_arr(j, "top_hrtimers");
+	jw_arr(j, KRADAR_KEY_TOP_HRTIMERS);
 	for (uint32_t i = 0; i < g->nr_top_valid; i++) {
 		jw_obj(j, NULL);
-		jw_str(j, "function", g->top[i].name);
-		jw_hex(j, "addr", g->top[i].function);
-		jw_u64(j, "count", g->top[i].count);
-		jw_double(j, "rate_per_s", rate_per_s(g->top[i].count, span),
+		jw_str(j, KRADAR_KEY_FUNCTION, g->top[i].name);
+		jw_hex(j, KRADAR_KEY_ADDR, g->top[i].function);
+		jw_u64(j, KRADAR_KEY_COUNT, g->top[i].count);
+		jw_double(j, KRADAR_KEY_RATE_PER_S, rate_per_s(g->top[i].count, span),
 			  1);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
-	jw_frames(j, "stack", g->stack, g->nr_stack_valid);
+	jw_frames(j, KRADAR_KEY_STACK, g->stack, g->nr_stack_valid);
 	if (key)
 		jw_str(j, "interrupted_at", key);
 	jw_u64(j, "stack_ns", r->stack_ns);
@@ -631,24 +649,24 @@ static void ev_stall(struct kc *kc, const struct kradar_record *rec)
 	const struct kradar_rec_gp_stall *r = &rec->u.stall;
 	struct jw *j = &kc->jw;
 
-	ev_open(kc, "gp_stall");
-	jw_str(j, "phase", phase_name(r->phase));
-	jw_i64(j, "gp_seq", (int64_t)r->gp_seq);
-	jw_double(j, "stall_ms", r->stall_ns / 1e6, 1);
-	jw_arr(j, "cpus");
+	ev_open(kc, KRADAR_EVT_GP_STALL);
+	jw_str(j, KRADAR_KEY_PHASE, phase_name(r->phase));
+	jw_i64(j, KRADAR_KEY_GP_SEQ, (int64_t)r->gp_seq);
+	jw_double(j, KRADAR_KEY_STALL_MS, r->stall_ns / 1e6, 1);
+	jw_arr(j, KRADAR_KEY_CPUS);
 	for (uint32_t i = 0; i < r->nr_cpus; i++)
 		jw_u64(j, NULL, r->cpus[i]);
 	jw_arr_end(j);
-	jw_u64(j, "t_ns", rec->h.ts_ns);
+	jw_u64(j, KRADAR_KEY_T_NS, rec->h.ts_ns);
 	ev_host(kc);
-	jw_u64(j, "gp_start_ns", r->gp_start_ns);
+	jw_u64(j, KRADAR_KEY_GP_START_NS, r->gp_start_ns);
 	if (r->kthread_pid) {
 		char st[2] = { r->kthread_state, 0 };
 
 		jw_obj(j, "gp_kthread");
-		jw_str(j, "comm", r->kthread_comm);
-		jw_u64(j, "pid", r->kthread_pid);
-		jw_u64(j, "cpu", r->kthread_cpu);
+		jw_str(j, KRADAR_KEY_COMM, r->kthread_comm);
+		jw_u64(j, KRADAR_KEY_PID, r->kthread_pid);
+		jw_u64(j, KRADAR_KEY_CPU, r->kthread_cpu);
 		jw_str(j, "state", st);
 		jw_double(j, "not_run_ms", r->kthread_idle_ns / 1e6, 1);
 		jw_obj_end(j);
@@ -781,8 +799,8 @@ static void jw_vhost(struct jw *j, const struct kradar_rec_lock *r)
 		jw_obj_end(j);
 	}
 	if (r->flags & KRADAR_LOCKF_VHOST_KILLED) {
-		jw_obj(j, "vhost_worker_killed");
-		jw_u64(j, "pid", r->vhost_killed_pid);
+		jw_obj(j, KRADAR_KEY_VHOST_KILLED);
+		jw_u64(j, KRADAR_KEY_PID, r->vhost_killed_pid);
 		jw_u64(j, "since_ns", r->vhost_killed_ns);
 		jw_obj_end(j);
 	}
@@ -800,37 +818,37 @@ static void ev_lock(struct kc *kc, const struct kradar_record *rec)
 
 	lock_label(r, label, sizeof(label));
 	/* the documented head: type, phase, lock, lock_kind, holder */
-	ev_open(kc, "lock_contention");
-	jw_str(j, "phase", phase_name(r->phase));
-	jw_str(j, "lock", label);
-	jw_hex(j, "lock_addr", r->lock);
+	ev_open(kc, KRADAR_EVT_LOCK);
+	jw_str(j, KRADAR_KEY_PHASE, phase_name(r->phase));
+	jw_str(j, KRADAR_KEY_LOCK, label);
+	jw_hex(j, KRADAR_KEY_LOCK_ADDR, r->lock);
 	jw_str(j, "lock_kind", r->flags & KRADAR_LOCKF_RT ? "rt_mutex" : "mutex");
 	if (r->flags & KRADAR_LOCKF_OWNER) {
-		jw_u64(j, "holder_pid", r->owner_pid);
-		jw_str(j, "holder_comm", r->owner_comm);
-		jw_str(j, "holder_state", state);
-		jw_double(j, "held_ms", r->held_ns / 1e6, 1);
-		jw_bool(j, "held_exact", r->flags & KRADAR_LOCKF_ACQUIRED);
+		jw_u64(j, KRADAR_KEY_HOLDER_PID, r->owner_pid);
+		jw_str(j, KRADAR_KEY_HOLDER_COMM, r->owner_comm);
+		jw_str(j, KRADAR_KEY_HOLDER_STATE, state);
+		jw_double(j, KRADAR_KEY_HELD_MS, r->held_ns / 1e6, 1);
+		jw_bool(j, KRADAR_KEY_HELD_EXACT, r->flags & KRADAR_LOCKF_ACQUIRED);
 	} else {
-		jw_null(j, "holder_pid");
+		jw_null(j, KRADAR_KEY_HOLDER_PID);
 	}
-	jw_double(j, "wait_ms", r->wait_ns / 1e6, 1);
+	jw_double(j, KRADAR_KEY_WAIT_MS, r->wait_ns / 1e6, 1);
 	jw_u64(j, "nr_waiters", r->nr_waiters);
-	jw_arr(j, "waiters");
+	jw_arr(j, KRADAR_KEY_WAITERS);
 	for (uint32_t i = 0; i < l->nr_waiters_valid; i++) {
 		jw_obj(j, NULL);
-		jw_u64(j, "pid", l->waiters[i].pid);
-		jw_str(j, "comm", l->waiters[i].comm);
+		jw_u64(j, KRADAR_KEY_PID, l->waiters[i].pid);
+		jw_str(j, KRADAR_KEY_COMM, l->waiters[i].comm);
 		jw_double(j, "waited_ms", l->waiters[i].wait_ns / 1e6, 1);
 		jw_obj_end(j);
 	}
 	jw_arr_end(j);
-	jw_frames(j, "holder_stack", l->owner_stack, l->nr_owner_valid);
+	jw_frames(j, KRADAR_KEY_HOLDER_STACK, l->owner_stack, l->nr_owner_valid);
 	if (key)
 		jw_str(j, "holder_in", key);
 	jw_frames(j, "waiter_stack", l->waiter_stack, l->nr_waiter_stack_valid);
 	jw_vhost(j, r);
-	jw_u64(j, "t_ns", rec->h.ts_ns);
+	jw_u64(j, KRADAR_KEY_T_NS, rec->h.ts_ns);
 	ev_host(kc);
 	jw_u64(j, "wait_begin_ns", r->begin_ns);
 	ev_rec(kc, rec, false);
@@ -906,11 +924,11 @@ static void ev_hung(struct kc *kc, const struct kradar_record *rec)
 	struct jw *j = &kc->jw;
 	struct kc_hung *h;
 
-	ev_open(kc, "hung_task");
-	jw_str(j, "phase", phase_name(r->phase));
-	jw_u64(j, "pid", r->pid);
+	ev_open(kc, KRADAR_EVT_HUNG);
+	jw_str(j, KRADAR_KEY_PHASE, phase_name(r->phase));
+	jw_u64(j, KRADAR_KEY_PID, r->pid);
 	jw_u64(j, "tgid", r->tgid);
-	jw_str(j, "comm", r->comm);
+	jw_str(j, KRADAR_KEY_COMM, r->comm);
 	jw_str(j, "state", "D");
 	jw_double(j, "hung_ms", r->hung_ns / 1e6, 1);
 	jw_u64(j, "since_ns", r->since_ns);
@@ -919,14 +937,14 @@ static void ev_hung(struct kc *kc, const struct kradar_record *rec)
 		jw_str(j, "sleeps_in", key);
 	if (r->flags & KRADAR_HUNGF_LOCK) {
 		jw_str(j, "waits_for", r->lock_name);
-		jw_hex(j, "lock_addr", r->lock);
+		jw_hex(j, KRADAR_KEY_LOCK_ADDR, r->lock);
 		if (r->flags & KRADAR_HUNGF_OWNER)
 			jw_u64(j, "lock_holder_pid", r->lock_owner_pid);
 	}
 	if (r->phase == KRADAR_PHASE_END)
 		jw_bool(j, "exited", r->flags & KRADAR_HUNGF_EXITED);
-	jw_frames(j, "stack", hr->stack, hr->nr_stack_valid);
-	jw_u64(j, "t_ns", rec->h.ts_ns);
+	jw_frames(j, KRADAR_KEY_STACK, hr->stack, hr->nr_stack_valid);
+	jw_u64(j, KRADAR_KEY_T_NS, rec->h.ts_ns);
 	ev_host(kc);
 	ev_rec(kc, rec, false);
 	ev_end(kc);
@@ -1001,7 +1019,7 @@ static void ev_stuck(struct kc *kc, const struct kradar_record *rec)
 	struct jw *j = &kc->jw;
 	struct kc_stuck *k;
 
-	ev_open(kc, "cpu_stuck");
+	ev_open(kc, KRADAR_EVT_CPU_STUCK);
 	jw_str(j, "phase", phase_name(r->phase));
 	jw_str(j, "kind", stuck_kind_name(r->kind));
 	jw_str(j, "task", r->comm);
@@ -1064,7 +1082,7 @@ static void ev_stuck(struct kc *kc, const struct kradar_record *rec)
 
 static void ev_unknown(struct kc *kc, const struct kradar_record *rec)
 {
-	ev_begin(kc, "unknown_record");
+	ev_begin(kc, KRADAR_EVT_UNKNOWN_RECORD);
 	ev_rec(kc, rec, true);
 	jw_u64(&kc->jw, "record_type", rec->h.type);
 	jw_u64(&kc->jw, "size", rec->h.size);
@@ -1114,16 +1132,16 @@ static void ev_uncollected(struct kc *kc, const struct kradar_loss *loss)
 {
 	struct jw *j = &kc->jw;
 
-	ev_begin(kc, "lost");
+	ev_begin(kc, KRADAR_EVT_LOST);
 	if (loss->cpu == KRADAR_CPU_NONE)
 		jw_str(j, "source", "global");
 	else
-		jw_u64(j, "cpu", loss->cpu);
+		jw_u64(j, KRADAR_KEY_CPU, loss->cpu);
 	jw_u64(j, "seq", loss->seq);
 	jw_u64(j, "offset", loss->offset);
 	jw_str(j, "cause", "no_collector");
 	jw_str(j, "reason", "sent while no collector was connected");
-	jw_u64(j, "records", loss->records);
+	jw_u64(j, KRADAR_KEY_RECORDS, loss->records);
 	jw_u64(j, "expected_seq", loss->expected_seq);
 	jw_str(j, "resumed_from", kc->resume_from);
 	ev_end(kc);
@@ -1193,7 +1211,7 @@ int kc_on_loss(void *ctx, const struct kradar_loss *loss)
 	struct jw *j = &kc->jw;
 	char malf[64];
 
-	ev_begin(kc, "stream_loss");
+	ev_begin(kc, KRADAR_EVT_STREAM_LOSS);
 	jw_str(j, "kind", kradar_loss_kind_name(loss->kind));
 	jw_u64(j, "offset", loss->offset);
 	switch (loss->kind) {
@@ -1209,18 +1227,18 @@ int kc_on_loss(void *ctx, const struct kradar_loss *loss)
 		if (loss->cpu == KRADAR_CPU_NONE)
 			jw_str(j, "source", "global");
 		else
-			jw_u64(j, "cpu", loss->cpu);
+			jw_u64(j, KRADAR_KEY_CPU, loss->cpu);
 		jw_u64(j, "expected_seq", loss->expected_seq);
 		jw_u64(j, "seq", loss->seq);
 		if (loss->kind == KRADAR_LOSS_SEQ_GAP)
-			jw_u64(j, "records", loss->records);
+			jw_u64(j, KRADAR_KEY_RECORDS, loss->records);
 		break;
 	case KRADAR_LOSS_MALFORMED:
 		jw_str(j, "record_type", kradar_rec_type_name(loss->type));
 		jw_u64(j, "record_type_id", loss->type);
-		jw_u64(j, "cpu", loss->cpu);
+		jw_u64(j, KRADAR_KEY_CPU, loss->cpu);
 		jw_u64(j, "bytes", loss->bytes);
-		jw_u64(j, "records", loss->records);
+		jw_u64(j, KRADAR_KEY_RECORDS, loss->records);
 		jw_str(j, "fields",
 		       kradar_malformed_str(loss->reason, malf, sizeof(malf)));
 		break;
@@ -1235,7 +1253,7 @@ int kc_on_loss(void *ctx, const struct kradar_loss *loss)
 void kc_connect_event(struct kc *kc, const char *path)
 {
 	kc->connects++;
-	ev_begin(kc, "connect");
+	ev_begin(kc, KRADAR_EVT_CONNECT);
 	jw_str(&kc->jw, "path", path);
 	jw_u64(&kc->jw, "offset", kradar_decoder__stats(kc->dec)->bytes);
 	ev_end(kc);
@@ -1245,7 +1263,7 @@ void kc_disconnect_event(struct kc *kc, const char *path, uint64_t bytes,
 			 const char *reason)
 {
 	kc->disconnects++;
-	ev_begin(kc, "disconnect");
+	ev_begin(kc, KRADAR_EVT_DISCONNECT);
 	jw_str(&kc->jw, "path", path);
 	jw_u64(&kc->jw, "bytes", bytes);
 	jw_str(&kc->jw, "reason", reason);
@@ -1880,13 +1898,13 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 	struct jw *j = &kc->jw;
 	struct kc_cb *v;
 
-	ev_begin(kc, "summary");
+	ev_begin(kc, KRADAR_EVT_SUMMARY);
 	if (sum->session) {
 		const struct kradar_rec_hello *h = &sum->session->hello;
 
 		jw_obj(j, "session");
 		jw_hex(j, "session", h->session);
-		jw_str(j, "release", h->release);
+		jw_str(j, KRADAR_KEY_RELEASE, h->release);
 		jw_session_settings(j, h);
 		jw_obj_end(j);
 	} else {
@@ -1905,7 +1923,7 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 			jw_null(j, "not_used");
 		jw_obj_end(j);
 	}
-	jw_u64(j, "guest_ns_covered", sum->covered_ns);
+	jw_u64(j, KRADAR_KEY_GUEST_NS_COVERED, sum->covered_ns);
 	jw_obj(j, "records");
 	jw_u64(j, "total", st->records);
 	for (unsigned int t = 1; t < KRADAR_REC_TYPE_MAX; t++)
@@ -2083,7 +2101,7 @@ void kc_write_summary_json(struct kc *kc, const struct kc_summary *sum)
 		jw_obj_end(j);
 	}
 	jw_obj_end(j);
-	jw_str(j, "verdict", sum->verdict);
+	jw_str(j, KRADAR_KEY_VERDICT, sum->verdict);
 	jw_u64(j, "exit_code", sum->exit_code);
 	ev_end(kc);
 }

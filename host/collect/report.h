@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "kradar_decode.h"
+#include "kradar_run_schema.h"
 
 #define KC_MAX_STORMS	4096	/* storms kept for the table */
 #define KC_MAX_CBS	4096	/* (cpu, callback) pairs kept for top lists */
@@ -242,6 +243,7 @@ struct kc_summary {
 	char verdict[1280];
 };
 
+/* Also writes events.jsonl's first line, the schema (kradar_run_schema.h) */
 int kc_init(struct kc *kc, FILE *events, const char *source, bool live);
 void kc_fini(struct kc *kc);
 int kc_on_record(void *ctx, const struct kradar_record *rec);

@@ -29,7 +29,6 @@
 #define KRADAR_CMP_MAX_FUNCS	256	/* distinct hrtimer callbacks per run */
 #define KRADAR_CMP_MAX_SIGS	64	/* distinct problem signatures per run */
 #define KRADAR_CMP_MAX_WINDOWS	(1 << 20) /* window rates kept per callback */
-#define KRADAR_CMP_MAX_LINE	(4 << 20) /* bytes of one events.jsonl line */
 #define KRADAR_CMP_NAME_LEN	128	/* bytes of a function or lock name */
 #define KRADAR_CMP_SIG_LEN	288	/* bytes of a signature */
 #define KRADAR_CMP_ALPHA	0.05	/* default chance of a false "fixed" */
@@ -57,7 +56,8 @@ struct kradar_cmp_run {
 	int job_status;			/* "job finished: status N", -1 none */
 	double guest_s;			/* guest time covered by the stream */
 	double wall_s;			/* QEMU start to exit, host clock */
-	long events_bad;		/* events.jsonl lines that are not JSON */
+	long events_bad;		/* events.jsonl lines that are not JSON
+					 * objects with a type (rundir.h) */
 	long lost;			/* "lost" events */
 	long records;			/* probe records (events with t_ns) */
 	long storms;			/* hrtimer_storm events */
@@ -81,7 +81,9 @@ struct kradar_cmp_run {
 	char overrides[512];		/* module-overrides.txt, one line each */
 };
 
-struct kradar_cmp_run *kradar_cmp_run__load(const char *dir);
+/* Load DIR through host/rundir (its schema checked); NULL with errno and
+ * a message for the user in err. */
+struct kradar_cmp_run *kradar_cmp_run__load(const char *dir, char *err, size_t errlen);
 void kradar_cmp_run__free(struct kradar_cmp_run *r);
 /* The run reproduced the problem: any signature. */
 bool kradar_cmp_run__problem(const struct kradar_cmp_run *r);

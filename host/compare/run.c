@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loading one run directory of tools/kradar-run into the numbers that
- * kradar-compare compares: events.jsonl (the collector's decoded probe
- * records, read with jansson, every field optional, unknown types
- * skipped), serial.log (through host/serial's console parser: titles,
- * stalls, lockups), run-events.txt (timeout, wall time) and
+ * kradar-compare compares, through host/rundir (the schema check, events
+ * by enum type, bounded line files, the runner's marks): events.jsonl
+ * (the collector's decoded probe records, every field optional, unknown
+ * types skipped), serial.log (through host/serial's console parser:
+ * titles, stalls, lockups), run-events.txt (timeout, wall time) and
  * module-overrides.txt. A run directory comes from a guest that may have
  * been fuzzed: every size is checked before use and garbage is counted,
  * never trusted.
@@ -18,10 +19,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <jansson.h>
-
 #include "compare.h"
 #include "kradar_serial.h"
+#include "rundir.h"
+
+#define MARK_LINE_MAX	4096	/* bytes of a console line kept for marks */
+#define RUN_LINE_MAX	4096	/* bytes of a run-events.txt line */
+#define OVERRIDE_LINE_MAX 1024	/* bytes of a module-overrides.txt line */
 
 static char *path_join(const char *dir, const char *name)
 {
@@ -36,23 +40,6 @@ static char *path_join(const char *dir, const char *name)
 static void copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
-}
-
-static double jnum(const json_t *o, const char *key, double dflt)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (json_is_number(v)) {
-		double d = json_number_value(v);
-
-		return isfinite(d) ? d : dflt;
-	}
-	return dflt;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
 }
 
 static int add_sig(struct kradar_cmp_run *r, const char *fmt, ...)
@@ -123,14 +110,14 @@ static int func_add_rate(struct kradar_cmp_func *f, double rate)
 
 static int load_window(struct kradar_cmp_run *r, const json_t *ev)
 {
-	const json_t *entries = json_object_get(ev, "entries");
+	const json_t *entries = json_object_get(ev, KRADAR_KEY_ENTRIES);
 	const json_t *e;
 	size_t i;
 
 	if (!json_is_array(entries))
 		return 0;
 	json_array_foreach(entries, i, e) {
-		const char *name = jstr(e, "function");
+		const char *name = kradar_json__str(e, KRADAR_KEY_FUNCTION);
 		struct kradar_cmp_func *f;
 		double count, rate;
 
@@ -142,8 +129,8 @@ static int load_window(struct kradar_cmp_run *r, const json_t *ev)
 				return -ENOMEM;
 			continue;
 		}
-		count = jnum(e, "count", 0);
-		rate = jnum(e, "rate_per_s", 0);
+		count = kradar_json__num(e, KRADAR_KEY_COUNT, 0);
+		rate = kradar_json__num(e, KRADAR_KEY_RATE_PER_S, 0);
 		if (count < 0 || rate < 0)
 			continue;
 		if (rate > f->peak_rate)
@@ -151,148 +138,125 @@ static int load_window(struct kradar_cmp_run *r, const json_t *ev)
 		if (func_add_rate(f, rate))
 			return -ENOMEM;
 		f->count += count;
-		f->late += fmax(0, jnum(e, "late", 0));
-		f->late_sum_ns += fmax(0, jnum(e, "late_mean_ns", 0)) * count;
-		f->late_max_ns = fmax(f->late_max_ns, jnum(e, "late_max_ns", 0));
+		f->late += fmax(0, kradar_json__num(e, KRADAR_KEY_LATE, 0));
+		f->late_sum_ns += fmax(0, kradar_json__num(e, KRADAR_KEY_LATE_MEAN_NS, 0)) * count;
+		f->late_max_ns = fmax(f->late_max_ns, kradar_json__num(e, KRADAR_KEY_LATE_MAX_NS, 0));
 	}
 	return 0;
 }
 
-static int load_event(struct kradar_cmp_run *r, const json_t *ev)
+static int load_storm(struct kradar_cmp_run *r, const json_t *ev, bool end)
 {
-	const char *type = jstr(ev, "type");
+	const char *fn = kradar_json__str(ev, KRADAR_KEY_FUNCTION);
+	double peak = fmax(kradar_json__num(ev, KRADAR_KEY_PEAK_RATE_PER_S, 0),
+			   kradar_json__num(ev, KRADAR_KEY_RATE_PER_S, 0));
+	struct kradar_cmp_func *f;
 
-	if (!type)
+	r->storm_peak = fmax(r->storm_peak, peak);
+	if (end)
 		return 0;
-	if (json_object_get(ev, "t_ns"))
+	r->storms++;
+	if (fn && *fn) {
+		f = get_func(r, fn);
+		if (f)
+			f->stormed = true;
+	}
+	return add_sig(r, "hrtimer storm: %s", fn && *fn ? fn : "?");
+}
+
+static int load_event(void *ctx, const struct kradar_event *e)
+{
+	struct kradar_cmp_run *r = ctx;
+	const json_t *ev = e->o;
+	double v;
+
+	if (e->record)
 		r->records++;
-	if (!strcmp(type, "hrtimer_window"))
+	switch (e->type) {
+	case KRADAR_EVT_HRTIMER_WINDOW:
 		return load_window(r, ev);
-	if (!strcmp(type, "hrtimer_storm") || !strcmp(type, "hrtimer_storm_end")) {
-		const char *fn = jstr(ev, "function");
-		double peak = fmax(jnum(ev, "peak_rate_per_s", 0),
-				   jnum(ev, "rate_per_s", 0));
-		struct kradar_cmp_func *f;
-
-		r->storm_peak = fmax(r->storm_peak, peak);
-		if (!strcmp(type, "hrtimer_storm_end"))
-			return 0;
-		r->storms++;
-		if (fn && *fn) {
-			f = get_func(r, fn);
-			if (f)
-				f->stormed = true;
-		}
-		return add_sig(r, "hrtimer storm: %s", fn && *fn ? fn : "?");
-	}
-	if (!strcmp(type, "qs_gap")) {
-		r->qs_gap_ms = fmax(r->qs_gap_ms, fmax(0, jnum(ev, "gap_ms", 0)));
+	case KRADAR_EVT_STORM:
+	case KRADAR_EVT_STORM_END:
+		return load_storm(r, ev, e->type == KRADAR_EVT_STORM_END);
+	case KRADAR_EVT_QS_GAP:
+		v = kradar_json__num(ev, KRADAR_KEY_GAP_MS, 0);
+		r->qs_gap_ms = fmax(r->qs_gap_ms, fmax(0, v));
 		return 0;
-	}
-	if (!strcmp(type, "gp_stall")) {
-		r->gp_stall_ms = fmax(r->gp_stall_ms, fmax(0, jnum(ev, "stall_ms", 0)));
+	case KRADAR_EVT_GP_STALL:
+		v = kradar_json__num(ev, KRADAR_KEY_STALL_MS, 0);
+		r->gp_stall_ms = fmax(r->gp_stall_ms, fmax(0, v));
 		return add_sig(r, "RCU grace-period stall (probe)");
-	}
-	if (!strcmp(type, "lock_contention")) {
-		double held = fmax(0, jnum(ev, "held_ms", 0));
-
-		if (held > r->lock_held_ms || r->lock_held_ms < 0) {
-			r->lock_held_ms = held;
-			copy_str(r->lock_name, sizeof(r->lock_name), jstr(ev, "lock"));
+	case KRADAR_EVT_LOCK:
+		v = fmax(0, kradar_json__num(ev, KRADAR_KEY_HELD_MS, 0));
+		if (v > r->lock_held_ms || r->lock_held_ms < 0) {
+			r->lock_held_ms = v;
+			copy_str(r->lock_name, sizeof(r->lock_name),
+				 kradar_json__str(ev, KRADAR_KEY_LOCK));
 		}
 		return 0;
-	}
-	if (!strcmp(type, "lost")) {
+	case KRADAR_EVT_LOST:
 		r->lost++;
 		return 0;
+	case KRADAR_EVT_SUMMARY:
+		v = kradar_json__num(ev, KRADAR_KEY_GUEST_NS_COVERED, -1);
+		if (v >= 0)
+			r->guest_s = v / 1e9;
+		return 0;
+	default:
+		return 0;
 	}
-	if (!strcmp(type, "summary")) {
-		double ns = jnum(ev, "guest_ns_covered", -1);
+}
 
-		if (ns >= 0)
-			r->guest_s = ns / 1e9;
-	}
+/* The runner's marks: did the guest boot, finish its job, power off */
+static int serial_mark(void *ctx, char *line, size_t len)
+{
+	struct kradar_cmp_run *r = ctx;
+	const char *p = kradar_mark__text(line);
+
+	if (!p)
+		return 0;
+	if (kradar_mark__is(p, KRADAR_MARK_INIT))
+		r->booted = true;
+	else if (kradar_mark__is(p, KRADAR_MARK_POWEROFF))
+		r->powered_off = true;
+	else if (kradar_mark__is(p, KRADAR_MARK_JOB_FINISHED))
+		r->job_status = atoi(p + strlen(KRADAR_MARK_JOB_FINISHED));
 	return 0;
 }
 
-static int load_events(struct kradar_cmp_run *r, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int err = 0;
-
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
-	r->have_events = true;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		json_error_t jerr;
-		json_t *ev;
-
-		if (n > KRADAR_CMP_MAX_LINE) {
-			r->events_bad++;
-			continue;
-		}
-		ev = json_loadb(line, (size_t)n, JSON_DISABLE_EOF_CHECK, &jerr);
-		if (!json_is_object(ev)) {
-			r->events_bad++;
-			json_decref(ev);
-			continue;
-		}
-		err = load_event(r, ev);
-		json_decref(ev);
-		if (err)
-			break;
-	}
-	if (!err && ferror(f))
-		err = -EIO;
-	free(line);
-	fclose(f);
-	return err;
-}
-
-static void serial_marks(struct kradar_cmp_run *r, const char *line)
-{
-	const char *p = strstr(line, "kradar-run: ");
-
-	if (!p)
-		return;
-	p += strlen("kradar-run: ");
-	if (!strncmp(p, "init started", 12))
-		r->booted = true;
-	else if (!strncmp(p, "poweroff", 8))
-		r->powered_off = true;
-	else if (!strncmp(p, "job finished: status ", 21))
-		r->job_status = atoi(p + 21);
-}
-
-static int load_serial(struct kradar_cmp_run *r, const char *path)
-{
+struct serial_read {
+	struct kradar_cmp_run *r;
 	struct kradar_serial *ps;
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, i;
-	ssize_t n;
-	int err = 0;
+	struct kradar_lines marks;
+};
 
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+static int serial_chunk(void *ctx, const char *buf, size_t len)
+{
+	struct serial_read *sr = ctx;
+	int err = kradar_serial__feed(sr->ps, buf, len);
+
+	return err ? err : kradar_lines__feed(&sr->marks, buf, len, serial_mark, sr->r);
+}
+
+static int load_serial(struct kradar_cmp_run *r, const struct kradar_rundir *d)
+{
+	struct serial_read sr = { .r = r };
+	struct kradar_serial *ps;
+	size_t i;
+	int err;
+
+	if (!kradar_rundir__has(d, KRADAR_FILE_SERIAL))
+		return 0;
 	r->have_serial = true;
-	ps = kradar_serial__new();
-	if (!ps) {
-		err = -errno;
-		fclose(f);
-		return err;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		err = kradar_serial__feed(ps, line, (size_t)n);
-		if (err)
-			break;
-		serial_marks(r, line);
-	}
-	if (!err && ferror(f))
-		err = -EIO;
+	ps = sr.ps = kradar_serial__new();
+	if (!ps)
+		return -errno;
+	err = kradar_lines__init(&sr.marks, MARK_LINE_MAX, true);
+	if (!err)
+		err = kradar_rundir__read(d, KRADAR_FILE_SERIAL, serial_chunk, &sr);
+	if (!err)
+		err = kradar_lines__finish(&sr.marks, serial_mark, r);
+	kradar_lines__fini(&sr.marks);
 	if (!err)
 		err = kradar_serial__finish(ps);
 	for (i = 0; !err && i < kradar_serial__nr_events(ps); i++) {
@@ -325,64 +289,65 @@ static int load_serial(struct kradar_cmp_run *r, const char *path)
 		if (rep->title[0])
 			err = add_sig(r, "title: %s", rep->title);
 	}
-	free(line);
-	fclose(f);
 	kradar_serial__free(ps);
 	return err;
 }
 
-static void load_run_events(struct kradar_cmp_run *r, const char *path)
+struct run_times {
+	struct kradar_cmp_run *r;
+	long long start, end;
+};
+
+static int run_event(void *ctx, char *line, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	char line[512];
-	long long start = -1, end = -1;
+	struct run_times *rt = ctx;
+	const char *text;
+	int64_t ns = kradar_run_event__parse(line, &text);
 
-	if (!f)
-		return;
-	r->have_run_events = true;
-	while (fgets(line, sizeof(line), f)) {
-		char *sp;
-		long long ns = strtoll(line, &sp, 10);
-
-		if (sp == line || *sp != ' ')
-			continue;
-		sp++;
-		if (!strncmp(sp, "qemu started", 12) && start < 0)
-			start = ns;
-		else if (!strncmp(sp, "qemu exited", 11) || !strncmp(sp, "qemu killed", 11))
-			end = ns;
-		else if (!strncmp(sp, "timeout", 7))
-			r->timed_out = true;
-	}
-	fclose(f);
-	if (start > 0 && end >= start)
-		r->wall_s = (double)(end - start) / 1e9;
+	if (ns < 0)
+		return 0;
+	if (kradar_mark__is(text, KRADAR_RUNEV_QEMU_STARTED) && rt->start < 0)
+		rt->start = ns;
+	else if (kradar_mark__is(text, KRADAR_RUNEV_QEMU_EXITED) ||
+		 kradar_mark__is(text, KRADAR_RUNEV_QEMU_KILLED))
+		rt->end = ns;
+	else if (kradar_mark__is(text, KRADAR_RUNEV_TIMEOUT))
+		rt->r->timed_out = true;
+	return 0;
 }
 
-static void load_overrides(struct kradar_cmp_run *r, const char *path)
+static void load_run_events(struct kradar_cmp_run *r, const struct kradar_rundir *d)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	size_t used = 0;
+	struct run_times rt = { .r = r, .start = -1, .end = -1 };
 
-	if (!f)
+	if (!kradar_rundir__has(d, KRADAR_FILE_RUN_EVENTS))
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		char name[64], file[512], sha[80] = "";
-		const char *s = strstr(line, "sha256=");
-		int n;
+	r->have_run_events = true;
+	kradar_rundir__lines(d, KRADAR_FILE_RUN_EVENTS, RUN_LINE_MAX, run_event, &rt, NULL);
+	if (rt.start > 0 && rt.end >= rt.start)
+		r->wall_s = (double)(rt.end - rt.start) / 1e9;
+}
 
-		if (sscanf(line, "%63s %511s", name, file) != 2)
-			continue;
-		if (s)
-			sscanf(s + 7, "%12[0-9a-f]", sha);
-		n = snprintf(r->overrides + used, sizeof(r->overrides) - used,
-			     "%s%s (sha256 %s)", used ? ", " : "", name, sha);
-		if (n < 0 || (size_t)n >= sizeof(r->overrides) - used)
-			break;
-		used += (size_t)n;
+/* "NAME FILE sha256=HEX ...": "NAME (sha256 HEX12)" added to overrides */
+static int override_line(void *ctx, char *line, size_t len)
+{
+	struct kradar_cmp_run *r = ctx;
+	size_t used = strlen(r->overrides);
+	char name[64], file[512], sha[80] = "";
+	const char *s = strstr(line, "sha256=");
+	int n;
+
+	if (sscanf(line, "%63s %511s", name, file) != 2)
+		return 0;
+	if (s)
+		sscanf(s + 7, "%12[0-9a-f]", sha);
+	n = snprintf(r->overrides + used, sizeof(r->overrides) - used,
+		     "%s%s (sha256 %s)", used ? ", " : "", name, sha);
+	if (n < 0 || (size_t)n >= sizeof(r->overrides) - used) {
+		r->overrides[used] = '\0';
+		return 1;	/* full */
 	}
-	fclose(f);
+	return 0;
 }
 
 void kradar_cmp_run__free(struct kradar_cmp_run *r)
@@ -399,61 +364,61 @@ void kradar_cmp_run__free(struct kradar_cmp_run *r)
 	free(r);
 }
 
-struct kradar_cmp_run *kradar_cmp_run__load(const char *dir)
+struct kradar_cmp_run *kradar_cmp_run__load(const char *dir, char *err, size_t errlen)
 {
-	struct kradar_cmp_run *r = calloc(1, sizeof(*r));
-	char *p = NULL;
-	int err = -ENOMEM;
+	struct kradar_rundir *d = kradar_rundir__open(dir, err, errlen);
+	struct kradar_events st = { 0 };
+	struct kradar_cmp_run *r;
+	int e = -ENOMEM;
 
-	if (!r)
+	if (!d)
 		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->dir = strdup(dir))) {
+		snprintf(err, errlen, "out of memory");
+		goto err_out;
+	}
 	r->job_status = -1;
 	r->qs_gap_ms = r->gp_stall_ms = r->lock_held_ms = -1;
 	r->guest_s = r->wall_s = -1;
-	r->dir = strdup(dir);
-	if (!r->dir)
-		goto err_out;
-	if (!(p = path_join(dir, "events.jsonl")))
-		goto err_out;
-	err = load_events(r, p);
-	free(p);
-	if (err)
-		goto err_out;
-	err = -ENOMEM;
-	if (!(p = path_join(dir, "serial.log")))
-		goto err_out;
-	err = load_serial(r, p);
-	free(p);
-	if (err)
-		goto err_out;
-	err = -ENOMEM;
-	if (!(p = path_join(dir, "run-events.txt")))
-		goto err_out;
-	load_run_events(r, p);
-	free(p);
-	if (!(p = path_join(dir, "module-overrides.txt")))
-		goto err_out;
-	load_overrides(r, p);
-	free(p);
-	if (!r->have_events && !r->have_serial) {
-		err = -ENOENT;
+	r->have_events = kradar_rundir__has(d, KRADAR_FILE_EVENTS);
+	if (!r->have_events && !kradar_rundir__has(d, KRADAR_FILE_SERIAL)) {
+		snprintf(err, errlen, "%s: neither events.jsonl nor serial.log", dir);
+		e = -ENOENT;
 		goto err_out;
 	}
+	e = kradar_rundir__events(d, &st, load_event, r);
+	r->events_bad = (long)st.bad;
+	if (e && e != -ENOENT) {
+		snprintf(err, errlen, "%s", st.err);
+		goto err_out;
+	}
+	e = load_serial(r, d);
+	if (e) {
+		snprintf(err, errlen, "%s: serial.log: %s", dir, strerror(-e));
+		goto err_out;
+	}
+	load_run_events(r, d);
+	kradar_rundir__lines(d, KRADAR_FILE_MODULE_OVERRIDES, OVERRIDE_LINE_MAX,
+			     override_line, r, NULL);
 	/* How the run ended is a signature too: a guest that never powered
 	 * off hung (or crashed without panic=-1 output we recognised). */
-	err = 0;
 	if (r->have_serial && r->booted && !r->powered_off)
-		err = add_sig(r, "guest did not finish (no poweroff%s)",
-			      r->timed_out ? ", stopped at the timeout" : "");
+		e = add_sig(r, "guest did not finish (no poweroff%s)",
+			    r->timed_out ? ", stopped at the timeout" : "");
 	else if (r->have_serial && !r->booted)
-		err = add_sig(r, "guest did not boot");
-	if (err)
+		e = add_sig(r, "guest did not boot");
+	if (e) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(-e));
 		goto err_out;
+	}
+	kradar_rundir__close(d);
 	return r;
 
 err_out:
+	kradar_rundir__close(d);
 	kradar_cmp_run__free(r);
-	errno = -err;
+	errno = -e;
 	return NULL;
 }
 
@@ -480,12 +445,12 @@ const struct kradar_cmp_func *kradar_cmp_run__func(const struct kradar_cmp_run *
 
 static bool is_run_dir(const char *dir)
 {
-	static const char *const files[] = { "events.jsonl", "serial.log" };
+	static const enum kradar_run_file files[] = { KRADAR_FILE_EVENTS, KRADAR_FILE_SERIAL };
 	struct stat st;
 	size_t i;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *p = path_join(dir, files[i]);
+		char *p = path_join(dir, kradar_run_file__name(files[i]));
 		bool ok = p && !stat(p, &st) && S_ISREG(st.st_mode);
 
 		free(p);
@@ -511,14 +476,9 @@ static int side_push(struct kradar_cmp_side *s, const char *dir, char *err,
 		snprintf(err, errlen, "more than %d runs on one side", KRADAR_CMP_MAX_RUNS);
 		return -E2BIG;
 	}
-	r = kradar_cmp_run__load(dir);
-	if (!r) {
-		int e = errno;
-
-		snprintf(err, errlen, "%s: %s", dir,
-			 e == ENOENT ? "neither events.jsonl nor serial.log" : strerror(e));
-		return -e;
-	}
+	r = kradar_cmp_run__load(dir, err, errlen);
+	if (!r)
+		return -errno;
 	s->runs[s->nr++] = r;
 	return 0;
 }

@@ -7,11 +7,13 @@
  * the host CLOCK_REALTIME ns at which each record arrived), the guest's
  * console (serial.log, printk times: the same guest clock) and the
  * runner's own notes (run-events.txt, qemu-cpu.txt: host ns). This library
- * loads them, puts everything on the guest clock (host times are mapped
- * with offset = min(host_ns - t_ns) over the heartbeats, the delivery with
- * the least delay), finds the stall windows, tells for each whether the
- * guest stalled by itself or its host did not run it, and writes a
- * narrative from generic rules (what came first, by how much, which CPU).
+ * loads them into one model (run_load.c, over host/rundir's reader) and,
+ * as a separate step (run_analyze.c), puts everything on the guest clock
+ * (host times are mapped with offset = min(host_ns - t_ns) over the
+ * heartbeats, the delivery with the least delay), finds the stall
+ * windows, tells for each whether the guest stalled by itself or its host
+ * did not run it, and writes a narrative from generic rules (what came
+ * first, by how much, which CPU).
  *
  * Everything read is untrusted (the guest runs a kernel being fuzzed):
  * lines and arrays are bounded, absent fields are tolerated, unknown
@@ -26,10 +28,10 @@
 #include <stdint.h>
 
 #include "kradar_serial.h"
+#include "rundir.h"
 
 #pragma GCC poison u8 u16 u32 u64
 
-#define KRADAR_RUN_MAX_JSON_LINE	(1u << 20)	/* bytes per events.jsonl line */
 #define KRADAR_RUN_MAX_WINDOWS		(1u << 20)	/* hrtimer windows kept */
 #define KRADAR_RUN_MAX_HEARTBEATS	(1u << 20)
 #define KRADAR_RUN_MAX_CPU_SAMPLES	(1u << 20)	/* qemu-cpu.txt lines */
@@ -164,6 +166,7 @@ struct kradar_tl {
 struct kradar_run {
 	char dir[1024];
 	char name[128];			/* basename of dir */
+	int schema;			/* of events.jsonl; 0: no schema line */
 	/* what was found */
 	bool have_events, have_serial, have_run_events, have_cpu;
 	/* probe */
@@ -217,26 +220,33 @@ struct kradar_run {
 	size_t cap_names, cap_name_addrs, cap_windows, cap_hb, cap_spans;
 	size_t cap_marks, cap_run_events, cap_cpu_samples, cap_stalls;
 	size_t cap_tl, cap_narrative;
-	char *lbuf;
-	size_t llen;
+	struct kradar_events events;		/* reading of events.jsonl */
+	struct kradar_lines console_lines;	/* serial.log, for the marks */
 };
 
 struct kradar_syms;
 
-/* Load DIR (events.jsonl, serial.log, run-events.txt, qemu-cpu.txt; each
- * optional but at least one must exist), resolve raw addresses with syms
- * (may be NULL) and analyse it. NULL and errno set on failure; err gets a
- * message for the user. */
-struct kradar_run *kradar_run__load(const char *dir, struct kradar_syms *syms,
-				    char *err, size_t errlen);
+/*
+ * Load DIR into the model (events.jsonl, serial.log, run-events.txt,
+ * qemu-cpu.txt, read through host/rundir: each optional but at least one
+ * must exist, and events.jsonl's schema must be one this build reads).
+ * Loading analyses nothing: a caller resolves raw addresses
+ * (kradar_run__symbolize()) and then calls kradar_run__analyse(). NULL
+ * and errno set on failure; err gets a message for the user.
+ */
+struct kradar_run *kradar_run__load(const char *dir, char *err, size_t errlen);
 void kradar_run__free(struct kradar_run *r);
 
 /* The steps kradar_run__load() runs, for tests that build a run by hand. */
 struct kradar_run *kradar_run__new(void);
+/* One events.jsonl line; 0, or -EPROTONOSUPPORT/-EPROTO for a schema line
+ * this build does not read (r->events.err says why) */
 int kradar_run__add_json_line(struct kradar_run *r, const char *line, size_t len);
 int kradar_run__add_serial(struct kradar_run *r, const char *buf, size_t len, bool last);
 int kradar_run__add_run_event(struct kradar_run *r, const char *line);
 int kradar_run__add_cpu_line(struct kradar_run *r, const char *line);
+/* Find the stall windows, classify them, build the timeline and the
+ * narrative, from a loaded run; 0 or -errno. */
 int kradar_run__analyse(struct kradar_run *r);
 
 const char *kradar_run__name(const struct kradar_run *r, int idx);

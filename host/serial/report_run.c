@@ -71,6 +71,7 @@ static void print_run_info(struct out *o, const struct kradar_run *r)
 	out_obj_open(o, "run");
 	out_str(o, "dir", NULL, r->dir);
 	out_str(o, "name", NULL, r->name);
+	out_int(o, "schema", NULL, r->schema);
 	out_text(o, "%skradar report%s: %s\n", color(o, C_BOLD), color(o, C_OFF), r->dir);
 	out_text(o, "run:      ");
 	if (r->release[0])
@@ -457,7 +458,7 @@ int run_print(const struct kradar_run *r, const struct kradar_cmp *cmp,
 	size_t i;
 
 	out_init(o, f, json ? REPORT_OUT_JSON : 0);
-	out_str(o, "schema", NULL, "kradar-report-run/1");
+	out_str(o, "schema", NULL, KRADAR_REPORT_SCHEMA);
 	print_run_info(o, r);
 	print_console(o, r);
 	print_probe(o, r);
@@ -571,9 +572,16 @@ int do_run(const struct run_args *a)
 				goto out;
 			}
 	}
-	r = kradar_run__load(dir, syms, err, sizeof(err));
+	r = kradar_run__load(dir, err, sizeof(err));
 	if (!r) {
 		p_err("%s", err);
+		goto out;
+	}
+	if (syms)
+		kradar_run__symbolize(r, syms);
+	e = kradar_run__analyse(r);
+	if (e) {
+		p_err("cannot analyse %s: %s", dir, strerror(-e));
 		goto out;
 	}
 	if (kradar_cmp__syzbot(r, syz_report, syz_log, &cmp, err, sizeof(err))) {

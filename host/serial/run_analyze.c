@@ -131,7 +131,7 @@ static void compute_offset(struct kradar_run *r)
 		return;
 	/* estimate: the guest powers off right before QEMU exits */
 	for (i = 0; i < r->nr_run_events; i++)
-		if (!strncmp(r->run_events[i].text, "qemu exited", 11) &&
+		if (kradar_mark__is(r->run_events[i].text, KRADAR_RUNEV_QEMU_EXITED) &&
 		    r->last_printk_ns >= 0) {
 			r->offset_ns = r->run_events[i].host_ns - r->last_printk_ns;
 			r->have_offset = true;
@@ -345,9 +345,9 @@ static bool teardown_gap(const struct kradar_run *r,
 
 		if (!m->guest)
 			continue;
-		if (strstr(m->text, "job finished") && m->t_ns <= l->t_ns + min)
+		if (strstr(m->text, KRADAR_MARK_JOB_FINISHED) && m->t_ns <= l->t_ns + min)
 			finished = true;
-		if (strstr(m->text, "probe unloaded") && m->t_ns >= l->t_ns)
+		if (strstr(m->text, KRADAR_MARK_PROBE_UNLOADED) && m->t_ns >= l->t_ns)
 			unloaded = true;
 	}
 	return finished && unloaded;
@@ -380,15 +380,17 @@ static void find_hb_gaps(struct kradar_run *r)
 		for (i = 0; i < r->nr_run_events; i++) {
 			const struct kradar_mark *m = &r->run_events[i];
 
-			if (strcmp(m->text, "timeout") && strncmp(m->text, "qemu exited", 11))
+			bool timeout = !strcmp(m->text, KRADAR_RUNEV_TIMEOUT);
+
+			if (!timeout && !kradar_mark__is(m->text, KRADAR_RUNEV_QEMU_EXITED))
 				continue;
 			if (m->host_ns - l->host_ns >= min &&
 			    (r->last_printk_ns < 0 ||
 			     kradar_run__to_host(r, r->last_printk_ns) > l->host_ns + min / 2 ||
-			     !strcmp(m->text, "timeout")))
+			     timeout))
 				add_hb_gap(r, l->t_ns, kradar_run__to_guest(r, m->host_ns),
-					   l->host_ns, m->host_ns, strcmp(m->text, "timeout") ?
-					   " until QEMU exited" : " until the runner's timeout");
+					   l->host_ns, m->host_ns, timeout ?
+					   " until the runner's timeout" : " until QEMU exited");
 			break;
 		}
 	}
@@ -699,7 +701,7 @@ static void build_timeline(struct kradar_run *r)
 			const struct kradar_mark *m = &r->run_events[i];
 
 			tl_add(r, kradar_run__to_guest(r, m->host_ns), true, KRADAR_TL_RUN,
-			       "run", -1, strncmp(m->text, "collector", 9) != 0,
+			       "run", -1, !kradar_mark__is(m->text, KRADAR_RUNEV_COLLECTOR),
 			       "%s", m->text);
 		}
 	for (i = 0; i < r->nr_marks; i++) {
@@ -707,8 +709,9 @@ static void build_timeline(struct kradar_run *r)
 		bool boot = !strncmp(m->text, "boot: ", 6);
 
 		tl_add(r, m->t_ns, false, KRADAR_TL_CONSOLE, boot ? "boot" : "mark", -1,
-		       boot || strstr(m->text, "probe loaded") ||
-		       strstr(m->text, "job started") || strstr(m->text, "job finished"),
+		       boot || strstr(m->text, KRADAR_MARK_PROBE_LOADED) ||
+		       strstr(m->text, KRADAR_MARK_JOB_STARTED) ||
+		       strstr(m->text, KRADAR_MARK_JOB_FINISHED),
 		       "%s", boot ? "kernel boot (printk time 0)" : m->text);
 	}
 	for (i = 0; i < n; i++) {

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kradar_run: reading a run directory.
+ * kradar_run: the run model built from a run directory.
  *
- *   events.jsonl    the collector's records, one JSON object per line
- *                   (jansson; lines over KRADAR_RUN_MAX_JSON_LINE and
- *                   lines that are not JSON objects are counted, skipped)
+ * host/rundir reads the files and checks the schema; this file turns what
+ * it hands over into the model (kradar_run.h). It analyses nothing:
+ * kradar_run__analyse() (run_analyze.c) is a separate call.
+ *
+ *   events.jsonl    the collector's events, by type (kradar_rundir__events)
  *   serial.log      the guest console: the crash parser (kradar_serial)
  *                   plus the runner's marks ("kradar-run: ...") and the
  *                   kernel command line
  *   run-events.txt  "HOST_NS text" lines of the runner
  *   qemu-cpu.txt    "HOST_NS UTIME STIME" samples of QEMU's CPU time
  *
- * Record types are consumed generically: every field may be absent, types
- * this file does not know are counted. Spans with phases (qs_gap,
+ * Events are consumed generically: every field may be absent, types
+ * unknown to the schema are counted. Spans with phases (qs_gap,
  * gp_stall, lock_contention) are matched by key (CPU, grace-period
  * sequence, lock address); an "update" or "end" without a "begin" opens
  * the span from its own numbers.
@@ -29,6 +31,7 @@
 #include "serial_internal.h"
 
 #define MARK_LINE_MAX	4096	/* bytes of a console line kept for marks */
+#define RUN_LINE_MAX	4096	/* bytes of a run-events.txt, qemu-cpu.txt line */
 
 struct kradar_run *kradar_run__new(void)
 {
@@ -37,8 +40,7 @@ struct kradar_run *kradar_run__new(void)
 	if (!r)
 		return NULL;
 	r->console = kradar_serial__new();
-	r->lbuf = malloc(MARK_LINE_MAX + 1);
-	if (!r->console || !r->lbuf) {
+	if (!r->console || kradar_lines__init(&r->console_lines, MARK_LINE_MAX, true)) {
 		kradar_run__free(r);
 		errno = ENOMEM;
 		return NULL;
@@ -59,7 +61,7 @@ void kradar_run__free(struct kradar_run *r)
 	if (!r)
 		return;
 	kradar_serial__free(r->console);
-	free(r->lbuf);
+	kradar_lines__fini(&r->console_lines);
 	free(r->names);
 	free(r->name_addrs);
 	free(r->windows);
@@ -97,56 +99,6 @@ static int grow(void **arr, size_t *cap, size_t n, size_t sz, size_t max)
 
 #define GROW(r, field, n, max) \
 	grow((void **)&(r)->field, &(r)->cap_##field, (n), sizeof(*(r)->field), (max))
-
-/* ---- JSON field access: absent or mistyped fields give the default ---- */
-
-static int64_t jint(const json_t *o, const char *key, int64_t def)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v);
-	if (json_is_string(v)) {
-		/* beyond 2^53 the writer quotes an integer (json.h) */
-		const char *s = json_string_value(v);
-		char *end;
-		long long n;
-
-		errno = 0;
-		n = strtoll(s, &end, 10);
-		return !errno && end != s && !*end ? n : def;
-	}
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
-
-		if (d > -9.2e18 && d < 9.2e18)
-			return (int64_t)d;
-	}
-	return def;
-}
-
-static double jnum(const json_t *o, const char *key, double def)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : def;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static uint64_t jaddr(const json_t *o, const char *key)
-{
-	const char *s = jstr(o, key);
-
-	if (!s || strncmp(s, "0x", 2))
-		return 0;
-	return strtoull(s, NULL, 16);
-}
 
 static bool cpu_ok(int64_t cpu)
 {
@@ -204,7 +156,7 @@ static struct kradar_span *span_get(struct kradar_run *r, enum kradar_span_kind 
 {
 	struct kradar_span *sp;
 	size_t i;
-	bool begin = phase && !strcmp(phase, "begin");
+	bool begin = phase && !strcmp(phase, KRADAR_PHASE_NAME_BEGIN);
 
 	for (i = r->nr_spans; i-- > 0;) {
 		sp = &r->spans[i];
@@ -244,7 +196,7 @@ static void span_times(struct kradar_span *sp, const char *phase, int64_t t,
 			sp->end_ns = t;
 		sp->last_t_ns = t;
 	}
-	if (phase && !strcmp(phase, "end"))
+	if (phase && !strcmp(phase, KRADAR_PHASE_NAME_END))
 		sp->ended = true;
 }
 
@@ -273,22 +225,23 @@ static int64_t ms_before(int64_t t, double ms)
 
 static void add_hello(struct kradar_run *r, const json_t *o)
 {
-	const char *rel = jstr(o, "release");
-	json_t *th = json_object_get(o, "thresholds");
-	int64_t n = jint(o, "nr_cpus", 0);
+	const char *rel = kradar_json__str(o, KRADAR_KEY_RELEASE);
+	json_t *th = json_object_get(o, KRADAR_KEY_THRESHOLDS);
+	int64_t n = kradar_json__int(o, KRADAR_KEY_NR_CPUS, 0);
 
 	if (rel && !r->release[0])
 		str_copy(r->release, sizeof(r->release), rel);
 	if (n > 0 && n <= KRADAR_RUN_MAX_CPUS)
 		r->nr_cpus = (int)n;
-	n = jint(o, "heartbeat_ms", 0);
+	n = kradar_json__int(o, KRADAR_KEY_HEARTBEAT_MS, 0);
 	if (n > 0 && n < 3600000)
 		r->heartbeat_ms = n;
-	n = jint(o, "window_ms", 0);
+	n = kradar_json__int(o, KRADAR_KEY_WINDOW_MS, 0);
 	if (n > 0 && n < 3600000)
 		r->window_ms = n;
 	if (json_is_object(th))
-		r->storm_rate_per_s = jnum(th, "storm_rate_per_s", r->storm_rate_per_s);
+		r->storm_rate_per_s = kradar_json__num(th, KRADAR_KEY_STORM_RATE_PER_S,
+						       r->storm_rate_per_s);
 }
 
 static int add_heartbeat(struct kradar_run *r, const json_t *o, int64_t t, int64_t host)
@@ -304,14 +257,15 @@ static int add_heartbeat(struct kradar_run *r, const json_t *o, int64_t t, int64
 	h = &r->hb[r->nr_hb++];
 	h->t_ns = t;
 	h->host_ns = host > 0 ? host : 0;
-	h->sampler_late_ns = jint(o, "sampler_late_ns", 0);
+	h->sampler_late_ns = kradar_json__int(o, KRADAR_KEY_SAMPLER_LATE_NS, 0);
 	return 0;
 }
 
 static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 {
-	int64_t start = jint(o, "start_ns", -1), end = jint(o, "end_ns", -1);
-	json_t *ents = json_object_get(o, "entries");
+	int64_t start = kradar_json__int(o, KRADAR_KEY_START_NS, -1);
+	int64_t end = kradar_json__int(o, KRADAR_KEY_END_NS, -1);
+	json_t *ents = json_object_get(o, KRADAR_KEY_ENTRIES);
 	struct kradar_window *w;
 	double secs;
 
@@ -326,7 +280,7 @@ static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 	w->cpu = (int)cpu;
 	w->start_ns = start;
 	w->end_ns = end;
-	w->rate_per_s = (double)jint(o, "events", 0) / secs;
+	w->rate_per_s = (double)kradar_json__int(o, KRADAR_KEY_EVENTS, 0) / secs;
 	if (w->rate_per_s < 0)
 		w->rate_per_s = 0;
 	w->top = -1;
@@ -337,12 +291,13 @@ static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 		/* entries come busiest first, but do not rely on it */
 		for (i = 0; i < json_array_size(ents); i++) {
 			const json_t *e = json_array_get(ents, i);
-			double rate = jnum(e, "rate_per_s", -1);
+			double rate = kradar_json__num(e, KRADAR_KEY_RATE_PER_S, -1);
 			int idx;
 
 			if (!json_is_object(e) || !(rate > w->top_rate_per_s))
 				continue;
-			idx = name_idx(r, jstr(e, "function"), jaddr(e, "addr"));
+			idx = name_idx(r, kradar_json__str(e, KRADAR_KEY_FUNCTION),
+				       kradar_json__addr(e, KRADAR_KEY_ADDR));
 			if (idx < 0)
 				continue;
 			w->top = idx;
@@ -355,39 +310,41 @@ static void add_window(struct kradar_run *r, const json_t *o, int64_t cpu)
 static void add_storm(struct kradar_run *r, const json_t *o, int64_t cpu,
 		      int64_t t, const char *phase)
 {
-	bool begin = !strcmp(phase, "begin");
-	const char *fn = jstr(o, "function");
-	int idx = name_idx(r, fn, jaddr(o, "addr"));
+	bool begin = !strcmp(phase, KRADAR_PHASE_NAME_BEGIN);
+	const char *fn = kradar_json__str(o, KRADAR_KEY_FUNCTION);
+	int idx = name_idx(r, fn, kradar_json__addr(o, KRADAR_KEY_ADDR));
 	struct kradar_span *sp;
 	double peak;
 
 	if (!cpu_ok(cpu) || t < 0)
 		return;
 	sp = span_get(r, KRADAR_SPAN_STORM, cpu * 65536 + idx + 1,
-		      phase, begin ? t : jint(o, "begin_ns", t));
+		      phase, begin ? t : kradar_json__int(o, KRADAR_KEY_BEGIN_NS, t));
 	if (!sp)
 		return;
 	sp->cpu = (int)cpu;
 	if (fn)
 		str_copy(sp->name, sizeof(sp->name), fn);
-	peak = jnum(o, "peak_rate_per_s", jnum(o, "rate_per_s", 0));
+	peak = kradar_json__num(o, KRADAR_KEY_PEAK_RATE_PER_S,
+				kradar_json__num(o, KRADAR_KEY_RATE_PER_S, 0));
 	if (peak > sp->value)
 		sp->value = peak;
-	sp->late_pct = jnum(o, "late_pct", sp->late_pct);
+	sp->late_pct = kradar_json__num(o, KRADAR_KEY_LATE_PCT, sp->late_pct);
 	if (begin)
-		span_times(sp, "begin", jint(o, "rec_ns", t), t);
+		span_times(sp, KRADAR_PHASE_NAME_BEGIN,
+			   kradar_json__int(o, KRADAR_KEY_REC_NS, t), t);
 	else
-		span_times(sp, phase, t, jint(o, "begin_ns", -1));
+		span_times(sp, phase, t, kradar_json__int(o, KRADAR_KEY_BEGIN_NS, -1));
 }
 
 static void add_qs_gap(struct kradar_run *r, const json_t *o, int64_t cpu,
 		       int64_t t, const char *phase)
 {
-	double gap = jnum(o, "gap_ms", 0);
-	int64_t start = jint(o, "gap_start_ns", -1);
-	json_t *top = json_object_get(o, "top_hrtimers");
+	double gap = kradar_json__num(o, KRADAR_KEY_GAP_MS, 0);
+	int64_t start = kradar_json__int(o, KRADAR_KEY_GAP_START_NS, -1);
+	json_t *top = json_object_get(o, KRADAR_KEY_TOP_HRTIMERS);
 	struct kradar_span *sp;
-	const char *task = jstr(o, "task");
+	const char *task = kradar_json__str(o, KRADAR_KEY_TASK);
 
 	if (!cpu_ok(cpu))
 		return;
@@ -401,32 +358,32 @@ static void add_qs_gap(struct kradar_run *r, const json_t *o, int64_t cpu,
 	if (gap > sp->value)
 		sp->value = gap;
 	/* an end names the task that ended the gap, not the gap's own */
-	if (task && (strcmp(phase ? phase : "", "end") || !sp->task[0])) {
+	if (task && (strcmp(phase ? phase : "", KRADAR_PHASE_NAME_END) || !sp->task[0])) {
 		str_copy(sp->task, sizeof(sp->task), task);
-		sp->pid = (int)jint(o, "pid", sp->pid);
+		sp->pid = (int)kradar_json__int(o, KRADAR_KEY_PID, sp->pid);
 	}
 	if (json_is_array(top) && json_array_size(top)) {
 		const json_t *e = json_array_get(top, 0);
-		const char *fn = jstr(e, "function");
+		const char *fn = kradar_json__str(e, KRADAR_KEY_FUNCTION);
 
 		if (fn) {
 			str_copy(sp->top, sizeof(sp->top), fn);
-			sp->top_rate = jnum(e, "rate_per_s", 0);
-			name_idx(r, fn, jaddr(e, "addr"));
+			sp->top_rate = kradar_json__num(e, KRADAR_KEY_RATE_PER_S, 0);
+			name_idx(r, fn, kradar_json__addr(e, KRADAR_KEY_ADDR));
 		}
 	}
-	span_frames(sp, json_object_get(o, "stack"));
+	span_frames(sp, json_object_get(o, KRADAR_KEY_STACK));
 	span_times(sp, phase, t, start);
 }
 
 static void add_gp_stall(struct kradar_run *r, const json_t *o, int64_t t,
 			 const char *phase)
 {
-	int64_t seq = jint(o, "gp_seq", -1);
-	double ms = jnum(o, "stall_ms", 0);
-	json_t *cpus = json_object_get(o, "cpus");
+	int64_t seq = kradar_json__int(o, KRADAR_KEY_GP_SEQ, -1);
+	double ms = kradar_json__num(o, KRADAR_KEY_STALL_MS, 0);
+	json_t *cpus = json_object_get(o, KRADAR_KEY_CPUS);
 	struct kradar_span *sp;
-	int64_t begin = jint(o, "gp_start_ns", -1);
+	int64_t begin = kradar_json__int(o, KRADAR_KEY_GP_START_NS, -1);
 
 	if (begin < 0)
 		begin = ms_before(t, ms);
@@ -455,11 +412,13 @@ static void add_gp_stall(struct kradar_run *r, const json_t *o, int64_t t,
 static void add_lock(struct kradar_run *r, const json_t *o, int64_t t,
 		     const char *phase)
 {
-	const char *lock = jstr(o, "lock"), *comm = jstr(o, "holder_comm");
-	const char *state = jstr(o, "holder_state");
-	uint64_t addr = jaddr(o, "lock_addr");
-	double held = jnum(o, "held_ms", jnum(o, "wait_ms", 0));
-	json_t *w = json_object_get(o, "waiters"), *killed;
+	const char *lock = kradar_json__str(o, KRADAR_KEY_LOCK);
+	const char *comm = kradar_json__str(o, KRADAR_KEY_HOLDER_COMM);
+	const char *state = kradar_json__str(o, KRADAR_KEY_HOLDER_STATE);
+	uint64_t addr = kradar_json__addr(o, KRADAR_KEY_LOCK_ADDR);
+	double held = kradar_json__num(o, KRADAR_KEY_HELD_MS,
+				       kradar_json__num(o, KRADAR_KEY_WAIT_MS, 0));
+	json_t *w = json_object_get(o, KRADAR_KEY_WAITERS), *killed;
 	struct kradar_span *sp;
 	int64_t key = (int64_t)(addr & INT64_MAX), begin = ms_before(t, held);
 
@@ -481,97 +440,97 @@ static void add_lock(struct kradar_run *r, const json_t *o, int64_t t,
 		str_copy(sp->task, sizeof(sp->task), comm);
 	if (state)
 		str_copy(sp->state, sizeof(sp->state), state);
-	sp->pid = (int)jint(o, "holder_pid", sp->pid);
+	sp->pid = (int)kradar_json__int(o, KRADAR_KEY_HOLDER_PID, sp->pid);
 	/* an end record lists no waiters: keep the most seen and the first */
 	if (json_is_array(w) && json_array_size(w)) {
 		const json_t *w0 = json_array_get(w, 0);
-		const char *wc = jstr(w0, "comm");
+		const char *wc = kradar_json__str(w0, KRADAR_KEY_COMM);
 		size_t nw = json_array_size(w);
 
 		if (nw > (size_t)sp->nr_waiters)
 			sp->nr_waiters = nw > INT_MAX ? INT_MAX : (int)nw;
 		if (wc) {
 			str_copy(sp->waiter, sizeof(sp->waiter), wc);
-			sp->waiter_pid = (int)jint(w0, "pid", -1);
+			sp->waiter_pid = (int)kradar_json__int(w0, KRADAR_KEY_PID, -1);
 		}
 	}
 	/* the kernel's vhost_worker_killed(): a waiter is a killed worker */
-	killed = json_object_get(o, "vhost_worker_killed");
+	killed = json_object_get(o, KRADAR_KEY_VHOST_KILLED);
 	if (json_is_object(killed))
-		sp->killed_pid = (int)jint(killed, "pid", sp->killed_pid);
-	if (json_is_true(json_object_get(o, "held_exact")))
+		sp->killed_pid = (int)kradar_json__int(killed, KRADAR_KEY_PID, sp->killed_pid);
+	if (json_is_true(json_object_get(o, KRADAR_KEY_HELD_EXACT)))
 		sp->held_exact = true;
 	if (t >= 0 && (sp->first_t_ns < 0 || t < sp->first_t_ns))
 		sp->first_t_ns = t;
-	span_frames(sp, json_object_get(o, "holder_stack"));
+	span_frames(sp, json_object_get(o, KRADAR_KEY_HOLDER_STACK));
 	span_times(sp, phase, t, begin);
+}
+
+/* One event of events.jsonl into the model */
+static int add_event(void *ctx, const struct kradar_event *ev)
+{
+	struct kradar_run *r = ctx;
+	const json_t *o = ev->o;
+	int64_t n;
+
+	r->have_events = true;
+	if (ev->record)
+		r->records++;
+	note_t(r, ev->t_ns);
+	switch (ev->type) {
+	case KRADAR_EVT_HELLO:
+		add_hello(r, o);
+		break;
+	case KRADAR_EVT_HEARTBEAT:
+		add_heartbeat(r, o, ev->t_ns, ev->host_ns);
+		break;
+	case KRADAR_EVT_HRTIMER_WINDOW:
+		add_window(r, o, ev->cpu);
+		break;
+	case KRADAR_EVT_STORM:
+		add_storm(r, o, ev->cpu, ev->t_ns, KRADAR_PHASE_NAME_BEGIN);
+		break;
+	case KRADAR_EVT_STORM_UPDATE:
+		add_storm(r, o, ev->cpu, ev->t_ns, KRADAR_PHASE_NAME_UPDATE);
+		break;
+	case KRADAR_EVT_STORM_END:
+		add_storm(r, o, ev->cpu, ev->t_ns, KRADAR_PHASE_NAME_END);
+		break;
+	case KRADAR_EVT_QS_GAP:
+		add_qs_gap(r, o, ev->cpu, ev->t_ns, ev->phase);
+		break;
+	case KRADAR_EVT_GP_STALL:
+		add_gp_stall(r, o, ev->t_ns, ev->phase);
+		break;
+	case KRADAR_EVT_LOCK:
+		add_lock(r, o, ev->t_ns, ev->phase);
+		break;
+	case KRADAR_EVT_LOST:
+		n = kradar_json__int(o, KRADAR_KEY_RECORDS, 0);
+		r->lost_records += n > 0 ? (uint64_t)n : 0;
+		break;
+	case KRADAR_EVT_SUMMARY:
+		if (kradar_json__str(o, KRADAR_KEY_VERDICT))
+			str_copy(r->collect_verdict, sizeof(r->collect_verdict),
+				 kradar_json__str(o, KRADAR_KEY_VERDICT));
+		break;
+	case KRADAR_EVT_UNKNOWN:
+		r->unknown_types++;
+		break;
+	default:	/* the schema's other types: nothing the model uses */
+		break;
+	}
+	return 0;
 }
 
 int kradar_run__add_json_line(struct kradar_run *r, const char *line, size_t len)
 {
-	json_error_t jerr;
-	json_t *o;
-	const char *type, *phase;
-	int64_t t, host, cpu;
+	uint64_t bad = r->events.bad;
+	int err = kradar_events__line(&r->events, line, len, add_event, r);
 
-	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		len--;
-	if (!len)
-		return 0;
-	if (len > KRADAR_RUN_MAX_JSON_LINE) {
-		r->bad_lines++;
-		return 0;
-	}
-	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(o)) {
-		r->bad_lines++;
-		json_decref(o);
-		return 0;
-	}
-	r->have_events = true;
-	type = jstr(o, "type");
-	phase = jstr(o, "phase");
-	t = jint(o, "t_ns", -1);
-	host = jint(o, "host_ns", 0);
-	cpu = jint(o, "cpu", -1);
-	if (!type) {
-		r->bad_lines++;
-		goto out;
-	}
-	if (json_object_get(o, "t_ns"))
-		r->records++;
-	note_t(r, t);
-	if (!strcmp(type, "hello"))
-		add_hello(r, o);
-	else if (!strcmp(type, "heartbeat"))
-		add_heartbeat(r, o, t, host);
-	else if (!strcmp(type, "hrtimer_window"))
-		add_window(r, o, cpu);
-	else if (!strcmp(type, "hrtimer_storm"))
-		add_storm(r, o, cpu, t, "begin");
-	else if (!strcmp(type, "hrtimer_storm_update"))
-		add_storm(r, o, cpu, t, "update");
-	else if (!strcmp(type, "hrtimer_storm_end"))
-		add_storm(r, o, cpu, t, "end");
-	else if (!strcmp(type, "qs_gap"))
-		add_qs_gap(r, o, cpu, t, phase);
-	else if (!strcmp(type, "gp_stall"))
-		add_gp_stall(r, o, t, phase);
-	else if (!strcmp(type, "lock_contention"))
-		add_lock(r, o, t, phase);
-	else if (!strcmp(type, "lost"))
-		r->lost_records += (uint64_t)(jint(o, "records", 0) > 0 ? jint(o, "records", 0) : 0);
-	else if (!strcmp(type, "summary")) {
-		const char *v = jstr(o, "verdict");
-
-		if (v)
-			str_copy(r->collect_verdict, sizeof(r->collect_verdict), v);
-	} else if (strcmp(type, "connect") && strcmp(type, "disconnect") &&
-		   strcmp(type, "stream_loss") && strcmp(type, "unknown_record"))
-		r->unknown_types++;
-out:
-	json_decref(o);
-	return 0;
+	r->bad_lines += r->events.bad - bad;
+	r->schema = r->events.schema;
+	return err;
 }
 
 /* ---- console ---- */
@@ -630,39 +589,42 @@ static int64_t printk_time(const char *s, const char **rest)
 	return sec * 1000000000LL + usec * 1000;
 }
 
-static void console_line(struct kradar_run *r, char *s, size_t len)
+static int console_line(void *ctx, char *s, size_t len)
 {
+	struct kradar_run *r = ctx;
 	struct kradar_mark m;
-	const char *text;
+	const char *text, *mark;
+	size_t i;
 	int64_t t;
 
-	s[len] = 0;
-	while (len && (s[len - 1] == '\r' || s[len - 1] == '\n'))
+	for (i = 0; i < len; i++)
+		if (!s[i])
+			s[i] = ' ';
+	while (len && s[len - 1] == '\r')
 		s[--len] = 0;
 	t = printk_time(s, &text);
 	if (t < 0)
-		return;
+		return 0;
 	if (t > r->last_printk_ns)
 		r->last_printk_ns = t;
 	memset(&m, 0, sizeof(m));
 	m.guest = true;
 	m.t_ns = t;
-	if (!strncmp(text, "kradar-run: ", 12)) {
-		snprintf(m.text, sizeof(m.text), "%s", text + 12);
+	if ((mark = kradar_mark__text(text))) {
+		snprintf(m.text, sizeof(m.text), "%s", mark);
 	} else if (!strncmp(text, "Linux version ", 14)) {
 		snprintf(m.text, sizeof(m.text), "boot: %.200s", text);
 	} else if (!strncmp(text, "Kernel command line: ", 21)) {
 		str_copy(r->cmdline, sizeof(r->cmdline), text + 21);
-		return;
+		return 0;
 	} else {
-		return;
+		return 0;
 	}
-	add_mark(r, &r->marks, &r->nr_marks, &r->cap_marks, &m);
+	return add_mark(r, &r->marks, &r->nr_marks, &r->cap_marks, &m);
 }
 
 int kradar_run__add_serial(struct kradar_run *r, const char *buf, size_t len, bool last)
 {
-	size_t i;
 	int err;
 
 	if (len) {
@@ -671,21 +633,11 @@ int kradar_run__add_serial(struct kradar_run *r, const char *buf, size_t len, bo
 			return err;
 		r->have_serial = true;
 	}
-	for (i = 0; i < len; i++) {
-		if (buf[i] == '\n') {
-			console_line(r, r->lbuf, r->llen);
-			r->llen = 0;
-		} else if (r->llen < MARK_LINE_MAX) {
-			r->lbuf[r->llen++] = buf[i] ? buf[i] : ' ';
-		}
-	}
-	if (last) {
-		if (r->llen)
-			console_line(r, r->lbuf, r->llen);
-		r->llen = 0;
-		return kradar_serial__finish(r->console);
-	}
-	return 0;
+	kradar_lines__feed(&r->console_lines, buf, len, console_line, r);
+	if (!last)
+		return 0;
+	kradar_lines__finish(&r->console_lines, console_line, r);
+	return kradar_serial__finish(r->console);
 }
 
 /* ---- host files ---- */
@@ -693,23 +645,20 @@ int kradar_run__add_serial(struct kradar_run *r, const char *buf, size_t len, bo
 int kradar_run__add_run_event(struct kradar_run *r, const char *line)
 {
 	struct kradar_mark m;
-	char *end;
-	long long host;
-	const char *pid;
+	const char *text, *pid;
+	int64_t host = kradar_run_event__parse(line, &text);
 	size_t n;
 
-	errno = 0;
-	host = strtoll(line, &end, 10);
-	if (errno || end == line || host <= 0 || *end != ' ')
+	if (host < 0)
 		return 0;
 	memset(&m, 0, sizeof(m));
 	m.host = true;
 	m.host_ns = host;
-	snprintf(m.text, sizeof(m.text), "%s", end + 1);
+	snprintf(m.text, sizeof(m.text), "%s", text);
 	n = strlen(m.text);
 	while (n && (m.text[n - 1] == '\n' || m.text[n - 1] == '\r'))
 		m.text[--n] = 0;
-	pid = strstr(m.text, "qemu started");
+	pid = strstr(m.text, KRADAR_RUNEV_QEMU_STARTED);
 	if (pid && (pid = strstr(pid, " pid=")) && r->qemu_pid < 0) {
 		long v = strtol(pid + 5, NULL, 10);
 
@@ -759,162 +708,83 @@ int kradar_run__add_cpu_line(struct kradar_run *r, const char *line)
 	return 0;
 }
 
-/* Read a file line by line (lines cut at maxline) into fn; -errno. */
-static int read_lines(struct kradar_run *r, const char *path, size_t maxline,
-		      int (*fn)(struct kradar_run *, const char *, size_t))
+static int run_event_line(void *ctx, char *line, size_t len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n = 0;
-	int c, err = 0;
-	bool cut = false;
-
-	if (!f)
-		return -errno;
-	buf = malloc(maxline + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	while ((c = getc(f)) != EOF) {
-		if (c == '\n') {
-			buf[n] = 0;
-			if (cut)
-				r->bad_lines++;
-			else if ((err = fn(r, buf, n)))
-				break;
-			n = 0;
-			cut = false;
-			continue;
-		}
-		if (n < maxline)
-			buf[n++] = (char)c;
-		else
-			cut = true;
-	}
-	if (!err && ferror(f))
-		err = -EIO;
-	if (!err && n && !cut) {
-		buf[n] = 0;
-		err = fn(r, buf, n);
-	}
-	free(buf);
-	fclose(f);
-	return err;
+	return kradar_run__add_run_event(ctx, line);
 }
 
-static int json_cb(struct kradar_run *r, const char *l, size_t n)
+static int cpu_line(void *ctx, char *line, size_t len)
 {
-	return kradar_run__add_json_line(r, l, n);
+	return kradar_run__add_cpu_line(ctx, line);
 }
 
-static int run_event_cb(struct kradar_run *r, const char *l, size_t n)
+static int serial_chunk(void *ctx, const char *buf, size_t len)
 {
-	return kradar_run__add_run_event(r, l);
+	return kradar_run__add_serial(ctx, buf, len, false);
 }
 
-static int cpu_cb(struct kradar_run *r, const char *l, size_t n)
+/* Read every file of the run that the model uses; 0 or -errno, with the
+ * path in *file. */
+static int load_files(struct kradar_run *r, const struct kradar_rundir *d,
+		      enum kradar_run_file *file)
 {
-	return kradar_run__add_cpu_line(r, l);
+	int e;
+
+	*file = KRADAR_FILE_EVENTS;
+	e = kradar_rundir__events(d, &r->events, add_event, r);
+	r->bad_lines += r->events.bad;
+	r->schema = r->events.schema;
+	if (e && e != -ENOENT)
+		return e;
+	*file = KRADAR_FILE_SERIAL;
+	e = kradar_rundir__read(d, KRADAR_FILE_SERIAL, serial_chunk, r);
+	if (!e)
+		e = kradar_run__add_serial(r, NULL, 0, true);
+	if (e && e != -ENOENT)
+		return e;
+	*file = KRADAR_FILE_RUN_EVENTS;
+	e = kradar_rundir__lines(d, KRADAR_FILE_RUN_EVENTS, RUN_LINE_MAX, run_event_line, r,
+				 &r->bad_lines);
+	if (e && e != -ENOENT)
+		return e;
+	*file = KRADAR_FILE_QEMU_CPU;
+	e = kradar_rundir__lines(d, KRADAR_FILE_QEMU_CPU, RUN_LINE_MAX, cpu_line, r,
+				 &r->bad_lines);
+	return e == -ENOENT ? 0 : e;
 }
 
-static int read_serial(struct kradar_run *r, const char *path)
+struct kradar_run *kradar_run__load(const char *dir, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	buf = malloc(1u << 16);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	for (;;) {
-		size_t n = fread(buf, 1, 1u << 16, f);
-
-		if (n && (err = kradar_run__add_serial(r, buf, n, false)))
-			break;
-		if (n < (1u << 16)) {
-			if (ferror(f))
-				err = -EIO;
-			break;
-		}
-	}
-	if (!err)
-		err = kradar_run__add_serial(r, NULL, 0, true);
-	free(buf);
-	fclose(f);
-	return err;
-}
-
-struct kradar_run *kradar_run__load(const char *dir, struct kradar_syms *syms,
-				    char *err, size_t errlen)
-{
-	struct kradar_run *r = kradar_run__new();
+	struct kradar_rundir *d = kradar_rundir__open(dir, err, errlen);
+	enum kradar_run_file file;
+	struct kradar_run *r;
 	char path[1200];
-	const char *base;
-	int e, found = 0;
+	int e;
 
+	if (!d)
+		return NULL;
+	r = kradar_run__new();
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
+		kradar_rundir__close(d);
+		errno = ENOMEM;
 		return NULL;
 	}
 	str_copy(r->dir, sizeof(r->dir), dir);
-	base = strrchr(dir, '/');
-	while (base && !base[1] && base > dir) {	/* trailing '/' */
-		const char *q = base - 1;
-
-		while (q > dir && *q != '/')
-			q--;
-		base = q;
-	}
-	str_copy(r->name, sizeof(r->name), base && *base == '/' ? base + 1 : dir);
-	r->name[strcspn(r->name, "/")] = 0;
-
-	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
-	e = read_lines(r, path, KRADAR_RUN_MAX_JSON_LINE, json_cb);
-	if (e && e != -ENOENT)
-		goto fail;
-	found += !e;
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	e = read_serial(r, path);
-	if (e && e != -ENOENT)
-		goto fail;
-	found += !e;
-	snprintf(path, sizeof(path), "%s/run-events.txt", dir);
-	e = read_lines(r, path, 4096, run_event_cb);
-	if (e && e != -ENOENT)
-		goto fail;
-	found += !e;
-	snprintf(path, sizeof(path), "%s/qemu-cpu.txt", dir);
-	e = read_lines(r, path, 4096, cpu_cb);
-	if (e && e != -ENOENT)
-		goto fail;
-	found += !e;
-	if (!found) {
-		snprintf(err, errlen, "%s has none of events.jsonl, serial.log, "
-			 "run-events.txt, qemu-cpu.txt; give a run directory "
-			 "written by tools/kradar-run", dir);
+	str_copy(r->name, sizeof(r->name), kradar_rundir__name(d));
+	e = load_files(r, d, &file);
+	if (e) {
+		if (file == KRADAR_FILE_EVENTS)
+			snprintf(err, errlen, "%s", r->events.err);
+		else
+			snprintf(err, errlen, "cannot read %s: %s",
+				 kradar_rundir__path(d, file, path, sizeof(path)) ? path : dir,
+				 strerror(-e));
 		kradar_run__free(r);
-		errno = ENOENT;
+		kradar_rundir__close(d);
+		errno = -e;
 		return NULL;
 	}
-	if (syms)
-		kradar_run__symbolize(r, syms);
-	e = kradar_run__analyse(r);
-	if (e)
-		goto fail_analyse;
+	kradar_rundir__close(d);
 	return r;
-fail:
-	snprintf(err, errlen, "cannot read %s: %s", path, strerror(-e));
-	kradar_run__free(r);
-	errno = -e;
-	return NULL;
-fail_analyse:
-	snprintf(err, errlen, "cannot analyse %s: %s", dir, strerror(-e));
-	kradar_run__free(r);
-	errno = -e;
-	return NULL;
 }

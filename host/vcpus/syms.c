@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kradar_run_schema.h"
 #include "vcpus.h"
 
 #define SYM_MAX		(4u << 20)	/* symbols kept */
@@ -212,7 +213,7 @@ const char *vc_syms__format(const struct vc_syms *s, uint64_t addr,
 int vc_text_from_serial(const char *path, uint64_t *text, char *err,
 			size_t errlen)
 {
-	static const char mark[] = "kradar-run: kernel _text ";
+	static const char mark[] = KRADAR_MARK_PREFIX KRADAR_MARK_KERNEL_TEXT;
 	FILE *f = fopen(path, "r");
 	char line[1024];
 	int r = -ENOENT;

@@ -3,7 +3,7 @@
  * test_fuzz_replay: feed every committed fuzz input to its target, as a
  * unit test of `make check` (no libFuzzer needed).
  *
- * For each target (fuzz_stream.c, fuzz_serial.c, fuzz_mbox.c, linked in
+ * For each target (fuzz_stream.c, fuzz_serial.c, fuzz_mbox.c, ..., linked in
  * with their LLVMFuzzerTestOneInput renamed) and each of its directories,
  * selftests/fuzz/corpus/<target>/ and selftests/fuzz/crashers/<target>/,
  * every file is run through the target in a child process. A child that
@@ -52,6 +52,7 @@ int kradar_fuzz_stream(const uint8_t *data, size_t size);
 int kradar_fuzz_serial(const uint8_t *data, size_t size);
 int kradar_fuzz_mbox(const uint8_t *data, size_t size);
 int kradar_fuzz_dump(const uint8_t *data, size_t size);
+int kradar_fuzz_events(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -61,6 +62,7 @@ static const struct {
 	{ "serial", kradar_fuzz_serial },
 	{ "mbox", kradar_fuzz_mbox },
 	{ "dump", kradar_fuzz_dump },
+	{ "events", kradar_fuzz_events },
 };
 
 /* Test of the replay itself: a target that aborts on "crash". */

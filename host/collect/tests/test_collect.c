@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "kradar_enc.h"
+#include "kradar_run_schema.h"
 #include "tap.h"
 #include "collect_run.h"
 
@@ -430,6 +431,30 @@ static void test_input_clean(void)
 	CHECK_EQ(file_size(path_of("clean.err")), 0, "stderr bytes with --quiet");
 }
 
+/*
+ * events.jsonl begins with the schema line (include/kradar_run_schema.h),
+ * once: a reader learns the version before any event.
+ */
+static void test_schema_line(void)
+{
+	const char *ev = path_of("schema/events.jsonl");
+	char head[128], *s;
+
+	CHECK_EQ(gen_to("schema.bin", kenc_gen_clean, NULL), 0, "write stream");
+	CHECK_EQ(run((const char *[]){ "--input", path_of("schema.bin"), "--out",
+				       path_of("schema"), "--quiet", NULL },
+		     path_of("schema.err")), 0, "exit code");
+	check_jsonl(ev);
+	snprintf(head, sizeof(head),
+		 "{\"type\":\"schema\",\"schema\":%d,\"writer\":\"kradar-collect\","
+		 "\"kradar_version\":\"", KRADAR_RUN_SCHEMA);
+	s = kradar_file_read(ev, 0, NULL);
+	CHECK(s && !strncmp(s, head, strlen(head)),
+	      "first line is not the schema line: %.120s", s ? s : "(unreadable)");
+	CHECK_EQ(COUNT_LINES(ev, "{\"type\":\"schema\","), 1, "schema lines");
+	free(s);
+}
+
 /* No probe record at all (the guest never loaded the probe): inconclusive,
  * not "nothing found" */
 static void test_input_no_data(void)
@@ -726,7 +751,7 @@ static void test_write_error(void)
 	CHECK_HAS(path_of("full.err"), "No space left on device");
 }
 
-/* Strip "host_ns":...; keep record lines (not connect/disconnect/summary) */
+/* Strip "host_ns":...; keep record lines (not schema/connect/disconnect/summary) */
 static char *record_events(const char *path, int *lines)
 {
 	char *s = kradar_file_read(path, 0, NULL), *out;
@@ -742,7 +767,8 @@ static char *record_events(const char *path, int *lines)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *h = strstr(line, "\"host_ns\":"), *comma;
 
-		if (strstr(line, "{\"type\":\"connect\"") ||
+		if (strstr(line, "{\"type\":\"schema\"") ||
+		    strstr(line, "{\"type\":\"connect\"") ||
 		    strstr(line, "{\"type\":\"disconnect\"") ||
 		    strstr(line, "{\"type\":\"summary\""))
 			continue;
@@ -993,6 +1019,7 @@ int main(void)
 		test_input_storm_updates);
 	tap_run("--input clean stream: no storm, exit 0", test_input_clean);
 	tap_run("--input empty stream: no data, exit 3", test_input_no_data);
+	tap_run("events.jsonl begins with the schema line", test_schema_line);
 	tap_run("--input hostile stream: valid JSON, safe text",
 		test_input_hostile);
 	tap_run("--input vhost stream: locks named by vhost device, hostile fields dropped",

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "compare.h"
+#include "kradar_run_schema.h"
 #include "tap.h"
 
 #ifndef KRADAR_COMPARE_BIN
@@ -283,7 +284,7 @@ static void test_load(void)
 {
 	struct fx x = storm;
 	struct kradar_cmp_run *r;
-	char dir[PATH_MAX + 16];
+	char dir[PATH_MAX + 16], err[512];
 	const struct kradar_cmp_func *f;
 	size_t i;
 	bool title = false;
@@ -292,7 +293,7 @@ static void test_load(void)
 	snprintf(dir, sizeof(dir), "%s/one", tmpdir);
 	if (!ASSERT_EQ_INT(make_run(dir, &x), 0, "load: fixture written"))
 		return;
-	r = kradar_cmp_run__load(dir);
+	r = kradar_cmp_run__load(dir, err, sizeof(err));
 	if (!ASSERT_TRUE(r != NULL, "load: run directory loads"))
 		return;
 	ASSERT_EQ_INT(r->storms, 1, "load: one storm");
@@ -310,7 +311,7 @@ static void test_load(void)
 	kradar_cmp_run__free(NULL);
 
 	errno = 0;
-	r = kradar_cmp_run__load(tmpdir);
+	r = kradar_cmp_run__load(tmpdir, err, sizeof(err));
 	ASSERT_TRUE(!r && errno == ENOENT, "load: a directory without a run is refused");
 }
 
@@ -318,7 +319,7 @@ static void test_garbage(void)
 {
 	struct fx x = normal;
 	struct kradar_cmp_run *r;
-	char dir[PATH_MAX + 16];
+	char dir[PATH_MAX + 16], err[512];
 
 	x.garbage = "not json at all\n"
 		"{\"type\":\"hrtimer_window\",\"entries\":[{\"function\":42},{\"count\":-5}]}\n"
@@ -332,7 +333,7 @@ static void test_garbage(void)
 	snprintf(dir, sizeof(dir), "%s/garbage", tmpdir);
 	if (!ASSERT_EQ_INT(make_run(dir, &x), 0, "garbage: fixture written"))
 		return;
-	r = kradar_cmp_run__load(dir);
+	r = kradar_cmp_run__load(dir, err, sizeof(err));
 	if (!ASSERT_TRUE(r != NULL, "garbage: run loads despite bad lines"))
 		return;
 	/* 1e999 overflows: jansson rejects that whole line */
@@ -341,6 +342,27 @@ static void test_garbage(void)
 	ASSERT_TRUE(r->lock_held_ms == 250.5 && !strcmp(r->lock_name, "rtnl_mutex"),
 		    "garbage: lock_contention hold read");
 	ASSERT_TRUE(r->qs_gap_ms < 0, "garbage: an overflowing gap is not taken");
+	kradar_cmp_run__free(r);
+}
+
+/* A run stating a newer schema is refused, through host/rundir */
+static void test_schema(void)
+{
+	struct kradar_cmp_run *r;
+	char dir[PATH_MAX + 16], err[512] = "", line[128];
+
+	snprintf(dir, sizeof(dir), "%s/schema-next", tmpdir);
+	snprintf(line, sizeof(line), "{\"type\":\"schema\",\"schema\":%d}\n",
+		 KRADAR_RUN_SCHEMA + 1);
+	if (!ASSERT_TRUE(!mkdir(dir, 0755) && !write_file(dir, "events.jsonl", line),
+			 "schema: fixture written"))
+		return;
+	errno = 0;
+	r = kradar_cmp_run__load(dir, err, sizeof(err));
+	ASSERT_TRUE(!r && errno == EPROTONOSUPPORT &&
+		    strstr(err, "events.jsonl: run directory schema") &&
+		    strstr(err, "at least as new"),
+		    "schema: a newer run is refused, the message says what to do");
 	kradar_cmp_run__free(r);
 }
 
@@ -615,6 +637,7 @@ int main(void)
 	test_judge();
 	test_load();
 	test_garbage();
+	test_schema();
 	test_verdicts();
 	test_side();
 	test_binary();

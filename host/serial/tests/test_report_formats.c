@@ -307,9 +307,10 @@ static void test_formats(void)
 
 	if (!ASSERT_TRUE(!fx_storm(&x, pct_full, true), "fixture written"))
 		return;
-	r = kradar_run__load(x.dir, NULL, err, sizeof(err));
+	r = kradar_run__load(x.dir, err, sizeof(err));
 	if (!ASSERT_TRUE(r, "fixture loads"))
 		goto out;
+	kradar_run__analyse(r);
 	kradar_cmp__parsers(r->console, NULL, NULL, &cmp);
 
 	s = render(fmt_json, r, &cmp, &len);
@@ -320,6 +321,9 @@ static void test_formats(void)
 
 		ASSERT_STREQ(json_string_value(json_object_get(doc, "schema")),
 			     "kradar-report-run/1", "json: schema");
+		ASSERT_TRUE(json_is_integer(json_object_get(json_object_get(doc, "run"),
+							    "schema")),
+			    "json: run.schema, the run directory's");
 		ASSERT_TRUE(!strncmp(json_string_value(json_object_get(json_object_get(doc,
 				"console"), "title")) ?: "", "INFO: rcu detected stall in ", 28),
 			    "json: console.title");

@@ -91,13 +91,16 @@ static const struct kradar_span *span_of(const struct kradar_run *r, enum kradar
 	return NULL;
 }
 
+/* Load and analyse, as kradar-report does */
 static struct kradar_run *load(struct fx *x)
 {
 	char err[512] = "";
-	struct kradar_run *r = kradar_run__load(x->dir, NULL, err, sizeof(err));
+	struct kradar_run *r = kradar_run__load(x->dir, err, sizeof(err));
 
 	if (!r)
 		printf("# load %s: %s\n", x->dir, err);
+	else if (kradar_run__analyse(r))
+		printf("# analyse %s failed\n", x->dir);
 	return r;
 }
 
@@ -405,13 +408,65 @@ static void test_garbage(void)
 		char dir[] = "/tmp/kradar-test-empty-XXXXXX";
 
 		if (mkdtemp(dir)) {
-			r = kradar_run__load(dir, NULL, err, sizeof(err));
+			r = kradar_run__load(dir, err, sizeof(err));
 			ASSERT_TRUE(!r && strstr(err, "none of events.jsonl"),
 				    "garbage: an empty directory is refused with a message");
 			kradar_run__free(r);
 			rmdir(dir);
 		}
 	}
+}
+
+/*
+ * The schema of events.jsonl: a run without the line (the corpus run) is
+ * schema 0 and loads; one of this schema loads and says so; a newer one
+ * is refused with the message, by the loader and line by line.
+ */
+static void test_schema(void)
+{
+	struct kradar_run *r;
+	char err[512] = "", line[160];
+	struct fx x = { 0 };
+
+	r = kradar_run__load(KRADAR_TOP "/selftests/corpus/serial/run-storm", err, sizeof(err));
+	ASSERT_TRUE(r && r->schema == 0 && r->have_events && r->nr_windows,
+		    "schema: a run without a schema line loads as schema 0");
+	ASSERT_TRUE(r && !r->nr_stalls && !r->nr_narrative,
+		    "schema: loading analyses nothing");
+	kradar_run__free(r);
+
+	if (fx_open(&x, "schema"))
+		return;
+	fprintf(x.ev, "{\"type\":\"schema\",\"schema\":%d,\"writer\":\"kradar-collect\"}\n",
+		KRADAR_RUN_SCHEMA);
+	fx_hello(&x, FX_S);
+	fx_close(&x);
+	r = load(&x);
+	ASSERT_TRUE(r && r->schema == KRADAR_RUN_SCHEMA && !strcmp(r->release, "6.1.0-test") &&
+		    !r->unknown_types && !r->bad_lines,
+		    "schema: a run of this schema loads, the line is not an event");
+	kradar_run__free(r);
+	fx_rm(&x);
+
+	if (fx_open(&x, "schema-next"))
+		return;
+	fprintf(x.ev, "{\"type\":\"schema\",\"schema\":%d}\n", KRADAR_RUN_SCHEMA + 1);
+	fx_hello(&x, FX_S);
+	fx_close(&x);
+	errno = 0;
+	r = kradar_run__load(x.dir, err, sizeof(err));
+	ASSERT_TRUE(!r && errno == EPROTONOSUPPORT &&
+		    strstr(err, "/events.jsonl: run directory schema") &&
+		    strstr(err, "at least as new"), "schema: a newer run is refused, with what to do");
+	kradar_run__free(r);
+	fx_rm(&x);
+
+	r = kradar_run__new();
+	snprintf(line, sizeof(line), "{\"type\":\"schema\",\"schema\":\"%d\"}",
+		 KRADAR_RUN_SCHEMA + 1);
+	ASSERT_EQ_INT(r ? kradar_run__add_json_line(r, line, strlen(line)) : 0, -EPROTONOSUPPORT,
+		      "schema: a newer line is refused by add_json_line too");
+	kradar_run__free(r);
 }
 
 static struct kradar_serial *parse(const char *text)
@@ -741,6 +796,7 @@ int main(void)
 	test_teardown("early-stop", 5 * FX_S, true);
 	test_console_only();
 	test_garbage();
+	test_schema();
 	test_vhost_killed();
 	test_syzbot();
 	test_syms();
