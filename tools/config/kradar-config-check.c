@@ -37,7 +37,7 @@
 #include <zlib.h>
 
 #include "cli.h"
-#include "json_string.h"
+#include "out.h"
 
 #pragma GCC poison u8 u16 u32 u64
 
@@ -115,12 +115,6 @@ static void set_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Bytes as Latin-1: a .config is not always UTF-8 */
-static void json_str(FILE *f, const char *s)
-{
-	kradar_json_string(f, s, strlen(s), KRADAR_JSON_NL | KRADAR_JSON_LATIN1);
-}
-
 /* Text output of a value from the input: printable, bounded */
 static void text_str(FILE *f, const char *s, size_t max)
 {
@@ -136,12 +130,10 @@ static void text_str(FILE *f, const char *s, size_t max)
 static int p_err(void)
 {
 	kradar_err("%s", errmsg);
-	if (json) {
-		fputs("{\"error\": ", stdout);
-		json_str(stdout, errmsg);
-		fputs("}\n", stdout);
-		fflush(stdout);
-	}
+	if (json)
+		out_error(stdout, OUT_JSON | OUT_PRETTY |
+			  OUT_STRINGS(KRADAR_JSON_NL | KRADAR_JSON_LATIN1),
+			  errmsg);
 	return 2;
 }
 
@@ -660,111 +652,101 @@ static const char *want_str(const struct opt *o)
 }
 
 /*
- * Report one missing option, text or JSON from the same call. Helpers
+ * Report one missing option, text or JSON from the same calls. Helpers
  * ("enables:" options) that would bring it in and are themselves absent
  * are named as what to merge.
  */
-static void report_opt(FILE *f, const struct fragment *fr, const struct opt *o,
-		       bool first)
+static void report_opt(struct out *o, const struct fragment *fr,
+		       const struct opt *op)
 {
+	char name[NAME_MAX_BYTES + 16];
 	unsigned int i, nh = 0;
 
-	if (json) {
-		fprintf(f, "%s\n    {\"option\": ", first ? "" : ",");
-		fprintf(f, "\"CONFIG_%s\", \"severity\": \"%s\", \"problem\": \"%s\", \"want\": ",
-			o->name, sev_key[o->sev], problem_key[o->problem]);
-		json_str(f, want_str(o));
-		fputs(", \"have\": ", f);
-		if (o->have)
-			json_str(f, o->have);
-		else
-			fputs("null", f);
-		fputs(", \"consequence\": ", f);
-		json_str(f, o->text);
-		fputs(", \"also_set\": [", f);
-	} else {
-		fprintf(f, "  CONFIG_%s", o->name);
-		text_problem(f, o);
-		fprintf(f, ": %s\n", o->text);
-	}
+	snprintf(name, sizeof(name), "CONFIG_%s", op->name);
+	out_obj_open(o, NULL);
+	out_str(o, "option", "  %s", name);
+	out_str(o, "severity", NULL, sev_key[op->sev]);
+	out_str(o, "problem", NULL, problem_key[op->problem]);
+	out_str(o, "want", NULL, want_str(op));
+	out_str(o, "have", NULL, op->have);
+	if (!o->json)
+		text_problem(o->f, op);
+	out_str(o, "consequence", ": %s\n", op->text);
+	out_arr_open(o, "also_set");
 	for (i = 0; i < fr->nr; i++) {
 		const struct opt *h = &fr->opt[i];
+		char set[NAME_MAX_BYTES + 512];
 
-		if (h->sev != SEV_ENABLES || !enables(h, o->name) ||
+		if (h->sev != SEV_ENABLES || !enables(h, op->name) ||
 		    h->problem == PB_NONE)
 			continue;
-		if (json) {
-			fprintf(f, "%s\"CONFIG_%s=%s\"", nh ? ", " : "", h->name, h->value);
-		} else {
-			fprintf(f, "%sCONFIG_%s=%s", nh ? ", " : "      also set: ",
-				h->name, h->value);
-		}
+		snprintf(set, sizeof(set), "CONFIG_%s=%s", h->name, h->value);
+		out_str(o, NULL, nh ? ", %s" : "      also set: %s", set);
 		nh++;
 	}
-	if (json)
-		fputs("]}", f);
-	else if (nh)
-		fputc('\n', f);
+	out_arr_close(o);
+	if (nh)
+		out_text(o, "\n");
+	out_obj_close(o);
 }
 
 static int report(FILE *f, struct fragment *fr, const char *config_path)
 {
 	unsigned int count[SEV_NR] = { 0 }, checked = 0, i;
-	int sev;
-	bool first = true;
 	const char *result;
+	struct out o;
+	int sev;
 
 	for (i = 0; i < fr->nr; i++) {
-		struct opt *o = &fr->opt[i];
+		struct opt *op = &fr->opt[i];
 
-		o->problem = judge(o);
-		if (o->sev == SEV_ENABLES)
+		op->problem = judge(op);
+		if (op->sev == SEV_ENABLES)
 			continue;
 		checked++;
-		if (o->problem != PB_NONE)
-			count[o->sev]++;
+		if (op->problem != PB_NONE)
+			count[op->sev]++;
 	}
 	result = count[SEV_FATAL] ? "fatal" : count[SEV_DEGRADED] ? "degraded" : "ok";
 
-	if (json) {
-		fputs("{\"config\": ", f);
-		json_str(f, config_path);
-		fputs(", \"fragment\": ", f);
-		json_str(f, fr->path);
-		fprintf(f, ", \"checked\": %u, \"counts\": {\"fatal\": %u, \"degraded\": %u, \"nice\": %u}, \"result\": \"%s\", \"missing\": [",
-			checked, count[SEV_FATAL], count[SEV_DEGRADED],
-			count[SEV_NICE], result);
-	} else {
-		fputs(PROG ": ", f);
-		text_str(f, config_path, 200);
-		fputs(" against ", f);
-		text_str(f, fr->path, 200);
-		fprintf(f, " (%u options)\n", checked);
-	}
+	/* a .config is not always UTF-8: its bytes are Latin-1 in JSON */
+	out_init(&o, f, json ? OUT_JSON | OUT_PRETTY |
+		 OUT_STRINGS(KRADAR_JSON_NL | KRADAR_JSON_LATIN1) : 0);
+	out_text(&o, PROG ": ");
+	out_str(&o, "config", "%s", config_path);
+	out_str(&o, "fragment", " against %s", fr->path);
+	out_uint(&o, "checked", " (%llu options)\n", checked);
+	out_obj_open(&o, "counts");
+	out_uint(&o, "fatal", NULL, count[SEV_FATAL]);
+	out_uint(&o, "degraded", NULL, count[SEV_DEGRADED]);
+	out_uint(&o, "nice", NULL, count[SEV_NICE]);
+	out_obj_close(&o);
+	out_str(&o, "result", NULL, result);
+	out_arr_open(&o, "missing");
 	for (sev = SEV_FATAL; sev <= SEV_NICE; sev++) {
 		if (!count[sev])
 			continue;
-		if (!json)
-			fprintf(f, "%s:\n", sev_title[sev]);
+		out_text(&o, "%s:\n", sev_title[sev]);
 		for (i = 0; i < fr->nr; i++) {
-			const struct opt *o = &fr->opt[i];
+			const struct opt *op = &fr->opt[i];
 
-			if ((int)o->sev != sev || o->problem == PB_NONE)
-				continue;
-			report_opt(f, fr, o, first);
-			first = false;
+			if ((int)op->sev == sev && op->problem != PB_NONE)
+				report_opt(&o, fr, op);
 		}
 	}
-	if (json) {
-		fputs(first ? "]}\n" : "\n  ]}\n", f);
-	} else if (!count[SEV_FATAL] && !count[SEV_DEGRADED] && !count[SEV_NICE]) {
-		fprintf(f, "result: ok, all %u options as kradar wants them\n", checked);
+	out_arr_close(&o);
+	if (!count[SEV_FATAL] && !count[SEV_DEGRADED] && !count[SEV_NICE]) {
+		out_text(&o, "result: ok, all %u options as kradar wants them\n",
+			 checked);
 	} else {
-		fprintf(f, "result: %s: %u fatal, %u degraded, %u nice to have missing",
-			result, count[SEV_FATAL], count[SEV_DEGRADED], count[SEV_NICE]);
-		if (count[SEV_FATAL] || count[SEV_DEGRADED])
-			fputs("; merge the fragment (Documentation/config.rst)", f);
-		fputc('\n', f);
+		out_text(&o, "result: %s: %u fatal, %u degraded, %u nice to have missing%s\n",
+			 result, count[SEV_FATAL], count[SEV_DEGRADED],
+			 count[SEV_NICE], count[SEV_FATAL] || count[SEV_DEGRADED] ?
+			 "; merge the fragment (Documentation/config.rst)" : "");
+	}
+	if (out_finish(&o)) {
+		set_err("cannot write the report: %s", strerror(errno));
+		return p_err();
 	}
 	return count[SEV_FATAL] || count[SEV_DEGRADED] ? 1 : 0;
 }
