@@ -24,7 +24,8 @@
  *    every second) or starves every other task there when there is
  *    none.
  * A CPU that an hrtimer storm floods is the storm detector's finding:
- * not reported here a second time.
+ * not reported here a second time, also where the storm runs in an RT
+ * thread (PREEMPT_RT's ktimers/N runs soft hrtimers).
  *
  * Stacks are the stuck CPU's own: for SCHED its tick takes one on request
  * (kradar_cpu_want_stack()), with the preempt_count() it interrupted; for
@@ -496,7 +497,9 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 			wake_ns = 0;
 		irq_gap = now - k->irq_seen_ns;
 		sched_gap = busy && wake_ns && now > t.qs_ns ? now - t.qs_ns : 0;
-		rt_hog = kradar_rt_hog(cpu, k, &t, now);
+		/* a storm in an RT softirq thread is the storm's finding */
+		rt_hog = kradar_rt_hog(cpu, k, &t, now) &&
+			 !kradar_hrtimer_flood_ns(cpu);
 		/* an RT stretch is about the RT task, whatever runs now */
 		rt = t;
 		if (k->rt_pid) {
