@@ -63,24 +63,10 @@
 #include <asm/nmi.h>
 #endif
 #include "kradar.h"
+#include "kradar_sched_hot.h"
 #include "compat/sched.h"
 
 #define KRADAR_STUCK_UPDATE_NS	NSEC_PER_SEC
-#define KRADAR_NMI_STACK	(KRADAR_STUCK_STACK + 16)
-
-/* Per CPU, probe side. */
-struct kradar_sched_cpu {
-	/* the first wakeup onto this CPU since its last switch; 0: none */
-	u64 wake_ns;
-	pid_t wake_pid;
-	unsigned int nmi_want;	/* id of the NMI of ours on its way; 0: none */
-	unsigned int nmi_gen;	/* odd while the fields below change */
-	unsigned int nmi_req;	/* id of the NMI that took the stack */
-	unsigned int nmi_nr;
-	int nmi_user;
-	int nmi_preempt;
-	unsigned long nmi_stack[KRADAR_NMI_STACK];
-};
 
 /* Per CPU, sampler side, under kradar_sample_lock. */
 struct kradar_stuck_track {
@@ -120,24 +106,16 @@ bool kradar_stuck_enabled(void)
 	return kradar_stuck_on;
 }
 
+/* The per-event work is in kradar_sched_hot.h (bench/ measures it). */
 static void notrace kradar_probe_wakeup(void *data, struct task_struct *p)
 {
-	struct kradar_sched_cpu *s;
-
-	s = per_cpu_ptr(kradar_sched_pcpu, task_cpu(p));
-	if (READ_ONCE(s->wake_ns))
-		return;
-	WRITE_ONCE(s->wake_pid, p->pid);
-	WRITE_ONCE(s->wake_ns, local_clock());
+	kradar_sched_hot_wakeup(kradar_sched_pcpu, p);
 }
 
 static __always_inline void kradar_probe_switch_fn(struct task_struct *prev,
 						   struct task_struct *next)
 {
-	struct kradar_sched_cpu *s = this_cpu_ptr(kradar_sched_pcpu);
-
-	if (READ_ONCE(s->wake_ns))
-		WRITE_ONCE(s->wake_ns, 0);
+	kradar_sched_hot_switch(kradar_sched_pcpu);
 }
 
 KRADAR_SCHED_SWITCH_PROBE(kradar_probe_switch)

@@ -14,6 +14,7 @@
 #define __always_inline	inline __attribute__((__always_inline__))
 #define noinline	__attribute__((__noinline__))
 #define notrace		__attribute__((__no_instrument_function__))
+#define __maybe_unused	__attribute__((__unused__))
 
 /* The kernel strips qualifiers with __unqual_scalar_typeof(); the hot
  * path only reads scalars, for which typeof() gives the same access. */

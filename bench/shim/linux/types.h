@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>	/* pid_t */
 
 typedef uint8_t u8;
 typedef uint16_t u16;
