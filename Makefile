@@ -86,7 +86,8 @@ CHECK_KERNELS ?= 6.12 7.2
 # matrix runs it on every kernel. CI's 60 minutes leave no room for more.
 CHECK_SUITES ?= test_guest
 MATRIX_KERNELS ?= 6.1 6.1-rt 6.12 6.12-rt 7.2 7.2-rt debug
-MATRIX_SUITES ?= test_guest test_guest_vhost test_guest_panic test_guest_bpf
+MATRIX_SUITES ?= test_guest test_guest_vhost test_guest_panic test_guest_bpf \
+	test_guest_lockup
 
 check: deps all san
 	KRADAR_MATRIX_SUITES="$(CHECK_SUITES)" selftests/run-all --kernels "$(CHECK_KERNELS)"
