@@ -293,6 +293,21 @@ size_t kenc_gap(struct kenc *e, uint16_t cpu, const struct kenc_gap *g)
 	return kenc_rec(e, KRADAR_REC_QS_GAP, 0, cpu, body, off, 0);
 }
 
+/* Frames named @sym[0..n) at @body + @off (addresses zero); the new end. */
+static size_t put_frames(unsigned char *body, size_t off,
+			 const char *const *sym, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct kradar_frame f;
+
+		memset(&f, 0, sizeof(f));
+		set_name(f.sym, sym[i]);
+		memcpy(body + off, &f, sizeof(f));
+		off += sizeof(f);
+	}
+	return off;
+}
+
 size_t kenc_hung(struct kenc *e, uint32_t phase, uint64_t hung_ns,
 		 uint64_t lock, const char *lock_name)
 {
@@ -323,14 +338,7 @@ size_t kenc_hung(struct kenc *e, uint32_t phase, uint64_t hung_ns,
 	r.nr_stack = htole32(3);
 	r.frame_size = htole32(sizeof(struct kradar_frame));
 	memcpy(body, (unsigned char *)&r + HDR, off);
-	for (unsigned int i = 0; i < 3; i++) {
-		struct kradar_frame f;
-
-		memset(&f, 0, sizeof(f));
-		set_name(f.sym, stack[i]);
-		memcpy(body + off, &f, sizeof(f));
-		off += sizeof(f);
-	}
+	off = put_frames(body, off, stack, 3);
 	return kenc_rec(e, KRADAR_REC_HUNG, 0, 1, body, off, 0);
 }
 
@@ -365,14 +373,7 @@ size_t kenc_stuck(struct kenc *e, uint32_t phase, uint32_t kind,
 	r.nr_stack = htole32(4);
 	r.frame_size = htole32(sizeof(struct kradar_frame));
 	memcpy(body, (unsigned char *)&r + HDR, off);
-	for (unsigned int i = 0; i < 4; i++) {
-		struct kradar_frame f;
-
-		memset(&f, 0, sizeof(f));
-		set_name(f.sym, stack[i]);
-		memcpy(body + off, &f, sizeof(f));
-		off += sizeof(f);
-	}
+	off = put_frames(body, off, stack, 4);
 	return kenc_rec(e, KRADAR_REC_CPU_STUCK, 0, 1, body, off, 0);
 }
 
