@@ -359,6 +359,10 @@ int kradar_run__symbolize(struct kradar_run *r, struct kradar_syms *s)
 			str_copy(sp->top, sizeof(sp->top), buf);
 			n++;
 		}
+		if ((a = raw_addr(sp->frame)) && kradar_syms__resolve(s, a, buf, sizeof(buf))) {
+			str_copy(sp->frame, sizeof(sp->frame), buf);
+			n++;
+		}
 		if (sp->kind == KRADAR_SPAN_STORM && (a = raw_addr(sp->name)) &&
 		    kradar_syms__resolve(s, a, buf, sizeof(buf))) {
 			str_copy(sp->name, sizeof(sp->name), buf);
