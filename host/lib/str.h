@@ -4,6 +4,20 @@
 #define KRADAR_STR_H
 
 #include <stddef.h>
+#include <string.h>
+
+/* Copy a C string into dst[sz], cutting it; always NUL-terminated. */
+static inline void str_copy(char *dst, size_t sz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!sz)
+		return;
+	if (n >= sz)
+		n = sz - 1;
+	memmove(dst, src, n);
+	dst[n] = 0;
+}
 
 /*
  * printf to the end of the NUL-terminated string in @buf (@len bytes in

@@ -46,7 +46,6 @@
 #include <string.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
 #include "str.h"
 
 static const char *const span_names[KRADAR_SPAN__COUNT] = {

@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
+#include "str.h"
 
 #define MARK_LINE_MAX	4096	/* bytes of a console line kept for marks */
 #define RUN_LINE_MAX	4096	/* bytes of a run-events.txt, qemu-cpu.txt line */

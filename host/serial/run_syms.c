@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
+#include "str.h"
 
 #define SYMS_MAX_IMAGES	64
 #define SYMS_MAX	(4u << 20)	/* symbols per image */
