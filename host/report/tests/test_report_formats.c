@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of kradar-report's run formats on the storm fixture
- * (tests/run_fixture.h), written to memory:
+ * (host/run/tests/run_fixture.h), written to memory:
  *   json      parses (jansson), carries the schema, the title, the stall
  *             windows with their verdicts and numbers, the narrative; the
  *             text output says the same (same calls)
@@ -37,7 +37,7 @@
 #include "kradar_run.h"
 #include "report.h"
 #include "run_fixture.h"
-#include "tap.h"
+#include "kradar_tap.h"
 
 static double pct_full(int64_t h)
 {

@@ -44,10 +44,10 @@
 
 #include "kradar_run.h"
 #include "run_fixture.h"
-#include "tap.h"
+#include "kradar_tap.h"
 
 #ifndef KRADAR_OBJDIR
-#define KRADAR_OBJDIR "build/obj/serial"
+#define KRADAR_OBJDIR "build/obj/run"
 #endif
 #ifndef KRADAR_TOP
 #define KRADAR_TOP "."
