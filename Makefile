@@ -30,7 +30,8 @@ export KDIR BUILD CC
 
 # Host-side C, each directory with its own Makefile (targets: all, clean)
 # writing binaries to $(BUILD)/ and unit tests to $(BUILD)/tests/test_*.
-SUBDIRS := host/lib host/kradar host/collect host/rundir host/serial host/compare host/vcpus tools/config tools/lore agent \
+SUBDIRS := host/lib host/kradar host/collect host/rundir host/console host/run host/report \
+	host/compare host/vcpus tools/config tools/lore agent \
 	selftests/guest selftests/e2e selftests/fuzz selftests/faults
 
 .PHONY: all module host san check check-host check-kernels demo deps fuzz bench stress clean \
@@ -45,13 +46,15 @@ module:
 
 host: $(SUBDIRS)
 
-# libkradar first: every other directory links it. The parsers'
-# libraries (mk/host.mk) before the directories that link them.
+# libkradar first: every other directory links it. The parsers' and the
+# run model's libraries (mk/host.mk) before the directories that link
+# them: host/console (parser) and host/run (model) before host/report.
 $(filter-out host/lib,$(SUBDIRS)): host/lib
-host/serial: host/rundir
-host/compare: host/serial host/rundir
+host/run: host/console host/rundir
+host/report: host/run host/console host/rundir
+host/compare: host/console host/rundir
 selftests/faults: host/collect
-selftests/fuzz: host/collect host/serial host/rundir tools/lore
+selftests/fuzz: host/collect host/console host/rundir tools/lore
 
 $(SUBDIRS):
 	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
@@ -61,7 +64,8 @@ deps:
 
 # Sanitizer lane: the host tools and their unit tests built again with
 # ASan+UBSan in $(BUILD)/san; selftests/run-all runs those tests too.
-HOST_SUBDIRS := host/lib host/kradar host/collect host/rundir host/serial host/compare host/vcpus tools/config tools/lore \
+HOST_SUBDIRS := host/lib host/kradar host/collect host/rundir host/console host/run host/report \
+	host/compare host/vcpus tools/config tools/lore \
 	selftests/fuzz selftests/faults
 
 san:
@@ -149,7 +153,8 @@ SH_CMDS := kradar-run kradar-kernel kradar-build-kernel kradar-qemu kradar-valid
 	kradar-apt kradar-kdir kradar-deps
 
 # the commands only: not the guest modules and test helpers of make host
-INSTALL_SUBDIRS := host/lib host/kradar host/collect host/rundir host/serial host/compare host/vcpus \
+INSTALL_SUBDIRS := host/lib host/kradar host/collect host/rundir host/console host/run \
+	host/report host/compare host/vcpus \
 	tools/config tools/lore
 
 install: $(INSTALL_SUBDIRS) man

@@ -194,6 +194,22 @@ static inline const char *kradar_event_type__name(enum kradar_event_type t)
 #define KRADAR_KEY_COMM			"comm"
 #define KRADAR_KEY_HOLDER_STACK		"holder_stack"
 #define KRADAR_KEY_VHOST_KILLED		"vhost_worker_killed"
+/* hung_task and cpu_stuck (also comm, pid, task, stack above) */
+#define KRADAR_KEY_SINCE_NS		"since_ns"
+#define KRADAR_KEY_HUNG_MS		"hung_ms"
+#define KRADAR_KEY_SLEEPS_IN		"sleeps_in"
+#define KRADAR_KEY_WAITS_FOR		"waits_for"
+#define KRADAR_KEY_LOCK_HOLDER_PID	"lock_holder_pid"
+#define KRADAR_KEY_EXITED		"exited"
+#define KRADAR_KEY_KIND			"kind"		/* no_schedule, irqs_off, rt_hog */
+#define KRADAR_KEY_STUCK_MS		"stuck_ms"
+#define KRADAR_KEY_RT_PRIORITY		"rt_priority"
+#define KRADAR_KEY_WAITER		"waiter"	/* pid, comm, woken_ns */
+#define KRADAR_KEY_PREEMPT_COUNT	"preempt_count"
+#define KRADAR_KEY_STACK_FROM		"stack_from"	/* tick, nmi, after */
+#define KRADAR_KEY_STACK_NS		"stack_ns"
+#define KRADAR_KEY_IN			"in"
+#define KRADAR_KEY_WENT_IDLE		"went_idle"
 /* lost */
 #define KRADAR_KEY_RECORDS		"records"
 /* summary */

@@ -6,6 +6,9 @@
 #   selftests/corpus/serial/run-storm/   a run directory: storm on CPU 1,
 #       RCU gap, an RCU stall on the console, QEMU at 100 %
 #   selftests/corpus/serial/syzbot_rcu_stall_report.txt   syzbot's report
+# and trimmed copies of the project's own lockup runs (Debian 6.1 and
+# 6.1-rt guests): selftests/corpus/serial/run-{soft-lockup,rt-hog,
+# hung-mutex,lockup-idle,...}/ (README there).
 # The project's own guest runs (runs/test-taprio-storm, runs/test-idle)
 # are read too when present (SKIP otherwise; they are not in git).
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -185,6 +188,50 @@ check "symbols: an unrelated ELF as vmlinux is accepted (exit 1: finding)" $? 1
 "$REPORT" --serial "$corpus/rcu_stall_taprio.log" >"$tmp/serial.txt"
 check "--serial LOG still works (exit 1)" $? 1
 has "--serial prints the report's CPU" "$tmp/serial.txt" "on CPU 1 pid 4242 syz-executor.0"
+
+# Stuck CPUs and hung tasks on the project's own runs: what the user sees
+lk=$tmp/soft-lockup
+cp -r "$corpus/run-soft-lockup" "$lk"
+"$REPORT" "$lk" >"$tmp/lk.txt" 2>&1
+check "soft-lockup: exit 1 (a stuck CPU is a finding)" $? 1
+has "soft-lockup: probe counts" "$tmp/lk.txt" "1 stuck CPU(s), 0 hung task(s)"
+has "soft-lockup: narrative: the stuck CPU, kradar's lead, the kernel's title" "$tmp/lk.txt" \
+	"kradar reported it at [   11.131666], 2.14 s before the kernel's soft-lockup report at [   13.268580] (title: BUG: soft lockup in kradar_lockup_thread)."
+has "soft-lockup: timeline: the probe's report" "$tmp/lk.txt" \
+	"cpu_stuck_record       CPU1   probe reports CPU 1 stuck (no_schedule): 1.01 s so far"
+has "soft-lockup: email: the stack" "$lk/report-email.txt" \
+	"   kradar_test_preempt_spin+0x39/0x50 [kradar_test_lockup]"
+has "soft-lockup: email: Call Trace" "$lk/report-email.txt" "  Call Trace:"
+email_width "soft-lockup: email" "$lk/report-email.txt" "$lk/serial.log"
+out=$("$CHECK" "$lk/trace.perfetto.json" --expect-slice --expect-instant)
+check "soft-lockup: Perfetto trace valid ($out)" $? 0
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$lk/timeline.svg"
+	check "soft-lockup: svg well-formed (xmllint)" $? 0
+fi
+if command -v jq >/dev/null; then
+	check "soft-lockup: json: the span and the kernel's report" \
+		"$(jq -c '.probe.spans[] | select(.kind == "cpu_stuck") |
+			[.stuck_kind, .cpu, .pid, .first_report_ns, .kernel_report.kind,
+			 .kernel_report.lead_ns, .kernel_report.title]' "$lk/report.json")" \
+		'["no_schedule",1,112,11131666786,"soft_lockup",2136913214,"BUG: soft lockup in kradar_lockup_thread"]'
+	check "soft-lockup: json: finding, exit_code" \
+		"$(jq -c '[.finding, .exit_code]' "$lk/report.json")" "[true,1]"
+fi
+"$REPORT" "$corpus/run-rt-hog" --no-files >"$tmp/rt.txt" 2>&1
+check "rt-hog: exit 1" $? 1
+has "rt-hog: narrative: tied to RT throttling, no title" "$tmp/rt.txt" \
+	"436.3 ms before the kernel's RT-throttling warning at [   13.803056] (\"sched: RT throttling activated\", with no crash report: no syzkaller title)."
+"$REPORT" "$corpus/run-hung-mutex" --no-files --format email >"$tmp/hm.txt" 2>&1
+check "hung-mutex: exit 1" $? 1
+has "hung-mutex: email: a hung task's stack" "$tmp/hm.txt" \
+	"Stack of the hung task kradar_holder:112 (probe, innermost first):"
+email_width "hung-mutex: email" "$tmp/hm.txt" "$corpus/run-hung-mutex/serial.log"
+"$REPORT" "$corpus/run-lockup-idle" --no-files >"$tmp/idle.txt" 2>&1
+check "lockup-idle: exit 0 (nothing found)" $? 0
+has "lockup-idle: probe counts" "$tmp/idle.txt" "0 stuck CPU(s), 0 hung task(s)"
+check "lockup-idle: no stuck CPU or hung task in the narrative" \
+	"$(grep -c 'kradar reported it\|did not schedule\|slept in D' "$tmp/idle.txt")" 0
 
 # the project's own guest runs, when present
 for name in test-taprio-storm test-idle; do

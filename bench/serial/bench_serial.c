@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-serial: throughput of the console log parser (host/serial,
+ * bench-serial: throughput of the console log parser (host/console,
  * kradar_serial__feed() and everything it extracts) against grep -c of
  * one fixed string on the same file.
  *

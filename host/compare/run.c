@@ -4,7 +4,7 @@
  * kradar-compare compares, through host/rundir (the schema check, events
  * by enum type, bounded line files, the runner's marks): events.jsonl
  * (the collector's decoded probe records, every field optional, unknown
- * types skipped), serial.log (through host/serial's console parser:
+ * types skipped), serial.log (through host/console's parser:
  * titles, stalls, lockups), run-events.txt (timeout, wall time) and
  * module-overrides.txt. A run directory comes from a guest that may have
  * been fuzzed: every size is checked before use and garbage is counted,

@@ -30,12 +30,12 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
 #include "kradar_serial.h"
+#include "str.h"
 
 enum family { FAM_STORM = 1, FAM_HANG = 2, FAM_CRASH = 4 };
 
@@ -67,21 +67,6 @@ static int side_families(const struct kradar_cmp_side *s)
 		for (j = 0; j < s->runs[i]->nr_sigs; j++)
 			fam |= sig_family(s->runs[i]->sigs[j]);
 	return fam;
-}
-
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, len);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -704,7 +689,7 @@ static void describe_row(char *buf, size_t len, const struct kradar_cmp_row *row
 		kradar_cmp__fmt_stat(b, sizeof(b), &row->base, row->unit);
 		kradar_cmp__fmt_stat(c, sizeof(c), &row->cand, row->unit);
 	}
-	appendf(buf, len, "%s %s -> %s", row->label, b, c);
+	kradar_appendf(buf, len, "%s %s -> %s", row->label, b, c);
 }
 
 static bool row_counts(const struct kradar_cmp_row *row, int role, bool timing)
@@ -721,7 +706,7 @@ static void family_list(char *buf, size_t len, int fam)
 
 	for (i = 0; i < 3; i++)
 		if (fam & (1 << i)) {
-			appendf(buf, len, "%s%s", first ? "" : ", ", family_names[i]);
+			kradar_appendf(buf, len, "%s%s", first ? "" : ", ", family_names[i]);
 			first = false;
 		}
 }
@@ -736,14 +721,14 @@ static bool new_families(const struct kradar_cmp_section *sec, char *reason,
 
 	if (!fresh)
 		return false;
-	appendf(reason, len, "the candidate shows a problem the baseline does not (%s",
+	kradar_appendf(reason, len, "the candidate shows a problem the baseline does not (%s",
 		sec->name);
-	appendf(reason, len, ": ");
+	kradar_appendf(reason, len, ": ");
 	family_list(reason, len, fresh);
-	appendf(reason, len, ")");
+	kradar_appendf(reason, len, ")");
 	for (s = 0; s < sec->nr_sigs; s++)
 		if (!sec->sig_base[s] && (sig_family(sec->sigs[s]) & fresh)) {
-			appendf(reason, len, "; \"%s\" in %zu/%zu candidate runs",
+			kradar_appendf(reason, len, "; \"%s\" in %zu/%zu candidate runs",
 				sec->sigs[s], sec->sig_cand[s], sec->cand->nr);
 			break;
 		}
@@ -771,28 +756,28 @@ static void decide_control(struct kradar_cmp_result *res,
 			continue;
 		if (row_counts(row, KRADAR_ROLE_CONTROL | KRADAR_ROLE_SEVERITY, opts->timing)) {
 			if (!*regressed)
-				appendf(why, len, "the control workload changed beyond noise: ");
+				kradar_appendf(why, len, "the control workload changed beyond noise: ");
 			else
-				appendf(why, len, "; ");
+				kradar_appendf(why, len, "; ");
 			describe_row(why, len, row, sec);
 			*regressed = true;
 		} else if (row->role & KRADAR_ROLE_TIMING) {
-			appendf(res->notes, sizeof(res->notes),
+			kradar_appendf(res->notes, sizeof(res->notes),
 				"control timing differs beyond noise (not in the verdict without --timing): ");
 			describe_row(res->notes, sizeof(res->notes), row, sec);
-			appendf(res->notes, sizeof(res->notes), "\n");
+			kradar_appendf(res->notes, sizeof(res->notes), "\n");
 		}
 	}
 	if (*regressed)
 		return;
 	if (!any_focus && res->nr_focus) {
 		*inconclusive = true;
-		appendf(why, len, "the control runs of the baseline never ran the callbacks to judge (%s)",
+		kradar_appendf(why, len, "the control runs of the baseline never ran the callbacks to judge (%s)",
 			res->focus[0]);
 		return;
 	}
 	if (sec->base_problems)
-		appendf(res->notes, sizeof(res->notes),
+		kradar_appendf(res->notes, sizeof(res->notes),
 			"the control baseline itself had problems in %zu/%zu runs\n",
 			sec->base_problems, sec->base->nr);
 }
@@ -860,12 +845,12 @@ static int decide_rules(struct kradar_cmp_result *res,
 			if (row->change == KRADAR_CH_WORSE) {
 				if (!worse)
 					sev[0] = '\0';
-				appendf(sev, sizeof(sev), "%s", worse ? "; " : "");
+				kradar_appendf(sev, sizeof(sev), "%s", worse ? "; " : "");
 				describe_row(sev, sizeof(sev), row, sec);
 				worse = true;
 			} else if (row->change == KRADAR_CH_BETTER && !worse) {
 				if (nsev++ < 3) {
-					appendf(sev, sizeof(sev), "%s", better ? "; " : "");
+					kradar_appendf(sev, sizeof(sev), "%s", better ? "; " : "");
 					describe_row(sev, sizeof(sev), row, sec);
 				}
 				better = true;
@@ -889,9 +874,9 @@ static int decide_rules(struct kradar_cmp_result *res,
 			snprintf(why, sizeof(why),
 				 "the candidate still reproduces in %zu/%zu runs (baseline %zu/%zu)", pc, nc, pb, nb);
 			if (better)
-				appendf(why, sizeof(why), "; softened: %s", sev);
+				kradar_appendf(why, sizeof(why), "; softened: %s", sev);
 			else
-				appendf(why, sizeof(why), "; no severity measure better beyond noise");
+				kradar_appendf(why, sizeof(why), "; no severity measure better beyond noise");
 		} else {
 			res->chance = pow(1.0 - (double)pb / (double)nb, (double)nc);
 			if (res->chance > opts->alpha) {
@@ -905,7 +890,7 @@ static int decide_rules(struct kradar_cmp_result *res,
 					 "no candidate run reproduces (0/%zu) where the baseline did in %zu/%zu; chance of that by luck %.3g (<= %.2f)",
 					 nc, pb, nb, res->chance, opts->alpha);
 				if (better)
-					appendf(why, sizeof(why), "; %s", sev);
+					kradar_appendf(why, sizeof(why), "; %s", sev);
 			}
 		}
 	}
@@ -913,17 +898,17 @@ static int decide_rules(struct kradar_cmp_result *res,
 	if (res->have_control) {
 		if (c_regressed) {
 			if (res->verdict != KRADAR_V_REGRESSED)
-				appendf(why, sizeof(why), "; but ");
+				kradar_appendf(why, sizeof(why), "; but ");
 			else
-				appendf(why, sizeof(why), "; also ");
-			appendf(why, sizeof(why), "%s", cwhy);
+				kradar_appendf(why, sizeof(why), "; also ");
+			kradar_appendf(why, sizeof(why), "%s", cwhy);
 			res->verdict = KRADAR_V_REGRESSED;
 		} else if (c_inconclusive) {
-			appendf(why, sizeof(why), "; control: %s", cwhy);
+			kradar_appendf(why, sizeof(why), "; control: %s", cwhy);
 			if (res->verdict == KRADAR_V_FIXED)
 				res->verdict = KRADAR_V_INCONCLUSIVE;
 		} else {
-			appendf(why, sizeof(why),
+			kradar_appendf(why, sizeof(why),
 				"; control: no change beyond noise (%zu vs %zu runs)",
 				cbase->nr, ccand->nr);
 		}
@@ -954,7 +939,7 @@ static void no_data_rule(struct kradar_cmp_result *res,
 		for (j = 0; j < sides[i]->nr; j++) {
 			if (!kradar_cmp_run__no_data(sides[i]->runs[j]))
 				continue;
-			appendf(list, sizeof(list), "%s%s %s", n ? ", " : "",
+			kradar_appendf(list, sizeof(list), "%s%s %s", n ? ", " : "",
 				side_names[i], sides[i]->runs[j]->dir);
 			n++;
 		}
@@ -968,7 +953,7 @@ static void no_data_rule(struct kradar_cmp_result *res,
 	if (res->reason[0]) {
 		size_t l = strlen(res->notes);
 
-		appendf(res->notes, sizeof(res->notes), "%sCounting those runs as they are, the rules would say %s: %s",
+		kradar_appendf(res->notes, sizeof(res->notes), "%sCounting those runs as they are, the rules would say %s: %s",
 			l && res->notes[l - 1] != '\n' ? "\n" : "",
 			kradar_cmp__verdict_name(res->verdict), res->reason);
 	}

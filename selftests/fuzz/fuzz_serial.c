@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target "serial": the kernel console log parser (host/serial/
+ * Fuzz target "serial": the kernel console log parser (host/console/
  * kradar_serial.c) and the syzkaller-compatible title rules it uses
- * (host/serial/serial_titles.c: oops matching, call-trace frames, the
+ * (host/console/serial_titles.c: oops matching, call-trace frames, the
  * Rust symbol demangler, title and class).
  *
  * Input: two chunking bytes (fuzz.h), then the log. It is parsed twice,

@@ -3,7 +3,8 @@
  * libkradar unit tests: the JSON writer's integers, which readers
  * holding numbers as doubles must get back digit for digit, its pretty
  * form and reals; the output layer (out.h): text and JSON from the same
- * calls, nesting and commas, untrusted strings in either mode.
+ * calls, nesting and commas, untrusted strings in either mode; bounded
+ * appends (str.h).
  */
 #include <errno.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include "json.h"
 #include "kradar_tap.h"
 #include "out.h"
+#include "str.h"
 
 /* One top-level object holding @key: @v, as jw writes it. */
 static char *jw_line_u64(const char *key, uint64_t v, bool sign)
@@ -292,8 +294,21 @@ static void test_out_write_error(void)
 	fclose(f);
 }
 
+static void test_appendf(void)
+{
+	char buf[8] = "ab";
+
+	kradar_appendf(buf, sizeof(buf), "%d-%s", 12, "x");
+	ASSERT_STREQ(buf, "ab12-x", "appendf: appends");
+	kradar_appendf(buf, sizeof(buf), "%s", "long tail");
+	ASSERT_STREQ(buf, "ab12-xl", "appendf: cut at the buffer, terminated");
+	kradar_appendf(buf, sizeof(buf), "%s", "more");
+	ASSERT_STREQ(buf, "ab12-xl", "appendf: a full buffer stays as it is");
+}
+
 int main(void)
 {
+	test_appendf();
 	test_integers();
 	test_out_modes();
 	test_out_finish();

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
+#include "str.h"
 
 const char *kradar_match__name(enum kradar_match m)
 {

@@ -57,6 +57,11 @@
 /* RCU stall length when HZ cannot be inferred: RCU_CPU_STALL_TIMEOUT. */
 #define KRADAR_RUN_RCU_STALL_DEFAULT_NS	21000000000LL	/* ns */
 #define KRADAR_RUN_HARD_LOCKUP_NS	10000000000LL	/* watchdog_thresh */
+/* A console watchdog line is tied to a stuck CPU or hung task when it
+ * comes in its stretch, or up to this long after its end. */
+#define KRADAR_RUN_TIE_SLACK_NS		1000000000LL	/* ns */
+/* Hung tasks the narrative names one by one (the rest are counted). */
+#define KRADAR_RUN_NARRATE_HUNG		4
 
 /* Spans: things with a begin and an end on the guest clock. */
 enum kradar_span_kind {
@@ -65,7 +70,17 @@ enum kradar_span_kind {
 	KRADAR_SPAN_GP_STALL,	/* an RCU grace period that did not end */
 	KRADAR_SPAN_LOCK,	/* a lock held while others waited */
 	KRADAR_SPAN_HB_GAP,	/* no heartbeat arrived (host or guest time) */
+	KRADAR_SPAN_STUCK,	/* a CPU that did not schedule (cpu_stuck) */
+	KRADAR_SPAN_HUNG,	/* a task asleep in D (hung_task) */
 	KRADAR_SPAN__COUNT,
+};
+
+/* What kept a stuck CPU (cpu_stuck's "kind"). */
+enum kradar_stuck_kind {
+	KRADAR_STUCK_NO_SCHEDULE,	/* no switch while a woken task waited */
+	KRADAR_STUCK_IRQS_OFF,		/* no timer interrupt: interrupts off */
+	KRADAR_STUCK_RT_HOG,		/* an RT task took the CPU */
+	KRADAR_STUCK__COUNT,
 };
 
 struct kradar_span {
@@ -75,19 +90,21 @@ struct kradar_span {
 	bool ended;			/* an "end" record arrived */
 	int64_t last_t_ns;		/* last record about it */
 	char name[KRADAR_RUN_NAME_LEN];	/* storm function, lock, "gp N" */
-	double value;			/* storm peak/s, gap/stall/held ms */
+	double value;			/* storm peak/s, gap/stall/held/stuck/hung ms */
 	double late_pct;		/* storm */
-	char task[64];			/* qs_gap task, lock holder comm */
+	char task[64];			/* qs_gap, stuck task, lock holder, hung task */
 	int pid;			/* -1 */
-	char state[8];			/* lock holder state */
+	char state[8];			/* lock holder, hung task state */
 	char top[KRADAR_RUN_NAME_LEN];	/* qs_gap: busiest hrtimer callback */
 	double top_rate;
 	int nr_waiters;			/* lock: the most at once */
-	char waiter[64];		/* first waiter's comm */
-	int waiter_pid;			/* lock: first waiter's pid, -1 */
+	char waiter[64];		/* first waiter's comm; stuck: the task
+					 * woken onto the CPU that waited */
+	int waiter_pid;			/* lock, stuck: that waiter's pid, -1 */
 	int killed_pid;			/* lock: a waiter in vhost_worker_killed(), -1 */
 	bool held_exact;		/* lock: value is the hold, not a lower bound */
-	int64_t first_t_ns;		/* lock: the probe's first record of it, -1 */
+	int64_t first_t_ns;		/* lock, stuck, hung: the probe's first
+					 * record of it (when kradar said so), -1 */
 	int64_t key;			/* gp_seq, lock address; matches phases */
 	int nr_cpus;			/* gp_stall: stalled CPUs */
 	int cpus[8];
@@ -95,6 +112,21 @@ struct kradar_span {
 	char frames[KRADAR_RUN_MAX_FRAMES][KRADAR_RUN_NAME_LEN];
 	/* KRADAR_SPAN_HB_GAP only: the heartbeats on both sides */
 	int64_t host_begin_ns, host_end_ns;
+	/* KRADAR_SPAN_STUCK, KRADAR_SPAN_HUNG */
+	enum kradar_stuck_kind stuck;	/* stuck: what kept the CPU */
+	char frame[KRADAR_RUN_NAME_LEN];	/* stuck: the frame its interrupt
+					 * hit ("in"); hung: "sleeps_in" */
+	char stack_from[8];		/* stuck: tick, nmi or after; "" */
+	int64_t stack_ns;		/* stuck: when the stack was taken, -1 */
+	int preempt_count;		/* stuck: of the interrupted context, -1 */
+	int rt_priority;		/* stuck rt_hog: the task's, -1 */
+	bool went_idle;			/* stuck: the end came with idle */
+	char lock[KRADAR_RUN_NAME_LEN];	/* hung: the mutex it waits for, "" */
+	int lock_holder_pid;		/* hung: that mutex's holder, -1 */
+	bool exited;			/* hung: the task exited at the end */
+	/* analysis: the console's own report of it (its watchdog line and
+	 * the crash report that line opened), indexes or -1 */
+	int console_event, console_report;
 };
 
 struct kradar_window {			/* one hrtimer_window record */
@@ -245,12 +277,29 @@ int kradar_run__add_json_line(struct kradar_run *r, const char *line, size_t len
 int kradar_run__add_serial(struct kradar_run *r, const char *buf, size_t len, bool last);
 int kradar_run__add_run_event(struct kradar_run *r, const char *line);
 int kradar_run__add_cpu_line(struct kradar_run *r, const char *line);
+/* An empty span of a kind: no CPU, no pid, unknown times and indexes (-1). */
+void kradar_span__init(struct kradar_span *sp, enum kradar_span_kind kind);
 /* Find the stall windows, classify them, build the timeline and the
  * narrative, from a loaded run; 0 or -errno. */
 int kradar_run__analyse(struct kradar_run *r);
 
 const char *kradar_run__name(const struct kradar_run *r, int idx);
 const char *kradar_span__kind_name(enum kradar_span_kind kind);
+/* "no_schedule", "irqs_off", "rt_hog" */
+const char *kradar_stuck__kind_name(enum kradar_stuck_kind kind);
+/* A console line the report shows: a finding, or a warning about a stall
+ * (slow hrtimer interrupt, RT throttling). */
+bool kradar_run__console_key(enum kradar_serial_event_kind kind);
+/* The console line tied to a stuck or hung span and, in *rep (when rep
+ * is not NULL), the crash report that line opened; NULL when none. Then
+ * kradar's lead over that line in *lead_ns (line time - the probe's first
+ * record; negative when the kernel was first): false when there is no
+ * such line or no record time. */
+const struct kradar_serial_event *kradar_span__console(const struct kradar_run *r,
+							 const struct kradar_span *sp,
+							 const struct kradar_serial_report **rep);
+bool kradar_span__lead_ns(const struct kradar_run *r, const struct kradar_span *sp,
+			  int64_t *lead_ns);
 const char *kradar_verdict__name(enum kradar_verdict v);
 /* QEMU CPU use in % of one host CPU over [a, b] host ns; < 0 if unknown. */
 double kradar_run__qemu_cpu_pct(const struct kradar_run *r, int64_t a, int64_t b);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of kradar-report's run formats on the storm fixture
- * (tests/run_fixture.h), written to memory:
+ * (host/run/tests/run_fixture.h), written to memory:
  *   json      parses (jansson), carries the schema, the title, the stall
  *             windows with their verdicts and numbers, the narrative; the
  *             text output says the same (same calls)
@@ -17,6 +17,15 @@
  *             ordered per track, counters for each CPU, slices, instants
  *   svg       well-formed (a tag matcher), has a plot per CPU, the bars
  *             and the console marker
+ *   stuck     the project's soft-lockup run: the stuck CPU in JSON (its
+ *             span, kernel_report with lead_ns and title), text, email
+ *             (the narrative's lead and title, the stack one frame a
+ *             line), Perfetto (a slice, the title in args) and SVG
+ *   hung      the hung-mutex run: four hung tasks in JSON, their stacks
+ *             in the email (a repeated one named once); the idle run:
+ *             none of this, no finding
+ *   long frame  a guest frame longer than a line keeps the email within
+ *             75 columns
  *   hostile   guest strings with invalid UTF-8, control characters and
  *             XML/JSON metacharacters keep every output valid
  */
@@ -28,7 +37,7 @@
 #include "kradar_run.h"
 #include "report.h"
 #include "run_fixture.h"
-#include "tap.h"
+#include "kradar_tap.h"
 
 static double pct_full(int64_t h)
 {
@@ -173,14 +182,21 @@ static bool console_quote(const struct kradar_run *r, const char *line, size_t n
 	return false;
 }
 
-static void check_email(const struct kradar_run *r, const char *m)
+/* What every email body must be (@what names the run in test names):
+ * no Subject: line, kradar's own lines within 75 columns, no trailing
+ * spaces, at least @min_quoted console lines quoted verbatim, no line
+ * starting with '>'. */
+static void check_email_layout(const struct kradar_run *r, const char *m, const char *what,
+			       int min_quoted)
 {
 	const char *p = m, *bad = NULL, *trail = NULL, *notq = NULL;
 	int quote_start = 0, section = 0, quoted = 0;
 	size_t badn = 0;
+	char n_[128];
 
+#define NAME(s) (snprintf(n_, sizeof(n_), "%s: %s", what, s), n_)
 	ASSERT_TRUE(strncmp(m, "Subject:", 8) && !strstr(m, "\nSubject:"),
-		    "email: no Subject: line in the body");
+		    NAME("no Subject: line in the body"));
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 
@@ -203,15 +219,21 @@ static void check_email(const struct kradar_run *r, const char *m)
 			quote_start++;
 		p += n + (p[n] == '\n');
 	}
-	if (!ASSERT_TRUE(!bad, "email: kradar's own lines at most 75 columns"))
+	if (!ASSERT_TRUE(!bad, NAME("kradar's own lines at most 75 columns")))
 		printf("#   actual: %zu columns: '%.*s'\n#   expected: at most 75\n",
 		       badn, (int)badn, bad);
-	if (!ASSERT_TRUE(!trail, "email: no trailing spaces"))
+	if (!ASSERT_TRUE(!trail, NAME("no trailing spaces")))
 		printf("#   actual: '%.*s'\n", (int)strcspn(trail, "\n"), trail);
-	ASSERT_TRUE(quoted >= 2, "email: decisive console lines quoted");
-	if (!ASSERT_TRUE(!notq, "email: decisive console lines verbatim, unwrapped"))
+	ASSERT_TRUE(quoted >= min_quoted, NAME("decisive console lines quoted"));
+	if (!ASSERT_TRUE(!notq, NAME("decisive console lines verbatim, unwrapped")))
 		printf("#   actual: '%.*s'\n", (int)strcspn(notq, "\n"), notq);
-	ASSERT_EQ_INT(quote_start, 0, "email: no line starts with '>'");
+	ASSERT_EQ_INT(quote_start, 0, NAME("no line starts with '>'"));
+#undef NAME
+}
+
+static void check_email(const struct kradar_run *r, const char *m)
+{
+	check_email_layout(r, m, "email", 2);
 	ASSERT_TRUE(strstr(m, "\n  [    2.000000]  hrtimer storm on CPU 1") != NULL,
 		    "email: timeline line with printk time, its CPU named once");
 	if (!ASSERT_TRUE(!strstr(m, "CPU1 CPU 1") && !strstr(m, "CPU 1: CPU 1"),
@@ -418,9 +440,290 @@ static void test_hostile(void)
 	kradar_run__free(r);
 }
 
+#ifndef KRADAR_TOP
+#define KRADAR_TOP "."
+#endif
+
+/* A run of selftests/corpus/serial, loaded and analysed, or NULL. */
+static struct kradar_run *load_corpus(const char *name, struct kradar_cmp *cmp)
+{
+	char dir[512], err[512] = "";
+	struct kradar_run *r;
+
+	snprintf(dir, sizeof(dir), KRADAR_TOP "/selftests/corpus/serial/%s", name);
+	r = kradar_run__load(dir, err, sizeof(err));
+	if (!r) {
+		printf("# load %s: %s\n", dir, err);
+		return NULL;
+	}
+	kradar_run__analyse(r);
+	kradar_cmp__parsers(r->console, NULL, NULL, cmp);
+	return r;
+}
+
+/* s with every line break and the indentation after it as one space:
+ * wrapped prose as one line. */
+static char *flat(const char *s)
+{
+	char *o = malloc(strlen(s) + 1), *q = o;
+
+	if (!o)
+		return NULL;
+	while (*s) {
+		if (*s != '\n') {
+			*q++ = *s++;
+			continue;
+		}
+		while (*s == '\n' || *s == ' ')
+			s++;
+		*q++ = ' ';
+	}
+	*q = 0;
+	return o;
+}
+
+/* report.json of the run, parsed; NULL when it does not parse. */
+static json_t *render_json(const struct kradar_run *r, const struct kradar_cmp *cmp)
+{
+	json_error_t jerr;
+	size_t len;
+	char *s = render(fmt_json, r, cmp, &len);
+	json_t *doc = s ? json_loadb(s, len, 0, &jerr) : NULL;
+
+	free(s);
+	return doc;
+}
+
+/* The span of a kind in report.json's probe.spans, or NULL. */
+static json_t *json_span(json_t *doc, const char *kind, int n)
+{
+	json_t *spans = json_object_get(json_object_get(doc, "probe"), "spans");
+	size_t i;
+
+	for (i = 0; i < json_array_size(spans); i++) {
+		json_t *sp = json_array_get(spans, i);
+
+		if (!strcmp(json_string_value(json_object_get(sp, "kind")) ?: "", kind) && !n--)
+			return sp;
+	}
+	return NULL;
+}
+
+/* The email of the run with its layout checked (@what, @min_quoted as in
+ * check_email_layout()), and in *f the same flattened; NULL, *f NULL
+ * when it does not render. */
+static char *email_checked(const struct kradar_run *r, const struct kradar_cmp *c,
+			   const char *what, int min_quoted, char **f)
+{
+	size_t len;
+	char *s = render(run_email, r, c, &len), n[128];
+
+	snprintf(n, sizeof(n), "%s: renders", what);
+	*f = NULL;
+	if (!ASSERT_TRUE(s, n))
+		return NULL;
+	check_email_layout(r, s, what, min_quoted);
+	*f = flat(s);
+	return s;
+}
+
+/* Load the corpus run @name, hand it to @fn, free it. */
+static void on_corpus(const char *name,
+		      void (*fn)(const struct kradar_run *r, const struct kradar_cmp *cmp))
+{
+	struct kradar_cmp cmp;
+	struct kradar_run *r = load_corpus(name, &cmp);
+	char n[128];
+
+	snprintf(n, sizeof(n), "%s: loads", name);
+	if (ASSERT_TRUE(r, n))
+		fn(r, &cmp);
+	kradar_run__free(r);
+}
+
+/* The stuck CPU of the project's soft-lockup run in every format. */
+static void stuck_formats(const struct kradar_run *r, const struct kradar_cmp *c)
+{
+	json_t *doc = render_json(r, c), *sp, *kr;
+	char *s, *f;
+	size_t len;
+
+	sp = json_span(doc, "cpu_stuck", 0);
+	kr = json_object_get(sp, "kernel_report");
+	ASSERT_TRUE(json_integer_value(json_object_get(json_object_get(doc, "probe"),
+						       "stuck_cpus")) == 1 &&
+		    json_integer_value(json_object_get(json_object_get(doc, "probe"),
+						       "hung_tasks")) == 0,
+		    "stuck json: probe.stuck_cpus, probe.hung_tasks");
+	ASSERT_TRUE(sp && !strcmp(json_string_value(json_object_get(sp, "stuck_kind")) ?: "",
+				  "no_schedule") &&
+		    json_integer_value(json_object_get(sp, "cpu")) == 1 &&
+		    json_integer_value(json_object_get(sp, "pid")) == 112 &&
+		    json_integer_value(json_object_get(sp, "begin_ns")) == 10122038249LL &&
+		    json_integer_value(json_object_get(sp, "first_report_ns")) == 11131666786LL &&
+		    json_integer_value(json_object_get(sp, "preempt_count")) == 1 &&
+		    json_integer_value(json_object_get(sp, "waiter_pid")) == 107 &&
+		    !strcmp(json_string_value(json_object_get(sp, "frame")) ?: "",
+			    "kradar_test_preempt_spin+0x39/0x50 [kradar_test_lockup]") &&
+		    json_array_size(json_object_get(sp, "stack")) == 9,
+		    "stuck json: the span: kind, CPU, task, since, first report, frame, stack");
+	ASSERT_TRUE(kr && !strcmp(json_string_value(json_object_get(kr, "kind")) ?: "",
+				  "soft_lockup") &&
+		    json_integer_value(json_object_get(kr, "t_ns")) == 13268580000LL &&
+		    json_integer_value(json_object_get(kr, "lead_ns")) == 2136913214LL &&
+		    !strcmp(json_string_value(json_object_get(kr, "title")) ?: "",
+			    "BUG: soft lockup in kradar_lockup_thread"),
+		    "stuck json: kernel_report: the soft-lockup line, lead_ns, title");
+	ASSERT_TRUE(json_is_true(json_object_get(doc, "finding")) &&
+		    json_integer_value(json_object_get(doc, "exit_code")) == 1,
+		    "stuck json: finding, exit_code 1");
+	json_decref(doc);
+
+	s = render(fmt_text, r, c, &len);
+	ASSERT_TRUE(s && strstr(s, "1 stuck CPU(s), 0 hung task(s)") &&
+		    strstr(s, "2.14 s before the kernel's soft-lockup report at [   13.268580] "
+			   "(title: BUG: soft lockup in kradar_lockup_thread)") &&
+		    strstr(s, "cpu_stuck_record"),
+		    "stuck text: counts, the narrative's lead and title, the timeline");
+	free(s);
+
+	s = email_checked(r, c, "stuck email", 1, &f);
+	ASSERT_TRUE(f && strstr(f, "kradar reported it at [   11.131666], 2.14 s before "
+				"the kernel's soft-lockup report at [   13.268580] (title: "
+				"BUG: soft lockup in kradar_lockup_thread)."),
+		    "stuck email: the narrative's lead and title");
+	ASSERT_TRUE(f && strstr(f, "Stack of CPU 1 (no_schedule, kradar_preempt/:112), "
+				"taken by its tick at [   11.053101]"),
+		    "stuck email: whose stack, taken when and how");
+	ASSERT_TRUE(s && strstr(s, "\n  Call Trace:\n   __hrtimer_run_queues+0x1d6/0x250\n") &&
+		    strstr(s, "\n   kradar_test_preempt_spin+0x39/0x50 [kradar_test_lockup]\n"
+			   "   kradar_lockup_thread+0xa0/0xa6 [kradar_test_lockup]\n") &&
+		    strstr(s, "\n   ret_from_fork+0x22/0x30\n"),
+		    "stuck email: the stack, one frame a line, kernel style");
+	free(f);
+	free(s);
+
+	s = render(fmt_perfetto, r, c, &len);
+	doc = s ? json_loadb(s, len, 0, NULL) : NULL;
+	{
+		json_t *evs = json_object_get(doc, "traceEvents"), *hit = NULL;
+		size_t i;
+
+		for (i = 0; i < json_array_size(evs); i++) {
+			json_t *e = json_array_get(evs, i);
+
+			if (!strcmp(json_string_value(json_object_get(e, "name")) ?: "",
+				    "CPU 1 stuck (no_schedule)"))
+				hit = e;
+		}
+		ASSERT_TRUE(hit && json_number_value(json_object_get(hit, "ts")) == 10122038.249 &&
+			    !strcmp(json_string_value(json_object_get(json_object_get(hit, "args"),
+				    "title")) ?: "", "BUG: soft lockup in kradar_lockup_thread"),
+			    "stuck perfetto: a slice from the stretch's begin, the title in args");
+	}
+	json_decref(doc);
+	free(s);
+
+	s = render(fmt_svg, r, c, &len);
+	ASSERT_TRUE(s && !xml_check(s) && strstr(s, ">stuck CPUs</text>"),
+		    "stuck svg: well-formed, a row of stuck CPUs");
+	free(s);
+}
+
+/* The hung tasks of the project's hung-mutex run. */
+static void hung_formats(const struct kradar_run *r, const struct kradar_cmp *c)
+{
+	json_t *doc = render_json(r, c), *sp = json_span(doc, "hung_task", 2);
+	char *s, *f;
+
+	ASSERT_TRUE(json_integer_value(json_object_get(json_object_get(doc, "probe"),
+						       "hung_tasks")) == 4 && sp &&
+		    json_integer_value(json_object_get(sp, "pid")) == 113 &&
+		    !strcmp(json_string_value(json_object_get(sp, "waits_for")) ?: "",
+			    "kradar_test_mutex [kradar_test_mutex]") &&
+		    json_integer_value(json_object_get(sp, "lock_holder_pid")) == 112 &&
+		    json_is_true(json_object_get(sp, "exited")) &&
+		    json_is_null(json_object_get(sp, "kernel_report")),
+		    "hung json: four hung tasks; waits_for, lock_holder_pid, exited, "
+		    "kernel_report null");
+	json_decref(doc);
+	s = email_checked(r, c, "hung email", 0, &f);
+	ASSERT_TRUE(s && strstr(s, "Stack of the hung task kradar_holder:112 (probe, "
+				"innermost first):\n\n  Call Trace:\n"
+				"   kradar_test_hold_fn+0x12/0x30 [kradar_test_mutex]\n") &&
+		    f && strstr(f, "kradar_waiter/1:114 has the same stack as kradar_waiter/0:113."),
+		    "hung email: the hung tasks' stacks, a repeated one named");
+	free(f);
+	free(s);
+}
+
+/* The idle run: no stuck CPU, no hung task. */
+static void idle_formats(const struct kradar_run *r, const struct kradar_cmp *c)
+{
+	json_t *doc = render_json(r, c);
+	size_t len;
+	char *s;
+
+	ASSERT_TRUE(doc && json_integer_value(json_object_get(json_object_get(doc, "probe"),
+							      "stuck_cpus")) == 0 &&
+		    json_integer_value(json_object_get(json_object_get(doc, "probe"),
+						       "hung_tasks")) == 0 &&
+		    !json_span(doc, "cpu_stuck", 0) && !json_span(doc, "hung_task", 0) &&
+		    json_is_false(json_object_get(doc, "finding")) &&
+		    json_integer_value(json_object_get(doc, "exit_code")) == 0,
+		    "idle json: no stuck CPU, no hung task, no finding, exit_code 0");
+	json_decref(doc);
+	s = render(run_email, r, c, &len);
+	ASSERT_TRUE(s && !strstr(s, "Call Trace:") && !strstr(s, "Stack of"),
+		    "idle email: no stack");
+	free(s);
+}
+
+/* A guest's frame name longer than a line: cut, the email stays within 75
+ * columns. */
+static void test_long_frame(void)
+{
+	struct kradar_run *r = kradar_run__new();
+	struct kradar_cmp cmp;
+	char ev[1024], frame[200];
+	size_t len;
+	char *s;
+
+	if (!ASSERT_TRUE(r, "long frame: run created"))
+		return;
+	memset(frame, 'f', sizeof(frame) - 1);
+	frame[sizeof(frame) - 1] = 0;
+	snprintf(ev, sizeof(ev), "{\"type\":\"cpu_stuck\",\"phase\":\"begin\",\"kind\":\"irqs_off\","
+		 "\"task\":\"t\",\"pid\":1,\"stuck_ms\":1000,\"since_ns\":1000000000,"
+		 "\"stack_from\":\"nmi\",\"stack_ns\":1500000000,\"in\":\"%s\",\"stack\":[\"%s\","
+		 "\"b+0x1/0x2\"],\"t_ns\":2000000000,\"cpu\":0}", frame, frame);
+	kradar_run__add_json_line(r, ev, strlen(ev));
+	kradar_run__add_serial(r, "", 0, true);
+	kradar_run__analyse(r);
+	kradar_cmp__parsers(r->console, NULL, NULL, &cmp);
+	s = render(run_email, r, &cmp, &len);
+	if (ASSERT_TRUE(s && strstr(s, "Call Trace:"), "long frame: email with the stack")) {
+		const char *p = strstr(s, "  Call Trace:");
+		size_t n, wide = 0, lines = 0;
+
+		/* prose keeps a word longer than a line whole; a stack is cut */
+		for (; !strncmp(p, "  ", 2); p += n + (p[n] == '\n'), lines++) {
+			n = strcspn(p, "\n");
+			wide += n > 75;
+		}
+		ASSERT_TRUE(lines == 3 && !wide, "long frame: stack lines within 75 columns");
+	}
+	free(s);
+	kradar_run__free(r);
+}
+
 int main(void)
 {
 	test_formats();
+	on_corpus("run-soft-lockup", stuck_formats);
+	on_corpus("run-hung-mutex", hung_formats);
+	on_corpus("run-lockup-idle", idle_formats);
+	test_long_frame();
 	test_hostile();
 	return tap_done();
 }

@@ -24,6 +24,16 @@
  *            on the timeline before the kernel's hung-task report, and the
  *            narrative names the killed worker, the lead, the kernel's
  *            likely owner and the sleeping holder
+ *   lockup   a CPU with interrupts off and a task in D (hand-written):
+ *            each tied to the kernel's own line about it (hard lockup on
+ *            that CPU with its panic's title, the hung-task report of that
+ *            pid; not a soft lockup on another CPU), lead times, titles,
+ *            timeline entries, the report's stack explained
+ *   runs     the project's own guest runs (selftests/corpus/serial/run-*,
+ *            trimmed): lockup-preempt, lockup-irqs, soft-lockup (lead
+ *            over the kernel's soft-lockup report, its title), rt-hog (RT
+ *            throttling), hung-completion, hung-mutex, and lockup-idle
+ *            (negative: no stuck CPU, no hung task, exit 0)
  *   syzbot   title/frames comparison: same, same kind, different
  *   syms     libelf: placing an image from a named address, resolving
  */
@@ -34,11 +44,36 @@
 
 #include "kradar_run.h"
 #include "run_fixture.h"
-#include "tap.h"
+#include "kradar_tap.h"
 
 #ifndef KRADAR_OBJDIR
-#define KRADAR_OBJDIR "build/obj/serial"
+#define KRADAR_OBJDIR "build/obj/run"
 #endif
+#ifndef KRADAR_TOP
+#define KRADAR_TOP "."
+#endif
+#define CORPUS KRADAR_TOP "/selftests/corpus/serial/"
+
+/* The n-th span of a kind, or NULL */
+static const struct kradar_span *nth_span(const struct kradar_run *r,
+					  enum kradar_span_kind k, int n)
+{
+	const struct kradar_span *sp = r->spans, *end = r->spans + r->nr_spans;
+
+	while (sp < end && (sp->kind != k || n--))
+		sp++;
+	return sp < end ? sp : NULL;
+}
+
+/* The first timeline entry of a kind, or NULL */
+static const struct kradar_tl *tl_of(const struct kradar_run *r, const char *kind)
+{
+	const struct kradar_tl *e = r->tl, *end = r->tl + r->nr_tl;
+
+	while (e < end && strcmp(e->kind, kind))
+		e++;
+	return e < end ? e : NULL;
+}
 
 static double pct_full(int64_t h)
 {
@@ -83,12 +118,7 @@ static const struct kradar_stall *stall_of(const struct kradar_run *r, const cha
 
 static const struct kradar_span *span_of(const struct kradar_run *r, enum kradar_span_kind k)
 {
-	size_t i;
-
-	for (i = 0; i < r->nr_spans; i++)
-		if (r->spans[i].kind == k)
-			return &r->spans[i];
-	return NULL;
+	return nth_span(r, k, 0);
 }
 
 /* Load and analyse, as kradar-report does */
@@ -676,6 +706,256 @@ out:
 	fx_rm(&x);
 }
 
+static void test_lockup(void)
+{
+	const struct kradar_serial_report *rep;
+	const struct kradar_serial_event *ev;
+	const struct kradar_span *stuck, *hung;
+	const struct kradar_tl *e;
+	struct kradar_run *r = NULL;
+	struct fx x = { 0 };
+	int64_t lead = 0;
+
+	if (!ASSERT_TRUE(!fx_lockup(&x, pct_full), "lockup: fixture written"))
+		return;
+	r = load(&x);
+	if (!ASSERT_TRUE(r, "lockup: run loads"))
+		goto out;
+	stuck = span_of(r, KRADAR_SPAN_STUCK);
+	hung = span_of(r, KRADAR_SPAN_HUNG);
+	if (!ASSERT_TRUE(stuck && hung, "lockup: a stuck-CPU span and a hung-task span"))
+		goto out;
+	ASSERT_TRUE(stuck->cpu == 1 && stuck->stuck == KRADAR_STUCK_IRQS_OFF &&
+		    stuck->pid == 112 && !strcmp(stuck->task, "kradar_irqs/1") &&
+		    !stuck->ended && stuck->value == 6000.0,
+		    "lockup: stuck: CPU, kind, task, not ended, the longest stretch");
+	ASSERT_TRUE(stuck->begin_ns == 4 * FX_S && stuck->first_t_ns == 5 * FX_S &&
+		    stuck->stack_ns == 4500 * FX_MS && !strcmp(stuck->stack_from, "nmi"),
+		    "lockup: stuck: since, the first report, the stack's time and source");
+	ASSERT_TRUE(!strcmp(stuck->frame, "fx_irqs_spin+0x48/0x50 [fx_mod]") &&
+		    stuck->nr_frames == 4, "lockup: stuck: the frame and the stack");
+	ASSERT_TRUE(hung->pid == 111 && hung->cpu == -1 && hung->begin_ns == 2 * FX_S &&
+		    hung->first_t_ns == 7 * FX_S && !strcmp(hung->frame, "fx_hung_wait+0x2c/0x40"),
+		    "lockup: hung: pid, since, the first report, sleeps_in");
+
+	/* the kernel's own lines */
+	e = NULL;
+	ev = kradar_span__console(r, stuck, &rep);
+	ASSERT_STREQ(ev ? ev->text : "",
+		     "NMI watchdog: Watchdog detected hard LOCKUP on cpu 1",
+		     "lockup: stuck: tied to the hard-lockup line of its CPU, not CPU 0's soft lockup");
+	ASSERT_STREQ(rep ? rep->title : "", "kernel panic: Hard LOCKUP",
+		     "lockup: stuck: the title of the panic the hard lockup caused");
+	ASSERT_TRUE(kradar_span__lead_ns(r, stuck, &lead) && lead == 9 * FX_S,
+		    "lockup: stuck: lead = hard-lockup line - first report = 9 s");
+	ev = kradar_span__console(r, hung, &rep);
+	ASSERT_TRUE(ev && ev->kind == KRADAR_EV_HUNG_TASK,
+		    "lockup: hung: tied to the hung-task report of its pid");
+	/* syzkaller skips frames named like waits: the title has the caller */
+	ASSERT_STREQ(rep ? rep->title : "", "INFO: task hung in fx_hung_thread",
+		     "lockup: hung: the title of the kernel's report");
+	ASSERT_TRUE(kradar_span__lead_ns(r, hung, &lead) && lead == 5500 * FX_MS,
+		    "lockup: hung: lead 5.5 s");
+	ASSERT_TRUE(kradar_run__finding(r) && kradar_run__exit_code(r) == 1,
+		    "lockup: a finding, exit 1");
+
+	/* timeline */
+	e = tl_of(r, "cpu_stuck_begin");
+	ASSERT_TRUE(e && e->t_ns == 4 * FX_S && e->cpu == 1 && e->key &&
+		    strstr(e->text, "CPU 1 ran with interrupts off for >= 6.00 s"),
+		    "lockup: timeline: the stretch from its begin, not ended yet");
+	e = tl_of(r, "cpu_stuck_record");
+	ASSERT_TRUE(e && e->t_ns == 5 * FX_S && e->key, "lockup: timeline: the probe's report");
+	e = tl_of(r, "hung_task_record");
+	ASSERT_TRUE(e && e->t_ns == 7 * FX_S && strstr(e->text, "kradar_hung/1:111"),
+		    "lockup: timeline: the probe's hung-task report");
+	ASSERT_TRUE(!tl_of(r, "cpu_stuck_end"), "lockup: timeline: no end the probe never saw");
+
+	/* narrative */
+	ASSERT_TRUE(has_narr(r, "CPU 1 ran with interrupts off for >= 6.00 s from [    4.000000] "
+			     "(task kradar_irqs/1:112, in fx_irqs_spin+0x48/0x50 [fx_mod]); "
+			     "kradar reported it at [    5.000000], 9.00 s before the kernel's "
+			     "hard-lockup report at [   14.000000] (title: kernel panic: Hard LOCKUP).",
+			     NULL), "lockup: narrative: stuck CPU, lead, the hard lockup's title");
+	ASSERT_TRUE(has_narr(r, "kradar_hung/1:111 slept in D for >= 5.00 s from [    2.000000] "
+			     "(in fx_hung_wait+0x2c/0x40); kradar reported it at [    7.000000], "
+			     "5.50 s before the kernel's hung-task report at [   12.500000] "
+			     "(title: INFO: task hung in fx_hung_thread).", NULL),
+		    "lockup: narrative: hung task, lead, the hung-task title");
+	ASSERT_TRUE(has_narr(r, "First anomaly: kradar_hung/1:111 slept in D", "[    2.000000]"),
+		    "lockup: narrative: the hung task came first");
+	ASSERT_TRUE(has_narr(r, "The report's stack (fx_hung_thread) is that of kradar_hung/1:111, "
+			     "which the probe saw asleep in D since [    2.000000], 10.5 s before "
+			     "the report.", NULL),
+		    "lockup: narrative: the hung-task report's stack is the hung task's");
+out:
+	kradar_run__free(r);
+	fx_rm(&x);
+}
+
+/* A run of selftests/corpus/serial, loaded and analysed. */
+static struct kradar_run *load_corpus(const char *name)
+{
+	char dir[512], err[512] = "";
+	struct kradar_run *r;
+
+	snprintf(dir, sizeof(dir), CORPUS "%s", name);
+	r = kradar_run__load(dir, err, sizeof(err));
+	if (!r)
+		printf("# load %s: %s\n", dir, err);
+	else if (kradar_run__analyse(r))
+		printf("# analyse %s failed\n", dir);
+	return r;
+}
+
+/* A run of the project's own: one stuck-CPU span with these numbers, and
+ * the narrative sentence about it. */
+static void check_stuck_run(const char *name, enum kradar_stuck_kind kind, int pid,
+			    int64_t since, int64_t first, const char *frame,
+			    const char *sentence, const char *lead)
+{
+	struct kradar_run *r = load_corpus(name);
+	const struct kradar_span *sp;
+	char n[128];
+
+	snprintf(n, sizeof(n), "%s: run loads", name);
+	if (!ASSERT_TRUE(r, n))
+		return;
+	sp = span_of(r, KRADAR_SPAN_STUCK);
+	snprintf(n, sizeof(n), "%s: one stuck CPU: %s on CPU 1, pid %d, since, first report, "
+		 "frame, the stuck task kept over the end's", name,
+		 kradar_stuck__kind_name(kind), pid);
+	if (!ASSERT_TRUE(sp && !nth_span(r, KRADAR_SPAN_STUCK, 1) && sp->stuck == kind &&
+			 sp->cpu == 1 && sp->pid == pid && sp->begin_ns == since &&
+			 sp->first_t_ns == first && !strcmp(sp->frame, frame) &&
+			 sp->ended && sp->went_idle && sp->nr_frames >= 4, n) && sp)
+		printf("#   kind %d cpu %d pid %d since %lld first %lld frame %s\n", sp->stuck,
+		       sp->cpu, sp->pid, (long long)sp->begin_ns, (long long)sp->first_t_ns,
+		       sp->frame);
+	snprintf(n, sizeof(n), "%s: narrative: what, since when, when kradar said so", name);
+	ASSERT_TRUE(has_narr(r, sentence, lead), n);
+	snprintf(n, sizeof(n), "%s: a finding, exit 1 (as kradar-collect)", name);
+	ASSERT_TRUE(kradar_run__finding(r) && kradar_run__exit_code(r) == 1, n);
+	kradar_run__free(r);
+}
+
+/* Load the corpus run @name, hand it to @fn, free it. */
+static void on_corpus(const char *name, void (*fn)(struct kradar_run *r))
+{
+	struct kradar_run *r = load_corpus(name);
+	char n[128];
+
+	snprintf(n, sizeof(n), "%s: run loads", name);
+	if (ASSERT_TRUE(r, n))
+		fn(r);
+	kradar_run__free(r);
+}
+
+static void run_soft_lockup(struct kradar_run *r)
+{
+	const struct kradar_span *sp = span_of(r, KRADAR_SPAN_STUCK);
+	const struct kradar_serial_report *rep = NULL;
+	int64_t lead = 0;
+
+	if (sp)
+		kradar_span__console(r, sp, &rep);
+	ASSERT_TRUE(sp && kradar_span__lead_ns(r, sp, &lead) &&
+		    lead == 13268580000LL - 11131666786LL && rep &&
+		    !strcmp(rep->title, "BUG: soft lockup in kradar_lockup_thread"),
+		    "run-soft-lockup: lead over the soft-lockup line exact, its title");
+	ASSERT_TRUE(has_narr(r, "The report's stack (kradar_lockup_thread) is from CPU 1, "
+			     "which the probe saw stuck since [   10.122038]", NULL),
+		    "run-soft-lockup: narrative: the report's stack is the stuck CPU's");
+	ASSERT_TRUE(has_narr(r, "First anomaly: CPU 1 did not schedule", NULL),
+		    "run-soft-lockup: narrative: the stuck CPU is the first anomaly");
+}
+
+static void run_hung_completion(struct kradar_run *r)
+{
+	const struct kradar_span *sp = span_of(r, KRADAR_SPAN_HUNG);
+
+	ASSERT_TRUE(sp && !nth_span(r, KRADAR_SPAN_HUNG, 1) && sp->pid == 111 &&
+		    !strcmp(sp->task, "kradar_hung/1") && sp->ended && sp->exited &&
+		    sp->nr_frames == 4 && sp->value == 11599.7,
+		    "run-hung-completion: one hung task, its stack kept over the end's");
+	ASSERT_TRUE(has_narr(r, "kradar_hung/1:111 slept in D for 11.6 s from "
+			     "[    4.973578] (in kradar_test_hung_wait+0x2c/0x40 "
+			     "[kradar_test_lockup]), then exited; kradar reported it at "
+			     "[   10.368767]; the console has no hung-task report for it.",
+			     NULL), "run-hung-completion: narrative");
+	ASSERT_EQ_INT(kradar_run__exit_code(r), 1, "run-hung-completion: exit 1");
+}
+
+static void run_hung_mutex(struct kradar_run *r)
+{
+	const struct kradar_span *sp = nth_span(r, KRADAR_SPAN_HUNG, 2);
+
+	ASSERT_TRUE(nth_span(r, KRADAR_SPAN_HUNG, 3) && !nth_span(r, KRADAR_SPAN_HUNG, 4) &&
+		    sp && sp->pid == 113 && sp->lock_holder_pid == 112 &&
+		    !strcmp(sp->lock, "kradar_test_mutex [kradar_test_mutex]"),
+		    "run-hung-mutex: four hung tasks; a waiter names the mutex and holder");
+	ASSERT_TRUE(has_narr(r, "kradar_waiter/0:113 slept in D for 10.5 s from "
+			     "[    7.257203] (in kradar_waiter+0x2b/0x50 [kradar_test_mutex], "
+			     "waiting for kradar_test_mutex [kradar_test_mutex] held by pid "
+			     "112), then exited", NULL),
+		    "run-hung-mutex: narrative: the waiter, its mutex and holder");
+	ASSERT_TRUE(has_narr(r, "Longest lock hold: kradar_test_mutex", NULL),
+		    "run-hung-mutex: narrative: the lock hold still told");
+}
+
+static void run_lockup_idle(struct kradar_run *r)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < r->nr_narrative; i++)
+		any |= strstr(r->narrative[i], "did not schedule") ||
+		       strstr(r->narrative[i], "interrupts off") ||
+		       strstr(r->narrative[i], "slept in D") ||
+		       strstr(r->narrative[i], "kradar reported it");
+	ASSERT_TRUE(!span_of(r, KRADAR_SPAN_STUCK) && !span_of(r, KRADAR_SPAN_HUNG) &&
+		    !tl_of(r, "cpu_stuck_begin") && !tl_of(r, "hung_task_begin") && !any,
+		    "run-lockup-idle: no stuck CPU, no hung task, nothing said of them");
+	ASSERT_TRUE(has_narr(r, "The probe saw no anomaly", "stuck CPU or hung task"),
+		    "run-lockup-idle: narrative: no anomaly");
+	ASSERT_TRUE(!kradar_run__finding(r) && kradar_run__exit_code(r) == 0,
+		    "run-lockup-idle: no finding, exit 0 (as kradar-collect)");
+}
+
+static void test_runs(void)
+{
+	check_stuck_run("run-lockup-preempt", KRADAR_STUCK_NO_SCHEDULE, 113, 9370179487LL,
+			10390638709LL, "read_hpet+0x91/0xf0",
+			"CPU 1 did not schedule for 2.52 s from [    9.370179] (task "
+			"kradar_preempt/:113, preemption off, in read_hpet+0x91/0xf0; "
+			"kradar/1:109 waited to run); kradar reported it at [   10.390638]; "
+			"the console has no watchdog line for it.", NULL);
+	check_stuck_run("run-lockup-irqs", KRADAR_STUCK_IRQS_OFF, 112, 7689141504LL,
+			8825337520LL, "kradar_test_irqs_spin+0x48/0x50 [kradar_test_lockup]",
+			"CPU 1 ran with interrupts off for 2.51 s from [    7.689141] (task "
+			"kradar_irqs/1:112, in kradar_test_irqs_spin+0x48/0x50 "
+			"[kradar_test_lockup]); kradar reported it at [    8.825337]; the "
+			"console has no watchdog line for it.", NULL);
+	check_stuck_run("run-soft-lockup", KRADAR_STUCK_NO_SCHEDULE, 112, 10122038249LL,
+			11131666786LL, "kradar_test_preempt_spin+0x39/0x50 [kradar_test_lockup]",
+			"CPU 1 did not schedule for 6.05 s from [   10.122038] (task "
+			"kradar_preempt/:112, preemption off, in kradar_test_preempt_spin+0x39/0x50 "
+			"[kradar_test_lockup]; kradar/1:107 waited to run); kradar reported it at "
+			"[   11.131666], 2.14 s before the kernel's soft-lockup report at "
+			"[   13.268580] (title: BUG: soft lockup in kradar_lockup_thread).", NULL);
+	check_stuck_run("run-rt-hog", KRADAR_STUCK_RT_HOG, 129, 12319911079LL, 13366731248LL,
+			"kradar_test_rt_hog+0x29/0x30 [kradar_test_lockup]",
+			"RT task kradar_rt/1:129 (priority 50) took CPU 1 for 3.02 s from "
+			"[   12.319911] (in kradar_test_rt_hog+0x29/0x30 [kradar_test_lockup]); "
+			"kradar reported it at [   13.366731], 436.3 ms before the kernel's "
+			"RT-throttling warning at [   13.803056] (\"sched: RT throttling "
+			"activated\", with no crash report: no syzkaller title).", NULL);
+	on_corpus("run-soft-lockup", run_soft_lockup);
+	on_corpus("run-hung-completion", run_hung_completion);
+	on_corpus("run-hung-mutex", run_hung_mutex);
+	on_corpus("run-lockup-idle", run_lockup_idle);
+}
+
 int main(void);
 
 /* A function of this executable, to resolve by its runtime address. */
@@ -798,6 +1078,8 @@ int main(void)
 	test_garbage();
 	test_schema();
 	test_vhost_killed();
+	test_lockup();
+	test_runs();
 	test_syzbot();
 	test_syms();
 	return tap_done();

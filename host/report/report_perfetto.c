@@ -7,10 +7,10 @@
  *   counters  "hrtimer/s CPU n": all hrtimer callbacks per second on CPU
  *             n, one value per probe window (ph C)
  *   slices    hrtimer storms and RCU quiescent-state gaps on "CPU n"
- *             threads, stalled grace periods, lock holds, heartbeat gaps
- *             and the classified stall windows on threads of their own
- *             (ph X); overlapping slices go to extra lanes so every track
- *             nests
+ *             threads, stuck CPUs on "CPU n stuck", stalled grace
+ *             periods, lock holds, hung tasks, heartbeat gaps and the
+ *             classified stall windows on threads of their own (ph X);
+ *             overlapping slices go to extra lanes so every track nests
  *   instants  console signature lines and crash reports on "console",
  *             runner marks and run events on "run" (ph i)
  * ts is the guest clock in microseconds: the printk time, so the storm
@@ -39,8 +39,11 @@
 #define TID_LOCK	30
 #define TID_HB		50
 #define TID_STALL	70
+#define TID_HUNG	90
 #define TID_CPU		1000	/* + cpu * 16 + lane (storms) */
 #define TID_CPU_RCU	8	/* + this inside a CPU's block (RCU gaps) */
+#define TID_CPU_STUCK	12	/* + this inside a CPU's block (stuck CPUs) */
+#define TID_MAX_CPU	((4096 - TID_CPU) / 16 - 1)	/* a CPU's block is named */
 #define LANES		8	/* lanes per slice group */
 
 struct pev {
@@ -191,6 +194,38 @@ static void instant(struct pf *p, int tid, const char *cat, int64_t t, json_t *a
 		snprintf(ev->name, sizeof(ev->name), "%s", text);
 }
 
+/* A stuck CPU on its CPU's "stuck" track, a hung task on "hung tasks";
+ * args: what the probe knew and the console's own report of it. */
+static void stuck_slice(struct pf *p, const struct kradar_run *r,
+			const struct kradar_span *sp, int64_t b, int64_t e, int cpu)
+{
+	const struct kradar_serial_report *rep;
+	const struct kradar_serial_event *ce = kradar_span__console(r, sp, &rep);
+	json_t *a = json_pack("{s:s,s:i,s:f,s:s,s:I}", "task", cl(sp->task), "pid", sp->pid,
+			      sp->kind == KRADAR_SPAN_HUNG ? "hung_ms" : "stuck_ms", sp->value,
+			      "frame", cl(sp->frame), "first_report_ns",
+			      (json_int_t)sp->first_t_ns);
+	int64_t lead;
+
+	if (a && ce)
+		json_object_set_new(a, "kernel_report", json_string(cl(ce->text)));
+	if (a && rep)
+		json_object_set_new(a, "title", json_string(cl(rep->title)));
+	if (a && kradar_span__lead_ns(r, sp, &lead))
+		json_object_set_new(a, "lead_ns", json_integer(lead));
+	if (sp->kind == KRADAR_SPAN_HUNG) {
+		slice(p, 6, TID_HUNG, "hung", b, e, a, "hung tasks", "%s:%d in D",
+		      cl(sp->task), sp->pid);
+		return;
+	}
+	if (a)
+		json_object_set_new(a, "stuck_kind",
+				    json_string(kradar_stuck__kind_name(sp->stuck)));
+	slice(p, 8 + cpu % 56, TID_CPU + cpu * 16 + TID_CPU_STUCK, "stuck", b, e, a, "",
+	      "CPU %d stuck (%s)", cpu, kradar_stuck__kind_name(sp->stuck));
+	snprintf(p->tid_name[TID_CPU + cpu * 16 + TID_CPU_STUCK], 48, "CPU %d stuck", cpu);
+}
+
 static void build(const struct kradar_run *r, struct pf *p)
 {
 	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
@@ -227,7 +262,7 @@ static void build(const struct kradar_run *r, struct pf *p)
 	for (i = 0; i < r->nr_spans; i++) {
 		const struct kradar_span *sp = &r->spans[i];
 		int64_t b = sp->begin_ns, e = sp->end_ns > b ? sp->end_ns : b;
-		int cpu = sp->cpu >= 0 && sp->cpu < 200 ? sp->cpu : 0;
+		int cpu = sp->cpu >= 0 && sp->cpu <= TID_MAX_CPU ? sp->cpu : 0;
 
 		switch (sp->kind) {
 		case KRADAR_SPAN_STORM:
@@ -261,6 +296,10 @@ static void build(const struct kradar_run *r, struct pf *p)
 					"waiters", sp->nr_waiters, "first_waiter", cl(sp->waiter)),
 			      "lock holds", "%s held by %s", cl(sp->name),
 			      sp->task[0] ? sp->task : "?");
+			break;
+		case KRADAR_SPAN_STUCK:
+		case KRADAR_SPAN_HUNG:
+			stuck_slice(p, r, sp, b, e, cpu);
 			break;
 		case KRADAR_SPAN_HB_GAP:
 			slice(p, 4, TID_HB, "heartbeat", b, e,

@@ -15,9 +15,9 @@
  *
  * Events are consumed generically: every field may be absent, types
  * unknown to the schema are counted. Spans with phases (qs_gap,
- * gp_stall, lock_contention) are matched by key (CPU, grace-period
- * sequence, lock address); an "update" or "end" without a "begin" opens
- * the span from its own numbers.
+ * gp_stall, lock_contention, cpu_stuck, hung_task) are matched by key
+ * (CPU, grace-period sequence, lock address, CPU, pid); an "update" or
+ * "end" without a "begin" opens the span from its own numbers.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
+#include "str.h"
 
 #define MARK_LINE_MAX	4096	/* bytes of a console line kept for marks */
 #define RUN_LINE_MAX	4096	/* bytes of a run-events.txt, qemu-cpu.txt line */
@@ -150,6 +150,15 @@ static void note_t(struct kradar_run *r, int64_t t)
 		r->last_record_ns = t;
 }
 
+void kradar_span__init(struct kradar_span *sp, enum kradar_span_kind kind)
+{
+	*sp = (struct kradar_span){
+		.kind = kind, .cpu = -1, .pid = -1, .waiter_pid = -1, .killed_pid = -1,
+		.first_t_ns = -1, .stack_ns = -1, .preempt_count = -1, .rt_priority = -1,
+		.lock_holder_pid = -1, .console_event = -1, .console_report = -1,
+	};
+}
+
 /* The open span of this kind and key, or a new one. */
 static struct kradar_span *span_get(struct kradar_run *r, enum kradar_span_kind kind,
 				    int64_t key, const char *phase, int64_t t)
@@ -173,14 +182,8 @@ static struct kradar_span *span_get(struct kradar_run *r, enum kradar_span_kind 
 		return NULL;
 	}
 	sp = &r->spans[r->nr_spans++];
-	memset(sp, 0, sizeof(*sp));
-	sp->kind = kind;
+	kradar_span__init(sp, kind);
 	sp->key = key;
-	sp->cpu = -1;
-	sp->pid = -1;
-	sp->waiter_pid = -1;
-	sp->killed_pid = -1;
-	sp->first_t_ns = -1;
 	sp->begin_ns = t;
 	sp->end_ns = t;
 	return sp;
@@ -216,11 +219,55 @@ static void span_frames(struct kradar_span *sp, const json_t *arr)
 	}
 }
 
+/* A string field of a record into the span, when the record has it */
+static void keep_str(char *dst, size_t sz, const char *src)
+{
+	if (src)
+		str_copy(dst, sz, src);
+}
+
+/* The probe's first record of a span: when kradar said so */
+static void note_first(struct kradar_span *sp, int64_t t)
+{
+	if (t >= 0 && (sp->first_t_ns < 0 || t < sp->first_t_ns))
+		sp->first_t_ns = t;
+}
+
 static int64_t ms_before(int64_t t, double ms)
 {
 	if (t < 0 || !(ms > 0) || ms > 1e12)
 		return -1;
 	return t - (int64_t)(ms * 1e6);
+}
+
+/*
+ * The span a phased record is about: keyed by @key, begun at *@begin or,
+ * when the record does not say, @ms before @t (*@begin is set to that);
+ * NULL when the model is full.
+ */
+static struct kradar_span *phase_span(struct kradar_run *r, enum kradar_span_kind kind,
+				      int64_t key, const char *phase, int64_t t,
+				      int64_t *begin, double ms)
+{
+	if (*begin < 0)
+		*begin = ms_before(t, ms);
+	return span_get(r, kind, key, phase, *begin >= 0 ? *begin : t);
+}
+
+/* The same for a span about one CPU, keyed by it; NULL for a CPU out of
+ * range. */
+static struct kradar_span *cpu_span(struct kradar_run *r, enum kradar_span_kind kind,
+				    int64_t cpu, const char *phase, int64_t t,
+				    int64_t *begin, double ms)
+{
+	struct kradar_span *sp;
+
+	if (!cpu_ok(cpu))
+		return NULL;
+	sp = phase_span(r, kind, cpu, phase, t, begin, ms);
+	if (sp)
+		sp->cpu = (int)cpu;
+	return sp;
 }
 
 static void add_hello(struct kradar_run *r, const json_t *o)
@@ -346,14 +393,9 @@ static void add_qs_gap(struct kradar_run *r, const json_t *o, int64_t cpu,
 	struct kradar_span *sp;
 	const char *task = kradar_json__str(o, KRADAR_KEY_TASK);
 
-	if (!cpu_ok(cpu))
-		return;
-	if (start < 0)
-		start = ms_before(t, gap);
-	sp = span_get(r, KRADAR_SPAN_QS_GAP, cpu, phase, start >= 0 ? start : t);
+	sp = cpu_span(r, KRADAR_SPAN_QS_GAP, cpu, phase, t, &start, gap);
 	if (!sp)
 		return;
-	sp->cpu = (int)cpu;
 	snprintf(sp->name, sizeof(sp->name), "CPU %d without RCU quiescent state", (int)cpu);
 	if (gap > sp->value)
 		sp->value = gap;
@@ -385,9 +427,7 @@ static void add_gp_stall(struct kradar_run *r, const json_t *o, int64_t t,
 	struct kradar_span *sp;
 	int64_t begin = kradar_json__int(o, KRADAR_KEY_GP_START_NS, -1);
 
-	if (begin < 0)
-		begin = ms_before(t, ms);
-	sp = span_get(r, KRADAR_SPAN_GP_STALL, seq, phase, begin >= 0 ? begin : t);
+	sp = phase_span(r, KRADAR_SPAN_GP_STALL, seq, phase, t, &begin, ms);
 	if (!sp)
 		return;
 	snprintf(sp->name, sizeof(sp->name), "RCU grace period (gp_seq %" PRId64 ") stalled", seq);
@@ -460,10 +500,109 @@ static void add_lock(struct kradar_run *r, const json_t *o, int64_t t,
 		sp->killed_pid = (int)kradar_json__int(killed, KRADAR_KEY_PID, sp->killed_pid);
 	if (json_is_true(json_object_get(o, KRADAR_KEY_HELD_EXACT)))
 		sp->held_exact = true;
-	if (t >= 0 && (sp->first_t_ns < 0 || t < sp->first_t_ns))
-		sp->first_t_ns = t;
+	note_first(sp, t);
 	span_frames(sp, json_object_get(o, KRADAR_KEY_HOLDER_STACK));
 	span_times(sp, phase, t, begin);
+}
+
+static enum kradar_stuck_kind stuck_kind(const char *kind)
+{
+	enum kradar_stuck_kind k;
+
+	for (k = 0; kind && k < KRADAR_STUCK__COUNT; k++)
+		if (!strcmp(kind, kradar_stuck__kind_name(k)))
+			return k;
+	return KRADAR_STUCK_NO_SCHEDULE;
+}
+
+/*
+ * cpu_stuck: one stretch per CPU at a time, from since_ns. An end names
+ * the task the CPU switched to (often the idle task), not the stretch's
+ * own; as in kradar-collect, a stack taken in the stretch (tick, NMI)
+ * beats one taken after it, and the latest of those is kept.
+ */
+static void add_stuck(struct kradar_run *r, const struct kradar_event *ev)
+{
+	const json_t *o = ev->o;
+	const char *phase = ev->phase;
+	int64_t t = ev->t_ns;
+	double ms = kradar_json__num(o, KRADAR_KEY_STUCK_MS, 0);
+	int64_t since = kradar_json__int(o, KRADAR_KEY_SINCE_NS, -1);
+	const char *task = kradar_json__str(o, KRADAR_KEY_TASK);
+	const char *in = kradar_json__str(o, KRADAR_KEY_IN);
+	const char *from = kradar_json__str(o, KRADAR_KEY_STACK_FROM);
+	const json_t *w = json_object_get(o, KRADAR_KEY_WAITER);
+	bool end = phase && !strcmp(phase, KRADAR_PHASE_NAME_END);
+	struct kradar_span *sp;
+
+	sp = cpu_span(r, KRADAR_SPAN_STUCK, ev->cpu, phase, t, &since, ms);
+	if (!sp)
+		return;
+	if (kradar_json__str(o, KRADAR_KEY_KIND))
+		sp->stuck = stuck_kind(kradar_json__str(o, KRADAR_KEY_KIND));
+	if (ms > sp->value)
+		sp->value = ms;
+	if (task && (!end || !sp->task[0])) {
+		str_copy(sp->task, sizeof(sp->task), task);
+		sp->pid = (int)kradar_json__int(o, KRADAR_KEY_PID, sp->pid);
+	}
+	sp->rt_priority = (int)kradar_json__int(o, KRADAR_KEY_RT_PRIORITY, sp->rt_priority);
+	if (json_is_object(w)) {
+		const char *wc = kradar_json__str(w, KRADAR_KEY_COMM);
+
+		if (wc)
+			str_copy(sp->waiter, sizeof(sp->waiter), wc);
+		sp->waiter_pid = (int)kradar_json__int(w, KRADAR_KEY_PID, sp->waiter_pid);
+	}
+	if (in && (!sp->frame[0] || !from || strcmp(from, "after") ||
+		   !strcmp(sp->stack_from, "after"))) {
+		str_copy(sp->frame, sizeof(sp->frame), in);
+		str_copy(sp->stack_from, sizeof(sp->stack_from), from ? from : "");
+		sp->stack_ns = kradar_json__int(o, KRADAR_KEY_STACK_NS, -1);
+		sp->preempt_count = (int)kradar_json__int(o, KRADAR_KEY_PREEMPT_COUNT, -1);
+		span_frames(sp, json_object_get(o, KRADAR_KEY_STACK));
+	}
+	if (end && json_is_true(json_object_get(o, KRADAR_KEY_WENT_IDLE)))
+		sp->went_idle = true;
+	snprintf(sp->name, sizeof(sp->name), "CPU %d %s", sp->cpu,
+		 kradar_stuck__kind_name(sp->stuck));
+	note_first(sp, t);
+	span_times(sp, phase, t, since);
+}
+
+/* hung_task: one sleep per pid at a time; the end lists no stack. */
+static void add_hung(struct kradar_run *r, const struct kradar_event *ev)
+{
+	const json_t *o = ev->o;
+	int64_t t = ev->t_ns;
+	double ms = kradar_json__num(o, KRADAR_KEY_HUNG_MS, 0);
+	int64_t since = kradar_json__int(o, KRADAR_KEY_SINCE_NS, -1);
+	int64_t pid = kradar_json__int(o, KRADAR_KEY_PID, -1);
+	const char *comm = kradar_json__str(o, KRADAR_KEY_COMM);
+	const char *in = kradar_json__str(o, KRADAR_KEY_SLEEPS_IN);
+	const char *lock = kradar_json__str(o, KRADAR_KEY_WAITS_FOR);
+	struct kradar_span *sp;
+
+	if (pid < 0 || pid > INT_MAX)
+		return;
+	sp = phase_span(r, KRADAR_SPAN_HUNG, pid, ev->phase, t, &since, ms);
+	if (!sp)
+		return;
+	sp->pid = (int)pid;
+	sp->value = ms > sp->value ? ms : sp->value;
+	str_copy(sp->state, sizeof(sp->state), "D");
+	keep_str(sp->task, sizeof(sp->task), comm);
+	keep_str(sp->frame, sizeof(sp->frame), in);
+	keep_str(sp->lock, sizeof(sp->lock), lock);
+	sp->lock_holder_pid = (int)kradar_json__int(o, KRADAR_KEY_LOCK_HOLDER_PID,
+						    sp->lock_holder_pid);
+	if (json_is_true(json_object_get(o, KRADAR_KEY_EXITED)))
+		sp->exited = true;
+	span_frames(sp, json_object_get(o, KRADAR_KEY_STACK));
+	snprintf(sp->name, sizeof(sp->name), "%s:%d in D", sp->task[0] ? sp->task : "?",
+		 sp->pid);
+	note_first(sp, t);
+	span_times(sp, ev->phase, t, since);
 }
 
 /* One event of events.jsonl into the model */
@@ -504,6 +643,12 @@ static int add_event(void *ctx, const struct kradar_event *ev)
 		break;
 	case KRADAR_EVT_LOCK:
 		add_lock(r, o, ev->t_ns, ev->phase);
+		break;
+	case KRADAR_EVT_CPU_STUCK:
+		add_stuck(r, ev);
+		break;
+	case KRADAR_EVT_HUNG:
+		add_hung(r, ev);
 		break;
 	case KRADAR_EVT_LOST:
 		n = kradar_json__int(o, KRADAR_KEY_RECORDS, 0);

@@ -14,8 +14,10 @@
  * format=flowed.
  *
  * Sections: what was observed, the comparison with syzbot (when given),
- * the key timeline, the narrative, the decisive console lines, the host
- * check (starvation vs guest bug) and how to reproduce.
+ * the key timeline, the narrative, the probe's stacks of stuck CPUs and
+ * hung tasks (kernel style, one frame a line, cut at EMAIL_STACK_WIDTH),
+ * the decisive console lines, the host check (starvation vs guest bug)
+ * and how to reproduce.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -33,6 +35,9 @@
 #define EMAIL_MAX_TL	25	/* key timeline lines */
 #define EMAIL_MAX_LINES	8	/* decisive console lines */
 #define EMAIL_LOG_MAX	400	/* a quoted log line is cut here (never in practice) */
+#define EMAIL_STACKS	3	/* stacks of stuck CPUs and hung tasks */
+#define EMAIL_FRAMES	12	/* frames of each */
+#define EMAIL_STACK_WIDTH 75	/* a frame line is cut here */
 
 /* Length of the word at p; a printk time "[    1.886604]" is one word. */
 static size_t word_len(const char *p)
@@ -231,6 +236,74 @@ static void env_of(const struct kradar_run *r, char *out, size_t sz)
 		snprintf(out, sz, "%.*s ", (int)strcspn(p, " "), p);
 }
 
+static bool same_stack(const struct kradar_span *a, const struct kradar_span *b)
+{
+	int k;
+
+	if (a->nr_frames != b->nr_frames)
+		return false;
+	for (k = 0; k < a->nr_frames; k++)
+		if (strcmp(a->frames[k], b->frames[k]))
+			return false;
+	return true;
+}
+
+/* The stack of one stuck CPU or hung task, as the kernel prints one. */
+static void stack(FILE *f, const struct kradar_span *sp)
+{
+	char t[48], who[128];
+	int k;
+
+	snprintf(who, sizeof(who), "%s:%d", sp->task[0] ? sp->task : "?", sp->pid);
+	if (sp->kind == KRADAR_SPAN_HUNG) {
+		wrapf(f, "", "Stack of the hung task %s (probe, innermost first):", who);
+	} else {
+		ptime(t, sizeof(t), sp->stack_ns);
+		wrapf(f, "", "Stack of CPU %d (%s, %s), taken %s %s (probe, innermost first):",
+		      sp->cpu, kradar_stuck__kind_name(sp->stuck), who,
+		      !strcmp(sp->stack_from, "nmi") ? "by an NMI at" :
+		      !strcmp(sp->stack_from, "after") ? "after the stretch, at" :
+		      "by its tick at", sp->stack_ns >= 0 ? t : "?");
+	}
+	fputc('\n', f);
+	fputs("  Call Trace:\n", f);
+	for (k = 0; k < sp->nr_frames && k < EMAIL_FRAMES; k++)
+		fprintf(f, "   %.*s\n", EMAIL_STACK_WIDTH - 3, sp->frames[k]);
+	if (sp->nr_frames > EMAIL_FRAMES)
+		fprintf(f, "   ... %d more frames in report.json\n", sp->nr_frames - EMAIL_FRAMES);
+	fputc('\n', f);
+}
+
+/* The probe's stacks of stuck CPUs, then of hung tasks: at most
+ * EMAIL_STACKS, a stack equal to one shown named, not repeated. */
+static void stacks(FILE *f, const struct kradar_run *r)
+{
+	const struct kradar_span *shown[EMAIL_STACKS];
+	int pass, nshown = 0, k;
+	size_t i;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < r->nr_spans; i++) {
+			const struct kradar_span *sp = &r->spans[i];
+
+			if (sp->kind != (pass ? KRADAR_SPAN_HUNG : KRADAR_SPAN_STUCK) ||
+			    !sp->nr_frames)
+				continue;
+			for (k = 0; k < nshown && !same_stack(shown[k], sp); k++)
+				;
+			if (k < nshown) {
+				wrapf(f, "", "%s:%d has the same stack as %s:%d.", sp->task,
+				      sp->pid, shown[k]->task, shown[k]->pid);
+				fputc('\n', f);
+				continue;
+			}
+			if (nshown == EMAIL_STACKS)
+				return;
+			stack(f, sp);
+			shown[nshown++] = sp;
+		}
+}
+
 int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 {
 	const struct kradar_serial_report *rep = kradar_run__report(r);
@@ -288,6 +361,7 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 	for (i = 0; i < r->nr_narrative; i++)
 		wrap(f, "", r->narrative[i]);
 	fputc('\n', f);
+	stacks(f, r);
 
 	if (rep || n) {
 		wrap(f, "", "Decisive console lines:");
@@ -304,8 +378,7 @@ int run_email(const struct kradar_run *r, const struct kradar_cmp *cmp, FILE *f)
 		for (i = 0; i < n && shown < EMAIL_MAX_LINES; i++) {
 			const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
 
-			if (seen[e->kind] || (!kradar_serial__event_is_finding(e->kind) &&
-					      e->kind != KRADAR_EV_HRTIMER_SLOW) ||
+			if (seen[e->kind] || !kradar_run__console_key(e->kind) ||
 			    (rep && e->pos.line == rep->start.line))
 				continue;
 			seen[e->kind] = true;

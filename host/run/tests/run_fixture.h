@@ -278,4 +278,110 @@ static inline int fx_storm(struct fx *x, double (*pct)(int64_t), bool stall)
 	return 0;
 }
 
+/* A stuck-CPU record of the lockup fixture: irqs_off on CPU 1 since 4 s,
+ * its stack taken by an NMI at 4.5 s. */
+static inline void fx_stuck(struct fx *x, const char *phase, int64_t t, double ms,
+			    const char *task, int pid)
+{
+	fprintf(x->ev, "{\"type\":\"cpu_stuck\",\"phase\":\"%s\",\"kind\":\"irqs_off\","
+		"\"task\":\"%s\",\"pid\":%d,\"stuck_ms\":%.1f,\"since_ns\":%lld,"
+		"\"threshold_ms\":1000,\"preempt_count\":0,\"stack_from\":\"nmi\","
+		"\"stack_ns\":%lld,\"in\":\"fx_irqs_spin+0x48/0x50 [fx_mod]\",\"stack\":"
+		"[\"fx_irqs_spin+0x48/0x50 [fx_mod]\",\"fx_thread+0x2a/0xa6 [fx_mod]\","
+		"\"kthread+0xda/0x100\",\"ret_from_fork+0x22/0x30\"],\"t_ns\":%lld,"
+		"\"host_ns\":\"%lld\",\"cpu\":1}\n", phase, task, pid, ms,
+		(long long)(4 * FX_S), (long long)(4500 * FX_MS), (long long)t,
+		(long long)(t + FX_OFF + 2 * FX_MS));
+}
+
+/*
+ * The lockup fixture: CPU 1 runs with interrupts off from 4 s (the probe
+ * reports it at 5 s) until the kernel's hard-lockup report at 14 s and
+ * the panic it causes; kradar_hung/1 (pid 111) sleeps in D from 2 s (the
+ * probe reports it at 7 s), the kernel's hung-task report comes at
+ * 12.5 s; a soft lockup at 13 s is on CPU 0, not CPU 1. QEMU at 100 %.
+ */
+static inline int fx_lockup(struct fx *x, double (*pct)(int64_t))
+{
+	static const char *const hung[] = {
+		"INFO: task kradar_hung/1:111 blocked for more than 10 seconds.",
+		"      Not tainted 6.1.0-test #1",
+		"\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+		"task:kradar_hung/1   state:D stack:0     pid:111   ppid:2      flags:0x00004000",
+		"Call Trace:",
+		" <TASK>",
+		" __schedule+0x34d/0x9e0",
+		" schedule+0x5a/0xd0",
+		" schedule_timeout+0x118/0x150",
+		" wait_for_completion+0x86/0x160",
+		" fx_hung_wait+0x2c/0x40",
+		" fx_hung_thread+0x93/0xa6",
+		" kthread+0xda/0x100",
+		" ret_from_fork+0x22/0x30",
+		" </TASK>",
+		NULL,
+	}, *hard[] = {
+		"NMI watchdog: Watchdog detected hard LOCKUP on cpu 1",
+		"Modules linked in: fx_mod(OE)",
+		"CPU: 1 PID: 112 Comm: kradar_irqs/1 Tainted: G           OE      6.1.0-test #1",
+		"RIP: 0010:fx_irqs_spin+0x48/0x50 [fx_mod]",
+		"Call Trace:",
+		" <TASK>",
+		" fx_thread+0x2a/0xa6 [fx_mod]",
+		" kthread+0xda/0x100",
+		" ret_from_fork+0x22/0x30",
+		" </TASK>",
+		"Kernel panic - not syncing: Hard LOCKUP",
+		"CPU: 1 PID: 112 Comm: kradar_irqs/1 Tainted: G           OE      6.1.0-test #1",
+		"Call Trace:",
+		" <NMI>",
+		" dump_stack_lvl+0x44/0x5c",
+		" panic+0x118/0x2ed",
+		" </NMI>",
+		NULL,
+	};
+	static const char *const boot[] = {
+		"[    0.000000] Linux version 6.1.0-test (gcc) #1 SMP",
+		"[    0.900000] kradar-run: init started",
+		"[    0.950000] kradar-run: probe loaded",
+		"[    0.960000] kradar-run: job started: lockup",
+		NULL,
+	};
+	int64_t t, qemu[] = { FX_OFF - FX_S, FX_OFF + 16 * FX_S };
+	int i = 0;
+
+	if (fx_open(x, "lockup"))
+		return -1;
+	fprintf(x->run, "%lld qemu started accel=tcg pid=4242\n%lld qemu exited status=0\n",
+		(long long)qemu[0], (long long)qemu[1]);
+	fx_cpu(x, qemu[0], qemu[1], pct);
+	for (i = 0; boot[i]; i++)
+		fx_line(x->ser, "%s", boot[i]);
+	for (i = 0; hung[i]; i++)
+		fx_line(x->ser, "[   12.500000] %s", hung[i]);
+	fx_line(x->ser, "[   13.000000] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [fx_other:120]");
+	for (i = 0; hard[i]; i++)
+		fx_line(x->ser, "[   14.000000] %s", hard[i]);
+	fx_hello(x, FX_S);
+	for (t = FX_S, i = 0; t <= 14 * FX_S; t += 100 * FX_MS, i++) {
+		fx_heartbeat(x, t, t + FX_OFF + fx_delay(i));
+		if (t == 5 * FX_S)
+			fx_stuck(x, "begin", t, 1000.0, "kradar_irqs/1", 112);
+		if (t == 10 * FX_S)
+			fx_stuck(x, "update", t, 6000.0, "kradar_irqs/1", 112);
+		if (t == 7 * FX_S)
+			fprintf(x->ev, "{\"type\":\"hung_task\",\"phase\":\"begin\",\"pid\":111,"
+				"\"tgid\":111,\"comm\":\"kradar_hung/1\",\"state\":\"D\","
+				"\"hung_ms\":5000.0,\"since_ns\":%lld,\"scan_ms\":1000,"
+				"\"sleeps_in\":\"fx_hung_wait+0x2c/0x40\",\"stack\":"
+				"[\"fx_hung_wait+0x2c/0x40\",\"fx_hung_thread+0x93/0xa6\","
+				"\"kthread+0xda/0x100\",\"ret_from_fork+0x22/0x30\"],"
+				"\"t_ns\":%lld,\"host_ns\":\"%lld\",\"cpu\":0}\n",
+				(long long)(2 * FX_S), (long long)t,
+				(long long)(t + FX_OFF + 2 * FX_MS));
+	}
+	fx_close(x);
+	return 0;
+}
+
 #endif /* KRADAR_RUN_FIXTURE_H */

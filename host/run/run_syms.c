@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
+#include "str.h"
 
 #define SYMS_MAX_IMAGES	64
 #define SYMS_MAX	(4u << 20)	/* symbols per image */
@@ -357,6 +357,10 @@ int kradar_run__symbolize(struct kradar_run *r, struct kradar_syms *s)
 
 		if ((a = raw_addr(sp->top)) && kradar_syms__resolve(s, a, buf, sizeof(buf))) {
 			str_copy(sp->top, sizeof(sp->top), buf);
+			n++;
+		}
+		if ((a = raw_addr(sp->frame)) && kradar_syms__resolve(s, a, buf, sizeof(buf))) {
+			str_copy(sp->frame, sizeof(sp->frame), buf);
 			n++;
 		}
 		if (sp->kind == KRADAR_SPAN_STORM && (a = raw_addr(sp->name)) &&

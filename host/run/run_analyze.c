@@ -13,8 +13,8 @@
  * Stall windows come from the console (RCU stalls, the starved RCU
  * kthread, soft/hard lockups, hung tasks, slow hrtimer interrupts: each
  * says how long it has been stuck) and from the probe (storms, RCU
- * quiescent-state gaps, stalled grace periods, lock holds, heartbeat
- * gaps). Each is classified (rules in Documentation/report.rst):
+ * quiescent-state gaps, stalled grace periods, lock holds, stuck CPUs,
+ * hung tasks, heartbeat gaps). Each is classified (rules in Documentation/report.rst):
  *   starved by host  a heartbeat gap during which QEMU got under
  *                    KRADAR_RUN_STOPPED_CPU_PCT of a CPU covers at least
  *                    KRADAR_RUN_STARVED_SHARE of the window (stopped VM,
@@ -26,6 +26,13 @@
  *                    sleeping one, heartbeats kept coming) and guest time
  *                    advanced with host time;
  *   undetermined     the numbers needed are missing.
+ *
+ * A stuck CPU or hung task the probe reported is tied to the console's
+ * own line about it (soft lockup or RCU stall on that CPU, hard lockup
+ * for interrupts off, RT throttling for an RT task that took the CPU,
+ * "blocked for more than" of that pid) and to the crash report that line
+ * opened, so the narrative can say by how much kradar was first and
+ * under which syzkaller title the kernel's report goes.
  *
  * The narrative uses only generic facts: kinds, times, CPUs, the report's
  * frames and the callbacks the probe named; never bug-specific strings.
@@ -39,7 +46,7 @@
 #include <string.h>
 
 #include "kradar_run.h"
-#include "serial_internal.h"
+#include "str.h"
 
 static const char *const span_names[KRADAR_SPAN__COUNT] = {
 	[KRADAR_SPAN_STORM] = "hrtimer_storm",
@@ -47,11 +54,30 @@ static const char *const span_names[KRADAR_SPAN__COUNT] = {
 	[KRADAR_SPAN_GP_STALL] = "gp_stall",
 	[KRADAR_SPAN_LOCK] = "lock_hold",
 	[KRADAR_SPAN_HB_GAP] = "heartbeat_gap",
+	[KRADAR_SPAN_STUCK] = "cpu_stuck",
+	[KRADAR_SPAN_HUNG] = "hung_task",
+};
+
+static const char *const stuck_names[KRADAR_STUCK__COUNT] = {
+	[KRADAR_STUCK_NO_SCHEDULE] = "no_schedule",
+	[KRADAR_STUCK_IRQS_OFF] = "irqs_off",
+	[KRADAR_STUCK_RT_HOG] = "rt_hog",
 };
 
 const char *kradar_span__kind_name(enum kradar_span_kind kind)
 {
 	return (unsigned)kind < KRADAR_SPAN__COUNT ? span_names[kind] : "unknown";
+}
+
+const char *kradar_stuck__kind_name(enum kradar_stuck_kind kind)
+{
+	return (unsigned)kind < KRADAR_STUCK__COUNT ? stuck_names[kind] : "unknown";
+}
+
+bool kradar_run__console_key(enum kradar_serial_event_kind kind)
+{
+	return kradar_serial__event_is_finding(kind) || kind == KRADAR_EV_HRTIMER_SLOW ||
+	       kind == KRADAR_EV_RT_THROTTLING;
 }
 
 const char *kradar_verdict__name(enum kradar_verdict v)
@@ -109,6 +135,71 @@ static const char *dur(char *buf, size_t sz, int64_t ns)
 	else
 		snprintf(buf, sz, "%.1f ms", s * 1e3);
 	return buf;
+}
+
+/* "comm:pid" as the kernel writes a task; "comm" without a pid. */
+static const char *task_pid(char *buf, size_t sz, const char *comm, int pid)
+{
+	if (pid >= 0)
+		snprintf(buf, sz, "%s:%d", comm[0] ? comm : "?", pid);
+	else
+		snprintf(buf, sz, "%s", comm[0] ? comm : "?");
+	return buf;
+}
+
+/*
+ * A stuck CPU or hung task in words, for the stall windows, the timeline
+ * and the narrative: "CPU 1 did not schedule for 6.05 s", " from [ t]"
+ * when @from, then what the probe knows of it: "(task T:P, preemption
+ * off, in F; W:P waited to run)"; "RT task T:P (priority N) took CPU 1
+ * for ..."; "T:P slept in D for ... (in F, waiting for L held by pid N)".
+ */
+static const char *stuck_desc(char *buf, size_t sz, const struct kradar_span *sp, bool from)
+{
+	char d[40], t[48] = "", task[96], w[96], more[2 * KRADAR_RUN_NAME_LEN + 64] = "";
+	bool after = !strcmp(sp->stack_from, "after");
+
+	snprintf(d, sizeof(d), "%s", sp->ended ? "" : ">= ");
+	dur(d + strlen(d), sizeof(d) - strlen(d), (int64_t)(sp->value * 1e6));
+	if (from)
+		kradar_appendf(t, sizeof(t), " from %s", ptime(w, sizeof(w), sp->begin_ns));
+	task_pid(task, sizeof(task), sp->task, sp->pid);
+	if (sp->kind == KRADAR_SPAN_HUNG) {
+		if (sp->frame[0])
+			kradar_appendf(more, sizeof(more), "in %s", sp->frame);
+		if (sp->lock[0])
+			kradar_appendf(more, sizeof(more), "%swaiting for %s", more[0] ? ", " : "", sp->lock);
+		if (sp->lock[0] && sp->lock_holder_pid >= 0)
+			kradar_appendf(more, sizeof(more), " held by pid %d", sp->lock_holder_pid);
+		snprintf(buf, sz, "%s slept in D for %s%s%s%s%s%s", task, d, t,
+			 more[0] ? " (" : "", more, more[0] ? ")" : "",
+			 sp->exited ? ", then exited" : "");
+		return buf;
+	}
+	if (sp->frame[0])
+		kradar_appendf(more, sizeof(more), "%s%s", after ? "interrupts back on in " : "in ",
+		    sp->frame);
+	switch (sp->stuck) {
+	case KRADAR_STUCK_RT_HOG:
+		snprintf(w, sizeof(w), " (priority %d)", sp->rt_priority);
+		snprintf(buf, sz, "RT task %s%s took CPU %d for %s%s%s%s%s", task,
+			 sp->rt_priority >= 0 ? w : "", sp->cpu, d, t,
+			 more[0] ? " (" : "", more, more[0] ? ")" : "");
+		return buf;
+	case KRADAR_STUCK_IRQS_OFF:
+		snprintf(buf, sz, "CPU %d ran with interrupts off for %s%s (task %s%s%s)",
+			 sp->cpu, d, t, task, more[0] ? ", " : "", more);
+		return buf;
+	default:
+		snprintf(buf, sz, "CPU %d did not schedule for %s%s (task %s%s%s%s", sp->cpu,
+			 d, t, task, sp->preempt_count > 0 ? ", preemption off" : "",
+			 more[0] ? ", " : "", more);
+		if (sp->waiter[0] || sp->waiter_pid >= 0)
+			kradar_appendf(buf, sz, "; %s waited to run",
+			    task_pid(w, sizeof(w), sp->waiter, sp->waiter_pid));
+		kradar_appendf(buf, sz, ")");
+		return buf;
+	}
 }
 
 /* ---- clock ---- */
@@ -282,7 +373,7 @@ static bool heartbeats_cover(const struct kradar_run *r, int64_t a, int64_t b)
 
 /* ---- heartbeat gaps ---- */
 
-static struct kradar_span *new_span(struct kradar_run *r)
+static struct kradar_span *new_span(struct kradar_run *r, enum kradar_span_kind kind)
 {
 	if (r->nr_spans >= r->cap_spans) {
 		size_t ncap = r->cap_spans ? r->cap_spans * 2 : 64;
@@ -298,9 +389,7 @@ static struct kradar_span *new_span(struct kradar_run *r)
 		r->spans = p;
 		r->cap_spans = ncap;
 	}
-	memset(&r->spans[r->nr_spans], 0, sizeof(*r->spans));
-	r->spans[r->nr_spans].cpu = -1;
-	r->spans[r->nr_spans].pid = -1;
+	kradar_span__init(&r->spans[r->nr_spans], kind);
 	return &r->spans[r->nr_spans++];
 }
 
@@ -315,12 +404,11 @@ static int64_t hb_gap_min(const struct kradar_run *r)
 static void add_hb_gap(struct kradar_run *r, int64_t t0, int64_t t1,
 		       int64_t h0, int64_t h1, const char *why)
 {
-	struct kradar_span *sp = new_span(r);
+	struct kradar_span *sp = new_span(r, KRADAR_SPAN_HB_GAP);
 	char a[32], b[32];
 
 	if (!sp)
 		return;
-	sp->kind = KRADAR_SPAN_HB_GAP;
 	sp->begin_ns = t0;
 	sp->end_ns = t1;
 	sp->last_t_ns = t1;
@@ -594,7 +682,8 @@ static void find_stalls(struct kradar_run *r)
 		snprintf(st->source, sizeof(st->source), "probe %s",
 			 kradar_span__kind_name(sp->kind));
 		st->cpu = sp->cpu;
-		st->busy = sp->kind != KRADAR_SPAN_LOCK && sp->kind != KRADAR_SPAN_GP_STALL;
+		st->busy = sp->kind != KRADAR_SPAN_LOCK && sp->kind != KRADAR_SPAN_GP_STALL &&
+			   sp->kind != KRADAR_SPAN_HUNG;
 		switch (sp->kind) {
 		case KRADAR_SPAN_STORM:
 			snprintf(st->what, sizeof(st->what), "%s on CPU %d, peak %.0f/s%s",
@@ -610,6 +699,10 @@ static void find_stalls(struct kradar_run *r)
 				 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)),
 				 sp->task[0] ? sp->task : "?", sp->pid);
 			break;
+		case KRADAR_SPAN_STUCK:
+		case KRADAR_SPAN_HUNG:
+			stuck_desc(st->what, sizeof(st->what), sp, false);
+			break;
 		default:
 			str_copy(st->what, sizeof(st->what), sp->name);
 		}
@@ -621,6 +714,102 @@ static void find_stalls(struct kradar_run *r)
 	}
 	for (i = 0; i < r->nr_stalls; i++)
 		classify(r, &r->stalls[i]);
+}
+
+/* ---- the console's own report of a stuck CPU or hung task ---- */
+
+/* Does console line @e report the stuck CPU or hung task @sp? */
+static bool console_reports(const struct kradar_span *sp, const struct kradar_serial_event *e)
+{
+	int64_t t = (int64_t)e->pos.time_ns;
+
+	if (!e->pos.has_time || t < sp->begin_ns ||
+	    (sp->ended && t > sp->end_ns + KRADAR_RUN_TIE_SLACK_NS))
+		return false;
+	if (sp->kind == KRADAR_SPAN_HUNG)
+		return e->kind == KRADAR_EV_HUNG_TASK && e->pid == sp->pid;
+	switch (e->kind) {
+	case KRADAR_EV_SOFT_LOCKUP:
+		return e->cpu == sp->cpu && sp->stuck != KRADAR_STUCK_RT_HOG;
+	case KRADAR_EV_HARD_LOCKUP:
+		return e->cpu == sp->cpu && sp->stuck == KRADAR_STUCK_IRQS_OFF;
+	case KRADAR_EV_RT_THROTTLING:
+		return sp->stuck == KRADAR_STUCK_RT_HOG;
+	case KRADAR_EV_RCU_STALL:
+		return e->cpu == sp->cpu;
+	default:
+		return false;
+	}
+}
+
+/* The crash report console line @e opened, or -1. A hard lockup has no
+ * title of its own: with hardlockup_panic, the panic right after it
+ * ("Kernel panic - not syncing: Hard LOCKUP") is its report. */
+static int console_report_of(const struct kradar_run *r, const struct kradar_serial_event *e)
+{
+	size_t i, n = kradar_serial__nr_reports(r->console);
+
+	for (i = 0; i < n; i++) {
+		const struct kradar_serial_report *rep = kradar_serial__report(r->console, i);
+
+		if (rep->start.line == e->pos.line)
+			return (int)i;
+		if (e->kind == KRADAR_EV_HARD_LOCKUP && rep->start.line > e->pos.line &&
+		    rep->start.has_time &&
+		    rep->start.time_ns <= e->pos.time_ns + KRADAR_RUN_TIE_SLACK_NS &&
+		    strstr(rep->first_line, "LOCKUP"))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Tie every stuck CPU and hung task to the first console line about it. */
+static void tie_console(struct kradar_run *r)
+{
+	size_t i, k, n = r->console ? kradar_serial__nr_events(r->console) : 0;
+
+	for (i = 0; i < r->nr_spans; i++) {
+		struct kradar_span *sp = &r->spans[i];
+
+		sp->console_event = -1;
+		sp->console_report = -1;
+		if (sp->kind != KRADAR_SPAN_STUCK && sp->kind != KRADAR_SPAN_HUNG)
+			continue;
+		for (k = 0; k < n; k++) {
+			const struct kradar_serial_event *e = kradar_serial__event(r->console, k);
+
+			if (!console_reports(sp, e))
+				continue;
+			sp->console_event = (int)k;
+			sp->console_report = console_report_of(r, e);
+			break;
+		}
+	}
+}
+
+const struct kradar_serial_event *kradar_span__console(const struct kradar_run *r,
+							 const struct kradar_span *sp,
+							 const struct kradar_serial_report **rep)
+{
+	size_t ne = r->console ? kradar_serial__nr_events(r->console) : 0;
+	size_t nr = r->console ? kradar_serial__nr_reports(r->console) : 0;
+	bool have = sp->console_event >= 0 && (size_t)sp->console_event < ne;
+
+	if (rep)
+		*rep = have && sp->console_report >= 0 && (size_t)sp->console_report < nr ?
+		       kradar_serial__report(r->console, (size_t)sp->console_report) : NULL;
+	return have ? kradar_serial__event(r->console, (size_t)sp->console_event) : NULL;
+}
+
+bool kradar_span__lead_ns(const struct kradar_run *r, const struct kradar_span *sp,
+			  int64_t *lead_ns)
+{
+	const struct kradar_serial_event *e = kradar_span__console(r, sp, NULL);
+
+	if (!e || sp->first_t_ns < 0)
+		return false;
+	*lead_ns = (int64_t)e->pos.time_ns - sp->first_t_ns;
+	return true;
 }
 
 /* ", first COMM:PID[ in vhost_worker_killed()]" of a lock span, or "". */
@@ -690,6 +879,36 @@ static int tl_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* A stuck CPU or hung task: from when it began, when the probe first
+ * reported it (key entries) and, in JSON only, its end. */
+static void tl_stuck(struct kradar_run *r, const struct kradar_span *sp)
+{
+	bool hung = sp->kind == KRADAR_SPAN_HUNG;
+	char desc[KRADAR_RUN_TEXT_LEN], task[96], d[32];
+
+	tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, hung ? "hung_task_begin" :
+	       "cpu_stuck_begin", sp->cpu, true, "%s", stuck_desc(desc, sizeof(desc), sp, false));
+	task_pid(task, sizeof(task), sp->task, sp->pid);
+	dur(d, sizeof(d), sp->first_t_ns - sp->begin_ns);
+	if (sp->first_t_ns >= 0 && hung)
+		tl_add(r, sp->first_t_ns, false, KRADAR_TL_PROBE, "hung_task_record", -1,
+		       true, "probe reports %s hung: in D for %s so far", task, d);
+	else if (sp->first_t_ns >= 0)
+		tl_add(r, sp->first_t_ns, false, KRADAR_TL_PROBE, "cpu_stuck_record", sp->cpu,
+		       true, "probe reports CPU %d stuck (%s): %s so far", sp->cpu,
+		       kradar_stuck__kind_name(sp->stuck), d);
+	if (!sp->ended)
+		return;
+	dur(d, sizeof(d), sp->end_ns - sp->begin_ns);
+	if (hung)
+		tl_add(r, sp->end_ns, false, KRADAR_TL_PROBE, "hung_task_end", -1, false,
+		       "%s out of D after %s%s", task, d, sp->exited ? " (exited)" : "");
+	else
+		tl_add(r, sp->end_ns, false, KRADAR_TL_PROBE, "cpu_stuck_end", sp->cpu, false,
+		       "CPU %d no longer stuck after %s%s", sp->cpu, d,
+		       sp->went_idle ? " (went idle)" : "");
+}
+
 static void build_timeline(struct kradar_run *r)
 {
 	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
@@ -720,8 +939,7 @@ static void build_timeline(struct kradar_run *r)
 
 		if (!e->pos.has_time)
 			continue;
-		key = !seen[e->kind] && (kradar_serial__event_is_finding(e->kind) ||
-					 e->kind == KRADAR_EV_HRTIMER_SLOW);
+		key = !seen[e->kind] && kradar_run__console_key(e->kind);
 		seen[e->kind] = true;
 		tl_add(r, (int64_t)e->pos.time_ns, false, KRADAR_TL_CONSOLE,
 		       kradar_serial__event_name(e->kind), e->cpu, key, "%s", e->text);
@@ -792,6 +1010,10 @@ static void build_timeline(struct kradar_run *r)
 		case KRADAR_SPAN_HB_GAP:
 			tl_add(r, sp->begin_ns, false, KRADAR_TL_PROBE, "heartbeat_gap", -1,
 			       true, "%s", sp->name);
+			break;
+		case KRADAR_SPAN_STUCK:
+		case KRADAR_SPAN_HUNG:
+			tl_stuck(r, sp);
 			break;
 		default:
 			break;
@@ -867,6 +1089,10 @@ static const char *span_desc(char *buf, size_t sz, const struct kradar_span *sp)
 			 sp->task[0] ? sp->task : "?", sp->pid,
 			 sp->held_exact ? "" : ">= ",
 			 dur(d, sizeof(d), (int64_t)(sp->value * 1e6)));
+		break;
+	case KRADAR_SPAN_STUCK:
+	case KRADAR_SPAN_HUNG:
+		stuck_desc(buf, sz, sp, false);
 		break;
 	default:
 		snprintf(buf, sz, "%s", sp->name);
@@ -982,11 +1208,83 @@ static void narrate_lock(struct kradar_run *r, const struct kradar_span *lk)
 		       "detector never reports such a task as hung, only its waiter.");
 }
 
+/* What the kernel's line @e about a stuck CPU or hung task is. */
+static const char *console_what(const struct kradar_serial_event *e)
+{
+	switch (e->kind) {
+	case KRADAR_EV_SOFT_LOCKUP:
+		return "soft-lockup report";
+	case KRADAR_EV_HARD_LOCKUP:
+		return "hard-lockup report";
+	case KRADAR_EV_RT_THROTTLING:
+		return "RT-throttling warning";
+	case KRADAR_EV_RCU_STALL:
+		return "RCU stall report";
+	case KRADAR_EV_HUNG_TASK:
+		return "hung-task report";
+	default:
+		return kradar_serial__event_name(e->kind);
+	}
+}
+
+/*
+ * One stuck CPU or hung task: what it was, when kradar reported it, and
+ * its lead over the kernel's own line about it, with the syzkaller title
+ * of the report that line opened.
+ */
+static void narrate_one(struct kradar_run *r, const struct kradar_span *sp)
+{
+	const struct kradar_serial_report *rep;
+	const struct kradar_serial_event *e = kradar_span__console(r, sp, &rep);
+	char desc[2 * KRADAR_RUN_TEXT_LEN], t1[48], t2[48], d[32], how[KRADAR_SERIAL_TITLE_LEN + 64];
+	int64_t lead;
+
+	stuck_desc(desc, sizeof(desc), sp, true);
+	if (sp->first_t_ns < 0) {
+		say(r, "%s.", desc);
+		return;
+	}
+	ptime(t1, sizeof(t1), sp->first_t_ns);
+	if (!e || !kradar_span__lead_ns(r, sp, &lead)) {
+		say(r, "%s; kradar reported it at %s; the console has no %s for it.", desc, t1,
+		    sp->kind == KRADAR_SPAN_HUNG ? "hung-task report" : "watchdog line");
+		return;
+	}
+	if (rep)
+		snprintf(how, sizeof(how), "title: %s", rep->title);
+	else
+		snprintf(how, sizeof(how), "\"%s\", with no crash report: no syzkaller title",
+			 e->text);
+	ptime(t2, sizeof(t2), (int64_t)e->pos.time_ns);
+	say(r, "%s; kradar reported it at %s, %s %s the kernel's %s at %s (%s).", desc, t1,
+	    dur(d, sizeof(d), lead < 0 ? -lead : lead), lead < 0 ? "after" : "before",
+	    console_what(e), t2, how);
+}
+
+static void narrate_stuck(struct kradar_run *r)
+{
+	size_t i, nhung = 0;
+
+	for (i = 0; i < r->nr_spans; i++)
+		if (r->spans[i].kind == KRADAR_SPAN_STUCK)
+			narrate_one(r, &r->spans[i]);
+	for (i = 0; i < r->nr_spans; i++) {
+		if (r->spans[i].kind != KRADAR_SPAN_HUNG)
+			continue;
+		if (nhung++ < KRADAR_RUN_NARRATE_HUNG)
+			narrate_one(r, &r->spans[i]);
+	}
+	if (nhung > KRADAR_RUN_NARRATE_HUNG)
+		say(r, "%zu more hung tasks (report.json lists them).",
+		    nhung - KRADAR_RUN_NARRATE_HUNG);
+}
+
 static void narrate(struct kradar_run *r)
 {
 	const int anomalies = (1 << KRADAR_SPAN_STORM) | (1 << KRADAR_SPAN_QS_GAP) |
-			      (1 << KRADAR_SPAN_GP_STALL) | (1 << KRADAR_SPAN_LOCK);
-	const struct kradar_serial_report *rep = kradar_run__report(r);
+			      (1 << KRADAR_SPAN_GP_STALL) | (1 << KRADAR_SPAN_LOCK) |
+			      (1 << KRADAR_SPAN_STUCK) | (1 << KRADAR_SPAN_HUNG);
+	const struct kradar_serial_report *rep = kradar_run__report(r), *crep;
 	const struct kradar_serial_event *warn = NULL, *slow = NULL, *hung;
 	const struct kradar_span *first, *storm = NULL;
 	size_t i, n = r->console ? kradar_serial__nr_events(r->console) : 0;
@@ -1018,7 +1316,8 @@ static void narrate(struct kradar_run *r)
 		say(r, "First anomaly: %s, at %s (probe).",
 		    span_desc(desc, sizeof(desc), first), ptime(t1, sizeof(t1), first->begin_ns));
 	} else if (kradar_run__probe_data(r)) {
-		say(r, "The probe saw no anomaly (no hrtimer storm, RCU gap or lock hold).");
+		say(r, "The probe saw no anomaly (no hrtimer storm, RCU gap, lock hold, "
+		       "stuck CPU or hung task).");
 	} else if (r->have_events) {
 		say(r, "No probe record reached the collector (no HELLO, no heartbeat): "
 		       "the probe was not loaded or its port never connected, so the "
@@ -1092,6 +1391,14 @@ static void narrate(struct kradar_run *r)
 			       "not its cause.", frame, rep->cpu,
 			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns),
 			    cause->cpu, span_desc(desc, sizeof(desc), cause), frame);
+		} else if (cause && cause->kind == KRADAR_SPAN_STUCK && rep->cpu == cause->cpu) {
+			say(r, "The report's stack (%s) is from CPU %d, which the probe saw "
+			       "stuck since %s (%s): it shows the code that %s.", frame,
+			    rep->cpu, ptime(t1, sizeof(t1), cause->begin_ns),
+			    kradar_stuck__kind_name(cause->stuck),
+			    cause->stuck == KRADAR_STUCK_IRQS_OFF ?
+			    "kept interrupts off there" : cause->stuck == KRADAR_STUCK_RT_HOG ?
+			    "the RT task ran there" : "kept the CPU from scheduling");
 		} else if (cause && rep->cpu >= 0 && rep->cpu == cause->cpu) {
 			bool st = cause->kind == KRADAR_SPAN_STORM;
 
@@ -1112,6 +1419,13 @@ static void narrate(struct kradar_run *r)
 			    rep->start.has_time ?
 			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns) : "?",
 			    frame);
+		} else if (cause && cause->kind == KRADAR_SPAN_HUNG &&
+			   kradar_span__console(r, cause, &crep) && crep == rep) {
+			say(r, "The report's stack (%s) is that of %s:%d, which the probe "
+			       "saw asleep in D since %s, %s before the report.", frame,
+			    cause->task, cause->pid, ptime(t1, sizeof(t1), cause->begin_ns),
+			    rep->start.has_time ?
+			    dur(d, sizeof(d), (int64_t)rep->start.time_ns - cause->begin_ns) : "?");
 		} else if (cause) {
 			say(r, "The report (%s) does not say its CPU; the probe's anomaly "
 			       "(%s) began %s before it.", frame,
@@ -1124,7 +1438,10 @@ static void narrate(struct kradar_run *r)
 		}
 	}
 
-	/* 4: who held up RCU: the longest gap, and how many there were */
+	/* 4: stuck CPUs and hung tasks, and the kernel's own report of them */
+	narrate_stuck(r);
+
+	/* 5: who held up RCU: the longest gap, and how many there were */
 	{
 		const struct kradar_span *sp = NULL;
 		char more[64] = "";
@@ -1190,7 +1507,7 @@ static void narrate(struct kradar_run *r)
 		break;
 	}
 
-	/* 5: locks */
+	/* 6: locks */
 	{
 		const struct kradar_span *lk = NULL;
 
@@ -1202,7 +1519,7 @@ static void narrate(struct kradar_run *r)
 			narrate_lock(r, lk);
 	}
 
-	/* 6: host or guest */
+	/* 7: host or guest */
 	for (i = 0; i < r->nr_stalls; i++) {
 		nint += r->stalls[i].verdict == KRADAR_GUEST_INTERNAL;
 		nstarved += r->stalls[i].verdict == KRADAR_STARVED_BY_HOST;
@@ -1269,6 +1586,7 @@ int kradar_run__analyse(struct kradar_run *r)
 	infer_hz(r);
 	find_hb_gaps(r);
 	find_stalls(r);
+	tie_console(r);
 	build_timeline(r);
 	narrate(r);
 	return 0;

@@ -9,22 +9,9 @@
 #include <stdint.h>
 #include "kradar_serial.h"
 
+#include "str.h"		/* str_copy(), libkradar */
+
 #pragma GCC poison u8 u16 u32 u64
-
-#include <string.h>
-
-/* Copy a C string into dst[sz], cutting it; always NUL-terminated. */
-static inline void str_copy(char *dst, size_t sz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (!sz)
-		return;
-	if (n >= sz)
-		n = sz - 1;
-	memmove(dst, src, n);
-	dst[n] = 0;
-}
 
 /* Compile the built-in patterns once; 0 or -errno. */
 int ks_titles_init(void);

@@ -6,7 +6,8 @@
  *   - one plot per CPU: all hrtimer callbacks per second, log scale, one
  *     point per probe window;
  *   - bars: hrtimer storms, RCU quiescent-state gaps, stalled grace
- *     periods, lock holds, heartbeat gaps, and the classified stall
+ *     periods, lock holds, stuck CPUs, hung tasks, heartbeat gaps, and
+ *     the classified stall
  *     windows (red: guest-internal, orange: starved by host, grey:
  *     undetermined);
  *   - markers: console signature lines and crash reports (vertical lines
@@ -202,9 +203,12 @@ int run_svg(const struct kradar_run *r, FILE *f)
 		{ KRADAR_SPAN_QS_GAP, "RCU quiescent gaps", "#1f77b4" },
 		{ KRADAR_SPAN_GP_STALL, "RCU grace-period stalls", "#17becf" },
 		{ KRADAR_SPAN_LOCK, "lock holds", "#8c564b" },
+		{ KRADAR_SPAN_STUCK, "stuck CPUs", "#e377c2" },
+		{ KRADAR_SPAN_HUNG, "hung tasks", "#bcbd22" },
 		{ KRADAR_SPAN_HB_GAP, "heartbeat gaps", "#7f7f7f" },
 	};
-	bool have_row[5] = { 0 };
+	const int nrows = sizeof(rowdef) / sizeof(rowdef[0]);
+	bool have_row[sizeof(rowdef) / sizeof(rowdef[0])] = { 0 };
 
 	/* CPUs with windows, ascending */
 	for (c = 0; c < KRADAR_RUN_MAX_CPUS && ncpu < SVG_MAX_CPUS; c++)
@@ -214,7 +218,7 @@ int run_svg(const struct kradar_run *r, FILE *f)
 				break;
 			}
 	for (i = 0; i < r->nr_spans; i++)
-		for (row = 0; row < 5; row++)
+		for (row = 0; row < nrows; row++)
 			if (rowdef[row].k == r->spans[i].kind && !have_row[row])
 				have_row[row] = true, rows++;
 	rows += r->nr_stalls ? 1 : 0;
@@ -288,7 +292,7 @@ int run_svg(const struct kradar_run *r, FILE *f)
 		y += SVG_PLOT_H;
 	}
 	/* bars */
-	for (row = 0; row < 5; row++) {
+	for (row = 0; row < nrows; row++) {
 		if (!have_row[row])
 			continue;
 		text(f, SVG_LEFT - 8, y + 11, "end", 11, "#000", rowdef[row].label);
@@ -324,8 +328,7 @@ int run_svg(const struct kradar_run *r, FILE *f)
 			const struct kradar_serial_event *e = kradar_serial__event(r->console, i);
 			double x;
 
-			if (!e->pos.has_time || (!kradar_serial__event_is_finding(e->kind) &&
-						 e->kind != KRADAR_EV_HRTIMER_SLOW))
+			if (!e->pos.has_time || !kradar_run__console_key(e->kind))
 				continue;
 			x = X(&g, (int64_t)e->pos.time_ns);
 			fprintf(f, "<g><title>[%.6f] ", (double)e->pos.time_ns / 1e9);

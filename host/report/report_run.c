@@ -183,6 +183,66 @@ static void print_console(struct out *o, const struct kradar_run *r)
 	out_obj_close(o);
 }
 
+/* The fields of a stuck CPU or hung task span, and the console's own
+ * report of it ("kernel_report", null when the console has none). */
+static void print_stuck(struct out *o, const struct kradar_run *r, const struct kradar_span *sp)
+{
+	const struct kradar_serial_report *rep;
+	const struct kradar_serial_event *e = kradar_span__console(r, sp, &rep);
+	int64_t lead;
+
+	if (sp->kind == KRADAR_SPAN_STUCK)
+		out_str(o, "stuck_kind", NULL, kradar_stuck__kind_name(sp->stuck));
+	if (sp->first_t_ns >= 0)
+		out_int(o, "first_report_ns", NULL, sp->first_t_ns);
+	else
+		out_null(o, "first_report_ns", NULL);
+	out_str(o, "frame", NULL, sp->frame);
+	if (sp->kind == KRADAR_SPAN_STUCK) {
+		out_str(o, "stack_from", NULL, sp->stack_from);
+		if (sp->stack_ns >= 0)
+			out_int(o, "stack_ns", NULL, sp->stack_ns);
+		else
+			out_null(o, "stack_ns", NULL);
+		if (sp->preempt_count >= 0)
+			out_int(o, "preempt_count", NULL, sp->preempt_count);
+		else
+			out_null(o, "preempt_count", NULL);
+		if (sp->rt_priority >= 0)
+			out_int(o, "rt_priority", NULL, sp->rt_priority);
+		if (sp->waiter[0] || sp->waiter_pid >= 0) {
+			out_str(o, "waiter", NULL, sp->waiter);
+			out_int(o, "waiter_pid", NULL, sp->waiter_pid);
+		}
+		out_bool(o, "went_idle", NULL, sp->went_idle);
+	} else {
+		if (sp->lock[0])
+			out_str(o, "waits_for", NULL, sp->lock);
+		if (sp->lock_holder_pid >= 0)
+			out_int(o, "lock_holder_pid", NULL, sp->lock_holder_pid);
+		out_bool(o, "exited", NULL, sp->exited);
+	}
+	if (!e) {
+		out_null(o, "kernel_report", NULL);
+		return;
+	}
+	out_obj_open(o, "kernel_report");
+	out_str(o, "kind", NULL, kradar_serial__event_name(e->kind));
+	out_int(o, "t_ns", NULL, (int64_t)e->pos.time_ns);
+	out_time(o, "time", NULL, e->pos.time_ns);
+	out_uint(o, "line", NULL, e->pos.line);
+	out_str(o, "text", NULL, e->text);
+	if (rep)
+		out_str(o, "title", NULL, rep->title);
+	else
+		out_null(o, "title", NULL);
+	if (kradar_span__lead_ns(r, sp, &lead))
+		out_int(o, "lead_ns", NULL, lead);
+	else
+		out_null(o, "lead_ns", NULL);
+	out_obj_close(o);
+}
+
 static void print_probe(struct out *o, const struct kradar_run *r)
 {
 	size_t i, cnt[KRADAR_SPAN__COUNT] = { 0 };
@@ -202,6 +262,8 @@ static void print_probe(struct out *o, const struct kradar_run *r)
 	out_uint(o, "qs_gaps", "%llu RCU gap(s), ", cnt[KRADAR_SPAN_QS_GAP]);
 	out_uint(o, "gp_stalls", "%llu grace-period stall(s), ", cnt[KRADAR_SPAN_GP_STALL]);
 	out_uint(o, "lock_holds", "%llu lock hold(s), ", cnt[KRADAR_SPAN_LOCK]);
+	out_uint(o, "stuck_cpus", "%llu stuck CPU(s), ", cnt[KRADAR_SPAN_STUCK]);
+	out_uint(o, "hung_tasks", "%llu hung task(s), ", cnt[KRADAR_SPAN_HUNG]);
 	out_uint(o, "heartbeat_gaps", "%llu heartbeat gap(s)\n", cnt[KRADAR_SPAN_HB_GAP]);
 	out_uint(o, "lost_records", NULL, r->lost_records);
 	out_uint(o, "bad_lines", NULL, r->bad_lines);
@@ -253,6 +315,8 @@ static void print_probe(struct out *o, const struct kradar_run *r)
 			out_int(o, "host_begin_ns", NULL, sp->host_begin_ns);
 			out_int(o, "host_end_ns", NULL, sp->host_end_ns);
 		}
+		if (sp->kind == KRADAR_SPAN_STUCK || sp->kind == KRADAR_SPAN_HUNG)
+			print_stuck(o, r, sp);
 		out_obj_close(o);
 	}
 	out_arr_close(o);
