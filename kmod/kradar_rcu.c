@@ -109,8 +109,9 @@ struct kradar_rcu_cpu {
 	unsigned int nr_stack;
 	int stack_user;		/* the stack interrupted user mode */
 	int stack_preempt;	/* preempt_count() it interrupted; -1: unknown */
-	/* preempt_count() & KRADAR_PC_MASK in a user-mode tick; -1: none */
+	/* preempt_count() & KRADAR_PC_MASK a tick adds; -1: not learnt */
 	int pc_base;
+	int pc_user;		/* pc_base learnt from a user-mode tick */
 	u64 stack_ns;
 	unsigned long stack[KRADAR_STACK_MAX + KRADAR_STACK_SLACK];
 };
@@ -165,9 +166,9 @@ static u64 kradar_gaps_total, kradar_stalls_total;
  * The preempt_count() of the context a hard hrtimer interrupted: the
  * count now, less what the interrupt and the tracepoint that called the
  * probe add. The latter differs between kernels (preemption off around
- * probes up to 6.x, SRCU since), so it is learnt from a tick that hit
- * user mode, whose own count is 0. -1: not known (a soft hrtimer, whose
- * softirq hides it, or no such tick seen yet).
+ * probes up to 6.x, SRCU since), so it is learnt from ticks
+ * (kradar_learn_pc_base()). -1: not known (a soft hrtimer, whose softirq
+ * hides it, or no such tick seen yet).
  */
 static int kradar_interrupted_preempt(struct kradar_rcu_cpu *r)
 {
@@ -177,6 +178,25 @@ static int kradar_interrupted_preempt(struct kradar_rcu_cpu *r)
 	    base < 0)
 		return -1;
 	return max_t(int, (preempt_count() & KRADAR_PC_MASK) - base, 0);
+}
+
+/*
+ * A tick that hit user mode interrupted a count of 0; one that hit the
+ * idle task a count of 1 (it runs with preemption off), used until a
+ * user-mode tick is seen: a CPU that only ran kernel threads and idle
+ * (the stuck CPU of a test) has had none.
+ */
+static void notrace kradar_learn_pc_base(struct kradar_rcu_cpu *r,
+					 struct pt_regs *regs)
+{
+	int pc = preempt_count() & KRADAR_PC_MASK;
+
+	if (user_mode(regs)) {
+		WRITE_ONCE(r->pc_user, 1);
+		WRITE_ONCE(r->pc_base, pc);
+	} else if (is_idle_task(current) && !READ_ONCE(r->pc_user) && pc >= 1) {
+		WRITE_ONCE(r->pc_base, pc - 1);
+	}
 }
 
 static void kradar_take_stack(struct kradar_rcu_cpu *r)
@@ -206,8 +226,8 @@ void notrace kradar_hot_rare(struct kradar_cpu *c, void *fn)
 
 		if ((regs && user_mode(regs)) || is_idle_task(current))
 			WRITE_ONCE(r->qs_ns, local_clock());
-		if (regs && user_mode(regs) && in_hardirq())
-			WRITE_ONCE(r->pc_base, preempt_count() & KRADAR_PC_MASK);
+		if (regs && in_hardirq())
+			kradar_learn_pc_base(r, regs);
 	}
 	if (READ_ONCE(c->want_stack)) {
 		WRITE_ONCE(c->want_stack, 0);

@@ -402,8 +402,12 @@ static void test_taprio_stall(const char *top)
 	}
 	unsetenv("KRADAR_HOLD");
 	gap_on_storm_cpu(&r);
-	if (r.storms && !r.gaps && (serial_ipi_wedge(&r, why, sizeof(why)) ||
-				    serial_rt_no_stall(&r, why, sizeof(why)))) {
+	/*
+	 * A wedge can stop both samplers before the storm's first record
+	 * is out (the debug kernel: the stream ended 0.9 s into the run).
+	 */
+	if (!r.gaps && (serial_ipi_wedge(&r, why, sizeof(why)) ||
+			(r.storms && serial_rt_no_stall(&r, why, sizeof(why))))) {
 		skip("taprio-stall: a gap on the storm CPU", why);
 		return;
 	}
