@@ -115,10 +115,17 @@ static bool qemu_stale_freeze(const char *dir)
  * Console lines of the run in @dir holding any of @needles: their number
  * (-1 without serial.log), the first into @first.
  */
-static int serial_scan(const char *dir, const char *const *needles,
-		       size_t nr, char *first, size_t firstlen)
+/*
+ * Console lines of the run in @dir that contain one of @needles; the
+ * first in @first. With @mark, lines before the first line containing
+ * it are counted in *@before instead (their first in @bfirst).
+ */
+static int serial_scan_mark(const char *dir, const char *const *needles,
+			    size_t nr, char *first, size_t firstlen,
+			    const char *mark, int *before, char *bfirst)
 {
 	char path[PATH_MAX + 32], line[4096];
+	bool seen = !mark;
 	int n = 0;
 	FILE *f;
 
@@ -129,15 +136,27 @@ static int serial_scan(const char *dir, const char *const *needles,
 	while (fgets(line, sizeof(line), f)) {
 		size_t i;
 
+		seen |= mark && strstr(line, mark);
 		for (i = 0; i < nr && !strstr(line, needles[i]); i++)
 			;
 		if (i == nr)
 			continue;
-		if (!n++ && first)
+		if (!seen) {
+			if (!(*before)++ && bfirst)
+				snprintf(bfirst, firstlen, "%.500s", line);
+		} else if (!n++ && first) {
 			snprintf(first, firstlen, "%s", line);
+		}
 	}
 	fclose(f);
 	return n;
+}
+
+static int serial_scan(const char *dir, const char *const *needles,
+		       size_t nr, char *first, size_t firstlen)
+{
+	return serial_scan_mark(dir, needles, nr, first, firstlen, NULL, NULL,
+				NULL);
 }
 
 const char *e2e_kernel(void)
@@ -186,43 +205,6 @@ int console_complaints(const char *dir, char *first, size_t firstlen)
 }
 
 /*
- * Complaints before the guest's init started (its "kradar-run: init
- * started" mark) come from the kernel's own boot: nothing of kradar runs
- * yet. Returns those after it, the first in @first; those before in
- * *@nboot, the first in @boot.
- */
-static int run_complaints(const char *dir, char *first, char *boot,
-			  size_t len, int *nboot)
-{
-	size_t nr = sizeof(complaint_lines) / sizeof(*complaint_lines);
-	char path[PATH_MAX + 32], line[4096];
-	bool init = false;
-	int n = 0;
-	FILE *f;
-
-	*nboot = 0;
-	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		size_t i;
-
-		init |= strstr(line, KRADAR_MARK_PREFIX KRADAR_MARK_INIT) != NULL;
-		for (i = 0; i < nr && !strstr(line, complaint_lines[i]); i++)
-			;
-		if (i == nr)
-			continue;
-		if (init && !n++)
-			snprintf(first, len, "%.500s", line);
-		else if (!init && !(*nboot)++)
-			snprintf(boot, len, "%.500s", line);
-	}
-	fclose(f);
-	return n;
-}
-
-/*
  * One TAP line: no kernel complaint on the console of the run in @dir
  * once its init started; one from the kernel's boot before that is
  * printed, not failed.
@@ -230,7 +212,13 @@ static int run_complaints(const char *dir, char *first, char *boot,
 static void check_console(const char *dir, const char *scenario)
 {
 	char first[512] = "", boot[512] = "", name[160];
-	int b, n = run_complaints(dir, first, boot, sizeof(first), &b);
+	int b = 0, n;
+
+	/* before the init's mark: the kernel's own boot, nothing of kradar */
+	n = serial_scan_mark(dir, complaint_lines,
+			     sizeof(complaint_lines) / sizeof(*complaint_lines),
+			     first, sizeof(first),
+			     KRADAR_MARK_PREFIX KRADAR_MARK_INIT, &b, boot);
 
 	if (b > 0) {
 		boot[strcspn(boot, "\n")] = '\0';
