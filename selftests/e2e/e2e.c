@@ -288,10 +288,17 @@ int run_scenario_gap(const char *top, const char *scenario,
 
 		parse_event(line, &e);
 		if (!strcmp(e.type, "hrtimer_storm")) {
-			if (!r->storms++)
+			if (!r->storms++) {
 				r->first_storm = e;
-		} else if (!strcmp(e.type, "hrtimer_storm_end")) {
-			r->storm_ends++;
+				r->storm_late_pct = e.late_pct;
+			}
+		} else if (!strcmp(e.type, "hrtimer_storm_end") ||
+			   !strcmp(e.type, "hrtimer_storm_update")) {
+			r->storm_ends += !strcmp(e.type, "hrtimer_storm_end");
+			if (r->storms && e.cpu == r->first_storm.cpu &&
+			    !strcmp(e.function, r->first_storm.function) &&
+			    e.late_pct >= 0)
+				r->storm_late_pct = e.late_pct;
 		} else if (!strcmp(e.type, "heartbeat")) {
 			long long off = e.host_ns - e.t_ns;
 

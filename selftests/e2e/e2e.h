@@ -35,6 +35,12 @@ struct run {
 	int status;		/* kradar-run exit status */
 	int storms;		/* hrtimer_storm events */
 	int storm_ends;
+	/*
+	 * late_pct of the first storm as a whole: its latest update or end
+	 * record (the begin record's is its first window's, which can hold
+	 * callbacks from before the storm)
+	 */
+	double storm_late_pct;
 	int heartbeats;
 	int windows;
 	int losses;		/* lost + stream_loss events */
