@@ -73,7 +73,6 @@ struct kradar_stuck_track {
 	bool open;
 	u32 kind;
 	u64 nmi_sent_ns;	/* the last NMI asked of this CPU, sent then */
-	unsigned int nmi_id;	/* its id */
 	unsigned int nmi_first;	/* the stretch's first NMI id; 0: none */
 	u64 since_ns;
 	u64 last_emit_ns;
@@ -457,14 +456,16 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		struct kradar_sched_cpu *s = per_cpu_ptr(kradar_sched_pcpu, cpu);
 		struct kradar_stuck_track *k = &kradar_stuck[cpu];
 		u64 events = kradar_hrtimer_cpu_events(cpu);
-		u64 wake_ns, irq_gap, sched_gap;
+		u64 wake_ns, irq_gap, sched_gap, flood;
 		struct kradar_cpu_task t, rt;
 		bool busy, irq_stuck, sched_stuck, rt_hog;
 		pid_t wake_pid;
+		u32 kind;
 
 		if (!kradar_cpu_task(cpu, &t))
 			continue;	/* switching right now */
-		busy = !t.idle && !kradar_hrtimer_flood_ns(cpu);
+		flood = kradar_hrtimer_flood_ns(cpu);
+		busy = !t.idle && !flood;
 		if (events != k->irq_events || !busy) {
 			k->irq_events = events;
 			k->irq_seen_ns = now;
@@ -476,8 +477,7 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		irq_gap = now - k->irq_seen_ns;
 		sched_gap = busy && wake_ns && now > t.qs_ns ? now - t.qs_ns : 0;
 		/* a storm in an RT softirq thread is the storm's finding */
-		rt_hog = kradar_rt_hog(cpu, k, &t, now) &&
-			 !kradar_hrtimer_flood_ns(cpu);
+		rt_hog = kradar_rt_hog(cpu, k, &t, now) && !flood;
 		/* an RT stretch is about the RT task, whatever runs now */
 		rt = t;
 		if (k->rt_pid) {
@@ -526,11 +526,10 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 			     !kradar_nmi_answered(cpu, k->nmi_first)))) {
 			if (!++kradar_nmi_ids)
 				kradar_nmi_ids = 1;
-			k->nmi_id = kradar_nmi_ids;
 			if (!k->nmi_first)
-				k->nmi_first = k->nmi_id;
+				k->nmi_first = kradar_nmi_ids;
 			k->nmi_sent_ns = now;
-			kradar_nmi_send(cpu, k->nmi_id);
+			kradar_nmi_send(cpu, kradar_nmi_ids);
 		}
 		if (irq_gap >= thresh / 2 || sched_gap >= thresh / 2 ||
 		    (rt_hog && now - k->rt_since >= thresh / 2))
@@ -551,30 +550,25 @@ static void kradar_stuck_sample(const struct kradar_window *w)
 		/* an RT task that outranks the waiter is the RT kind's */
 		sched_stuck = sched_gap >= thresh && irq_gap < thresh / 2 &&
 			      !(k->rt_pid && k->rt_pid == t.pid);
-		if (!irq_stuck && !sched_stuck) {
-			if (!rt_hog || now - k->rt_since < thresh)
-				continue;
-			k->open = true;
-			kradar_stuck_open++;
-			kradar_stuck_total++;
-			k->kind = KRADAR_STUCK_RT;
-			k->since_ns = k->rt_since;
-			k->wait_ns = 0;
-			memset(k->wait_comm, 0, sizeof(k->wait_comm));
-			kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k, &rt, now,
-					  now);
+		if (irq_stuck)
+			kind = KRADAR_STUCK_IRQS;
+		else if (sched_stuck)
+			kind = KRADAR_STUCK_SCHED;
+		else if (rt_hog && now - k->rt_since >= thresh)
+			kind = KRADAR_STUCK_RT;
+		else
 			continue;
-		}
 		k->open = true;
 		kradar_stuck_open++;
 		kradar_stuck_total++;
-		k->kind = irq_stuck ? KRADAR_STUCK_IRQS : KRADAR_STUCK_SCHED;
-		k->since_ns = k->kind == KRADAR_STUCK_IRQS ? k->irq_seen_ns :
-							    t.qs_ns;
-		k->wait_ns = k->kind == KRADAR_STUCK_SCHED ? wake_ns : 0;
+		k->kind = kind;
+		k->since_ns = kind == KRADAR_STUCK_IRQS ? k->irq_seen_ns :
+			      kind == KRADAR_STUCK_RT ? k->rt_since : t.qs_ns;
+		k->wait_ns = kind == KRADAR_STUCK_SCHED ? wake_ns : 0;
 		k->wait_pid = wake_pid;
 		kradar_pid_comm(k->wait_ns ? wake_pid : 0, k->wait_comm);
-		kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k, &t, now, now);
+		kradar_stuck_emit(cpu, KRADAR_PHASE_BEGIN, 0, k,
+				  kind == KRADAR_STUCK_RT ? &rt : &t, now, now);
 	}
 }
 
