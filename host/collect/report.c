@@ -511,19 +511,26 @@ static double rate_per_s(uint64_t count, uint64_t ns)
  * The frame a reader wants first: the one the interrupt interrupted, i.e.
  * the frame after the last interrupt entry stub; else the first frame.
  */
-static const char *gap_key_frame(const struct kradar_gap *g)
+static const char *interrupted_frame(const struct kradar_frame *f,
+				     uint32_t n, bool user)
 {
 	uint32_t key = 0;
 
-	if (g->r.flags & KRADAR_GAPF_USER)
+	if (user)
 		return "user mode";
 	/* ret_from_fork*: the bottom of every kthread, not an entry stub */
-	for (uint32_t i = 0; i + 1 < g->nr_stack_valid; i++)
-		if (!strncmp(g->stack[i].sym, "asm_", 4) ||
-		    (!strncmp(g->stack[i].sym, "ret_from_", 9) &&
-		     strncmp(g->stack[i].sym, "ret_from_fork", 13)))
+	for (uint32_t i = 0; i + 1 < n; i++)
+		if (!strncmp(f[i].sym, "asm_", 4) ||
+		    (!strncmp(f[i].sym, "ret_from_", 9) &&
+		     strncmp(f[i].sym, "ret_from_fork", 13)))
 			key = i + 1;
-	return g->nr_stack_valid ? g->stack[key].sym : NULL;
+	return n ? f[key].sym : NULL;
+}
+
+static const char *gap_key_frame(const struct kradar_gap *g)
+{
+	return interrupted_frame(g->stack, g->nr_stack_valid,
+				 g->r.flags & KRADAR_GAPF_USER);
 }
 
 static void jw_frames(struct jw *j, const char *key,
@@ -995,24 +1002,12 @@ static const char *stuck_kind_name(uint32_t kind)
 	       kind == KRADAR_STUCK_RT ? "rt_hog" : "no_schedule";
 }
 
-/* The frame the stack's interrupt (tick or NMI) hit: after its entry stubs. */
-static const char *stuck_key_frame(const struct kradar_stuckrec *sr)
-{
-	uint32_t key = 0;
-
-	if (sr->r.flags & KRADAR_STUCKF_USER)
-		return "user mode";
-	for (uint32_t i = 0; i + 1 < sr->nr_stack_valid; i++)
-		if (!strncmp(sr->stack[i].sym, "asm_", 4))
-			key = i + 1;
-	return sr->nr_stack_valid ? sr->stack[key].sym : NULL;
-}
-
 static void ev_stuck(struct kc *kc, const struct kradar_record *rec)
 {
 	const struct kradar_stuckrec *sr = &rec->stuck;
 	const struct kradar_rec_cpu_stuck *r = &sr->r;
-	const char *key = stuck_key_frame(sr);
+	const char *key = interrupted_frame(sr->stack, sr->nr_stack_valid,
+					    sr->r.flags & KRADAR_STUCKF_USER);
 	const char *from = !sr->nr_stack_valid ? NULL :
 			   r->flags & KRADAR_STUCKF_NMI ? "nmi" :
 			   r->flags & KRADAR_STUCKF_AFTER ? "after" : "tick";
