@@ -136,8 +136,6 @@ struct kradar_gap_track {
 	u64 last_emit_ns;
 };
 
-#define kradar_task_snap kradar_cpu_task
-
 static struct kradar_rcu_cpu __percpu *kradar_rcu_pcpu;
 static struct kradar_gap_track *kradar_gaps;
 static bool kradar_rcu_on;
@@ -407,7 +405,7 @@ static int kradar_rcu_start(void)
 }
 
 static bool kradar_task_read(struct kradar_rcu_cpu *r,
-			     struct kradar_task_snap *s)
+			     struct kradar_cpu_task *s)
 {
 	unsigned int gen, tries;
 
@@ -465,9 +463,12 @@ static void kradar_gap_snapshot(int cpu, struct kradar_gap_counts *k,
 	k->unattributed = READ_ONCE(c->unattributed);
 }
 
-/* Symbolise @n frames into @f, dropping the probe's own leading frames. */
-static unsigned int kradar_frames(struct kradar_frame *f, unsigned int max,
-				  const unsigned long *addr, unsigned int n)
+/*
+ * Symbolise @n frames into at most @max in @f, dropping the probe's own
+ * leading frames (sampler only; kradar_sched.c's NMI stacks too).
+ */
+unsigned int kradar_cpu_frames(struct kradar_frame *f, unsigned int max,
+			       const unsigned long *addr, unsigned int n)
 {
 	static char sym[KSYM_SYMBOL_LEN];	/* sampler only */
 	unsigned int i = 0, out = 0;
@@ -484,7 +485,7 @@ static unsigned int kradar_frames(struct kradar_frame *f, unsigned int max,
 
 static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 			    struct kradar_gap_track *g,
-			    const struct kradar_task_snap *t, u64 now, u64 late)
+			    const struct kradar_cpu_task *t, u64 now, u64 late)
 {
 	struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
 	const struct kradar_cpu *c = kradar_hrtimer_counters(cpu);
@@ -555,8 +556,8 @@ static void kradar_emit_gap(int cpu, u32 phase, u32 flags,
 	p = (u8 *)(q + 1);
 	memcpy(p, top, ntop * sizeof(top[0]));
 	p += ntop * sizeof(top[0]);
-	nstack = kradar_frames((struct kradar_frame *)p, KRADAR_STACK_MAX, stack,
-			       nstack);
+	nstack = kradar_cpu_frames((struct kradar_frame *)p, KRADAR_STACK_MAX,
+				   stack, nstack);
 	q->nr_stack = cpu_to_le32(nstack);
 	q->stack_ns = cpu_to_le64(nstack ? stack_ns : 0);
 	kradar_rec_shrink(q, sizeof(*q) + ntop * sizeof(top[0]) +
@@ -598,7 +599,7 @@ static void kradar_emit_stall(u32 phase, const u16 *cpus, unsigned int nr,
 /* @cpu has run one task, not idle, without a switch for @ns or more. */
 static bool kradar_cannot_schedule(int cpu, u64 now, u64 ns)
 {
-	struct kradar_task_snap t;
+	struct kradar_cpu_task t;
 
 	if (!kradar_task_read(per_cpu_ptr(kradar_rcu_pcpu, cpu), &t))
 		return false;
@@ -664,7 +665,7 @@ static void kradar_rcu_sample(const struct kradar_window *w)
 	for_each_online_cpu(cpu) {
 		struct kradar_rcu_cpu *r = per_cpu_ptr(kradar_rcu_pcpu, cpu);
 		struct kradar_gap_track *g = &kradar_gaps[cpu];
-		struct kradar_task_snap t;
+		struct kradar_cpu_task t;
 		u64 gap, qs, flood = kradar_hrtimer_flood_ns(cpu);
 		u32 fl = flood ? KRADAR_GAPF_FLOOD : 0;
 		bool here = pending || cpu == kcpu;
@@ -805,14 +806,7 @@ unsigned int kradar_cpu_stack(int cpu, u64 since, struct kradar_frame *f,
 	if (!kradar_rcu_on)
 		return 0;
 	n = kradar_stack_read(r, since, stack, when, user, preempt);
-	return n ? kradar_frames(f, max, stack, n) : 0;
-}
-
-/* Symbolise a stack saved elsewhere (an NMI's), the same way. */
-unsigned int kradar_cpu_frames(struct kradar_frame *f, unsigned int max,
-			       const unsigned long *addr, unsigned int n)
-{
-	return kradar_frames(f, max, addr, n);
+	return n ? kradar_cpu_frames(f, max, stack, n) : 0;
 }
 
 static void kradar_rcu_status(struct seq_file *m)
