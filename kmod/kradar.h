@@ -120,6 +120,14 @@ void kradar_hrtimer_watch_tick_named(const char *const *names,
 void kradar_hrtimer_name(int cpu, unsigned int slot,
 			 char name[KRADAR_NAME_LEN]);
 
+/*
+ * kradar_sched.c: the stuck-CPU detector's per-CPU probe state
+ * (kradar_sched_hot.h), allocated at init, freed at exit; NULL when the
+ * detector is off. The RCU detector's sched_switch probe serves it.
+ */
+struct kradar_sched_cpu;
+extern struct kradar_sched_cpu __percpu *kradar_sched_pcpu;
+
 /* kradar_rcu.c: what each CPU runs, for kradar_sched.c (sampler only) */
 struct kradar_cpu_task {
 	u64 qs_ns;		/* last switch, or tick in user mode or idle */

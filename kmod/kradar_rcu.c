@@ -60,7 +60,8 @@
  * under a generation count the sampler checks when it copies it.
  *
  * Cost: sched_switch and the interrupt tracepoints each write a few words
- * of this CPU's state; the tick costs one compare in the hrtimer probe.
+ * of this CPU's state (sched_switch also serves the stuck-CPU detector's
+ * pending wakeup); the tick costs one compare in the hrtimer probe.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -82,6 +83,7 @@
 #include <trace/events/irq.h>
 #include <trace/events/sched.h>
 #include "kradar.h"
+#include "kradar_sched_hot.h"
 #include "compat/sched.h"
 
 /*
@@ -250,6 +252,13 @@ static __always_inline void kradar_probe_switch_fn(struct task_struct *prev,
 						   struct task_struct *next)
 {
 	kradar_note_task(this_cpu_ptr(kradar_rcu_pcpu), next);
+	/*
+	 * The stuck-CPU detector's switch side: a wakeup pending on this
+	 * CPU is served. Its state lives from load to unload (NULL when
+	 * stuck_ms=0).
+	 */
+	if (kradar_sched_pcpu)
+		kradar_sched_hot_switch(kradar_sched_pcpu);
 }
 
 /* kradar_probe_switch_with_state (5.18+) and _without_state */

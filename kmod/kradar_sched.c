@@ -39,8 +39,9 @@
  * more than half of stuck_ms late for.
  *
  * Cost: a sched_wakeup probe that reads one word of the target CPU's
- * state and writes it only when no wakeup is pending there yet, and a
- * sched_switch probe that clears that word on its own CPU. The NMI
+ * state and writes it only when no wakeup is pending there yet, and in
+ * the RCU detector's sched_switch probe a load and a branch that clears
+ * that word on its own CPU when it is set. The NMI
  * handler does nothing unless this module asked for the NMI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -92,9 +93,10 @@ struct kradar_stuck_track {
 	char rt_comm[KRADAR_COMM_LEN];
 };
 
-static struct kradar_sched_cpu __percpu *kradar_sched_pcpu;
+/* also read by the RCU detector's sched_switch probe (kradar_rcu.c) */
+struct kradar_sched_cpu __percpu *kradar_sched_pcpu;
 static struct kradar_stuck_track *kradar_stuck;
-static struct tracepoint *kradar_tp_wakeup, *kradar_tp_switch;
+static struct tracepoint *kradar_tp_wakeup;
 static bool kradar_stuck_on, kradar_nmi_on;
 static u64 kradar_stuck_total, kradar_stuck_nmis;
 static unsigned int kradar_nmi_ids;	/* sampler only */
@@ -105,19 +107,16 @@ bool kradar_stuck_enabled(void)
 	return kradar_stuck_on;
 }
 
-/* The per-event work is in kradar_sched_hot.h (bench/ measures it). */
+/*
+ * The per-event work is in kradar_sched_hot.h (bench/ measures it). The
+ * switch side runs in the RCU detector's sched_switch probe: a second
+ * probe on that tracepoint would cost every context switch the
+ * tracepoint's iterator and an indirect call more.
+ */
 static void notrace kradar_probe_wakeup(void *data, struct task_struct *p)
 {
 	kradar_sched_hot_wakeup(kradar_sched_pcpu, p);
 }
-
-static __always_inline void kradar_probe_switch_fn(struct task_struct *prev,
-						   struct task_struct *next)
-{
-	kradar_sched_hot_switch(kradar_sched_pcpu);
-}
-
-KRADAR_SCHED_SWITCH_PROBE(kradar_probe_switch)
 
 #ifdef CONFIG_X86_LOCAL_APIC
 static int notrace kradar_nmi(unsigned int type, struct pt_regs *regs)
@@ -254,14 +253,9 @@ static void kradar_stuck_unhook(void)
 {
 	kradar_stuck_on = false;
 	kradar_nmi_unhook();
-	if (kradar_tp_switch)
-		tracepoint_probe_unregister(kradar_tp_switch,
-					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
-					    NULL);
 	if (kradar_tp_wakeup)
 		tracepoint_probe_unregister(kradar_tp_wakeup,
 					    kradar_probe_wakeup, NULL);
-	kradar_tp_switch = NULL;
 	kradar_tp_wakeup = NULL;
 }
 
@@ -281,16 +275,10 @@ static int kradar_stuck_start(void)
 		return 0;
 	}
 	check_trace_callback_type_sched_wakeup(kradar_probe_wakeup);
-	check_trace_callback_type_sched_switch(KRADAR_SCHED_SWITCH(kradar_probe_switch));
 	kradar_tp_wakeup = kradar_tp_attach("sched_wakeup", kradar_probe_wakeup,
 					    "stuck-CPU detector");
-	kradar_tp_switch = kradar_tp_attach("sched_switch",
-					    KRADAR_SCHED_SWITCH(kradar_probe_switch),
-					    "stuck-CPU detector");
-	if (!kradar_tp_wakeup || !kradar_tp_switch) {
-		kradar_stuck_unhook();
+	if (!kradar_tp_wakeup)
 		return 0;
-	}
 	for_each_possible_cpu(cpu) {
 		kradar_stuck[cpu].irq_seen_ns = now;
 		kradar_stuck[cpu].irq_events = kradar_hrtimer_cpu_events(cpu);

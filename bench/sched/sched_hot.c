@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kradar_probe_wakeup() and kradar_probe_switch as kmod/kradar_sched.c
- * has them, around kmod/kradar_sched_hot.h unchanged, compiled with the
- * kernel's optimisation flags against bench/shim (see bench/Makefile);
- * the sched_switch probe's prototype is picked by kmod/compat/sched.h,
- * as in the module. And the per-CPU areas they write.
+ * kradar_probe_wakeup() as kmod/kradar_sched.c has it, and the stuck-CPU
+ * detector's share of the RCU detector's sched_switch probe
+ * (kmod/kradar_rcu.c), around kmod/kradar_sched_hot.h unchanged, compiled
+ * with the kernel's optimisation flags against bench/shim (see
+ * bench/Makefile); the sched_switch probe's prototype is picked by
+ * kmod/compat/sched.h, as in the module. And the per-CPU areas they
+ * write.
  */
 #include <stdio.h>
 #include <stdlib.h>
