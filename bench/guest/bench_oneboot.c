@@ -214,7 +214,23 @@ static int write_job(const char *path)
 	return 0;
 }
 
-/* Configuration @c against @b (the one before it): the result lines. */
+/*
+ * WORKLOAD_guest_WHAT_FLAVOUR, then _CFG unless @c is the full probe (the
+ * last configuration), then _vs_CFG unless @b is no probe:
+ * lock_guest_pct_cloud, sched_guest_pct_rt_nostuck,
+ * sched_guest_ns_cloud_vs_nostuck.
+ */
+static void result_key(char *key, size_t len, const char *what,
+		       const char *flavour, int b, int c)
+{
+	int last = c == wl->ncfg - 1;
+
+	snprintf(key, len, "%s_guest_%s_%s%s%s%s%s", wl->name, what, flavour,
+		 last ? "" : "_", last ? "" : wl->cfg[c], b ? "_vs_" : "",
+		 b ? wl->cfg[b] : "");
+}
+
+/* Configuration @c against @b: the result lines. */
 static void compare(const char *flavour, struct cfg_res *res, int b, int c)
 {
 	const char *kernel = !strcmp(flavour, "rt") ? "PREEMPT_RT" : "cloud";
@@ -226,11 +242,10 @@ static void compare(const char *flavour, struct cfg_res *res, int b, int c)
 	rb = bench_median(res[b].rate, res[b].n);
 	rc = bench_median(res[c].rate, res[c].n);
 	share = bench_median(res[c].share, res[c].n);
-	printf("# %s: %s %.0f/s (%.0f..%.0f), %s %.0f/s (%.0f..%.0f), medians of %d and %d samples, %.3f %ss per unit\n",
+	printf("# %s: %s %.0f/s (%.0f..%.0f), %s %.0f/s (%.0f..%.0f), medians of %d and %d samples, %.3f events (%s) per unit of %s\n",
 	       flavour, wl->cfg[b], rb, blo, bhi, wl->cfg[c], rc, clo, chi,
-	       res[b].n, res[c].n, share, wl->event);
-	snprintf(key, sizeof(key), "%s_guest_pct_%s%s%s", wl->name, flavour,
-		 b ? "_vs_" : "", b ? wl->cfg[b] : "");
+	       res[b].n, res[c].n, share, wl->event, wl->unit);
+	result_key(key, sizeof(key), "pct", flavour, b, c);
 	snprintf(text, sizeof(text),
 		 "%s, %s kernel: %s/s with %s, %% of %s (%.0f vs %.0f/s, guest time, one boot)",
 		 !strcmp(wl->name, "lock") ? "threads on one mutex" :
@@ -238,8 +253,7 @@ static void compare(const char *flavour, struct cfg_res *res, int b, int c)
 		 wl->what[b], rc, rb);
 	bench_result(key, rb > 0 ? 100.0 * rc / rb : 0, "%", b ? NULL : ">=97",
 		     text);
-	snprintf(key, sizeof(key), "%s_guest_ns_%s%s%s", wl->name, flavour,
-		 b ? "_vs_" : "", b ? wl->cfg[b] : "");
+	result_key(key, sizeof(key), "ns", flavour, b, c);
 	snprintf(text, sizeof(text),
 		 "guest ns %s adds per %s against %s, %s kernel (TCG time)",
 		 wl->what[c], wl->event, wl->what[b], kernel);
