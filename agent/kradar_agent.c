@@ -49,20 +49,8 @@
 #include "agent.h"
 #include "kradar_agent.h"
 #include "kradar_agent.skel.h"
+#include <kradar_params.h>
 
-#define KRADAR_PORT_DEFAULT	"org.kradar.0"
-#define KRADAR_TTY_DEFAULT	"/dev/hvc0"
-#define KRADAR_WINDOW_MS	100	/* ms */
-#define KRADAR_WINDOW_MIN_MS	10	/* ms */
-#define KRADAR_WINDOW_MAX_MS	10000	/* ms */
-#define KRADAR_STORM_RATE	50000	/* callbacks/s on one CPU */
-#define KRADAR_STORM_RATE_MIN	1000	/* callbacks/s */
-#define KRADAR_STORM_WINDOWS	1	/* windows */
-#define KRADAR_STORM_END_MS	500	/* ms */
-#define KRADAR_LATE_US		100	/* us */
-#define KRADAR_BUFFER_KB	256	/* KiB */
-#define KRADAR_HELLO_EVERY	50	/* windows */
-#define KRADAR_PORT_RETRY_MS	1000	/* ms */
 #define KRADAR_SAMPLERS		2	/* threads, on different CPUs */
 #define KRADAR_STOP_WAIT_S	5	/* s, for a sampler to stop */
 #define KRADAR_CALIB_WAIT_MS	3000	/* ms, for calibration samples */
@@ -212,15 +200,15 @@ static int check_params(void)
 	if (o->storm_rate < KRADAR_STORM_RATE_MIN)
 		return agent_log("storm_rate=%" PRIu64 " below the minimum of %d callbacks/s\n",
 				 o->storm_rate, KRADAR_STORM_RATE_MIN), -EINVAL;
-	if (o->storm_windows < 1 || o->storm_windows > 100)
+	if (o->storm_windows < 1 || o->storm_windows > KRADAR_STORM_WINDOWS_MAX)
 		return agent_log("storm_windows=%u out of range 1..100\n", o->storm_windows), -EINVAL;
-	if (o->storm_end_ms > 60000)
+	if (o->storm_end_ms > KRADAR_STORM_END_MAX_MS)
 		return agent_log("storm_end_ms=%u out of range 0..60000 ms\n", o->storm_end_ms), -EINVAL;
-	if (o->late_us < 1 || o->late_us > 1000000)
+	if (o->late_us < 1 || o->late_us > KRADAR_LATE_MAX_US)
 		return agent_log("late_us=%u out of range 1..1000000 us\n", o->late_us), -EINVAL;
-	if (o->buffer_kb < 16 || o->buffer_kb > 65536)
+	if (o->buffer_kb < KRADAR_BUFFER_MIN_KB || o->buffer_kb > KRADAR_BUFFER_MAX_KB)
 		return agent_log("buffer_kb=%u out of range 16..65536 KiB\n", o->buffer_kb), -EINVAL;
-	if (o->hello_every < 1 || o->hello_every > 100000)
+	if (o->hello_every < 1 || o->hello_every > KRADAR_HELLO_EVERY_MAX)
 		return agent_log("hello_every=%u out of range 1..100000\n", o->hello_every), -EINVAL;
 	if (o->prog_stats > 1)
 		return agent_log("prog_stats=%u is 0 or 1\n", o->prog_stats), -EINVAL;

@@ -47,32 +47,8 @@
 #include <linux/tracepoint.h>
 #include <linux/utsname.h>
 #include "kradar.h"
+#include <kradar_params.h>
 
-#define KRADAR_PORT_DEFAULT	"org.kradar.0"
-#define KRADAR_TTY_DEFAULT	"/dev/hvc0"
-#define KRADAR_WINDOW_MS	100	/* ms */
-#define KRADAR_WINDOW_MIN_MS	10	/* ms */
-#define KRADAR_WINDOW_MAX_MS	10000	/* ms */
-#define KRADAR_STORM_RATE	50000	/* callbacks/s on one CPU */
-#define KRADAR_STORM_RATE_MIN	1000	/* callbacks/s */
-#define KRADAR_STORM_WINDOWS	1	/* windows */
-#define KRADAR_STORM_END_MS	500	/* ms */
-#define KRADAR_LATE_US		100	/* us */
-#define KRADAR_BUFFER_KB	256	/* KiB */
-#define KRADAR_HELLO_EVERY	50	/* windows */
-#define KRADAR_PORT_RETRY_MS	1000	/* ms */
-#define KRADAR_QS_GAP_MS	300	/* ms */
-#define KRADAR_QS_GAP_MIN_MS	10	/* ms */
-#define KRADAR_QS_GAP_MAX_MS	600000	/* ms */
-#define KRADAR_LOCK_WAIT_MS	1000	/* ms */
-#define KRADAR_LOCK_WAIT_MIN_MS	10	/* ms */
-#define KRADAR_LOCK_WAIT_MAX_MS	600000	/* ms */
-#define KRADAR_HUNG_MS		5000	/* ms */
-#define KRADAR_HUNG_MIN_MS	500	/* ms */
-#define KRADAR_HUNG_MAX_MS	600000	/* ms */
-#define KRADAR_STUCK_MS		1000	/* ms */
-#define KRADAR_STUCK_MIN_MS	100	/* ms */
-#define KRADAR_STUCK_MAX_MS	600000	/* ms */
 
 static char *port = KRADAR_PORT_DEFAULT;
 module_param(port, charp, 0444);
@@ -417,21 +393,22 @@ static int kradar_check_params(void)
 		       kradar_storm_rate, KRADAR_STORM_RATE_MIN);
 		return -EINVAL;
 	}
-	if (kradar_storm_windows < 1 || kradar_storm_windows > 100) {
+	if (kradar_storm_windows < 1 ||
+	    kradar_storm_windows > KRADAR_STORM_WINDOWS_MAX) {
 		pr_err("storm_windows=%u out of range 1..100\n",
 		       kradar_storm_windows);
 		return -EINVAL;
 	}
-	if (kradar_storm_end_ms > 60000) {
+	if (kradar_storm_end_ms > KRADAR_STORM_END_MAX_MS) {
 		pr_err("storm_end_ms=%u out of range 0..60000 ms\n",
 		       kradar_storm_end_ms);
 		return -EINVAL;
 	}
-	if (kradar_late_us < 1 || kradar_late_us > USEC_PER_SEC) {
+	if (kradar_late_us < 1 || kradar_late_us > KRADAR_LATE_MAX_US) {
 		pr_err("late_us=%u out of range 1..1000000 us\n", kradar_late_us);
 		return -EINVAL;
 	}
-	if (buffer_kb < 16 || buffer_kb > 65536) {
+	if (buffer_kb < KRADAR_BUFFER_MIN_KB || buffer_kb > KRADAR_BUFFER_MAX_KB) {
 		pr_err("buffer_kb=%u out of range 16..65536 KiB\n", buffer_kb);
 		return -EINVAL;
 	}
@@ -462,7 +439,7 @@ static int kradar_check_params(void)
 		       kradar_stuck_ms, KRADAR_STUCK_MIN_MS, KRADAR_STUCK_MAX_MS);
 		return -EINVAL;
 	}
-	if (hello_every < 1 || hello_every > 100000) {
+	if (hello_every < 1 || hello_every > KRADAR_HELLO_EVERY_MAX) {
 		pr_err("hello_every=%u out of range 1..100000\n", hello_every);
 		return -EINVAL;
 	}

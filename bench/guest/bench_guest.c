@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench-guest: what a probe on hrtimer_expire_entry costs a guest that
- * runs hrtimer callbacks back to back (kradar_bench_hrtimer.ko), four
+ * runs hrtimer callbacks back to back (kradar_bench_hrtimer.ko), five
  * ways: no probe; an empty function on the tracepoint (tpempty: the
- * floor of any tracepoint probe); kradar_probe.ko; bpftrace counting the
- * same tracepoint per callback function.
+ * floor of any tracepoint probe); kradar_probe.ko; kradar-agent, the BPF
+ * backend (--backend bpf); bpftrace counting the same tracepoint per
+ * callback function.
  *
  * Each configuration boots a guest with tools/kradar-run (never two at
- * once), --reps times, alternating noprobe, tpempty, kradar, bpftrace, so
+ * once), --reps times, alternating noprobe, tpempty, kradar, agent, bpftrace, so
  * that a change in the machine's load hits all of them alike; each boot loads the
  * module --samples times for --ms ms. Two rates per sample:
  *
@@ -23,7 +24,8 @@
  *
  * Per configuration the median of all samples, and its ratio to no probe.
  * A boot counts only if its probe saw the callbacks: kradar's
- * /proc/kradar hrtimer_events, bpftrace's count for its busiest function,
+ * /proc/kradar hrtimer_events, the agent's status (the same line),
+ * bpftrace's count for its busiest function,
  * at least the callbacks the module ran.
  *
  *   bench-guest --runner PATH --ko KO --out DIR [--reps N] [--samples N]
@@ -47,9 +49,14 @@
 #define MAX_ARGS	128
 #define GUEST_KO	"/bench/kradar_bench_hrtimer.ko"
 
-enum cfg { CFG_NOPROBE, CFG_TPEMPTY, CFG_KRADAR, CFG_BPFTRACE, CFG_N };
+enum cfg { CFG_NOPROBE, CFG_TPEMPTY, CFG_KRADAR, CFG_AGENT, CFG_BPFTRACE,
+	   CFG_N };
 static const char *const cfg_name[CFG_N] = {
-	"noprobe", "tpempty", "kradar", "bpftrace"
+	"noprobe", "tpempty", "kradar", "agent", "bpftrace"
+};
+static const char *const cfg_label[CFG_N] = {
+	"no probe", "empty tracepoint probe", "kradar_probe.ko",
+	"kradar-agent (BPF)", "bpftrace"
 };
 
 struct sample {
@@ -248,8 +255,12 @@ static int boot(enum cfg c, const char *dir, struct cfg_res *r)
 	argv[argc++] = tmo;
 	argv[argc++] = "--add";
 	argv[argc++] = kadd;
-	if (c != CFG_KRADAR)
+	if (c == CFG_AGENT) {
+		argv[argc++] = "--backend";
+		argv[argc++] = "bpf";
+	} else if (c != CFG_KRADAR) {
 		argv[argc++] = "--no-probe";
+	}
 	if (c == CFG_BPFTRACE) {
 		argv[argc++] = "--mem";
 		argv[argc++] = "1024";
@@ -333,7 +344,8 @@ static int boot(enum cfg c, const char *dir, struct cfg_res *r)
 			nres++;
 			cb_sum += cb;
 		}
-		if (c == CFG_KRADAR && strncmp(line, "hrtimer_events:", 15) == 0)
+		if ((c == CFG_KRADAR || c == CFG_AGENT) &&
+		    strncmp(line, "hrtimer_events:", 15) == 0)
 			seen = num_after(line, "hrtimer_events:");
 		/* bpftrace resolves symbols of modules loaded after it
 		 * started wrongly: take its busiest function */
@@ -344,7 +356,8 @@ static int boot(enum cfg c, const char *dir, struct cfg_res *r)
 	if (f)
 		fclose(f);
 	if (nres != samples ||
-	    ((c == CFG_KRADAR || c == CFG_BPFTRACE) && seen < cb_sum)) {
+	    ((c == CFG_KRADAR || c == CFG_AGENT || c == CFG_BPFTRACE) &&
+	     seen < cb_sum)) {
 		fprintf(stderr, "bench-guest: %s: %d of %d samples; the probe saw %lld of %lld callbacks: boot not counted\n",
 			dir, nres, samples, seen, cb_sum);
 		r->n = first;
@@ -354,7 +367,7 @@ static int boot(enum cfg c, const char *dir, struct cfg_res *r)
 	for (i = first; i < r->n; i++)
 		printf(" %.0f/s (cpu %.0f/s)", r->s[i].guest_rate,
 		       r->s[i].cpu_rate);
-	if (c == CFG_KRADAR || c == CFG_BPFTRACE)
+	if (c == CFG_KRADAR || c == CFG_AGENT || c == CFG_BPFTRACE)
 		printf("; probe saw %lld of %lld", seen, cb_sum);
 	printf("\n");
 	fflush(stdout);
@@ -373,6 +386,27 @@ static double median_of(const struct cfg_res *r, int cpu, int *n)
 			v[(*n)++] = x;
 	}
 	return *n ? bench_median(v, *n) : 0;
+}
+
+/* A bar per configuration, in commentary lines: BENCHMARKS.md's chart. */
+static void chart(const double *m, const int *n, int cpu)
+{
+	int c, i, w;
+
+	printf("# callbacks per %s second, %% of no probe (median):\n",
+	       cpu ? "vCPU-thread CPU" : "guest");
+	for (c = 0; c < CFG_N; c++) {
+		double pct = n[c] ? 100 * m[c] / m[CFG_NOPROBE] : 0;
+
+		printf("#   %-24s |", cfg_label[c]);
+		w = n[c] ? (int)(pct / 2 + 0.5) : 0;
+		for (i = 0; i < 60; i++)
+			putchar(i < w ? '#' : ' ');
+		if (n[c])
+			printf("| %3.0f %%\n", pct);
+		else
+			printf("| not measured\n");
+	}
 }
 
 static void report(struct cfg_res *res, int cpu)
@@ -396,6 +430,7 @@ static void report(struct cfg_res *res, int cpu)
 	}
 	if (!n[CFG_NOPROBE])
 		return;
+	chart(m, n, cpu);
 	for (c = CFG_TPEMPTY; c < CFG_N; c++) {
 		snprintf(key, sizeof(key), "%s_%s_pct", kind, cfg_name[c]);
 		snprintf(text, sizeof(text), "%s rate with %s, %% of no probe",
