@@ -7,6 +7,9 @@
  *   agent_hrtimer.c the hrtimer storm detector's sampler side: deltas of
  *                   the BPF counters, window and storm records (the same
  *                   rules as kmod/kradar_hrtimer.c);
+ *   agent_lock.c    the contended-lock detector's sampler side: waits,
+ *                   owners, stacks, lock records (kmod/kradar_lock.c's
+ *                   rules);
  *   agent_rec.c     records: encoding, sequence numbers, the buffer kept
  *                   while the port is absent or slow, the port itself;
  *   agent_ksym.c    callback names from /proc/kallsyms.
@@ -37,6 +40,7 @@ struct agent_opts {
 	unsigned int late_us;
 	unsigned int buffer_kb;
 	unsigned int hello_every;
+	unsigned int lock_wait_ms;	/* 0: the lock detector off */
 	unsigned int prog_stats;	/* 1: kernel BPF run-time statistics */
 	unsigned int use_btf;		/* 0: calibrate even where BTF exists */
 	const char *port;
@@ -50,6 +54,7 @@ void agent_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* agent_rec.c */
 int rec_init(size_t bytes, unsigned int nr_cpus);
 void *rec_begin(uint16_t type, size_t size, uint16_t cpu, uint64_t ts);
+void rec_shrink(void *rec, size_t size);
 void rec_commit(void *rec);
 void rec_emit_lost(uint16_t cpu, uint32_t cause, uint64_t records,
 		   uint64_t bytes, uint64_t events, uint64_t ts);
@@ -67,6 +72,8 @@ int ksym_load(void);
 void ksym_name(uint64_t addr, char name[KRADAR_NAME_LEN]);
 void ksym_set_resolver(int (*fn)(uint64_t addr, char name[KRADAR_NAME_LEN]));
 void ksym_free(void);
+/* kradar_agent.c: "rtnl_mutex", "obj+0x10/0x40 [mod]", or 0x... */
+void agent_symbol_exact(uint64_t addr, char name[KRADAR_NAME_LEN]);
 
 /* agent_hrtimer.c */
 struct bpf_map;
@@ -79,5 +86,16 @@ bool hrtimer_cpu_flooded(unsigned int cpu);
 unsigned int hrtimer_storms_active(void);
 void hrtimer_lost(uint64_t *unattributed);
 void hrtimer_exit(void);
+
+/* agent_lock.c */
+struct kradar_agent_bpf;
+struct kradar_agent_lockcfg;
+int lock_prepare(const char *tracefs, struct kradar_agent_lockcfg *cfg,
+		 unsigned int nr_cpus);
+int lock_start(struct kradar_agent_bpf *skel);
+void lock_sample(uint64_t now);
+bool lock_enabled(void);
+void lock_status(void);
+void lock_stop(void);
 
 #endif

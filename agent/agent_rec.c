@@ -124,6 +124,18 @@ void *rec_begin(uint16_t type, size_t size, uint16_t cpu, uint64_t ts)
 	return h;
 }
 
+/* The open record @rec is only @size bytes long after all. */
+void rec_shrink(void *rec, size_t size)
+{
+	struct kradar_rec_hdr *h = rec;
+
+	size = (size + KRADAR_REC_ALIGN - 1) & ~(size_t)(KRADAR_REC_ALIGN - 1);
+	if (size >= sizeof(*h) && size < rec_open) {
+		rec_open = size;
+		h->size = htole32(size);
+	}
+}
+
 void rec_commit(void *rec)
 {
 	struct kradar_rec_hdr *h = rec;

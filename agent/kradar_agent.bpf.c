@@ -173,7 +173,169 @@ int kradar_resolve(void *ctx)
 {
 	__u64 addr = kradar_name.addr;
 
-	bpf_snprintf(kradar_name.name, sizeof(kradar_name.name), "%ps",
-		     &addr, sizeof(addr));
+	if (kradar_name.with_off)
+		bpf_snprintf(kradar_name.name, sizeof(kradar_name.name), "%pS",
+			     &addr, sizeof(addr));
+	else
+		bpf_snprintf(kradar_name.name, sizeof(kradar_name.name), "%ps",
+			     &addr, sizeof(addr));
+	return 0;
+}
+
+/*
+ * The lock detector: who waits for a mutex, since when; who took one
+ * after waiting. The contention tracepoints fire on the slow path only.
+ * As in the module (kmod/compat/locking.h), only sleeping waits for a
+ * mutex or an rt_mutex are followed: not the optimistic spin, not rwsems
+ * or percpu locks, and on PREEMPT_RT not the rtlock waits of spinlock_t
+ * and rwlock_t (told apart by the task's TASK_RTLOCK_WAIT state where
+ * BTF says where that is). Userspace reads the waits once per window and
+ * does the rest, the owner included (kradar_owner() below).
+ */
+const volatile struct kradar_agent_lockcfg lockcfg = {
+	.tp_bytes = 24,
+	.off_begin_lock = 8,
+	.off_begin_flags = 16,
+	.off_end_lock = 8,
+	.off_end_ret = 16,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KRADAR_AGENT_WAITS);
+	__type(key, __u32);
+	__type(value, struct kradar_agent_wait);
+} kradar_waits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, KRADAR_AGENT_ACQS);
+	__type(key, __u64);
+	__type(value, struct kradar_agent_acq);
+} kradar_acqs SEC(".maps");
+
+static __always_inline __u64 lock_rec(void *ctx, __u64 *rec)
+{
+	__u32 n = lockcfg.tp_bytes;
+
+	if (n > KRADAR_AGENT_TP_BYTES)
+		n = KRADAR_AGENT_TP_BYTES;
+	return bpf_probe_read_kernel(rec, n, ctx);
+}
+
+static __always_inline __u32 field32(const __u64 *rec, __u32 off)
+{
+	return ((const __u32 *)rec)[(off / 4) & (KRADAR_AGENT_TP_BYTES / 4 - 1)];
+}
+
+SEC("tracepoint/lock/contention_begin")
+int kradar_lock_begin(void *ctx)
+{
+	__u64 rec[KRADAR_AGENT_TP_BYTES / 8] = {};
+	struct kradar_agent_wait w = {};
+	__u32 flags, tid, state = 0;
+
+	if (lock_rec(ctx, rec))
+		return 0;
+	flags = field32(rec, lockcfg.off_begin_flags);
+	if (flags & (KRADAR_LCB_F_SPIN | KRADAR_LCB_F_READ |
+		     KRADAR_LCB_F_WRITE | KRADAR_LCB_F_PERCPU))
+		return 0;
+	if (!(flags & (KRADAR_LCB_F_MUTEX | KRADAR_LCB_F_RT)))
+		return 0;
+	if ((flags & KRADAR_LCB_F_RT) && lockcfg.have_state) {
+		__u64 task = bpf_get_current_task();
+
+		bpf_probe_read_kernel(&state, sizeof(state),
+				      (void *)(task + lockcfg.off_state));
+		if (state & KRADAR_TASK_RTLOCK_WAIT)
+			return 0;
+	}
+	tid = (__u32)bpf_get_current_pid_tgid();
+	w.lock = field(rec, lockcfg.off_begin_lock);
+	w.flags = flags;
+	w.begin_ns = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&kradar_waits, &tid, &w, BPF_ANY)) {
+		__u32 k = 0;
+		struct kradar_agent_misc *m = bpf_map_lookup_elem(&kradar_misc, &k);
+
+		if (m)
+			m->waits_untracked++;
+	}
+	return 0;
+}
+
+SEC("tracepoint/lock/contention_end")
+int kradar_lock_end(void *ctx)
+{
+	__u64 rec[KRADAR_AGENT_TP_BYTES / 8] = {};
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct kradar_agent_acq a;
+	__u64 lock;
+
+	/* only the waits followed: one lookup for every other contention */
+	if (!bpf_map_lookup_elem(&kradar_waits, &tid))
+		return 0;
+	bpf_map_delete_elem(&kradar_waits, &tid);
+	if (lock_rec(ctx, rec) || field32(rec, lockcfg.off_end_ret))
+		return 0;
+	lock = field(rec, lockcfg.off_end_lock);
+	a.tid = tid;
+	a.ns = bpf_ktime_get_ns();
+	bpf_map_update_elem(&kradar_acqs, &lock, &a, BPF_ANY);
+	return 0;
+}
+
+/*
+ * The owner of a lock, for userspace (BPF_PROG_TEST_RUN, never
+ * attached): the lock's owner word and the task it points at. Userspace
+ * checks the pid against /proc before it believes it: an owner word can
+ * be stale, and a task pointer read at a wrong offset names no task.
+ */
+struct kradar_agent_owner kradar_owner_io;
+
+SEC("raw_tp/kradar_owner")
+int kradar_owner(void *ctx)
+{
+	struct kradar_agent_owner *o = &kradar_owner_io;
+	__u64 word = 0;
+
+	o->ok = 0;
+	if (bpf_probe_read_kernel(&word, sizeof(word),
+				  (void *)(o->lock + o->off_owner)))
+		return 0;
+	o->task = word & ~o->mask;
+	if (!o->task)
+		return 0;
+	if (bpf_probe_read_kernel(&o->pid, sizeof(o->pid),
+				  (void *)(o->task + o->off_pid)) ||
+	    bpf_probe_read_kernel(o->comm, sizeof(o->comm),
+				  (void *)(o->task + o->off_comm)))
+		return 0;
+	o->ok = 1;
+	return 0;
+}
+
+/*
+ * Calibration of task_struct's pid and comm where there is no BTF
+ * (BPF_PROG_TEST_RUN, never attached): the first bytes of the task that
+ * runs it, a thread of the agent with a pid, tgid and name it knows.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[KRADAR_AGENT_TASK_BYTES]);
+} kradar_task_bytes SEC(".maps");
+
+SEC("raw_tp/kradar_task")
+int kradar_task(void *ctx)
+{
+	__u32 k = 0;
+	char *v = bpf_map_lookup_elem(&kradar_task_bytes, &k);
+
+	if (v)
+		bpf_probe_read_kernel(v, KRADAR_AGENT_TASK_BYTES,
+				      (void *)bpf_get_current_task());
 	return 0;
 }

@@ -72,6 +72,7 @@ struct agent_opts agent_opts = {
 	.late_us = KRADAR_LATE_US,
 	.buffer_kb = KRADAR_BUFFER_KB,
 	.hello_every = KRADAR_HELLO_EVERY,
+	.lock_wait_ms = KRADAR_LOCK_WAIT_MS,
 	.prog_stats = 0,
 	.use_btf = 1,
 	.port = KRADAR_PORT_DEFAULT,
@@ -147,6 +148,7 @@ static int parse_param(const char *arg)
 		{ "late_us", NULL, &agent_opts.late_us, NULL },
 		{ "buffer_kb", NULL, &agent_opts.buffer_kb, NULL },
 		{ "hello_every", NULL, &agent_opts.hello_every, NULL },
+		{ "lock_wait_ms", NULL, &agent_opts.lock_wait_ms, NULL },
 		{ "prog_stats", NULL, &agent_opts.prog_stats, NULL },
 		{ "use_btf", NULL, &agent_opts.use_btf, NULL },
 		{ "port", NULL, NULL, &agent_opts.port },
@@ -210,6 +212,11 @@ static int check_params(void)
 		return agent_log("buffer_kb=%u out of range 16..65536 KiB\n", o->buffer_kb), -EINVAL;
 	if (o->hello_every < 1 || o->hello_every > KRADAR_HELLO_EVERY_MAX)
 		return agent_log("hello_every=%u out of range 1..100000\n", o->hello_every), -EINVAL;
+	if (o->lock_wait_ms && (o->lock_wait_ms < KRADAR_LOCK_WAIT_MIN_MS ||
+				o->lock_wait_ms > KRADAR_LOCK_WAIT_MAX_MS))
+		return agent_log("lock_wait_ms=%u out of range %d..%d ms (0 turns the lock detector off)\n",
+				 o->lock_wait_ms, KRADAR_LOCK_WAIT_MIN_MS,
+				 KRADAR_LOCK_WAIT_MAX_MS), -EINVAL;
 	if (o->prog_stats > 1)
 		return agent_log("prog_stats=%u is 0 or 1\n", o->prog_stats), -EINVAL;
 	if (o->use_btf > 1)
@@ -299,6 +306,25 @@ static int read_expire_format(const char *tracefs, struct kradar_agent_cfg *cfg)
 	return 0;
 }
 
+/*
+ * The lock detector's programs: attached by lock_start() (a kernel
+ * without the contention events keeps the other detectors), loaded only
+ * when it runs (@load).
+ */
+static void set_lock_programs(struct kradar_agent_bpf *skel, bool load)
+{
+	struct bpf_program *progs[] = {
+		skel->progs.kradar_lock_begin, skel->progs.kradar_lock_end,
+		skel->progs.kradar_owner, skel->progs.kradar_task,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		bpf_program__set_autoattach(progs[i], false);
+		bpf_program__set_autoload(progs[i], load);
+	}
+}
+
 /* --- where struct hrtimer keeps its expiry --- */
 
 /* The member @name of struct/union @t, its byte offset and type id. */
@@ -371,6 +397,7 @@ static int calibrate_expires_off(const struct kradar_agent_cfg *cfg,
 	skel->rodata->cfg = *cfg;
 	bpf_program__set_autoload(skel->progs.kradar_expire_entry, false);
 	bpf_program__set_autoload(skel->progs.kradar_resolve, false);
+	set_lock_programs(skel, false);
 	if (kradar_agent_bpf__load(skel))
 		goto out;
 	link = bpf_program__attach(skel->progs.kradar_calibrate);
@@ -473,9 +500,10 @@ static void emit_hello(uint64_t now, bool resent)
 	snprintf(r->port, KRADAR_NAME_LEN, "%s", agent_opts.port);
 	r->storm_end_ms = htole32(agent_opts.storm_end_ms);
 	r->qs_gap_ms = 0;	/* detector not in this backend yet */
-	r->lock_wait_ms = 0;	/* detector not in this backend yet */
+	r->lock_wait_ms = htole32(lock_enabled() ? agent_opts.lock_wait_ms : 0);
 	r->backend = htole32(KRADAR_BACKEND_BPF);
-	r->caps = htole16(agent_caps);
+	r->caps = htole16(agent_caps | (lock_enabled() ?
+					KRADAR_CAP_LOCK | KRADAR_CAP_STACKS : 0));
 	rec_commit(r);
 }
 
@@ -516,6 +544,7 @@ static void agent_window(uint64_t now, uint64_t late)
 	if (port_open && window_nr % agent_opts.hello_every == 0)
 		emit_hello(now, true);
 	hrtimer_sample(now);
+	lock_sample(now);
 	if (port_open) {
 		uint64_t recs, bytes;
 
@@ -688,6 +717,7 @@ static void print_status(void)
 	printf("hrtimer_events:    %" PRIu64 "\n", hrtimer_events());
 	printf("storms_active:     %u\n", hrtimer_storms_active());
 	printf("events_unattributed: %" PRIu64 "\n", unattr);
+	lock_status();
 	printf("records:           %" PRIu64 "\n", records);
 	printf("records_dropped:   %" PRIu64 "\n", drec);
 	printf("bytes_dropped:     %" PRIu64 "\n", dbytes);
@@ -703,13 +733,14 @@ static void print_status(void)
 /* The name resolver program (kradar_agent.bpf.c), if it loaded. */
 static struct kradar_agent_bpf *resolver_skel;
 
-static int resolve_name(uint64_t addr, char name[KRADAR_NAME_LEN])
+static int resolve(uint64_t addr, bool with_off, char name[KRADAR_NAME_LEN])
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct kradar_agent_name *n = &resolver_skel->bss->kradar_name;
 
 	memset(n, 0, sizeof(*n));
 	n->addr = addr;
+	n->with_off = with_off;
 	if (bpf_prog_test_run_opts(bpf_program__fd(resolver_skel->progs.kradar_resolve),
 				   &opts) || !n->name[0] ||
 	    !strncmp(n->name, "0x", 2))
@@ -719,12 +750,43 @@ static int resolve_name(uint64_t addr, char name[KRADAR_NAME_LEN])
 	return 0;
 }
 
+static int resolve_name(uint64_t addr, char name[KRADAR_NAME_LEN])
+{
+	return resolve(addr, false, name);
+}
+
+/*
+ * As the module's kradar_symbol(addr, name, true): the symbol, its
+ * offset kept unless it is 0 ("rtnl_mutex", "obj+0x10/0x40 [mod]"), or
+ * the address when no symbol holds it (a lock in allocated memory).
+ */
+void agent_symbol_exact(uint64_t addr, char name[KRADAR_NAME_LEN])
+{
+	char *plus, *mod;
+
+	if (!resolver_skel || resolve(addr, true, name)) {
+		memset(name, 0, KRADAR_NAME_LEN);
+		snprintf(name, KRADAR_NAME_LEN, "0x%" PRIx64, addr);
+		return;
+	}
+	plus = strstr(name, "+0x0/");
+	if (plus) {
+		mod = strstr(plus, " [");
+		if (mod)
+			memmove(plus, mod, strlen(mod) + 1);
+		else
+			*plus = '\0';
+	}
+}
+
 /*
  * Open and load the programs. The name resolver needs bpf_snprintf()
  * (5.13): a kernel that refuses it gets the counting program alone, and
  * names from /proc/kallsyms only.
  */
-static struct kradar_agent_bpf *load_programs(const struct kradar_agent_cfg *cfg)
+static struct kradar_agent_bpf *load_programs(const struct kradar_agent_cfg *cfg,
+					      const struct kradar_agent_lockcfg *lcfg,
+					      bool locks)
 {
 	struct kradar_agent_bpf *skel;
 	int pass, err = 0;
@@ -736,8 +798,11 @@ static struct kradar_agent_bpf *load_programs(const struct kradar_agent_cfg *cfg
 			return NULL;
 		}
 		skel->rodata->cfg = *cfg;
+		skel->rodata->lockcfg = *lcfg;
 		bpf_program__set_autoattach(skel->progs.kradar_resolve, false);
 		bpf_program__set_autoload(skel->progs.kradar_calibrate, false);
+		/* the lock programs are attached by lock_start(), or not loaded */
+		set_lock_programs(skel, locks);
 		if (pass)
 			bpf_program__set_autoload(skel->progs.kradar_resolve, false);
 		err = kradar_agent_bpf__load(skel);
@@ -765,7 +830,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: kradar-agent [--ready FILE] [name=value ...]\n"
 		"  name=value   the module's parameters: window_ms storm_rate storm_windows\n"
-		"               storm_end_ms late_us buffer_kb hello_every port tty;\n"
+		"               storm_end_ms late_us lock_wait_ms buffer_kb hello_every\n"
+		"               port tty;\n"
 		"               prog_stats=1: measure the counting program's cost;\n"
 		"               use_btf=0: calibrate as on a kernel without BTF\n"
 		"  --ready FILE created once the programs are attached\n"
@@ -778,6 +844,8 @@ int main(int argc, char **argv)
 	struct kradar_agent_bpf *skel = NULL;
 	const char *ready = NULL, *tracefs;
 	struct kradar_agent_cfg cfg = {};
+	struct kradar_agent_lockcfg lcfg = {};
+	bool locks;
 	sigset_t sigs;
 	bool stopped;
 	int i, err, sig, cpu = -1, ret = 2;
@@ -819,6 +887,7 @@ int main(int argc, char **argv)
 	if (!tracefs || read_expire_format(tracefs, &cfg))
 		return 2;
 	find_expires_off(&cfg);
+	locks = !lock_prepare(tracefs, &lcfg, nr_cpus);
 	cfg.late_ns = (uint64_t)agent_opts.late_us * 1000;
 	if (ksym_load())
 		agent_log("cannot read /proc/kallsyms: callbacks are named by address\n");
@@ -827,7 +896,7 @@ int main(int argc, char **argv)
 		goto err_ksym;
 	}
 
-	skel = load_programs(&cfg);
+	skel = load_programs(&cfg, &lcfg, locks);
 	if (!skel)
 		goto err_ksym;
 	count_prog_fd = bpf_program__fd(skel->progs.kradar_expire_entry);
@@ -843,6 +912,10 @@ int main(int argc, char **argv)
 		agent_log("out of memory\n");
 		goto err_skel;
 	}
+
+	/* before the port opens, so the first HELLO says what attached */
+	if (locks)
+		lock_start(skel);
 
 	/* open the port now, so even a very short run reaches the host */
 	last_port_try = agent_now_ns();
@@ -897,6 +970,7 @@ int main(int argc, char **argv)
 	ret = 0;
 	kradar_agent_bpf__detach(skel);
 err_samplers:
+	lock_stop();
 	stopped = samplers_stop(samplers, KRADAR_SAMPLERS);
 	/* the last partial window still reaches the host */
 	if (port_open && !ret) {

@@ -41,6 +41,73 @@ struct kradar_agent_cfg {
 };
 
 /*
+ * The lock detector's programs: the fields of lock/contention_begin
+ * (lock_addr, flags) and lock/contention_end (lock_addr, ret) as the
+ * format files give them, and, on PREEMPT_RT with BTF, where struct
+ * task_struct keeps __state (an rtlock waiter, a spinlock_t, waits with
+ * LCB_F_RT too, in TASK_RTLOCK_WAIT).
+ */
+struct kradar_agent_lockcfg {
+	kradar_u32 tp_bytes;		/* bytes of either record to read */
+	kradar_u32 off_begin_lock;
+	kradar_u32 off_begin_flags;
+	kradar_u32 off_end_lock;
+	kradar_u32 off_end_ret;
+	kradar_u32 off_state;		/* in struct task_struct; with: */
+	kradar_u32 have_state;		/* 0: rtlock waits not told apart */
+	kradar_u32 reserved;
+};
+
+#define KRADAR_AGENT_WAITS	1024	/* waiting tasks followed at once */
+#define KRADAR_AGENT_ACQS	1024	/* locks whose last taker is kept */
+
+/* LCB_F_* of include/trace/events/lock.h (5.19+) */
+#define KRADAR_LCB_F_SPIN	0x01
+#define KRADAR_LCB_F_READ	0x02
+#define KRADAR_LCB_F_WRITE	0x04
+#define KRADAR_LCB_F_RT		0x08
+#define KRADAR_LCB_F_PERCPU	0x10
+#define KRADAR_LCB_F_MUTEX	0x20
+#define KRADAR_TASK_RTLOCK_WAIT	0x1000
+
+/* A task sleeping for a mutex: kradar_waits, keyed by its tid (u32). */
+struct kradar_agent_wait {
+	kradar_u64 lock;
+	kradar_u64 begin_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	kradar_u32 flags;		/* LCB_F_* */
+	kradar_u32 reserved;
+};
+
+/* The last task that took a lock after waiting: kradar_acqs, by lock. */
+struct kradar_agent_acq {
+	kradar_u64 tid;
+	kradar_u64 ns;
+};
+
+/*
+ * In and out of the owner program (mmapped .bss), which userspace runs
+ * with BPF_PROG_TEST_RUN once per contended lock and window: the owner
+ * word of the lock at @off_owner, less its flag bits @mask, is a task
+ * pointer; its pid and comm are read at the offsets userspace found
+ * (BTF, or calibration with the task program below).
+ */
+struct kradar_agent_owner {
+	kradar_u64 lock;		/* in */
+	kradar_u64 mask;		/* in */
+	kradar_u32 off_owner;		/* in */
+	kradar_u32 off_pid;		/* in */
+	kradar_u32 off_comm;		/* in */
+	kradar_u32 ok;			/* out: 1 when all was read */
+	kradar_u64 task;		/* out */
+	kradar_u32 pid;			/* out */
+	kradar_u32 reserved;
+	char comm[16];			/* out, TASK_COMM_LEN */
+};
+
+/* The first bytes of the calling task's task_struct, for calibration. */
+#define KRADAR_AGENT_TASK_BYTES	8192
+
+/*
  * One callback on one CPU (the map is per CPU, keyed by function):
  * monotonic counters only this CPU's program writes. The worst lateness
  * is kept per window in two slots, by window parity, so that userspace
@@ -54,9 +121,10 @@ struct kradar_agent_val {
 	kradar_u64 lm_win[2];
 };
 
-/* Per CPU: events that found no room in the function map. */
+/* Per CPU: events that found no room in their map. */
 struct kradar_agent_misc {
-	kradar_u64 unattributed;
+	kradar_u64 unattributed;	/* hrtimer functions */
+	kradar_u64 waits_untracked;	/* lock waits */
 };
 
 /*
@@ -76,6 +144,8 @@ struct kradar_agent_calib {
 /* In and out of the name resolver program (mmapped .bss) */
 struct kradar_agent_name {
 	kradar_u64 addr;
+	kradar_u32 with_off;		/* 1: %pS ("sym+0x0/0x40 [mod]") */
+	kradar_u32 reserved;
 	char name[64];			/* KRADAR_NAME_LEN */
 };
 

@@ -11,6 +11,16 @@
  *                  ends; the hello event says backend bpf and that it
  *                  runs the hrtimer detector; nothing is lost; the agent
  *                  attached and stopped cleanly.
+ *   mutex-hold     kradar_holder holds a mutex 3 s in D with two
+ *                  waiters: the lock record names the lock, the holder
+ *                  (pid, comm, state D, its stack) and both waiters, as
+ *                  test_guest asserts for the module; the hello says the
+ *                  agent runs the lock detector.
+ *   mutex-hold-calibrated  the same with use_btf=0: task_struct's pid
+ *                  and comm found by calibration, as on syzbot's kernels
+ *                  without BTF.
+ *   mutex-hammer   negative control: four threads hammering a mutex, no
+ *                  lock record.
  *   idle           negative control: no storm, heartbeats arrive,
  *                  nothing lost, collector exits 0.
  *
@@ -28,6 +38,7 @@ struct bpf_run {
 	int hellos, hellos_bpf;
 	unsigned long caps;		/* of the last hello */
 	double storm_rate;		/* thresholds.storm_rate_per_s */
+	double lock_wait_ms;		/* the hello's */
 	double storm_peak;		/* first storm's peak_rate_per_s */
 	double storm_threshold;		/* its threshold_per_s */
 };
@@ -55,6 +66,7 @@ static void read_hellos(const struct run *r, struct bpf_run *b)
 			if (json_field(line, "caps", val, sizeof(val)))
 				b->caps = strtoul(val, NULL, 0);
 			b->storm_rate = json_num(line, "storm_rate_per_s", 0);
+			b->lock_wait_ms = json_num(line, "lock_wait_ms", -1);
 		} else if (!strcmp(type, "hrtimer_storm") && !have_storm) {
 			have_storm = true;
 			b->storm_peak = json_num(line, "peak_rate_per_s", 0);
@@ -133,6 +145,68 @@ static void test_hrtimer_storm(const char *top)
 	print_latency(&r);
 }
 
+static void test_mutex_hold(const char *top, const char *label,
+			    const char *args)
+{
+	const char *fn = "kradar_test_hold_fn";
+	char cmd[256], name[128], dir[64], *sp;
+	struct bpf_run b;
+	struct run r;
+
+	/* "bpf mutex-hold" runs in runs/test-bpf-mutex-hold */
+	snprintf(dir, sizeof(dir), "%s", label);
+	while ((sp = strchr(dir, ' ')))
+		*sp = '-';
+	snprintf(cmd, sizeof(cmd), "--backend bpf %s--scenario mutex-hold", args);
+	if (run_scenario_gap(top, dir, cmd, NULL, fn, &r)) {
+		snprintf(name, sizeof(name), "%s: run produced events.jsonl", label);
+		tap(false, name, "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	read_hellos(&r, &b);
+	check_agent(&r, &b, label);
+	snprintf(name, sizeof(name), "%s: hello caps name the lock detector", label);
+	tap((b.caps & 0x10) && b.lock_wait_ms == 1000, name,
+	    "expected caps with KRADAR_CAP_LOCK (0x10) and lock_wait_ms 1000, got 0x%lx and %.0f",
+	    b.caps, b.lock_wait_ms);
+	check_mutex_hold(&r, label, fn);
+	snprintf(name, sizeof(name), "%s: task_struct found the expected way", label);
+	tap(serial_count(r.dir, strstr(args, "use_btf=0") ?
+			 "(calibration, no BTF)" : "lock owners: task_struct pid at",
+			 NULL, 0) > 0, name,
+	    "expected kradar-agent's 'lock owners: task_struct pid at' line%s in %s/serial.log",
+	    strstr(args, "use_btf=0") ? " saying calibration" : "", r.dir);
+	snprintf(name, sizeof(name), "%s: collector exits 1 (finding)", label);
+	tap(r.status == 1, name, "expected 1, got %d", r.status);
+}
+
+static void test_mutex_hammer(const char *top)
+{
+	struct run r;
+
+	if (run_scenario(top, "bpf-mutex-hammer",
+			 "--backend bpf --scenario mutex-hammer", NULL, &r)) {
+		tap(false, "bpf mutex-hammer: run produced events.jsonl",
+		    "kradar-run exit %d, see %s.log", r.status, r.dir);
+		return;
+	}
+	tap(serial_num(r.dir, "kradar_test_mutex: kradar_hammer/0: ") > 0,
+	    "bpf mutex-hammer: the threads hammered the mutex",
+	    "expected 'kradar_hammer/0: N rounds' in %s/serial.log", r.dir);
+	tap(serial_count(r.dir, "locks:             off", NULL, 0) == 0 &&
+	    serial_count(r.dir, "locks:   ", NULL, 0) > 0,
+	    "bpf mutex-hammer: the lock detector was on",
+	    "expected the agent's status with a 'locks:' line not 'off' in %s/serial.log",
+	    r.dir);
+	tap(r.locks == 0, "bpf mutex-hammer: no long-hold alarm at defaults",
+	    "expected 0 lock_contention events, got %d (%s held %.1f ms)",
+	    r.locks, r.lock_name, r.held_max_ms);
+	tap(r.losses == 0, "bpf mutex-hammer: nothing lost",
+	    "expected 0 loss events, got %d", r.losses);
+	tap(r.status == 0, "bpf mutex-hammer: collector exits 0",
+	    "expected 0, got %d", r.status);
+}
+
 static void test_idle(const char *top)
 {
 	struct bpf_run b;
@@ -158,7 +232,10 @@ static void test_idle(const char *top)
 
 int main(int argc, char **argv)
 {
-	static const char *names[] = { "bpf hrtimer-storm", "bpf idle" };
+	static const char *names[] = {
+		"bpf hrtimer-storm", "bpf mutex-hold", "bpf mutex-hold-calibrated",
+		"bpf mutex-hammer", "bpf idle"
+	};
 	char top[PATH_MAX];
 	const char *why = guest_setup(argc, argv, top);
 	char agent[PATH_MAX + 64];
@@ -176,6 +253,9 @@ int main(int argc, char **argv)
 		return why[0] == '!' ? 2 : 0;
 	}
 	test_hrtimer_storm(top);
+	test_mutex_hold(top, "bpf mutex-hold", "");
+	test_mutex_hold(top, "bpf mutex-hold-calibrated", "--probe-args use_btf=0 ");
+	test_mutex_hammer(top);
 	test_idle(top);
 	return e2e_done();
 }
