@@ -49,7 +49,6 @@
 #include "kradar.h"
 #include <kradar_params.h>
 
-
 static char *port = KRADAR_PORT_DEFAULT;
 module_param(port, charp, 0444);
 MODULE_PARM_DESC(port, "virtio console port name to stream to (default " KRADAR_PORT_DEFAULT ")");
