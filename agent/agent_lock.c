@@ -13,7 +13,8 @@
  *
  * The owner: the lock's owner word (struct mutex->owner, three flag
  * bits, at offset 0 in every kernel; rt_mutex_base->owner, one flag bit,
- * where BTF says) points at a task; the owner program reads it and the
+ * where BTF says, or found on the first contended rt_mutex) points at a
+ * task; the owner program reads it and the
  * task's pid and comm at offsets from BTF, or found by calibration (a
  * thread of the agent reads its own task_struct and looks for its pid,
  * tgid and name there). The owner is believed only when /proc/PID/comm
@@ -23,9 +24,8 @@
  *
  * Not here, where the module has it: vhost awareness (which device and
  * virtqueue a lock lies in) and, on a PREEMPT_RT kernel without BTF,
- * the owner of a mutex (rt_mutex_base->owner's offset depends on the
- * spinlock debugging options) and telling a spinlock_t's rtlock waits
- * from a mutex's (task_struct->__state's offset).
+ * telling a spinlock_t's rtlock waits from a mutex's (the offset of
+ * task_struct->__state is not known there).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -399,27 +399,21 @@ static unsigned int proc_stack(pid_t pid, struct kradar_frame *f,
 
 /* --- the owner --- */
 
-/* The owner of @lock if its owner word points at a live task. */
-static bool lock_owner(uint64_t lock, uint32_t lcb, pid_t *pid,
-		       char comm[KRADAR_COMM_LEN])
+/*
+ * The task the word at @off of @lock points at, less @mask, if it is a
+ * live task of the name it has there.
+ */
+static bool owner_at(uint64_t lock, unsigned int off, uint64_t mask,
+		     pid_t *pid, char comm[KRADAR_COMM_LEN])
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct kradar_agent_owner *o = &skel->bss->kradar_owner_io;
 	char now[KRADAR_COMM_LEN];
 
-	if (!have_task)
-		return false;
 	memset(o, 0, sizeof(*o));
 	o->lock = lock;
-	if (lcb & KRADAR_LCB_F_RT) {
-		if (!have_rt_owner)
-			return false;
-		o->off_owner = off_rt_owner;
-		o->mask = KRADAR_RTMUTEX_FLAGS;
-	} else {
-		o->off_owner = 0;	/* struct mutex starts with owner */
-		o->mask = KRADAR_MUTEX_FLAGS;
-	}
+	o->off_owner = off;
+	o->mask = mask;
 	o->off_pid = off_pid;
 	o->off_comm = off_comm;
 	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.kradar_owner),
@@ -434,6 +428,37 @@ static bool lock_owner(uint64_t lock, uint32_t lcb, pid_t *pid,
 		return false;
 	*pid = (pid_t)o->pid;
 	return true;
+}
+
+/*
+ * The owner of @lock if its owner word points at a live task. An
+ * rt_mutex_base keeps its owner after its wait_lock and waiters tree,
+ * whose sizes depend on spinlock debugging: without BTF the first word
+ * among its first eight that names a live task by pid and comm is taken
+ * as the owner, and its offset kept for every rt_mutex after.
+ */
+static bool lock_owner(uint64_t lock, uint32_t lcb, pid_t *pid,
+		       char comm[KRADAR_COMM_LEN])
+{
+	unsigned int off;
+
+	if (!have_task)
+		return false;
+	if (!(lcb & KRADAR_LCB_F_RT))	/* struct mutex starts with owner */
+		return owner_at(lock, 0, KRADAR_MUTEX_FLAGS, pid, comm);
+	if (have_rt_owner)
+		return owner_at(lock, off_rt_owner, KRADAR_RTMUTEX_FLAGS, pid,
+				comm);
+	for (off = 8; off < 64; off += 8) {
+		if (!owner_at(lock, off, KRADAR_RTMUTEX_FLAGS, pid, comm))
+			continue;
+		off_rt_owner = off;
+		have_rt_owner = true;
+		agent_log("lock owners: rt_mutex_base keeps its owner at offset %u (found on a contended lock, no BTF)\n",
+			  off);
+		return true;
+	}
+	return false;
 }
 
 /* --- the sampler --- */

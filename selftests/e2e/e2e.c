@@ -580,3 +580,29 @@ int read_stuck(const struct run *r, const char *fn,
 	fclose(f);
 	return 0;
 }
+
+/* Lines of `kradar-report DIR` (text, no files) containing @needle. */
+int report_count(const char *top, const char *dir, const char *needle,
+			char *first, size_t firstlen)
+{
+	char cmd[PATH_MAX * 3 + 64], line[4096];
+	const char *build = getenv("BUILD");
+	int n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s%s/kradar-report' '%s' --no-files 2>&1",
+		 build ? build : top, build ? "" : "/build", dir);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		if (!strstr(line, needle))
+			continue;
+		if (!n++ && first)
+			snprintf(first, firstlen, "%s", line);
+	}
+	pclose(p);
+	if (first)
+		first[strcspn(first, "\n")] = '\0';
+	return n;
+}

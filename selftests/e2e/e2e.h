@@ -87,6 +87,9 @@ int serial_count(const char *dir, const char *needle, char *first,
 		 size_t firstlen);
 long long serial_num(const char *dir, const char *needle);
 double serial_time(const char *dir, const char *needle);
+/* Lines of `kradar-report DIR` (text, no files) containing @needle. */
+int report_count(const char *top, const char *dir, const char *needle,
+		 char *first, size_t firstlen);
 bool serial_ipi_wedge(const struct run *r, char *why, size_t len);
 bool serial_rt_no_stall(const struct run *r, char *why, size_t len);
 void print_latency(const struct run *r);

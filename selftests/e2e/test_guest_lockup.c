@@ -13,6 +13,11 @@
  *                    kthreads wait for: the holder is a hung task in
  *                    kradar_test_hold_fn(), the waiters are hung tasks
  *                    waiting for that mutex, held by the holder's pid.
+ *   hung-reported    hung-completion with the kernel's hung-task
+ *                    detector at 7 s: kradar's report comes first, and
+ *                    kradar-report gives the lead over the kernel's
+ *                    "INFO: task ... blocked for more than 7 seconds" and
+ *                    its syzkaller title, "INFO: task hung in ...".
  *   lockup-preempt   CPU 1 spins 2.5 s with preemption off: one
  *                    cpu_stuck no_schedule on CPU 1 for that task, with
  *                    preempt_count >= 1, its stack naming
@@ -256,6 +261,51 @@ static void test_stuck(const char *top, const char *scenario,
 #undef NAME
 }
 
+/*
+ * hung-reported: the kernel's hung-task detector at 7 s, kradar's at 5 s:
+ * kradar first, and kradar-report ties the two with the lead and the
+ * syzkaller title the kernel's report gets.
+ */
+static void test_hung_reported(const char *top)
+{
+	const char *name = "hung-reported: reported before the kernel's hung-task report";
+	char line[512] = "", want[128];
+	struct hung_view v;
+	long long pid;
+	double kernel;
+	struct run r;
+
+	if (run_scenario(top, "hung-reported", "--scenario hung-reported",
+			 NULL, &r) ||
+	    (pid = serial_num(r.dir, "hung on CPU 1 for 12000 ms: pid "),
+	     read_hung(&r, pid, NULL, 0, &v))) {
+		tap(false, name, "kradar-run exit %d, see %s", r.status, r.dir);
+		skip("hung-reported: kradar-report gives the lead and the title",
+		     "no run");
+		return;
+	}
+	snprintf(want, sizeof(want), "INFO: task kradar_hung/1:%lld blocked for more than", pid);
+	kernel = serial_time(r.dir, want);
+	if (kernel < 0) {
+		skip(name, "the kernel printed no hung-task report (CONFIG_DETECT_HUNG_TASK off?)");
+		skip("hung-reported: kradar-report gives the lead and the title",
+		     "no hung-task report from the kernel");
+		return;
+	}
+	tap(v.begins >= 1 && !strcmp(v.comm, "kradar_hung/1") &&
+	    v.begin_t_ns / 1e9 < kernel, name,
+	    "kernel's '%s' at %.3f s, kradar's first report at %.3f s (%d reports, comm '%s')",
+	    want, kernel, v.begin_t_ns / 1e9, v.begins, v.comm);
+	tap(report_count(top, r.dir, "before the kernel's hung-task report", line,
+			 sizeof(line)) > 0 &&
+	    strstr(line, "(title: INFO: task hung in "),
+	    "hung-reported: kradar-report gives the lead and the title",
+	    "expected a narrative line with \"before the kernel's hung-task report\" and \"(title: INFO: task hung in\", got '%s'",
+	    line);
+	printf("# hung-reported: kradar at %.3f s, the kernel at %.3f s: lead %.1f s; %s\n",
+	       v.begin_t_ns / 1e9, kernel, kernel - v.begin_t_ns / 1e9, line);
+}
+
 /* soft-lockup: kradar's report comes before the kernel's soft-lockup line. */
 static void test_soft_lockup(const char *top)
 {
@@ -312,7 +362,9 @@ int main(int argc, char **argv)
 
 	if (why) {
 		const char *names[] = {
-			"hung-completion", "hung-mutex", "lockup-preempt",
+			"hung-completion", "hung-mutex", "hung-reported",
+			"hung-reported: kradar-report gives the lead and the title",
+			"lockup-preempt",
 			"lockup-irqs", "soft-lockup", "lockup-idle",
 			"lockup-busy", "lockup-taprio-normal",
 		};
@@ -324,6 +376,7 @@ int main(int argc, char **argv)
 	}
 	test_hung_completion(top);
 	test_hung_mutex(top);
+	test_hung_reported(top);
 	test_stuck(top, "lockup-preempt", "no_schedule",
 		   "kradar_test_preempt_spin", "kradar_preempt", "preempt");
 	test_stuck(top, "lockup-irqs", "irqs_off", "kradar_test_irqs_spin",

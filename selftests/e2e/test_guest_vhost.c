@@ -414,32 +414,6 @@ static int read_killed_lock(const char *dir, long long owner,
 	return 0;
 }
 
-/* Lines of `kradar-report DIR` (text, no files) containing @needle. */
-static int report_count(const char *top, const char *dir, const char *needle,
-			char *first, size_t firstlen)
-{
-	char cmd[PATH_MAX * 3 + 64], line[4096];
-	const char *build = getenv("BUILD");
-	int n = 0;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "'%s%s/kradar-report' '%s' --no-files 2>&1",
-		 build ? build : top, build ? "" : "/build", dir);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof(line), p)) {
-		if (!strstr(line, needle))
-			continue;
-		if (!n++ && first)
-			snprintf(first, firstlen, "%s", line);
-	}
-	pclose(p);
-	if (first)
-		first[strcspn(first, "\n")] = '\0';
-	return n;
-}
-
 /* Kernels of the matrix that have vhost_worker_killed() (6.10+). */
 static bool kernel_has_worker_killed(void)
 {
