@@ -72,6 +72,9 @@ int ksym_load(void);
 void ksym_name(uint64_t addr, char name[KRADAR_NAME_LEN]);
 void ksym_set_resolver(int (*fn)(uint64_t addr, char name[KRADAR_NAME_LEN]));
 void ksym_free(void);
+/* kradar_agent.c: a field's offset in a tracefs format file's text */
+int tracefs_field(const char *fmt, const char *name, unsigned int size,
+		  unsigned int *off);
 /* kradar_agent.c: "rtnl_mutex", "obj+0x10/0x40 [mod]", or 0x... */
 void agent_symbol_exact(uint64_t addr, char name[KRADAR_NAME_LEN]);
 

@@ -91,47 +91,27 @@ bool lock_enabled(void)
 	return lock_on;
 }
 
-/* "field:unsigned int flags;\toffset:16;\tsize:4;": its offset, 4 or 8 bytes */
-static int format_off(const char *fmt, const char *name, unsigned int size,
-		      unsigned int *off)
+/* @path into @buf, NUL-terminated; -errno when it cannot be opened. */
+static int read_text(const char *path, char *buf, size_t len)
 {
-	const char *p = fmt;
-	size_t len = strlen(name);
-
-	while ((p = strstr(p, "field:"))) {
-		const char *semi = strchr(p, ';');
-		unsigned int o, sz;
-
-		if (!semi)
-			break;
-		if ((size_t)(semi - p) > len && !strncmp(semi - len, name, len) &&
-		    (semi[-(long)len - 1] == ' ' || semi[-(long)len - 1] == '*') &&
-		    sscanf(semi, ";\toffset:%u;\tsize:%u;", &o, &sz) == 2) {
-			if (sz != size || o % size || o + sz > KRADAR_AGENT_TP_BYTES)
-				return -ERANGE;
-			*off = o;
-			return 0;
-		}
-		p = semi;
-	}
-	return -ENOENT;
-}
-
-static int read_format(const char *tracefs, const char *event, char *buf,
-		       size_t len)
-{
-	char path[256];
 	size_t n;
-	FILE *f;
+	FILE *f = fopen(path, "re");
 
-	snprintf(path, sizeof(path), "%s/%s", tracefs, event);
-	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	n = fread(buf, 1, len - 1, f);
 	fclose(f);
 	buf[n] = '\0';
 	return 0;
+}
+
+static int read_format(const char *tracefs, const char *event, char *buf,
+		       size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, event);
+	return read_text(path, buf, len);
 }
 
 /* The member @name of struct @sname in the kernel's BTF: its offset. */
@@ -179,10 +159,10 @@ int lock_prepare(const char *tracefs, struct kradar_agent_lockcfg *cfg,
 			  tracefs);
 		return -ENOENT;
 	}
-	if (format_off(b, "lock_addr", 8, &cfg->off_begin_lock) ||
-	    format_off(b, "flags", 4, &cfg->off_begin_flags) ||
-	    format_off(e, "lock_addr", 8, &cfg->off_end_lock) ||
-	    format_off(e, "ret", 4, &cfg->off_end_ret)) {
+	if (tracefs_field(b, "lock_addr", 8, &cfg->off_begin_lock) ||
+	    tracefs_field(b, "flags", 4, &cfg->off_begin_flags) ||
+	    tracefs_field(e, "lock_addr", 8, &cfg->off_end_lock) ||
+	    tracefs_field(e, "ret", 4, &cfg->off_end_ret)) {
 		agent_log("lock detector off: the contention events' fields are not where this agent can read them (%s/%s)\n",
 			  tracefs, KRADAR_BEGIN_FORMAT);
 		return -ERANGE;
@@ -332,17 +312,9 @@ void lock_stop(void)
 static int proc_read(pid_t pid, const char *what, char *buf, size_t len)
 {
 	char path[64];
-	size_t n;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return 0;
+	return read_text(path, buf, len);
 }
 
 static void proc_comm(pid_t pid, char comm[KRADAR_COMM_LEN])

@@ -247,7 +247,13 @@ static const char *tracefs_dir(void)
  * The offset of field @name (a whole word at the end of the declaration,
  * "void * function") in the format file's text @fmt; its size must be 8.
  */
-static int format_field(const char *fmt, const char *name, unsigned int *off)
+/*
+ * "field:void * hrtimer;\toffset:8;\tsize:8;" in tracefs' format text
+ * @fmt: the offset of field @name, which must be @size bytes at an
+ * offset aligned to them within the first KRADAR_AGENT_TP_BYTES.
+ */
+int tracefs_field(const char *fmt, const char *name, unsigned int size,
+		  unsigned int *off)
 {
 	const char *p = fmt;
 	size_t len = strlen(name);
@@ -261,7 +267,7 @@ static int format_field(const char *fmt, const char *name, unsigned int *off)
 		if ((size_t)(semi - p) > len && !strncmp(semi - len, name, len) &&
 		    (semi[-(long)len - 1] == ' ' || semi[-(long)len - 1] == '*') &&
 		    sscanf(semi, ";\toffset:%u;\tsize:%u;", &o, &sz) == 2) {
-			if (sz != 8 || o % 8 || o + sz > KRADAR_AGENT_TP_BYTES)
+			if (sz != size || o % size || o + sz > KRADAR_AGENT_TP_BYTES)
 				return -ERANGE;
 			*off = o;
 			return 0;
@@ -293,7 +299,7 @@ static int read_expire_format(const char *tracefs, struct kradar_agent_cfg *cfg)
 	fmt[n] = '\0';
 	cfg->tp_bytes = 0;
 	for (i = 0; i < 3; i++) {
-		int err = format_field(fmt, names[i], offs[i]);
+		int err = tracefs_field(fmt, names[i], 8, offs[i]);
 
 		if (err) {
 			agent_log("%s: field '%s' %s\n", path, names[i],
