@@ -181,4 +181,18 @@ else
 	fi
 fi
 
+# kradar-run --dry-run: the QEMU command line with the user's additions,
+# each word quoted, and nothing booted
+run "$top/tools/kradar-run" --no-probe --cmd true --dry-run --out "$tmp/dry" \
+	--append 'kradar_x=1' --qemu-opts '-icount shift=0' --gdb 2345
+if [ $rc -eq 0 ] && grep -q "'-append' '[^']* kradar_x=1'" "$tmp/out" &&
+   grep -q "'-gdb' 'tcp::2345'" "$tmp/out" && grep -q "'-icount' 'shift=0'\$" "$tmp/out" &&
+   [ ! -e "$tmp/dry/qemu.log" ]; then
+	pass "kradar-run --dry-run: QEMU's command line with --append, --gdb and --qemu-opts, nothing booted"
+elif [ $rc -eq 2 ] && grep -q "not found\|no kernel\|vmlinuz" "$tmp/err"; then
+	skip "kradar-run --dry-run" "no guest kernel or QEMU here: $(head -n 1 "$tmp/err")"
+else
+	fail "kradar-run --dry-run: exit 0, -append with kradar_x=1, -gdb tcp::2345, -icount shift=0 last, no qemu.log" "$(show)"
+fi
+
 echo "1..$n"
