@@ -195,4 +195,16 @@ else
 	fail "kradar-run --dry-run: exit 0, -append with kradar_x=1, -gdb tcp::2345, -icount shift=0 last, no qemu.log" "$(show)"
 fi
 
+# kradar-run --kvm: KVM or an error, before anything is built
+if [ -w /dev/kvm ]; then
+	skip "kradar-run --kvm without KVM: exit 2 saying why" "this host has KVM"
+else
+	run "$top/tools/kradar-run" --kvm --no-probe --cmd true --dry-run --out "$tmp/kvm"
+	if [ $rc -eq 2 ] && grep -q -- '--kvm: .*/dev/kvm' "$tmp/err" && [ ! -e "$tmp/kvm/initramfs.gz" ]; then
+		pass "kradar-run --kvm without KVM: exit 2 saying why, nothing built"
+	else
+		fail "kradar-run --kvm without KVM: exit 2, '--kvm: ... /dev/kvm ...' on stderr, no initramfs" "$(show)"
+	fi
+fi
+
 echo "1..$n"
