@@ -207,4 +207,18 @@ else
 	fi
 fi
 
+# kradar-collect --status-fd: the status line on that descriptor
+run "$BUILD/kradar-collect" --input "$top/selftests/corpus/stream/storm.bin" --out "$tmp/sfd" --status-fd 1
+if grep -q 'kradar-collect: .* | [0-9]* records, .* storms, .* gaps, .* locks, .* stuck, .* hung | lost ' "$tmp/out"; then
+	pass "kradar-collect --status-fd 1: the status line on stdout"
+else
+	fail "kradar-collect --status-fd 1: 'kradar-collect: STATE | ... | N records, ... storms, ... gaps, ... locks, ... stuck, ... hung | lost ...' on stdout" "$(show)"
+fi
+run "$BUILD/kradar-collect" --input "$top/selftests/corpus/stream/storm.bin" --out "$tmp/sfd2" --status-fd 77
+if [ $rc -eq 2 ] && grep -q -- '--status-fd wants an open file descriptor' "$tmp/err"; then
+	pass "kradar-collect --status-fd on a closed descriptor: exit 2 saying so"
+else
+	fail "kradar-collect --status-fd 77 (closed): exit 2, '--status-fd wants an open file descriptor'" "$(show)"
+fi
+
 echo "1..$n"

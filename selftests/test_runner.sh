@@ -8,7 +8,9 @@
 #                       (they ran at once);
 #   Ctrl-C              SIGINT to a running kradar-run: it exits 130, the
 #                       collector has written summary.txt and events.jsonl,
-#                       and no QEMU of that run is left.
+#                       and no QEMU of that run is left;
+#   a terminal          (script(1)) the collector's live status line there;
+#                       with --console the guest's console instead.
 # Every check SKIPs when no guest can be booted here (no QEMU or kernel).
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
@@ -81,5 +83,29 @@ else
 	fail "Ctrl-C: exit 130, summary.txt and events.jsonl written, QEMU gone" \
 		"exit $rc; summary.txt $( [ -s "$out/summary.txt" ] && echo present || echo missing); QEMU pid '${qpid:-?}' $( [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null && echo 'still running' || echo gone)" \
 		"$(tail -n 3 "$tmp/int.log")"
+fi
+
+# On a terminal (script(1) gives the run one): the collector's status line
+# there; with --console the guest's console instead, and no tail left.
+if command -v script >/dev/null 2>&1; then
+	script -qc "'$RUN' --scenario idle --timeout 120 --out '$tmp/tty'" "$tmp/tty.txt" >/dev/null 2>&1
+	line=$(tr '\r' '\n' <"$tmp/tty.txt" | grep -a 'kradar-collect: .* | guest [0-9.]* s, heartbeat' | tail -n 1)
+	case "$line" in
+	*" records, "*" storms, "*" gaps, "*" locks, "*" stuck, "*" hung | lost "*)
+		pass "on a terminal: the live status line (guest time, records, findings, losses)" ;;
+	*)	fail "on a terminal: a status line 'kradar-collect: STATE | guest N s, heartbeat ... | N records, ... storms, ... gaps, ... locks, ... stuck, ... hung | lost ...'" \
+			"last such line: '$line'" "$(tail -c 300 "$tmp/tty.txt")" ;;
+	esac
+	script -qc "'$RUN' --scenario idle --console --timeout 120 --out '$tmp/con'" "$tmp/con.txt" >/dev/null 2>&1
+	if grep -aq 'kradar-run: init started' "$tmp/con.txt" && ! grep -aq 'kradar-collect: .* | guest' "$tmp/con.txt" &&
+	   ! pgrep -f "tail -n +1 -f $tmp/con/serial.log" >/dev/null; then
+		pass "--console: the guest's console on the terminal, no status line, nothing left running"
+	else
+		fail "--console: 'kradar-run: init started' on the terminal, no status line, no tail left" \
+			"$(tail -c 300 "$tmp/con.txt")"
+	fi
+else
+	skip "on a terminal: the live status line" "script(1) not installed"
+	skip "--console" "script(1) not installed"
 fi
 echo "1..$n"

@@ -69,6 +69,7 @@ struct opts {
 	const char *resume;	/* PREV_DIR: continue its stream.bin */
 	double duration;	/* s, 0 = until signalled */
 	bool quiet;
+	int status_fd;		/* -1: the status line on stderr, if a tty */
 };
 
 struct collector {
@@ -82,7 +83,8 @@ struct collector {
 	char events_path[PATH_MAX];
 	char summary_path[PATH_MAX];
 	char stream_path[PATH_MAX];
-	bool status;		/* live status line on stderr */
+	bool status;		/* live status line on status_out */
+	FILE *status_out;	/* stderr, or --status-fd's */
 	bool status_shown;
 	const char *state;	/* connection state for the status line */
 	uint64_t last_status_ms;
@@ -108,7 +110,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: %s --vport SOCK --out DIR [--resume PREV_DIR] [--serial LOG]\n"
-"                      [--duration SEC] [--quiet]\n"
+"                      [--duration SEC] [--quiet] [--status-fd N]\n"
 "       %s --input FILE|- --out DIR [--resume PREV_DIR] [--serial LOG] [--quiet]\n"
 "\n"
 "  --vport SOCK     QEMU chardev unix socket of the kradar virtio port\n"
@@ -126,6 +128,9 @@ static void usage(FILE *f)
 "                   (\"kradar-dump:\" lines) that the stream lacks\n"
 "  --duration SEC   stop after SEC seconds (default: SIGINT/SIGTERM)\n"
 "  --quiet          no status line, no progress messages\n"
+"  --status-fd N    the live status line on file descriptor N (a terminal)\n"
+"                   even when stderr is not one; without it, on stderr when\n"
+"                   that is a terminal\n"
 "  -h, --help       this text;  -V, --version  the version (git describe)\n"
 "\n"
 "exit status: 0 nothing found, 1 finding (storm, RCU gap, lock wait, hung task),\n"
@@ -150,7 +155,8 @@ static uint64_t mono_ms(void)
 static void clear_status(struct collector *c)
 {
 	if (c->status_shown) {
-		fputs("\r\033[K", stderr);
+		fputs("\r\033[K", c->status_out);
+		fflush(c->status_out);
 		c->status_shown = false;
 	}
 }
@@ -186,7 +192,7 @@ static void status_line(struct collector *c, bool force)
 {
 	const struct kradar_decoder_stats *st;
 	uint64_t now = mono_ms(), lost;
-	char hb[32];
+	char hb[64];
 
 	if (!c->status)
 		return;
@@ -205,15 +211,22 @@ static void status_line(struct collector *c, bool force)
 	if (st->seq_lost > lost)
 		lost = st->seq_lost;
 	if (c->hb_seen)
-		snprintf(hb, sizeof(hb), "heartbeat %.1fs ago",
+		snprintf(hb, sizeof(hb), "guest %.1f s, heartbeat %.1f s ago",
+			 c->kc.last_hb.h.ts_ns / 1e9,
 			 (now - c->last_hb_ms) / 1e3);
 	else
 		snprintf(hb, sizeof(hb), "no heartbeat yet");
-	fprintf(stderr, "\r\033[K%s: %s | %.0f rec/s | %" PRIu64 " records | %"
-		PRIu64 " storms | lost %" PRIu64 " rec, %" PRIu64
-		" B skipped | %s", prog, c->state, c->rate,
-		st->records, (uint64_t)c->kc.nr_storms + c->kc.storms_dropped,
-		lost, st->skipped_bytes, hb);
+	fprintf(c->status_out, "\r\033[K%s: %s | %s | %" PRIu64 " records, %.0f/s | %"
+		PRIu64 " storms, %" PRIu64 " gaps, %" PRIu64 " locks, %" PRIu64
+		" stuck, %" PRIu64 " hung | lost %" PRIu64 " rec, %" PRIu64
+		" B skipped", prog, c->state, hb, st->records, c->rate,
+		(uint64_t)c->kc.nr_storms + c->kc.storms_dropped,
+		(uint64_t)c->kc.nr_gaps + c->kc.gaps_dropped,
+		(uint64_t)c->kc.nr_locks + c->kc.locks_dropped,
+		(uint64_t)c->kc.nr_stucks + c->kc.stucks_dropped,
+		(uint64_t)c->kc.nr_hungs + c->kc.hungs_dropped,
+		lost, st->skipped_bytes);
+	fflush(c->status_out);
 	c->status_shown = true;
 }
 
@@ -591,13 +604,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "serial", required_argument, NULL, 's' },
 		{ "resume", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "status-fd", required_argument, NULL, 'S' },
 		KRADAR_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
+	o->status_fd = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":v:i:o:d:s:r:qhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":v:i:o:d:s:r:qS:hV", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (ch) {
@@ -628,6 +643,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'S':
+			errno = 0;
+			o->status_fd = (int)strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o->status_fd < 0 ||
+			    fcntl(o->status_fd, F_GETFD) < 0) {
+				err_msg(NULL, "--status-fd wants an open file descriptor, got '%s'",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			return kradar_cli_help(usage) ?: -1;
@@ -1026,7 +1051,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c.kc.dec = c.dec;
+	c.status_out = stderr;
 	c.status = isatty(STDERR_FILENO) && !c.o.quiet;
+	if (c.o.status_fd >= 0) {
+		/* kradar-run's terminal while stderr goes to collect.log */
+		c.status_out = fdopen(c.o.status_fd, "w");
+		c.status = c.status_out != NULL;
+		if (!c.status_out)
+			c.status_out = stderr;
+	}
 	if (c.o.resume) {
 		ret = resume_start(&c);
 		if (ret)
