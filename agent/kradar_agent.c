@@ -479,6 +479,68 @@ static void find_expires_off(struct kradar_agent_cfg *cfg)
 		  cfg->off_expires, how);
 }
 
+/* --- events the kernel did not run a program for --- */
+
+/*
+ * The kernel runs no second tracing program on a CPU while one runs
+ * there (bpf_prog_active): such an event, e.g. a hard hrtimer expiring
+ * while the lock program runs, is skipped. Since 6.7 it counts the skip
+ * in the program's recursion misses; they are reported as LOST records
+ * (nested), as the module reports events lost to nesting.
+ */
+static int count_prog_fd = -1;
+static int nested_fds[3];
+static unsigned int nr_nested_fds;
+static bool nested_counted;	/* the kernel counts them: 6.7 or later */
+static uint64_t nested_reported;
+
+static void nested_init(struct kradar_agent_bpf *skel, bool locks)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	nested_fds[nr_nested_fds++] = bpf_program__fd(skel->progs.kradar_expire_entry);
+	if (locks) {
+		nested_fds[nr_nested_fds++] = bpf_program__fd(skel->progs.kradar_lock_begin);
+		nested_fds[nr_nested_fds++] = bpf_program__fd(skel->progs.kradar_lock_end);
+	}
+	nested_counted = !uname(&u) &&
+			 sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+			 (major > 6 || (major == 6 && minor >= 7));
+	if (nested_counted)
+		agent_caps |= KRADAR_CAP_NESTED;
+}
+
+static uint64_t nested_events(void)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_nested_fds; i++) {
+		struct bpf_prog_info info = {};
+		uint32_t len = sizeof(info);
+
+		if (nested_fds[i] >= 0 &&
+		    !bpf_obj_get_info_by_fd(nested_fds[i], &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
+static void emit_nested(uint64_t now)
+{
+	uint64_t n;
+
+	if (!nested_counted)
+		return;
+	n = nested_events();
+	if (n > nested_reported) {
+		rec_emit_lost(KRADAR_CPU_NONE, KRADAR_LOST_NESTED, 0, 0,
+			      n - nested_reported, now);
+		nested_reported = n;
+	}
+}
+
 /* --- records of the session --- */
 
 static void emit_hello(uint64_t now, bool resent)
@@ -551,6 +613,8 @@ static void agent_window(uint64_t now, uint64_t late)
 		emit_hello(now, true);
 	hrtimer_sample(now);
 	lock_sample(now);
+	if (port_open)
+		emit_nested(now);
 	if (port_open) {
 		uint64_t recs, bytes;
 
@@ -642,7 +706,6 @@ static void *sampler_main(void *arg)
  * where the kernel counts them.
  */
 static int stats_fd = -1;
-static int count_prog_fd = -1;
 
 static void wake_signal(int sig)
 {
@@ -724,6 +787,10 @@ static void print_status(void)
 	printf("storms_active:     %u\n", hrtimer_storms_active());
 	printf("events_unattributed: %" PRIu64 "\n", unattr);
 	lock_status();
+	if (nested_counted)
+		printf("events_nested:     %" PRIu64 "\n", nested_events());
+	else
+		printf("events_nested:     not counted (the kernel counts them from 6.7)\n");
 	printf("records:           %" PRIu64 "\n", records);
 	printf("records_dropped:   %" PRIu64 "\n", drec);
 	printf("bytes_dropped:     %" PRIu64 "\n", dbytes);
@@ -906,6 +973,7 @@ int main(int argc, char **argv)
 	if (!skel)
 		goto err_ksym;
 	count_prog_fd = bpf_program__fd(skel->progs.kradar_expire_entry);
+	nested_init(skel, locks);
 	if (agent_opts.prog_stats) {
 		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		if (stats_fd < 0)
