@@ -10,7 +10,9 @@
 #                       collector has written summary.txt and events.jsonl,
 #                       and no QEMU of that run is left;
 #   a terminal          (script(1)) the collector's live status line there;
-#                       with --console the guest's console instead.
+#                       with --console the guest's console instead;
+#   DAEMONIZE=1         returns at once, the run goes on in the background
+#                       and leaves its exit status in kradar-run.status.
 # Every check SKIPs when no guest can be booted here (no QEMU or kernel).
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
@@ -107,5 +109,22 @@ if command -v script >/dev/null 2>&1; then
 else
 	skip "on a terminal: the live status line" "script(1) not installed"
 	skip "--console" "script(1) not installed"
+fi
+# DAEMONIZE=1: returns at once, the run goes on and leaves its status
+out=$tmp/dm
+t0=$(date +%s)
+DAEMONIZE=1 "$RUN" --scenario idle --timeout 120 --out "$out" >"$tmp/dm.log" 2>&1
+rc=$? t1=$(date +%s)
+i=0
+while [ ! -s "$out/kradar-run.status" ] && [ $i -lt 600 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+if [ $rc -eq 0 ] && [ $((t1 - t0)) -lt 10 ] && [ "$(cat "$out/kradar-run.status" 2>/dev/null)" = 0 ] &&
+   [ -s "$out/summary.txt" ] && grep -q 'evidence in' "$out/kradar-run.log"; then
+	pass "DAEMONIZE=1: returns at once; the run ends with status 0 in kradar-run.status, its output in kradar-run.log"
+else
+	fail "DAEMONIZE=1: exit 0 at once, then kradar-run.status 0, summary.txt and kradar-run.log" \
+		"exit $rc after $((t1 - t0)) s; status '$(cat "$out/kradar-run.status" 2>/dev/null)'" "$(cat "$tmp/dm.log")"
 fi
 echo "1..$n"
