@@ -22,15 +22,7 @@ unset KRADAR_FRAGMENT
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-nfail=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1)); nfail=$((nfail + 1))
-	echo "not ok $n - $1"; shift
-	for l in "$@"; do printf '#   %s\n' "$l"; done
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$top/selftests/tap.sh"
 
 # run ARGS...: sets $rc, stdout in $tmp/out, stderr in $tmp/err
 run() {

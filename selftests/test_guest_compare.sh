@@ -21,14 +21,7 @@ out=$top/runs/test-compare
 COMPARE=$BUILD/kradar-compare
 hold=${KRADAR_TEST_HOLD:-3}
 
-n=0
-nfail=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1)); nfail=$((nfail + 1))
-	echo "not ok $n - $1"; shift
-	for l in "$@"; do echo "#   $l"; done
-}
+. "$top/selftests/tap.sh"
 skip_all() {
 	for t in "option A builds" "storm: fixed" "control: no change beyond noise"; do
 		n=$((n + 1)); echo "ok $n - $t # SKIP $1"

@@ -20,14 +20,7 @@ RUN=$top/tools/kradar-run
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $1"; shift
-	for l in "$@"; do printf '#   %s\n' "$l"; done
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$top/selftests/tap.sh"
 
 # The first "NS WHAT" line of run-events.txt in $1 matching $2: its NS.
 event_ns() { grep -m 1 "$2" "$1/run-events.txt" 2>/dev/null | cut -d' ' -f1; }
