@@ -672,7 +672,8 @@ static void test_status_line(void)
 	CHECK_EQ(rc, 1, "exit code on a terminal");
 	CHECK(strstr(out, "\r\033[Kkradar-collect: ") != NULL,
 	      "no status line on the terminal: \"%.200s\"", out);
-	CHECK(strstr(out, "| 65 records | 1 storms |") != NULL,
+	CHECK(strstr(out, "| 65 records, ") != NULL &&
+	      strstr(out, "| 1 storms, 0 gaps, 0 locks, 0 stuck, 0 hung | lost 4 rec") != NULL,
 	      "status line lacks the final counts: \"%.300s\"", out);
 	CHECK(strstr(out, "evidence:") != NULL, "no evidence line");
 	rc = run_on_pty((const char *[]){ "--input", path_of("storm.bin"),
