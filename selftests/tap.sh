@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # TAP helpers for the shell suites, sourced by them (not a suite itself:
 # selftests/run-all runs test_*.sh). The caller prints the plan,
