@@ -75,6 +75,10 @@ void ksym_free(void);
 /* kradar_agent.c: a field's offset in a tracefs format file's text */
 int tracefs_field(const char *fmt, const char *name, unsigned int size,
 		  unsigned int *off);
+/* kradar_agent.c: the offset of member @name of struct @sname in BTF */
+struct btf;
+int agent_btf_offset(const struct btf *btf, const char *sname,
+		     const char *name, unsigned int *off);
 /* kradar_agent.c: "rtnl_mutex", "obj+0x10/0x40 [mod]", or 0x... */
 void agent_symbol_exact(uint64_t addr, char name[KRADAR_NAME_LEN]);
 
@@ -94,7 +98,7 @@ void hrtimer_exit(void);
 struct kradar_agent_bpf;
 struct kradar_agent_lockcfg;
 int lock_prepare(const char *tracefs, struct kradar_agent_lockcfg *cfg,
-		 unsigned int nr_cpus);
+		 unsigned int nr_cpus, const struct btf *btf);
 int lock_start(struct kradar_agent_bpf *skel);
 void lock_sample(uint64_t now);
 bool lock_enabled(void);

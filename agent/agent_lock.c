@@ -85,6 +85,7 @@ static struct episode eps[KRADAR_EPISODES];
 static struct wait_snap snap[KRADAR_AGENT_WAITS];
 static unsigned int nr_snap;
 static uint64_t locks_seen, untracked_reported, untracked_now;
+static struct kradar_agent_misc *miscs;	/* one per CPU, for lost() */
 
 bool lock_enabled(void)
 {
@@ -114,37 +115,14 @@ static int read_format(const char *tracefs, const char *event, char *buf,
 	return read_text(path, buf, len);
 }
 
-/* The member @name of struct @sname in the kernel's BTF: its offset. */
-static int btf_off(const struct btf *btf, const char *sname, const char *name,
-		   unsigned int *off)
-{
-	const struct btf_member *m;
-	const struct btf_type *t;
-	int id, i;
-
-	id = btf__find_by_name_kind(btf, sname, BTF_KIND_STRUCT);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	if (!t)
-		return -ENOENT;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (!strcmp(btf__name_by_offset(btf, m->name_off), name)) {
-			*off = btf_member_bit_offset(t, i) / 8;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 /*
  * Before the programs load: the tracepoints' fields, and what BTF says
  * of task_struct and rt_mutex_base. 0: the detector can run.
  */
 int lock_prepare(const char *tracefs, struct kradar_agent_lockcfg *cfg,
-		 unsigned int nr)
+		 unsigned int nr, const struct btf *btf)
 {
 	char b[4096], e[4096];
-	struct btf *btf = NULL;
 	unsigned int o;
 
 	nr_cpus = nr;
@@ -171,21 +149,18 @@ int lock_prepare(const char *tracefs, struct kradar_agent_lockcfg *cfg,
 	cfg->tp_bytes = MAX_U64(cfg->tp_bytes, cfg->off_begin_lock + 8);
 	cfg->tp_bytes = MAX_U64(cfg->tp_bytes, cfg->off_end_lock + 8);
 
-	if (agent_opts.use_btf && !access("/sys/kernel/btf/vmlinux", R_OK))
-		btf = btf__load_vmlinux_btf();
 	if (btf) {
-		if (!btf_off(btf, "task_struct", "__state", &o)) {
+		if (!agent_btf_offset(btf, "task_struct", "__state", &o)) {
 			cfg->off_state = o;
 			cfg->have_state = 1;
 		}
-		if (!btf_off(btf, "task_struct", "pid", &off_pid) &&
-		    !btf_off(btf, "task_struct", "comm", &off_comm)) {
+		if (!agent_btf_offset(btf, "task_struct", "pid", &off_pid) &&
+		    !agent_btf_offset(btf, "task_struct", "comm", &off_comm)) {
 			have_task = true;
 			task_how = "BTF";
 		}
-		have_rt_owner = !btf_off(btf, "rt_mutex_base", "owner",
-					 &off_rt_owner);
-		btf__free(btf);
+		have_rt_owner = !agent_btf_offset(btf, "rt_mutex_base", "owner",
+						  &off_rt_owner);
 	}
 	return 0;
 }
@@ -280,6 +255,11 @@ int lock_start(struct kradar_agent_bpf *s)
 	if (have_task)
 		agent_log("lock owners: task_struct pid at %u, comm at %u (%s)\n",
 			  off_pid, off_comm, task_how);
+	miscs = calloc(nr_cpus, sizeof(*miscs));
+	if (!miscs) {
+		agent_log("lock detector off: out of memory\n");
+		return -ENOMEM;
+	}
 	waits_fd = bpf_map__fd(skel->maps.kradar_waits);
 	acqs_fd = bpf_map__fd(skel->maps.kradar_acqs);
 	misc_fd = bpf_map__fd(skel->maps.kradar_misc);
@@ -558,18 +538,14 @@ static struct episode *episode(uint64_t lock, bool create)
 
 static void lost(uint64_t now)
 {
-	struct kradar_agent_misc *m = calloc(nr_cpus, sizeof(*m));
 	uint32_t k = 0;
 	unsigned int c;
 	uint64_t sum = 0;
 
-	if (!m || bpf_map_lookup_elem(misc_fd, &k, m)) {
-		free(m);
+	if (bpf_map_lookup_elem(misc_fd, &k, miscs))
 		return;
-	}
 	for (c = 0; c < nr_cpus; c++)
-		sum += m[c].waits_untracked;
-	free(m);
+		sum += miscs[c].waits_untracked;
 	untracked_now = sum;
 	if (sum != untracked_reported) {
 		rec_emit_lost(KRADAR_CPU_NONE, KRADAR_LOST_TABLE_FULL, 0, 0,

@@ -350,18 +350,35 @@ static int btf_member(const struct btf *btf, const struct btf_type *t,
 	return -ENOENT;
 }
 
+/* The byte offset of member @name in struct @sname, from BTF @btf. */
+int agent_btf_offset(const struct btf *btf, const char *sname,
+		     const char *name, unsigned int *off)
+{
+	const struct btf_type *t;
+	uint32_t type;
+	int id;
+
+	id = btf__find_by_name_kind(btf, sname, BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	return t ? btf_member(btf, t, name, off, &type) : -ENOENT;
+}
+
+/* The kernel's BTF, once for every detector; NULL without it or use_btf=0. */
+static struct btf *load_kernel_btf(void)
+{
+	if (!agent_opts.use_btf || access("/sys/kernel/btf/vmlinux", R_OK))
+		return NULL;	/* no BTF: not an error */
+	return btf__load_vmlinux_btf();
+}
+
 /* From the kernel's BTF: offsetof(struct hrtimer, node.expires). */
-static int btf_expires_off(unsigned int *off)
+static int btf_expires_off(const struct btf *btf, unsigned int *off)
 {
 	const struct btf_type *t;
 	unsigned int o1, o2;
-	struct btf *btf;
 	uint32_t type;
-	int id, err = -ENOENT;
+	int id;
 
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return -ENOENT;		/* no BTF: not an error */
-	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return -ENOENT;
 	id = btf__find_by_name_kind(btf, "hrtimer", BTF_KIND_STRUCT);
@@ -371,11 +388,10 @@ static int btf_expires_off(unsigned int *off)
 		if (t && btf_is_composite(t) &&
 		    !btf_member(btf, t, "expires", &o2, &type)) {
 			*off = o1 + o2;
-			err = 0;
+			return 0;
 		}
 	}
-	btf__free(btf);
-	return err;
+	return -ENOENT;
 }
 
 /*
@@ -461,11 +477,11 @@ out:
 }
 
 /* Where node.expires is: BTF, else calibration, else unknown (no lateness). */
-static void find_expires_off(struct kradar_agent_cfg *cfg)
+static void find_expires_off(struct kradar_agent_cfg *cfg, const struct btf *btf)
 {
 	const char *how = "BTF";
 
-	if (!agent_opts.use_btf || btf_expires_off(&cfg->off_expires)) {
+	if (btf_expires_off(btf, &cfg->off_expires)) {
 		how = "calibration, no BTF";
 		if (calibrate_expires_off(cfg, &cfg->off_expires)) {
 			agent_log("expiry of struct hrtimer not found: lateness is not measured (HELLO caps say so)\n");
@@ -918,6 +934,7 @@ int main(int argc, char **argv)
 	const char *ready = NULL, *tracefs;
 	struct kradar_agent_cfg cfg = {};
 	struct kradar_agent_lockcfg lcfg = {};
+	struct btf *kbtf;
 	bool locks;
 	sigset_t sigs;
 	bool stopped;
@@ -959,8 +976,10 @@ int main(int argc, char **argv)
 	tracefs = tracefs_dir();
 	if (!tracefs || read_expire_format(tracefs, &cfg))
 		return 2;
-	find_expires_off(&cfg);
-	locks = !lock_prepare(tracefs, &lcfg, nr_cpus);
+	kbtf = load_kernel_btf();
+	find_expires_off(&cfg, kbtf);
+	locks = !lock_prepare(tracefs, &lcfg, nr_cpus, kbtf);
+	btf__free(kbtf);
 	cfg.late_ns = (uint64_t)agent_opts.late_us * 1000;
 	if (ksym_load())
 		agent_log("cannot read /proc/kallsyms: callbacks are named by address\n");
