@@ -70,6 +70,14 @@ struct {
 
 __u32 calib_n;	/* samples taken (may run past KRADAR_AGENT_CALIB) */
 
+/* The first @n bytes of the trace record, at most KRADAR_AGENT_TP_BYTES. */
+static __always_inline long read_rec(void *ctx, __u64 *rec, __u32 n)
+{
+	if (n > KRADAR_AGENT_TP_BYTES)
+		n = KRADAR_AGENT_TP_BYTES;
+	return bpf_probe_read_kernel(rec, n, ctx);
+}
+
 static __always_inline __u64 field(const __u64 *rec, __u32 off)
 {
 	return rec[(off / 8) & (KRADAR_AGENT_TP_BYTES / 8 - 1)];
@@ -83,11 +91,8 @@ int kradar_expire_entry(void *ctx)
 	struct kradar_agent_val *v;
 	__u64 fn, timer, win, slot;
 	__s64 now, expires = 0, late;
-	__u32 n = cfg.tp_bytes;
 
-	if (n > KRADAR_AGENT_TP_BYTES)
-		n = KRADAR_AGENT_TP_BYTES;
-	if (bpf_probe_read_kernel(rec, n, ctx))
+	if (read_rec(ctx, rec, cfg.tp_bytes))
 		return 0;
 	timer = field(rec, cfg.off_hrtimer);
 	now = (__s64)field(rec, cfg.off_now);
@@ -141,11 +146,9 @@ int kradar_calibrate(void *ctx)
 {
 	__u64 rec[KRADAR_AGENT_TP_BYTES / 8] = {};
 	struct kradar_agent_calib *c;
-	__u32 n = cfg.tp_bytes, idx;
+	__u32 idx;
 
-	if (n > KRADAR_AGENT_TP_BYTES)
-		n = KRADAR_AGENT_TP_BYTES;
-	if (bpf_probe_read_kernel(rec, n, ctx))
+	if (read_rec(ctx, rec, cfg.tp_bytes))
 		return 0;
 	/* two CPUs may take one index: a sample lost, no harm */
 	idx = calib_n;
@@ -214,15 +217,6 @@ struct {
 	__type(value, struct kradar_agent_acq);
 } kradar_acqs SEC(".maps");
 
-static __always_inline __u64 lock_rec(void *ctx, __u64 *rec)
-{
-	__u32 n = lockcfg.tp_bytes;
-
-	if (n > KRADAR_AGENT_TP_BYTES)
-		n = KRADAR_AGENT_TP_BYTES;
-	return bpf_probe_read_kernel(rec, n, ctx);
-}
-
 static __always_inline __u32 field32(const __u64 *rec, __u32 off)
 {
 	return ((const __u32 *)rec)[(off / 4) & (KRADAR_AGENT_TP_BYTES / 4 - 1)];
@@ -235,7 +229,7 @@ int kradar_lock_begin(void *ctx)
 	struct kradar_agent_wait w = {};
 	__u32 flags, tid, state = 0;
 
-	if (lock_rec(ctx, rec))
+	if (read_rec(ctx, rec, lockcfg.tp_bytes))
 		return 0;
 	flags = field32(rec, lockcfg.off_begin_flags);
 	if (flags & (KRADAR_LCB_F_SPIN | KRADAR_LCB_F_READ |
@@ -277,7 +271,7 @@ int kradar_lock_end(void *ctx)
 	if (!bpf_map_lookup_elem(&kradar_waits, &tid))
 		return 0;
 	bpf_map_delete_elem(&kradar_waits, &tid);
-	if (lock_rec(ctx, rec) || field32(rec, lockcfg.off_end_ret))
+	if (read_rec(ctx, rec, lockcfg.tp_bytes) || field32(rec, lockcfg.off_end_ret))
 		return 0;
 	lock = field(rec, lockcfg.off_end_lock);
 	a.tid = tid;
