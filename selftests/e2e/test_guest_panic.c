@@ -73,7 +73,7 @@ struct panic_view {
 static const char *const record_types[] = {
 	"hello", "heartbeat", "hrtimer_window", "hrtimer_storm",
 	"hrtimer_storm_update", "hrtimer_storm_end", "lost", "qs_gap", "gp_stall", "lock_contention",
-	"unknown_record",
+	"hung_task", "cpu_stuck", "unknown_record",
 };
 
 static bool is_record(const char *type)
@@ -85,16 +85,19 @@ static bool is_record(const char *type)
 }
 
 /*
- * The record's own CPU. Records about one CPU (windows, storms, RCU gaps)
- * name it first; hello, heartbeat, stall and lock records have none, but
- * nested objects of theirs may have "cpu" keys; lost and unknown records
- * write it just before "seq" when they have one. NO_CPU: no CPU.
+ * The record's own CPU. Records about one CPU (windows, storms, RCU gaps,
+ * stuck CPUs, hung tasks: the task's CPU, when known) have it as their
+ * only top-level "cpu"; hello, heartbeat, stall and lock records have
+ * none, but nested objects of theirs may have "cpu" keys;
+ * lost and unknown records write it just before "seq" when they have
+ * one. NO_CPU: no CPU.
  */
 static long long rec_cpu(const char *line, const char *type)
 {
 	const char *p = line, *seq = strstr(line, "\"seq\":");
 
-	if (!strncmp(type, "hrtimer_", 8) || !strcmp(type, "qs_gap"))
+	if (!strncmp(type, "hrtimer_", 8) || !strcmp(type, "qs_gap") ||
+	    !strcmp(type, "cpu_stuck") || !strcmp(type, "hung_task"))
 		return (long long)json_num(line, "cpu", NO_CPU);
 	if (strcmp(type, "lost") && strcmp(type, "unknown_record"))
 		return NO_CPU;
